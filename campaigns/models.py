@@ -1,0 +1,1 @@
+"""Campaigns, sites, units, rosters, conversations and actions arrive with the rosters issue."""

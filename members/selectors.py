@@ -1,0 +1,65 @@
+"""Reads of users, memberships and invitations."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Q
+from django.utils import timezone
+
+from members.models import ROLE_RANK, Invitation, Membership, User
+
+INVITATION_SALT = "members.invitation"
+
+
+def membership_primary(user: User) -> Membership | None:
+    """The membership the navigation shows: one deployment serves one committee by default."""
+    if not user.is_authenticated:
+        return None
+    return user.memberships.select_related("committee").order_by("pk").first()
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The pending invitation a link points at, or None if the link is bad, expired or used."""
+    max_age = timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return (
+        Invitation.objects.select_related("committee", "invited_by")
+        .filter(pk=pk, accepted_at=None)
+        .first()
+    )
+
+
+def invitations_unsent(*, max_attempts: int = 8) -> list[int]:
+    """Invitations whose email has not gone out and is not being sent now (a lost task)."""
+    quiet_since = timezone.now() - timedelta(minutes=5)
+    return list(
+        Invitation.objects.filter(
+            Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=quiet_since),
+            sent_at__isnull=True,
+            accepted_at__isnull=True,
+            send_attempts__lt=max_attempts,
+            created_at__lt=quiet_since,
+        ).values_list("pk", flat=True)
+    )
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
+
+
+def team_members(committee) -> list[Membership]:
+    """Leads first, then organizers, then members; by name within a role."""
+    memberships = committee.memberships.select_related("user").order_by("user__name", "user__email")
+    return sorted(memberships, key=lambda m: -ROLE_RANK[m.role])
+
+
+def invitations_pending(committee) -> list[Invitation]:
+    return list(
+        committee.invitations.filter(accepted_at=None)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )

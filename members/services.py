@@ -1,0 +1,142 @@
+"""Changes to users, memberships and invitations. Views and tasks call these; nothing else writes."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from members.models import ROLE_RANK, Committee, Invitation, Membership, User
+from members.selectors import INVITATION_SALT
+
+log = logging.getLogger(__name__)
+
+SEND_LEASE = timedelta(minutes=2)
+
+
+def invitation_create(
+    *, committee: Committee, email: str, role: str, invited_by: User
+) -> Invitation:
+    """Invite `email` to the committee, or refresh the pending invitation to that address.
+
+    The email is sent by a Celery task queued once the invitation is committed.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    if Membership.objects.filter(committee=committee, user__email__iexact=email).exists():
+        raise ValidationError(
+            _("%(email)s is already on this committee's team.") % {"email": email},
+            code="already_member",
+        )
+    with transaction.atomic():
+        invitation, _created = Invitation.objects.update_or_create(
+            committee=committee,
+            email__iexact=email,
+            accepted_at=None,
+            defaults={"role": role, "invited_by": invited_by, "sent_at": None, "last_error": ""},
+            create_defaults={
+                "email": email,
+                "role": role,
+                "invited_by": invited_by,
+            },
+        )
+        invitation_queue_send(invitation_id=invitation.pk)
+    return invitation
+
+
+def invitation_queue_send(*, invitation_id: int) -> None:
+    from members.tasks import invitation_send
+
+    transaction.on_commit(lambda: invitation_send.delay(invitation_id))
+
+
+def invitation_cancel(*, invitation: Invitation) -> None:
+    """Withdraw a pending invitation: its link stops working at once."""
+    invitation.delete()
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT, compress=True)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """Send one invitation email. Returns False when there is nothing to send.
+
+    Claims the invitation with a conditional UPDATE (a short lease), so two workers never send
+    the same invitation twice; records the attempt before sending and the outcome after.
+    Raises the mail error after recording it, so the Celery task can retry.
+    """
+    now = timezone.now()
+    claimed = Invitation.objects.filter(
+        Q(sending_until__isnull=True) | Q(sending_until__lt=now),
+        pk=invitation_id,
+        sent_at__isnull=True,
+        accepted_at__isnull=True,
+    ).update(sending_until=now + SEND_LEASE, last_attempt_at=now, send_attempts=F("send_attempts") + 1)
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("committee", "invited_by").get(pk=invitation_id)
+    try:
+        _invitation_email(invitation).send()
+    except Exception as exc:
+        Invitation.objects.filter(pk=invitation_id).update(
+            sending_until=None, last_error=f"{type(exc).__name__}: {exc}"[:500]
+        )
+        log.warning("invitation %s: send failed: %s", invitation_id, exc)
+        raise
+    Invitation.objects.filter(pk=invitation_id).update(
+        sending_until=None, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def _invitation_email(invitation: Invitation) -> EmailMultiAlternatives:
+    context = {
+        "invitation": invitation,
+        "url": invitation_url(invitation),
+        "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("emails/invitation-subject.txt", context).strip()
+        body = render_to_string("emails/invitation-body.txt", context)
+        html = render_to_string("emails/invitation-body.html", context)
+    message = EmailMultiAlternatives(subject, body, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Join the committee with the invited role (or keep a higher role the user already has)."""
+    with transaction.atomic():
+        membership, created = Membership.objects.select_for_update().get_or_create(
+            committee=invitation.committee, user=user, defaults={"role": invitation.role}
+        )
+        if not created and ROLE_RANK[invitation.role] > ROLE_RANK[membership.role]:
+            membership.role = invitation.role
+            membership.save(update_fields=["role"])
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def user_create_from_invitation(*, invitation: Invitation, name: str, password: str) -> User:
+    """Create the invited person's account, its email already proven by the invitation link."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        user = User.objects.create_user(invitation.email, password, name=name.strip())
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        invitation_accept(invitation=invitation, user=user)
+    return user

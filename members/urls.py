@@ -1,0 +1,19 @@
+from django.urls import path
+
+from members import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("committees/<int:committee_id>/team/", views.team, name="team"),
+    path(
+        "committees/<int:committee_id>/invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path(
+        "committees/<int:committee_id>/invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members import selectors, services
+from members.access import membership_for_user
+from members.forms import InvitationAcceptForm, InvitationForm
+from members.models import Membership
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on what it needs first."""
+    membership = selectors.membership_primary(request.user)
+    return render(request, "members/home.html", {"membership": membership})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, committee_id: int) -> HttpResponse:
+    """The committee's team and pending invitations; leads invite from here."""
+    membership = membership_for_user(request.user, committee_id, role=Membership.Role.ORGANIZER)
+    form = InvitationForm()
+    if request.method == "POST":
+        membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(
+                    committee=membership.committee, invited_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error("email", error)
+            else:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
+                if not request.htmx:
+                    return redirect("team", committee_id=committee_id)
+                form = InvitationForm()
+    context = {
+        "membership": membership,
+        "committee": membership.committee,
+        "team": selectors.team_members(membership.committee),
+        "invitations": selectors.invitations_pending(membership.committee),
+        "form": form,
+    }
+    template = "members/_invite_response.html" if request.htmx else "members/team.html"
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request: HttpRequest, committee_id: int, invitation_id: int) -> HttpResponse:
+    membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
+    invitation = get_object_or_404(
+        membership.committee.invitations, pk=invitation_id, accepted_at=None
+    )
+    services.invitation_cancel(invitation=invitation)
+    messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
+    return redirect("team", committee_id=committee_id)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, committee_id: int, invitation_id: int) -> HttpResponse:
+    membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
+    invitation = get_object_or_404(
+        membership.committee.invitations, pk=invitation_id, accepted_at=None
+    )
+    services.invitation_create(
+        committee=membership.committee,
+        email=invitation.email,
+        role=invitation.role,
+        invited_by=request.user,
+    )
+    messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
+    return redirect("team", committee_id=committee_id)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the invitation email leads: set a password, or join with the account you have."""
+    invitation = selectors.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "members/invitation_invalid.html", status=404)
+    existing = selectors.user_by_email(invitation.email)
+    if existing is not None:
+        return _invitation_accept_existing(request, invitation, existing)
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        services.user_create_from_invitation(
+            invitation=invitation,
+            name=form.cleaned_data["name"],
+            password=form.cleaned_data["password1"],
+        )
+        messages.success(request, _("Your account is ready. Log in with your new password."))
+        return redirect("account_login")
+    status = 422 if form.errors else 200
+    context = {"invitation": invitation, "form": form}
+    return render(request, "members/invitation_accept.html", context, status=status)
+
+
+def _invitation_accept_existing(request, invitation, existing) -> HttpResponse:
+    if request.user != existing:
+        context = {"invitation": invitation, "token_path": request.get_full_path()}
+        return render(request, "members/invitation_login.html", context)
+    if request.method == "POST":
+        services.invitation_accept(invitation=invitation, user=request.user)
+        messages.success(
+            request, _("You joined %(committee)s.") % {"committee": invitation.committee}
+        )
+        return redirect("home")
+    return render(request, "members/invitation_join.html", {"invitation": invitation})

@@ -1,0 +1,137 @@
+"""Reading settings from the environment, failing loudly with one line that names the variable.
+
+A volunteer deploying this for their committee should never read a traceback to learn that a
+variable is missing: every problem found here raises ConfigError, and the entry points
+(manage.py, wsgi, asgi, the Celery app) print its message alone and exit.
+"""
+
+import os
+import sys
+import zoneinfo
+from pathlib import Path
+
+import environ
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable and the fix."""
+
+
+env = environ.Env()
+
+WEAK_SECRET_MIN_LENGTH = 50
+WEAK_SECRET_MIN_UNIQUE = 5
+DEV_SECRET_KEY = "django-insecure-majority-local-development-only"  # noqa: S105
+
+
+def secret_key(*, debug: bool) -> str:
+    """SECRET_KEY from the variable or from the file SECRET_KEY_FILE names.
+
+    With DEBUG off a missing or weak key is refused: sessions, password-reset links and
+    RSVP links are all signed with it.
+    """
+    value = env.str("SECRET_KEY", default="")
+    path = env.str("SECRET_KEY_FILE", default="")
+    if not value and path:
+        try:
+            value = Path(path).read_text().strip()
+        except OSError as exc:
+            raise ConfigError(f"SECRET_KEY_FILE={path} cannot be read: {exc.strerror}") from exc
+    if debug and not value:
+        return DEV_SECRET_KEY
+    if not value:
+        raise ConfigError(
+            "SECRET_KEY is not set: set SECRET_KEY (or SECRET_KEY_FILE) to 50+ random characters, "
+            "e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if not debug and is_weak_secret(value):
+        raise ConfigError(
+            "SECRET_KEY is too weak for DEBUG off: use 50+ random characters, "
+            "e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return value
+
+
+def is_weak_secret(value: str) -> bool:
+    return (
+        len(value) < WEAK_SECRET_MIN_LENGTH
+        or len(set(value)) < WEAK_SECRET_MIN_UNIQUE
+        or value.startswith("django-insecure")
+    )
+
+
+def database(url_var: str = "DATABASE_URL", *, default: str) -> dict:
+    raw = env.str(url_var, default=default)
+    if not raw.startswith(("postgres://", "postgresql://", "pgsql://")):
+        raise ConfigError(
+            f"{url_var}={redact(raw)} is not a Postgres URL: "
+            "use postgres://USER:PASSWORD@HOST:PORT/NAME"
+        )
+    try:
+        config = env.db_url_config(raw)
+    except Exception as exc:  # noqa: BLE001 - django-environ raises bare exceptions on bad URLs
+        raise ConfigError(f"{url_var}={redact(raw)} cannot be read: {exc}") from exc
+    if not config.get("NAME"):
+        raise ConfigError(f"{url_var}={redact(raw)} names no database: add /NAME at the end")
+    return config
+
+
+def redis_url(default: str) -> str:
+    raw = env.str("REDIS_URL", default=default)
+    if not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"REDIS_URL={redact(raw)} is not a Redis URL: use redis://HOST:PORT/DB")
+    return raw
+
+
+def email(default: str) -> dict:
+    raw = env.str("EMAIL_URL", default=default)
+    try:
+        return env.email_url_config(raw)
+    except Exception as exc:  # noqa: BLE001
+        raise ConfigError(
+            f"EMAIL_URL={redact(raw)} cannot be read ({exc}): "
+            "use smtp://USER:PASSWORD@HOST:587 or smtp+tls://… or consolemail://"
+        ) from exc
+
+
+def time_zone(default: str) -> str:
+    name = env.str("TIME_ZONE", default=default)
+    if name not in zoneinfo.available_timezones():
+        raise ConfigError(f"TIME_ZONE={name} is not a known time zone: use e.g. America/Chicago")
+    return name
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced, so error messages never print secrets."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+
+
+def load_settings_or_exit() -> None:
+    """Load Django settings now; on a ConfigError print its one line and exit with status 2."""
+    from django.conf import settings
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - touching a setting loads the module
+    except ConfigError as exc:
+        sys.stderr.write(f"Majority cannot start: {exc}\n")
+        sys.exit(2)
+
+
+def explain_startup_failure(exc: BaseException) -> str | None:
+    """One line for a dependency that is down, or None when exc is a real bug worth a traceback."""
+    import redis
+    from django.db import OperationalError as DatabaseError
+
+    if isinstance(exc, DatabaseError):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        url = redact(env.str("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/majority"))
+        return f"cannot reach Postgres at DATABASE_URL={url}: {first}"
+    if isinstance(exc, redis.exceptions.ConnectionError):
+        url = redact(env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+        return f"cannot reach Redis at REDIS_URL={url}: {exc}"
+    return None
