@@ -3,13 +3,14 @@
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 
 from members import selectors, services
 
 
 @shared_task(
     autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
+    retry_backoff=settings.MAIL_RETRY_BACKOFF_SECONDS,
     retry_backoff_max=30 * 60,
     retry_jitter=True,
     max_retries=8,

@@ -89,7 +89,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "members/invitation_invalid.html", status=404)
     existing = selectors.user_by_email(invitation.email)
-    if existing is not None:
+    if existing is not None or request.user.is_authenticated:
         return _invitation_accept_existing(request, invitation, existing)
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,140 @@
+"""Personas and real services shared by the tests.
+
+Personas: `lead`, `organizer` and `member` of the committee; `outsider`, a lead of another
+committee who must never see this one's data.
+"""
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from members.models import Membership
+from organizing.celery import app as celery_app
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """Tests talk plain HTTP to the test client and the live server; production redirects."""
+    settings.SECURE_SSL_REDIRECT = False
+    # The hashed-name manifest exists only after collectstatic (in the Docker image).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """A fresh cache namespace per test: allauth's rate-limit counters must not leak across."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in the test process unless a test starts a real worker."""
+    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
+def committee(db):
+    return factories.committee(name="Riverside Workers Committee")
+
+
+@pytest.fixture
+def lead(committee):
+    return factories.member_of(committee, Membership.Role.LEAD, email="rosa@example.org", name="Rosa Delgado")
+
+
+@pytest.fixture
+def organizer(committee):
+    return factories.member_of(committee, Membership.Role.ORGANIZER, email="marcus@example.org", name="Marcus Bell")
+
+
+@pytest.fixture
+def member(committee):
+    return factories.member_of(committee, Membership.Role.MEMBER, email="tomas@example.org", name="Tomás Rivera")
+
+
+@pytest.fixture
+def other_committee(db):
+    return factories.committee(name="Eastside Tenants Union")
+
+
+@pytest.fixture
+def outsider(other_committee):
+    return factories.member_of(other_committee, Membership.Role.LEAD, email="eve@example.org", name="Eve Outsider")
+
+
+# --- A real SMTP server on loopback --------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    """What the loopback SMTP server received."""
+
+    messages: list[Message] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = message_from_bytes(envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 20.0) -> list[Message]:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, f"expected {count} email(s), got {len(self.messages)}"
+        return self.messages
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def body_text(message: Message) -> str:
+    """The plain-text part of an email, decoded."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    raise AssertionError("the email has no text/plain part")
+
+
+@pytest.fixture
+def smtp_port():
+    return free_port()
+
+
+@pytest.fixture
+def mailbox(settings, smtp_port):
+    """Django sends mail over SMTP to a real aiosmtpd server on 127.0.0.1."""
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield box
+    controller.stop()
