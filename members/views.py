@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import selectors, services
 from members.access import membership_for_user
@@ -13,6 +13,7 @@ from members.models import Membership
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on what it needs first."""
     membership = selectors.membership_primary(request.user)
@@ -91,7 +92,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     existing = selectors.user_by_email(invitation.email)
     if existing is not None or request.user.is_authenticated:
         return _invitation_accept_existing(request, invitation, existing)
-    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    data = request.POST if request.method == "POST" else None
+    form = InvitationAcceptForm(data, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         services.user_create_from_invitation(
             invitation=invitation,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 
 def check_postgres() -> str:
@@ -29,6 +30,7 @@ def check_redis() -> str:
 
 
 @never_cache
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when Postgres and Redis answer; 503 naming the one that does not."""
     checks = {"postgres": check_postgres(), "redis": check_redis()}

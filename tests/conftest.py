@@ -35,6 +35,12 @@ def _plain_http(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing strength is not what these tests are about; speed of the suite is."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """A fresh cache namespace per test: allauth's rate-limit counters must not leak across."""
     settings.CACHES = {
