@@ -1,4 +1,4 @@
-"""Changes to users, memberships and invitations. Views and tasks call these; nothing else writes."""
+"""Changes to users, memberships and invitations: views and tasks call these to write."""
 
 import logging
 from datetime import timedelta
@@ -83,7 +83,9 @@ def invitation_send(*, invitation_id: int) -> bool:
         pk=invitation_id,
         sent_at__isnull=True,
         accepted_at__isnull=True,
-    ).update(sending_until=now + SEND_LEASE, last_attempt_at=now, send_attempts=F("send_attempts") + 1)
+    ).update(
+        sending_until=now + SEND_LEASE, last_attempt_at=now, send_attempts=F("send_attempts") + 1
+    )
     if not claimed:
         return False
     invitation = Invitation.objects.select_related("committee", "invited_by").get(pk=invitation_id)

@@ -79,7 +79,9 @@ def invitation_resend(request: HttpRequest, committee_id: int, invitation_id: in
         role=invitation.role,
         invited_by=request.user,
     )
-    messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
+    messages.success(
+        request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+    )
     return redirect("team", committee_id=committee_id)
 
 

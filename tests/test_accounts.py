@@ -59,7 +59,11 @@ def test_it_emails_a_password_reset_link_that_works(client, organizer, mailbox):
 def test_signup_is_closed_by_default(client, db):
     response = client.post(
         "/accounts/signup/",
-        {"email": "walkin@example.org", "password1": "x-long-pass-77", "password2": "x-long-pass-77"},
+        {
+            "email": "walkin@example.org",
+            "password1": "x-long-pass-77",
+            "password2": "x-long-pass-77",
+        },
     )
 
     assert "Sign Up Closed" in response.content.decode()

@@ -86,7 +86,9 @@ def test_it_names_an_unreachable_database_and_hides_its_password():
 def test_it_names_redis_when_redis_is_down():
     code = "from django.core.cache import cache; cache.get('x')"
 
-    result = run("manage.py", "shell", "-c", code, SECRET_KEY=STRONG, REDIS_URL="redis://127.0.0.1:1/0")
+    result = run(
+        "manage.py", "shell", "-c", code, SECRET_KEY=STRONG, REDIS_URL="redis://127.0.0.1:1/0"
+    )
 
     assert_one_line(result, "cannot reach Redis", "REDIS_URL")
 
@@ -94,3 +96,16 @@ def test_it_names_redis_when_redis_is_down():
 @pytest.mark.parametrize("service", ["worker", "beat"])
 def test_the_celery_processes_say_the_same_one_line(service):
     assert_one_line(run("-m", "celery", "-A", "organizing", service), "SECRET_KEY")
+
+
+def test_every_variable_the_settings_read_is_documented_in_env_example():
+    import re
+
+    read = set()
+    for module in ("organizing/settings.py", "organizing/config.py"):
+        source = (ROOT / module).read_text()
+        read |= set(re.findall(r'env\.(?:str|bool|int|list)\(\s*"([A-Z_]+)"', source))
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+
+    assert read, "the pattern no longer finds how settings are read"
+    assert read - documented == set()

@@ -32,11 +32,16 @@ def run_devstack(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_embedded_postgres_starts_answers_and_stops(tmp_path):
+def test_with_nothing_installed_an_embedded_postgres_starts_answers_and_stops(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("MAJORITY_LOCAL_PG_PORT", str(free_port()))  # nothing listens there
     port = free_port()
-    service = devstack.start_embedded_postgres(tmp_path / "postgres", port)
+    service = devstack.find_postgres(tmp_path / "postgres", port)
     try:
         assert service.url == f"postgres://postgres@127.0.0.1:{port}/majority"
+        assert service.description.startswith("Postgres: embedded server in ")
         with psycopg.connect(service.url) as conn:
             assert conn.execute("SELECT current_database()").fetchone() == ("majority",)
     finally:
@@ -58,11 +63,14 @@ def test_a_running_embedded_postgres_is_reused_and_left_to_its_owner(tmp_path):
         first.stop()
 
 
-def test_embedded_redis_starts_answers_and_stops(tmp_path):
+def test_with_nothing_installed_an_embedded_redis_starts_answers_and_stops(tmp_path, monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("MAJORITY_LOCAL_REDIS_PORT", str(free_port()))  # nothing listens there
     port = free_port()
-    service = devstack.start_embedded_redis(tmp_path / "redis", port, db=1)
+    service = devstack.find_redis(tmp_path / "redis", port, db=1)
     try:
         assert service.url == f"redis://127.0.0.1:{port}/1"
+        assert service.description.startswith("Redis: embedded server in ")
         assert redis.Redis.from_url(service.url).ping()
     finally:
         service.stop()

@@ -107,7 +107,9 @@ def test_it_rejects_a_tampered_link(client, invitation):
     assert not User.objects.filter(email="ana@example.org").exists()
 
 
-def test_it_lets_someone_with_an_account_join_after_logging_in(client, invitation, member, committee):
+def test_it_lets_someone_with_an_account_join_after_logging_in(
+    client, invitation, member, committee
+):
     invitation.email = member.email
     invitation.save()
 

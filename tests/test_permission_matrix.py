@@ -77,15 +77,23 @@ def world(committee, other_committee, lead, organizer, member, outsider):
         committee=other_committee, email="bo@example.org", role="member", invited_by=outsider
     )
     return {
-        "users": {"lead": lead, "organizer": organizer, "member": member, "outsider": outsider,
-                  "staff": staff},
+        "users": {
+            "lead": lead,
+            "organizer": organizer,
+            "member": member,
+            "outsider": outsider,
+            "staff": staff,
+        },
         "kwargs": {
             "committee_id": committee.pk,
             "invitation_id": invitation.pk,
             "token": invitation_token(invitation),
         },
-        "foreign": {"committee_id": other_committee.pk, "invitation_id": foreign.pk,
-                    "token": invitation_token(foreign)},
+        "foreign": {
+            "committee_id": other_committee.pk,
+            "invitation_id": foreign.pk,
+            "token": invitation_token(foreign),
+        },
     }
 
 
@@ -127,8 +135,9 @@ def test_a_post_without_the_csrf_token_is_refused(world):
     assert not Invitation.objects.filter(email="x@example.org").exists()
 
 
-@pytest.mark.parametrize("name", [n for n in sorted(MATRIX) if "invitation_id" in
-                                  named_urls()[n].pattern.converters])
+@pytest.mark.parametrize(
+    "name", [n for n in sorted(MATRIX) if "invitation_id" in named_urls()[n].pattern.converters]
+)
 def test_another_committees_ids_in_our_urls_are_404(world, name):
     """The sweep: committee B's object ids fed into committee A's URLs, as A's lead."""
     client = csrf_client(world["users"]["lead"])

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("email")
-        parser.add_argument("committee", help="The committee's name, e.g. 'Riverside Tenants Union'")
+        parser.add_argument(
+            "committee", help="The committee's name, e.g. 'Riverside Tenants Union'"
+        )
         parser.add_argument("--name", default="", help="The lead's name")
 
     @transaction.atomic

@@ -1,0 +1,100 @@
+"""User journeys in a real browser (Debian's Chromium through Playwright) against a live server."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from members.models import Membership, User
+from tests.conftest import body_text
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_the_demo_lead_logs_in_and_sees_their_home(page: Page, live_server):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    log_in(page, live_server.url, "lead@majority.test", "organize-demo-2026")
+
+    expect(page.get_by_role("heading", name="Welcome, Rosa")).to_be_visible()
+    expect(page.get_by_text("Riverside Workers Committee · Committee lead")).to_be_visible()
+    expect(page.get_by_role("link", name="Team", exact=True)).to_be_visible()
+
+
+def test_a_wrong_password_keeps_the_email_and_says_so(page: Page, live_server):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    log_in(page, live_server.url, "lead@majority.test", "not-the-password")
+
+    expect(page.get_by_text("are not correct")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("lead@majority.test")
+
+
+def test_an_invited_organizer_sets_a_password_and_logs_in(
+    page: Page, live_server, mailbox, settings, browser
+):
+    settings.SITE_URL = live_server.url
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    log_in(page, live_server.url, "lead@majority.test", "organize-demo-2026")
+    page.get_by_role("link", name="Team", exact=True).click()
+
+    # A typo first: the message is shown and what was typed stays.
+    page.get_by_label("Email address").fill("ana.flores@example")
+    page.get_by_label("Role").select_option("organizer")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
+    expect(page.get_by_label("Email address")).to_have_value("ana.flores@example")
+
+    page.get_by_label("Email address").fill("ana.flores@example.org")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("Invitation sent to ana.flores@example.org.")).to_be_visible()
+    expect(page.locator("#invitations")).to_contain_text("ana.flores@example.org")
+    expect(page.get_by_label("Email address")).to_have_value("")
+
+    # Ana opens the email on her own phone.
+    [email] = mailbox.wait_for(1)
+    link = re.search(r"https?://\S+/invitations/\S+/", body_text(email)).group(0)
+    ana = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    ana.goto(link)
+    expect(ana.get_by_role("heading", name="You are invited to join as Organizer")).to_be_visible()
+    ana.get_by_label("Your name").fill("Ana Flores")
+    ana.get_by_label("Password", exact=True).fill("solidarity-forever-1934")
+    ana.get_by_label("Password (again)").fill("solidarity-forever-1934")
+    ana.get_by_role("button", name="Create my account").click()
+
+    expect(ana.get_by_text("Your account is ready.")).to_be_visible()
+    ana.get_by_label("Email").fill("ana.flores@example.org")
+    ana.get_by_label("Password", exact=True).fill("solidarity-forever-1934")
+    ana.get_by_role("button", name="Log in").click()
+    expect(ana.get_by_role("heading", name="Welcome, Ana")).to_be_visible()
+    expect(ana.get_by_role("link", name="My list")).to_be_visible()
+    user = User.objects.get(email="ana.flores@example.org")
+    assert user.memberships.get().role == Membership.Role.ORGANIZER
+
+
+def test_pages_load_nothing_from_another_host(page: Page, live_server):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    foreign = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((live_server.url, "data:"))
+            else foreign.append(request.url)
+        ),
+    )
+
+    log_in(page, live_server.url, "lead@majority.test", "organize-demo-2026")
+    page.get_by_role("link", name="Team", exact=True).click()
+    expect(page.get_by_role("heading", name="Team", exact=True)).to_be_visible()
+
+    assert foreign == []
