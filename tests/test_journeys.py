@@ -21,7 +21,7 @@ def log_in(page: Page, base: str, email: str, password: str) -> None:
 
 
 def test_the_demo_lead_logs_in_and_sees_their_home(page: Page, live_server):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", demo_server=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     log_in(page, live_server.url, "lead@majority.test", "organize-demo-2026")
 
@@ -31,7 +31,7 @@ def test_the_demo_lead_logs_in_and_sees_their_home(page: Page, live_server):
 
 
 def test_a_wrong_password_keeps_the_email_and_says_so(page: Page, live_server):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", demo_server=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     log_in(page, live_server.url, "lead@majority.test", "not-the-password")
 
@@ -43,7 +43,7 @@ def test_an_invited_organizer_sets_a_password_and_logs_in(
     page: Page, live_server, mailbox, settings, browser
 ):
     settings.SITE_URL = live_server.url
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", demo_server=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     log_in(page, live_server.url, "lead@majority.test", "organize-demo-2026")
     page.get_by_role("link", name="Team", exact=True).click()
 
@@ -82,7 +82,7 @@ def test_an_invited_organizer_sets_a_password_and_logs_in(
 
 
 def test_pages_load_nothing_from_another_host(page: Page, live_server):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", demo_server=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     foreign = []
     page.on(
         "request",

@@ -8,11 +8,23 @@ from members.management.commands.seed_demo import DEMO_PASSWORD, PERSONAS
 from members.models import Committee, Invitation, Membership, User
 
 
+def seed() -> None:
+    call_command("seed_demo", demo_server=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_production_database_unless_told_it_is_a_demo():
+    with pytest.raises(CommandError, match="--demo-server"):
+        call_command("seed_demo")
+
+    assert not User.objects.exists()
+
+
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     counts = (User.objects.count(), Committee.objects.count(), Membership.objects.count())
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
 
     assert (User.objects.count(), Committee.objects.count(), Membership.objects.count()) == counts
     assert counts == (len(PERSONAS), 1, len(PERSONAS))
@@ -21,7 +33,7 @@ def test_seed_demo_is_idempotent():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("email", "_name", "role"), PERSONAS)
 def test_each_demo_persona_logs_in_with_the_demo_password(client, email, _name, role):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
 
     response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
 

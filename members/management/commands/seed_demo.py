@@ -1,7 +1,8 @@
 """A demo committee with one persona per role, safe to run again and again."""
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from members.models import Committee, Membership, User
@@ -21,8 +22,20 @@ PERSONAS = [
 class Command(BaseCommand):
     help = "Create (or bring up to date) the demo committee and its personas."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--demo-server",
+            action="store_true",
+            help="Seed even with DEBUG off: only on a server that holds no real members.",
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args, demo_server: bool = False, **options) -> None:
+        if not settings.DEBUG and not demo_server:
+            raise CommandError(
+                "seed_demo creates accounts whose password is published in the README: with "
+                "DEBUG off it runs only with --demo-server, on a server with no real members."
+            )
         committee, _ = Committee.objects.get_or_create(name=COMMITTEE_NAME)
         for email, name, role in PERSONAS:
             user, created = User.objects.get_or_create(email=email, defaults={"name": name})
