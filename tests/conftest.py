@@ -172,3 +172,28 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     """Organizers work from phones: journeys run at 390 px wide unless a test says otherwise."""
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}}
+
+
+# --- The test database ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_can_be_dropped(django_db_setup, django_db_blocker):
+    """Wait for the sessions of processes the tests stopped (the Celery worker, live-server
+    threads) to end, so the test database can be dropped; end any that linger."""
+    yield
+    import time
+
+    from django.db import connection
+
+    others = (
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            cursor.execute(f"SELECT count(*) {others}")  # noqa: S608 - a constant
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")  # noqa: S608

@@ -171,3 +171,14 @@ def test_a_real_worker_retries_until_the_mail_server_is_back(worker, lead, commi
     invitation.refresh_from_db()
     assert invitation.send_attempts >= 2
     assert invitation.last_error == ""
+
+
+def test_tasks_are_acknowledged_late_and_time_limited():
+    """A worker killed mid-send gives the message back to Redis instead of losing it."""
+    conf = celery_app.conf
+
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_serializer == "json" and conf.accept_content == ["json"]
+    assert 0 < conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
