@@ -147,3 +147,157 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.committee} ({self.get_role_display()})"
+
+
+class Tag(models.Model):
+    """A label organizers put on people: "day shift", "spanish speaker", "building captain"."""
+
+    committee = models.ForeignKey(Committee, models.CASCADE, related_name="tags")
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("committee", Lower("name"), name="tag_unique_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Anyone on a roster, member or not yet. Workers and tenants are people first.
+
+    A person belongs to the committee, not to a campaign: the same person can be on several
+    campaigns' rosters (campaigns.RosterEntry).
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("Text message")
+        PHONE = "phone", _("Phone call")
+        IN_PERSON = "in_person", _("In person")
+
+    committee = models.ForeignKey(Committee, models.CASCADE, related_name="people")
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=20, choices=Channel.choices, blank=True
+    )
+    email_ok = models.BooleanField(_("email is OK"), default=True)
+    sms_ok = models.BooleanField(_("text messages are OK"), default=False)
+    do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    do_not_contact_reason = models.CharField(_("why not to contact"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("login"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_name", "given_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: the preferred name if there is one, then the family name."""
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}".strip()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class PersonEmail(models.Model):
+    person = models.ForeignKey(Person, models.CASCADE, related_name="emails")
+    email = models.EmailField(_("email address"))
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("email address")
+        verbose_name_plural = _("email addresses")
+        ordering = ["-is_primary", "pk"]
+        constraints = [
+            models.UniqueConstraint("person", Lower("email"), name="person_email_unique_ci"),
+        ]
+        indexes = [models.Index(Lower("email"), name="person_email_lower_idx")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class PersonPhone(models.Model):
+    """A phone number, stored in E.164 (+15551234567) so the same number always matches."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="phones")
+    number = models.CharField(_("phone number"), max_length=20, db_index=True)
+    label = models.CharField(_("label"), max_length=30, blank=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
+        ordering = ["-is_primary", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "number"], name="person_phone_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a sensitive event: who, what kind, which object, when, from where.
+
+    Never the content of notes. `campaign_id` is a plain number because members/ knows nothing
+    of campaigns.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Export")
+        IMPORT = "import", _("Import")
+        MERGE = "merge", _("Merge")
+        BULK = "bulk", _("Bulk change")
+        DELETE = "delete", _("Deletion")
+        TEAM_CHANGE = "team_change", _("Team change")
+        ROLE_CHANGE = "role_change", _("Role change")
+
+    committee = models.ForeignKey(Committee, models.CASCADE, related_name="+", null=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    subject_type = models.CharField(max_length=40, blank=True)
+    subject_id = models.BigIntegerField(null=True)
+    campaign_id = models.BigIntegerField(null=True)
+    count = models.IntegerField(null=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} by {self.actor_id}"

@@ -155,6 +155,8 @@ LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = config.time_zone(default="UTC")
+# Phone numbers typed without a +country code are read as numbers of this country (ISO code).
+PHONE_REGION = env.str("PHONE_REGION", default="US")
 USE_TZ = True
 
 # --- Static files ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),
+    path("", include("campaigns.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -96,6 +96,32 @@ def outsider(other_committee):
     )
 
 
+@pytest.fixture
+def campaign(committee):
+    """Campaign "Harbor", a workplace campaign of the committee."""
+    return factories.campaign(committee=committee, code_name="Harbor")
+
+
+@pytest.fixture
+def team_organizer(committee, campaign):
+    """An organizer on the campaign's team."""
+    user = factories.member_of(
+        committee, Membership.Role.ORGANIZER, email="nina@example.org", name="Nina Okafor"
+    )
+    factories.on_team(campaign=campaign, user=user)
+    return user
+
+
+@pytest.fixture
+def outside_organizer(committee):
+    """An organizer of the same committee on another campaign's team, not on this one."""
+    user = factories.member_of(
+        committee, Membership.Role.ORGANIZER, email="omar@example.org", name="Omar Haddad"
+    )
+    factories.on_team(campaign=factories.campaign(committee=committee, code_name="Oak"), user=user)
+    return user
+
+
 # --- A real SMTP server on loopback --------------------------------------------------------------
 
 
@@ -186,9 +212,7 @@ def _test_database_can_be_dropped(django_db_setup, django_db_blocker):
 
     from django.db import connection
 
-    others = (
-        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    )
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:

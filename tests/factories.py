@@ -27,3 +27,49 @@ def member_of(
     person = user(email=email, name=name)
     Membership.objects.create(committee=committee, user=person, role=role)
     return person
+
+
+def campaign(*, committee: Committee, code_name: str | None = None, kind: str = "workplace"):
+    from campaigns.models import Campaign
+
+    return Campaign.objects.create(
+        committee=committee,
+        kind=kind,
+        code_name=code_name or f"Campaign {next(_seq)}",
+        target="Acme Logistics" if kind == "workplace" else "Skyline Properties",
+    )
+
+
+def site(*, campaign, name: str = "Main site"):
+    from campaigns.models import Site
+
+    return Site.objects.create(campaign=campaign, name=name)
+
+
+def unit(*, site, name: str, parent=None):
+    from campaigns.models import Unit
+
+    return Unit.objects.create(site=site, name=name, parent=parent)
+
+
+def person(*, committee: Committee, given_name: str = "", family_name: str = "", **fields):
+    from members.models import Person
+
+    return Person.objects.create(
+        committee=committee,
+        given_name=given_name or f"Person{next(_seq)}",
+        family_name=family_name,
+        **fields,
+    )
+
+
+def on_roster(*, campaign, person, unit=None, **fields):
+    from campaigns.services.roster import roster_add
+
+    return roster_add(campaign=campaign, person=person, unit=unit, **fields)
+
+
+def on_team(*, campaign, user: User, role: str = "organizer"):
+    from campaigns.models import TeamMember
+
+    return TeamMember.objects.create(campaign=campaign, user=user, role=role)

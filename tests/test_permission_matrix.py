@@ -1,7 +1,10 @@
-"""Every named URL, as every persona, GET and POST with CSRF enforced, against this table.
+"""Every named URL, as every persona, GET and POST with CSRF enforced, against the table in
+tests/matrix/. A URL without a row fails: no view ships without deciding who may see it.
 
-A URL that is not in the table fails the test: a new view cannot ship without deciding who
-may see it. allauth's own pages are listed apart: they serve anonymous visitors by design.
+The world: one committee with campaigns A and B (organizer_a is on A's team only,
+organizer_b on B's), a committee `lead`, a `member`, an `outsider` leading another committee,
+and `staff` (Django staff, on no committee). allauth's own pages (account_*) serve anonymous
+visitors by design and are left to allauth's tests.
 """
 
 import pytest
@@ -9,48 +12,20 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.crypto import get_random_string
 
-from members.models import Invitation, Membership
+from campaigns.models import ImportBatch, Site, TeamMember, Unit
+from campaigns.services.roster import roster_add
+from members.models import Invitation, Membership, Person, Tag
 from members.services import invitation_token
 from tests import factories
+from tests.matrix import PERSONAS, rows
 
-PERSONAS = ["anonymous", "member", "organizer", "lead", "outsider", "staff"]
-
-# url name -> {persona: (GET status, POST status)}
-LOGIN = 302  # redirect to the login page
-MATRIX = {
-    "healthz": dict.fromkeys(PERSONAS, (200, 405)),
-    "home": {"anonymous": (LOGIN, LOGIN), **dict.fromkeys(PERSONAS[1:], (200, 405))},
-    "team": {
-        "anonymous": (LOGIN, LOGIN),
-        "member": (403, 403),
-        "organizer": (200, 403),
-        "lead": (200, 422),
-        "outsider": (404, 404),
-        "staff": (404, 404),
-    },
-    "invitation_cancel": {
-        "anonymous": (LOGIN, LOGIN),
-        "member": (405, 403),
-        "organizer": (405, 403),
-        "lead": (405, 302),
-        "outsider": (405, 404),
-        "staff": (405, 404),
-    },
-    "invitation_accept": {
-        "anonymous": (200, 422),
-        **dict.fromkeys(["member", "organizer", "lead", "outsider", "staff"], (200, 200)),
-    },
-}
-MATRIX["invitation_resend"] = MATRIX["invitation_cancel"]
-
-# allauth's account pages: every one of them must still be named here, so a new allauth URL
-# (an upgrade, a new feature switched on) is noticed.
+MATRIX = rows()
 ALLAUTH_PREFIX = "account_"
 
 
-def named_urls(resolvers=None, prefix="") -> dict[str, URLPattern]:
+def named_urls(entries=None, prefix="") -> dict[str, URLPattern]:
     found = {}
-    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+    for entry in entries if entries is not None else get_resolver().url_patterns:
         if isinstance(entry, URLResolver):
             namespace = f"{entry.namespace}:" if entry.namespace else ""
             found.update(named_urls(entry.url_patterns, prefix + namespace))
@@ -62,24 +37,51 @@ def named_urls(resolvers=None, prefix="") -> dict[str, URLPattern]:
 def test_every_named_url_has_a_row():
     ours = {name for name in named_urls() if not name.startswith(ALLAUTH_PREFIX)}
 
-    assert ours == set(MATRIX), "add a row to MATRIX for each new URL"
+    assert ours - set(MATRIX) == set(), "add a row in tests/matrix/ for each new URL"
+    assert set(MATRIX) - ours == set(), "rows for URLs that no longer exist"
+    for name, row in MATRIX.items():
+        assert set(row) == set(PERSONAS), f"{name}: one entry per persona"
+
+
+def campaign_objects(campaign, committee, name: str) -> dict:
+    site = Site.objects.create(campaign=campaign, name=f"{name} site")
+    unit = Unit.objects.create(site=site, name=f"{name} unit")
+    person = Person.objects.create(committee=committee, given_name=f"{name} person")
+    entry = roster_add(campaign=campaign, person=person, unit=unit)
+    batch = ImportBatch.objects.create(campaign=campaign, filename=f"{name}.csv", content="a\n")
+    return {
+        "campaign_id": campaign.pk,
+        "site_id": site.pk,
+        "unit_id": unit.pk,
+        "person_id": person.pk,
+        "entry_id": entry.pk,
+        "import_id": batch.pk,
+    }
 
 
 @pytest.fixture
-def world(committee, other_committee, lead, organizer, member, outsider):
+def world(committee, other_committee, lead, member, outsider):
+    organizer_a = factories.member_of(committee, Membership.Role.ORGANIZER)
+    organizer_b = factories.member_of(committee, Membership.Role.ORGANIZER)
+    campaign_a = factories.campaign(committee=committee, code_name="Harbor")
+    campaign_b = factories.campaign(committee=committee, code_name="Oak")
+    TeamMember.objects.create(campaign=campaign_a, user=organizer_a, role="organizer")
+    TeamMember.objects.create(campaign=campaign_b, user=organizer_b, role="organizer")
     staff = factories.user(email="staff@example.org")
     staff.is_staff = True
     staff.save()
     invitation = Invitation.objects.create(
-        committee=committee, email="ana@example.org", role=Membership.Role.MEMBER, invited_by=lead
+        committee=committee, email="ana@example.org", role="member", invited_by=lead
     )
     foreign = Invitation.objects.create(
         committee=other_committee, email="bo@example.org", role="member", invited_by=outsider
     )
+    tag = Tag.objects.create(committee=committee, name="night shift")
     return {
         "users": {
             "lead": lead,
-            "organizer": organizer,
+            "organizer_a": organizer_a,
+            "organizer_b": organizer_b,
             "member": member,
             "outsider": outsider,
             "staff": staff,
@@ -88,12 +90,11 @@ def world(committee, other_committee, lead, organizer, member, outsider):
             "committee_id": committee.pk,
             "invitation_id": invitation.pk,
             "token": invitation_token(invitation),
+            "tag_id": tag.pk,
+            **campaign_objects(campaign_a, committee, "A"),
         },
-        "foreign": {
-            "committee_id": other_committee.pk,
-            "invitation_id": foreign.pk,
-            "token": invitation_token(foreign),
-        },
+        "campaign_b": campaign_objects(campaign_b, committee, "B"),
+        "foreign": {"invitation_id": foreign.pk},
     }
 
 
@@ -111,17 +112,20 @@ def csrf_client(user=None) -> Client:
     return client
 
 
+def get_and_post(client: Client, url: str) -> tuple[int, int]:
+    token = client.cookies["csrftoken"].value
+    return (
+        client.get(url).status_code,
+        client.post(url, headers={"X-CSRFToken": token}).status_code,
+    )
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_the_status_matches_the_table(world, name, persona):
     client = csrf_client(world["users"].get(persona))
-    url = url_for(name, world["kwargs"])
-    token = client.cookies["csrftoken"].value
 
-    got = (
-        client.get(url).status_code,
-        client.post(url, headers={"X-CSRFToken": token}).status_code,
-    )
+    got = get_and_post(client, url_for(name, world["kwargs"]))
 
     assert got == MATRIX[name][persona]
 
@@ -135,16 +139,34 @@ def test_a_post_without_the_csrf_token_is_refused(world):
     assert not Invitation.objects.filter(email="x@example.org").exists()
 
 
+SWEPT = ["site_id", "unit_id", "entry_id", "import_id"]
+
+
 @pytest.mark.parametrize(
-    "name", [n for n in sorted(MATRIX) if "invitation_id" in named_urls()[n].pattern.converters]
+    "name",
+    sorted(
+        n
+        for n in MATRIX
+        if "campaign_id" in named_urls()[n].pattern.converters
+        and set(SWEPT) & set(named_urls()[n].pattern.converters)
+    ),
 )
-def test_another_committees_ids_in_our_urls_are_404(world, name):
-    """The sweep: committee B's object ids fed into committee A's URLs, as A's lead."""
+def test_campaign_b_ids_in_campaign_a_urls_are_404(world, name):
+    """The sweep: campaign B's object ids fed into campaign A's URLs, as A's organizer and as
+    the committee lead (who may see both campaigns, but not B's objects under A's URL)."""
+    kwargs = {**world["kwargs"], **{k: world["campaign_b"][k] for k in SWEPT}}
+    for persona in ["organizer_a", "lead"]:
+        client = csrf_client(world["users"][persona])
+
+        assert get_and_post(client, url_for(name, kwargs)) in {(404, 404), (405, 404)}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n in MATRIX if "invitation_id" in named_urls()[n].pattern.converters)
+)
+def test_another_committees_invitation_in_our_urls_is_404(world, name):
     client = csrf_client(world["users"]["lead"])
     kwargs = {**world["kwargs"], "invitation_id": world["foreign"]["invitation_id"]}
-    token = client.cookies["csrftoken"].value
 
-    response = client.post(url_for(name, kwargs), headers={"X-CSRFToken": token})
-
-    assert response.status_code == 404
+    assert get_and_post(client, url_for(name, kwargs))[1] == 404
     assert Invitation.objects.filter(pk=world["foreign"]["invitation_id"]).exists()

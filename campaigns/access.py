@@ -1,0 +1,100 @@
+"""Who may see and change a campaign and everything under it.
+
+A campaign is seen by its team (TeamMember rows) and by the committee's leads; everyone else,
+members included, gets the same 404 as for a campaign that does not exist. Managing a campaign
+(its settings, team, structure, exports, merges) takes a campaign lead or a committee lead;
+an organizer on the team gets 403 there.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
+from members.models import Membership, Person, User
+
+
+@dataclass(frozen=True)
+class CampaignAccess:
+    """A campaign as one user may use it."""
+
+    campaign: Campaign
+    user: User
+    can_manage: bool
+
+    def require_manage(self) -> "CampaignAccess":
+        if not self.can_manage:
+            raise PermissionDenied
+        return self
+
+
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
+    """Every campaign the user may see: their teams', and all of their committees' if lead."""
+    if not user.is_authenticated:
+        return Campaign.objects.none()
+    lead_of = Membership.objects.filter(user=user, role=Membership.Role.LEAD).values("committee_id")
+    on_team = TeamMember.objects.filter(user=user, campaign=OuterRef("pk"))
+    return Campaign.objects.filter(Q(committee_id__in=lead_of) | Q(Exists(on_team)))
+
+
+def campaign_for_user(user: User, campaign_id: int, *, manage: bool = False) -> CampaignAccess:
+    """The campaign if the user may see it (404 otherwise); with manage=True, 403 unless they
+    may also manage it."""
+    campaign = get_object_or_404(
+        campaigns_visible_to(user).select_related("committee"), pk=campaign_id
+    )
+    access = CampaignAccess(campaign=campaign, user=user, can_manage=_can_manage(user, campaign))
+    return access.require_manage() if manage else access
+
+
+def _can_manage(user: User, campaign: Campaign) -> bool:
+    is_committee_lead = Membership.objects.filter(
+        user=user, committee_id=campaign.committee_id, role=Membership.Role.LEAD
+    ).exists()
+    return (
+        is_committee_lead
+        or TeamMember.objects.filter(
+            user=user, campaign=campaign, role=TeamMember.Role.LEAD
+        ).exists()
+    )
+
+
+def site_for_user(access: CampaignAccess, site_id: int) -> Site:
+    return get_object_or_404(Site, pk=site_id, campaign=access.campaign)
+
+
+def unit_for_user(access: CampaignAccess, unit_id: int) -> Unit:
+    return get_object_or_404(
+        Unit.objects.select_related("site"), pk=unit_id, site__campaign=access.campaign
+    )
+
+
+def roster_entry_for_user(access: CampaignAccess, entry_id: int) -> RosterEntry:
+    return get_object_or_404(
+        RosterEntry.objects.select_related("person", "unit", "organizer"),
+        pk=entry_id,
+        campaign=access.campaign,
+    )
+
+
+def people_visible_to(user: User) -> QuerySet[Person]:
+    """People on the roster (now or before) of a campaign the user may see; a committee lead
+    also sees the committee's people on no roster yet."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    lead_of = Membership.objects.filter(user=user, role=Membership.Role.LEAD).values("committee_id")
+    on_roster = RosterEntry.objects.filter(
+        person=OuterRef("pk"), campaign__in=campaigns_visible_to(user)
+    )
+    return Person.objects.filter(Q(committee_id__in=lead_of) | Q(Exists(on_roster)))
+
+
+def person_for_user(user: User, person_id: int) -> Person:
+    """A person the user may see, or 404. What of them is shown (which roster positions)
+    still goes through campaigns_visible_to."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(people_visible_to(user), pk=person_id)
