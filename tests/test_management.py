@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from members.management.commands.seed_demo import DEMO_PASSWORD, PERSONAS
-from members.models import Committee, Invitation, Membership, User
+from campaigns.management.commands.seed_demo import DEMO_PASSWORD, PERSONAS
+from campaigns.models import Campaign, RosterEntry
+from members.models import Committee, Invitation, Membership, Person, User
 
 
 def seed() -> None:
@@ -28,17 +29,52 @@ def test_seed_demo_is_idempotent():
 
     assert (User.objects.count(), Committee.objects.count(), Membership.objects.count()) == counts
     assert counts == (len(PERSONAS), 1, len(PERSONAS))
+    assert Person.objects.count() == 350
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("email", "_name", "role"), PERSONAS)
-def test_each_demo_persona_logs_in_with_the_demo_password(client, email, _name, role):
+def test_seed_demo_has_a_workplace_and_a_tenant_campaign_each_with_its_organizer():
     seed()
 
-    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    workplace = Campaign.objects.get(kind="workplace")
+    tenant = Campaign.objects.get(kind="tenant")
+    assert workplace.roster.count() == 200
+    assert tenant.roster.count() == 150
+    assert tenant.sites.count() == 3
+    assert workplace.sites.get().units.filter(parent=None).count() >= 3  # departments
+    assert set(workplace.team.values_list("user__email", flat=True)) == {
+        "lead@majority.test",
+        "organizer.a@majority.test",
+    }
+    assert set(tenant.team.values_list("user__email", flat=True)) == {
+        "lead@majority.test",
+        "organizer.b@majority.test",
+    }
 
-    assert response.status_code == 302
-    assert Membership.objects.get(user__email=email).role == role
+
+@pytest.mark.django_db
+def test_seed_demo_assessments_agree_with_their_history():
+    """The current assessment is written by one service; check it against the recomputed truth."""
+    seed()
+
+    entries = RosterEntry.objects.prefetch_related("assessments")
+    for entry in entries:
+        history = sorted(entry.assessments.all(), key=lambda r: (r.happened_at, r.pk))
+        assert entry.assessment == (history[-1].level if history else None)
+    assert entries.filter(assessment__isnull=True).exists()  # some never talked to
+    assert entries.filter(assessment__in=[1, 2]).exists()
+
+
+@pytest.mark.django_db
+def test_each_demo_persona_logs_in_with_the_demo_password(client):
+    seed()
+
+    for email, _name, role in PERSONAS:
+        response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+
+        assert response.status_code == 302, email
+        assert Membership.objects.get(user__email=email).role == role
+        client.logout()
 
 
 def test_the_readme_lists_every_demo_persona():

@@ -1,0 +1,292 @@
+"""A demo committee with one persona per role and two campaigns, safe to run again and again.
+
+It grows with every feature so the demo always shows everything: a workplace campaign (a
+warehouse charted by department and shift, ~200 workers) and a tenant campaign (a landlord
+with three buildings, ~150 tenants), with assessments recorded over the past weeks.
+"""
+
+import random
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
+from campaigns.services.roster import assessment_record, roster_add
+from members.models import Committee, Membership, Person, PersonEmail, PersonPhone, Tag, User
+
+DEMO_PASSWORD = "organize-demo-2026"
+COMMITTEE_NAME = "Riverside Workers Committee"
+
+# email, name, role (kept in step with the README's table)
+PERSONAS = [
+    ("lead@majority.test", "Rosa Delgado", Membership.Role.LEAD),
+    ("organizer.a@majority.test", "Marcus Bell", Membership.Role.ORGANIZER),
+    ("organizer.b@majority.test", "Aisha Khan", Membership.Role.ORGANIZER),
+    ("member@majority.test", "Tomás Rivera", Membership.Role.MEMBER),
+]
+
+GIVEN = [
+    "Maria",
+    "José",
+    "Wei",
+    "Fatima",
+    "Daniel",
+    "Amara",
+    "Luis",
+    "Mei",
+    "Kwame",
+    "Ana",
+    "Dmitri",
+    "Priya",
+    "Jamal",
+    "Sofia",
+    "Tuan",
+    "Grace",
+    "Omar",
+    "Leticia",
+    "Samuel",
+    "Hana",
+    "Carlos",
+    "Aaliyah",
+    "Ivan",
+    "Nadia",
+    "Diego",
+    "Esther",
+    "Malik",
+    "Rosa",
+    "Kenji",
+    "Chloe",
+    "Ahmed",
+    "Lucia",
+    "Andre",
+    "Ngozi",
+    "Pedro",
+    "Yuki",
+    "Tariq",
+    "Elena",
+    "Marcus",
+    "Imani",
+    "Jorge",
+    "Linh",
+    "Abdi",
+]
+FAMILY = [
+    "Lopez",
+    "Nguyen",
+    "Okafor",
+    "Smith",
+    "Haddad",
+    "Garcia",
+    "Kim",
+    "Johnson",
+    "Mensah",
+    "Rossi",
+    "Ivanova",
+    "Patel",
+    "Brown",
+    "Silva",
+    "Tran",
+    "Williams",
+    "Ali",
+    "Hernandez",
+    "Cohen",
+    "Sato",
+    "Martinez",
+    "Davis",
+    "Popov",
+    "Khan",
+    "Reyes",
+    "Mwangi",
+    "Jackson",
+    "Morales",
+    "Chen",
+    "Diaz",
+    "Abebe",
+    "Santos",
+    "Yilmaz",
+    "Ortiz",
+    "Wright",
+    "Ramirez",
+    "Osei",
+    "Flores",
+]
+
+WAREHOUSE = {
+    "Inbound": ["Day shift", "Night shift"],
+    "Outbound": ["Day shift", "Night shift"],
+    "Returns": ["Day shift"],
+    "Maintenance": [],
+}
+BUILDINGS = ["Oak Street 12", "Oak Street 14", "Elm Court"]
+# Share of people at each assessment; None is "never talked to".
+ASSESSMENT_WEIGHTS = {1: 6, 2: 20, 3: 22, 4: 10, 5: 5, None: 37}
+
+
+class Command(BaseCommand):
+    help = "Create (or bring up to date) the demo committee, its personas and campaigns."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--demo-server",
+            action="store_true",
+            help="Seed even with DEBUG off: only on a server that holds no real members.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, demo_server: bool = False, **options) -> None:
+        if not settings.DEBUG and not demo_server:
+            raise CommandError(
+                "seed_demo creates accounts whose password is published in the README: with "
+                "DEBUG off it runs only with --demo-server, on a server with no real members."
+            )
+        committee, _ = Committee.objects.get_or_create(name=COMMITTEE_NAME)
+        users = {
+            email: self.persona(committee, email, name, role) for email, name, role in PERSONAS
+        }
+        lead = users["lead@majority.test"]
+        workplace = self.campaign(
+            committee,
+            code_name="Lighthouse",
+            kind=Campaign.Kind.WORKPLACE,
+            target="Meridian Fulfillment LLC",
+            organizer=users["organizer.a@majority.test"],
+            lead=lead,
+        )
+        tenant = self.campaign(
+            committee,
+            code_name="Oak Street",
+            kind=Campaign.Kind.TENANT,
+            target="Skyline Property Management",
+            organizer=users["organizer.b@majority.test"],
+            lead=lead,
+        )
+        if not workplace.roster.exists():
+            self.fill(workplace, self.chart_warehouse(workplace), people=200, seed=1)
+        if not tenant.roster.exists():
+            self.fill(tenant, self.chart_buildings(tenant), people=150, seed=2)
+        self.report(committee)
+
+    def persona(self, committee: Committee, email: str, name: str, role: str) -> User:
+        user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        Membership.objects.update_or_create(committee=committee, user=user, defaults={"role": role})
+        return user
+
+    def campaign(self, committee, *, code_name, kind, target, organizer, lead) -> Campaign:
+        campaign, _ = Campaign.objects.get_or_create(
+            committee=committee, code_name=code_name, defaults={"kind": kind, "target": target}
+        )
+        TeamMember.objects.get_or_create(campaign=campaign, user=lead, defaults={"role": "lead"})
+        TeamMember.objects.get_or_create(
+            campaign=campaign, user=organizer, defaults={"role": "organizer"}
+        )
+        return campaign
+
+    def chart_warehouse(self, campaign: Campaign) -> list[Unit]:
+        site, _ = Site.objects.get_or_create(
+            campaign=campaign, name="Riverside Warehouse", defaults={"address": "400 River Rd"}
+        )
+        leaves = []
+        for position, (department, shifts) in enumerate(WAREHOUSE.items()):
+            parent = self.unit(site, department, None, position)
+            leaves += [self.unit(site, shift, parent, i) for i, shift in enumerate(shifts)]
+            leaves += [] if shifts else [parent]
+        return leaves
+
+    def chart_buildings(self, campaign: Campaign) -> list[Unit]:
+        apartments = []
+        for position, name in enumerate(BUILDINGS):
+            site, _ = Site.objects.get_or_create(
+                campaign=campaign, name=name, defaults={"position": position}
+            )
+            for floor in range(1, 5):
+                parent = self.unit(site, f"Floor {floor}", None, floor)
+                apartments += [
+                    self.unit(site, f"{floor}{letter}", parent, i)
+                    for i, letter in enumerate("ABCD")
+                ]
+        return apartments
+
+    def unit(self, site: Site, name: str, parent: Unit | None, position: int) -> Unit:
+        unit, _ = Unit.objects.get_or_create(
+            site=site, parent=parent, name=name, defaults={"position": position}
+        )
+        return unit
+
+    def fill(self, campaign: Campaign, units: list[Unit], *, people: int, seed: int) -> None:
+        """People spread over the units, a few leaders, assessments recorded over six weeks."""
+        rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+        team = [m.user for m in campaign.team.select_related("user")]
+        tags = [
+            Tag.objects.get_or_create(committee=campaign.committee, name=name)[0]
+            for name in ("Spanish speaker", "New hire", "Safety committee")
+        ]
+        now = timezone.now()
+        for i in range(people):
+            person = self.demo_person(campaign, rng, i)
+            unit = rng.choice(units)
+            entry = roster_add(
+                campaign=campaign,
+                person=person,
+                unit=unit,
+                title=self.title(campaign, unit, rng),
+                shift=unit.name if "shift" in unit.name else "",
+                is_leader=rng.random() < 0.06,
+                organizer=rng.choice(team),
+            )
+            if rng.random() < 0.2:
+                person.tags.add(rng.choice(tags))
+            self.assess(entry, rng, now, team)
+
+    def demo_person(self, campaign: Campaign, rng: random.Random, i: int) -> Person:
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        person = Person.objects.create(
+            committee=campaign.committee,
+            given_name=given,
+            family_name=family,
+            preferred_language=rng.choice(["en", "en", "en", "es"]),
+            sms_ok=rng.random() < 0.6,
+        )
+        slug = f"{given}.{family}.{campaign.pk}{i}".lower()
+        PersonEmail.objects.create(person=person, email=f"{slug}@example.org", is_primary=True)
+        if rng.random() < 0.8:
+            number = f"+1312555{rng.randrange(10000):04d}"
+            PersonPhone.objects.create(person=person, number=number, is_primary=True)
+        return person
+
+    def title(self, campaign: Campaign, unit: Unit, rng: random.Random) -> str:
+        if campaign.kind == Campaign.Kind.TENANT:
+            return f"Apt {unit.name}"
+        return rng.choice(["Picker", "Packer", "Forklift operator", "Loader", "Technician"])
+
+    def assess(self, entry: RosterEntry, rng: random.Random, now, team: list[User]) -> None:
+        level = rng.choices(list(ASSESSMENT_WEIGHTS), weights=ASSESSMENT_WEIGHTS.values())[0]
+        if level is None:
+            return
+        when = now - timedelta(days=rng.randrange(3, 42), hours=rng.randrange(12))
+        if rng.random() < 0.3:  # an earlier conversation, one step further away
+            earlier = min(level + 1, 5)
+            assessment_record(
+                entry=entry,
+                level=earlier,
+                happened_at=when - timedelta(days=14),
+                recorded_by=rng.choice(team),
+            )
+        assessment_record(entry=entry, level=level, happened_at=when, recorded_by=rng.choice(team))
+
+    def report(self, committee: Committee) -> None:
+        self.stdout.write(self.style.SUCCESS(f"Demo committee ready: {committee.name}"))
+        for campaign in committee.campaigns.all():
+            count = campaign.roster.filter(removed_at=None).count()
+            self.stdout.write(f"  campaign {campaign.code_name}: {count} people on the roster")
+        for email, _name, role in PERSONAS:
+            self.stdout.write(f"  {role:<10} {email:<28} password: {DEMO_PASSWORD}")
