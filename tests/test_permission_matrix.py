@@ -91,6 +91,7 @@ def world(committee, other_committee, lead, member, outsider):
             "invitation_id": invitation.pk,
             "token": invitation_token(invitation),
             "tag_id": tag.pk,
+            "user_id": organizer_a.pk,
             **campaign_objects(campaign_a, committee, "A"),
         },
         "campaign_b": campaign_objects(campaign_b, committee, "B"),
