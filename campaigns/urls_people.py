@@ -1,3 +1,32 @@
-from django.urls import path  # noqa: F401
+"""People: adding to a roster, the person page and its sections, roster entries, merging."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from campaigns.views import people as views
+
+urlpatterns = [
+    path("campaigns/<int:campaign_id>/roster/add/", views.roster_add, name="roster_add"),
+    path(
+        "campaigns/<int:campaign_id>/roster/<int:entry_id>/",
+        views.roster_entry_edit,
+        name="roster_entry_edit",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/roster/<int:entry_id>/remove/",
+        views.roster_entry_remove,
+        name="roster_entry_remove",
+    ),
+    path("people/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<int:person_id>/merge/", views.person_merge, name="person_merge"),
+    # One name per section (person_edit_details, person_edit_contact, ...): each reverses
+    # with the person's id alone.
+    *[
+        path(
+            f"people/<int:person_id>/edit/{slug}/",
+            views.person_edit,
+            {"section": slug},
+            name=f"person_edit_{slug}",
+        )
+        for slug in views.SECTIONS
+    ],
+]

@@ -1,0 +1,179 @@
+"""Reads for the people pages: a person's channels, their roster positions as one user may
+see them, unit paths, who an entry can be assigned to, people matching a search or a new entry.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Lower
+
+from campaigns.access import campaigns_visible_to
+from campaigns.models import AssessmentRecord, Campaign, RosterEntry, TeamMember, Unit
+from members.models import Committee, Membership, Person, User
+from members.phones import phone_display, phone_normalize
+
+# Fields of a person that a merge asks about when both people have a different value.
+MERGE_FIELDS = [
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "preferred_language",
+    "preferred_channel",
+    "email_ok",
+    "sms_ok",
+]
+
+
+def units_with_paths(units: list[Unit]) -> list[tuple[Unit, str]]:
+    """Units in tree order, site by site, each with its path: "Site / Floor 1 / 1A".
+
+    Units must come with their site (select_related) and ordered by position and name.
+    """
+    children: dict[tuple[int, int | None], list[Unit]] = {}
+    sites = {}
+    for unit in units:
+        children.setdefault((unit.site_id, unit.parent_id), []).append(unit)
+        sites[unit.site_id] = unit.site
+    ordered: list[tuple[Unit, str]] = []
+
+    def walk(site_id: int, parent_id: int | None, prefix: str) -> None:
+        for unit in children.get((site_id, parent_id), []):
+            path = f"{prefix} / {unit.name}"
+            ordered.append((unit, path))
+            walk(site_id, unit.pk, path)
+
+    for site in sorted(sites.values(), key=lambda s: (s.position, s.name)):
+        walk(site.pk, None, site.name)
+    return ordered
+
+
+def _units_of(**filters) -> list[Unit]:
+    return list(Unit.objects.filter(**filters).select_related("site").order_by("position", "name"))
+
+
+def campaign_units(campaign_id: int) -> list[tuple[Unit, str]]:
+    """Every unit of the campaign, across its sites, for a select: one query."""
+    return units_with_paths(_units_of(site__campaign_id=campaign_id))
+
+
+def unit_paths(site_ids: set[int]) -> dict[int, str]:
+    """The path of every unit of these sites, by unit id: one query (none without sites)."""
+    if not site_ids:
+        return {}
+    return {unit.pk: path for unit, path in units_with_paths(_units_of(site_id__in=site_ids))}
+
+
+def assignable_organizers(campaign: Campaign) -> list[User]:
+    """Who a roster entry can be assigned to: the campaign's team and the committee's leads."""
+    leads = Membership.objects.filter(
+        committee_id=campaign.committee_id, role=Membership.Role.LEAD
+    ).values("user_id")
+    return list(
+        User.objects.filter(Q(campaign_roles__campaign=campaign) | Q(pk__in=leads))
+        .distinct()
+        .order_by(Lower("name"), "email")
+    )
+
+
+def is_committee_lead(user: User, committee_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, committee_id=committee_id, role=Membership.Role.LEAD
+    ).exists()
+
+
+def is_on_team(user: User, campaign: Campaign) -> bool:
+    return TeamMember.objects.filter(user=user, campaign=campaign).exists()
+
+
+def person_matching(*, committee: Committee, email: str = "", phone: str = "") -> Person | None:
+    """The committee's person with this email (in any case) or, failing that, this phone
+    (in E.164). Email first: a phone may be a household's, an email rarely is."""
+    people = Person.objects.filter(committee=committee).order_by("pk")
+    if email:
+        found = people.filter(emails__email__iexact=email).first()
+        if found is not None:
+            return found
+    if phone:
+        return people.filter(phones__number=phone).first()
+    return None
+
+
+def person_with_channels(person: Person) -> Person:
+    """The person with phones (each with `.display`), emails and tags loaded: three queries."""
+    prefetch_related_objects([person], "phones", "emails", "tags")
+    for phone in person.phones.all():
+        phone.display = phone_display(phone.number)
+    return person
+
+
+def person_positions(*, person: Person, user: User) -> list[RosterEntry]:
+    """The person's roster entries on campaigns the user may see, active ones first, each with
+    its unit path and its assessment history (newest first): three queries at most.
+
+    The privacy heart of the person page: a position on a campaign the user is not on is
+    never loaded, so it cannot be shown.
+    """
+    history = AssessmentRecord.objects.select_related("recorded_by").order_by("-happened_at", "-pk")
+    entries = list(
+        RosterEntry.objects.filter(person=person, campaign__in=campaigns_visible_to(user))
+        .select_related("campaign", "unit", "organizer")
+        .prefetch_related(Prefetch("assessments", queryset=history))
+        .order_by(F("removed_at").desc(nulls_first=True), "campaign__code_name")
+    )
+    paths = unit_paths({entry.unit.site_id for entry in entries if entry.unit})
+    for entry in entries:
+        entry.unit_path = paths.get(entry.unit_id, "")
+    return entries
+
+
+def merge_candidates(*, person: Person, query: str, limit: int = 20) -> list[Person]:
+    """The committee's other people whose name, email or phone matches the search."""
+    text = query.strip()
+    if not text:
+        return []
+    match = Q(emails__email__icontains=text)
+    names = Q()
+    for word in text.split():
+        names &= (
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+        )
+    match |= names
+    phone = _phone_or_blank(text)
+    if phone:
+        match |= Q(phones__number=phone)
+    people = list(
+        Person.objects.filter(match, committee_id=person.committee_id)
+        .exclude(pk=person.pk)
+        .distinct()
+        .prefetch_related("emails", "phones")[:limit]
+    )
+    for someone in people:
+        for number in someone.phones.all():
+            number.display = phone_display(number.number)
+    return people
+
+
+def _phone_or_blank(text: str) -> str:
+    if sum(ch.isdigit() for ch in text) < 7:
+        return ""
+    try:
+        return phone_normalize(text)
+    except ValidationError:
+        return ""
+
+
+def merge_conflicts(survivor: Person, duplicate: Person) -> list[str]:
+    """The fields where both people have a value and the values differ: the lead picks."""
+    return [
+        field
+        for field in MERGE_FIELDS
+        if _filled(getattr(survivor, field))
+        and _filled(getattr(duplicate, field))
+        and getattr(survivor, field) != getattr(duplicate, field)
+    ]
+
+
+def _filled(value: object) -> bool:
+    return isinstance(value, bool) or bool(value)
