@@ -214,6 +214,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.invitations_send_pending",
         "schedule": 60.0,
     },
+    "purge-abandoned-imports": {
+        "task": "campaigns.tasks.imports_purge_abandoned_task",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------------

@@ -509,3 +509,24 @@ def test_it_imports_with_a_bounded_number_of_queries(campaign, lead, django_asse
         report = commit(batch, lead)
 
     assert report.people_new == 400 and report.units_created == 3
+
+
+def test_the_hourly_task_drops_files_left_unimported_for_a_day(campaign, lead):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from campaigns.models import ImportBatch
+    from campaigns.tasks import imports_purge_abandoned_task
+
+    old = ImportBatch.objects.create(campaign=campaign, filename="old.csv", content="name\nAna\n")
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        fresh = ImportBatch.objects.create(campaign=campaign, filename="new.csv", content="x\n")
+        purged = imports_purge_abandoned_task()
+
+    assert purged == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.content == "" and old.status == ImportBatch.Status.FAILED
+    assert fresh.content == "x\n"

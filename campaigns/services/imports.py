@@ -10,6 +10,7 @@ a 5,000-row file takes seconds, not minutes.
 
 import logging
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import DatabaseError, transaction
@@ -476,3 +477,14 @@ class _Places:
             self.units_created += 1
             self.new_paths.append(path)
         return unit
+
+
+ABANDONED_AFTER = timedelta(hours=24)
+
+
+def imports_purge_abandoned() -> int:
+    """Discard uploads left unimported for a day; returns how many were discarded."""
+    cutoff = timezone.now() - ABANDONED_AFTER
+    return ImportBatch.objects.filter(
+        status=ImportBatch.Status.UPLOADED, created_at__lt=cutoff
+    ).update(status=ImportBatch.Status.FAILED, content="", summary={"discarded": True})
