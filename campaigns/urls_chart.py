@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+"""The chart of a campaign and of one site, and bulk changes made from it."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from campaigns.views import chart as views
+
+urlpatterns = [
+    path("campaigns/<int:campaign_id>/", views.campaign_chart, name="campaign_chart"),
+    path(
+        "campaigns/<int:campaign_id>/sites/<int:site_id>/chart/",
+        views.site_chart,
+        name="site_chart",
+    ),
+    path("campaigns/<int:campaign_id>/roster/bulk/", views.roster_bulk, name="roster_bulk"),
+]
