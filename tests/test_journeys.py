@@ -98,3 +98,80 @@ def test_pages_load_nothing_from_another_host(page: Page, live_server):
     expect(page.get_by_role("heading", name="Team", exact=True)).to_be_visible()
 
     assert foreign == []
+
+
+TENANTS_CSV = """name,phone,email,unit
+Maria Lopez,(312) 555-0143,maria@example.org,Maple Court/Floor 1/1A
+Kwame Mensah,312-555-0178,kwame@example.org,Maple Court/Floor 1/1B
+Linh Tran,,linh@example.org,Maple Court/Floor 2/2A
+Pedro Santos,+1 312 555 0199,,Maple Court/Floor 2/2B
+"""
+
+
+def test_a_lead_charts_a_building_imports_tenants_and_an_organizer_finds_the_unassessed(
+    page: Page, live_server, tmp_path, browser
+):
+    from campaigns.models import RosterEntry
+    from campaigns.services.roster import assessment_record
+    from members.models import Committee
+    from tests import factories
+
+    committee = Committee.objects.create(name="Maple Tenants Union")
+    factories.member_of(committee, Membership.Role.LEAD, email="rosa@example.org", name="Rosa")
+    factories.member_of(
+        committee, Membership.Role.ORGANIZER, email="nina@example.org", name="Nina Okafor"
+    )
+    log_in(page, live_server.url, "rosa@example.org", factories.PASSWORD)
+
+    page.get_by_role("link", name="Campaigns").click()
+    page.get_by_role("link", name="New campaign").click()
+    page.get_by_label("Tenant campaign").check()
+    page.get_by_label("Target").fill("Skyline Property Management")
+    page.get_by_label("Code name").fill("Maple")
+    page.get_by_role("button", name="Start the campaign").click()
+
+    page.get_by_label("Building name").fill("Maple Court")
+    page.get_by_role("button", name="Add the building").click()
+    for name, parent in [("Floor 1", ""), ("1A", "Floor 1"), ("Floor 2", ""), ("2A", "Floor 2")]:
+        page.get_by_label("Unit name").fill(name)
+        if parent:
+            page.get_by_role("combobox", name=re.compile("^Under")).select_option(label=parent)
+        else:
+            page.get_by_role("combobox", name=re.compile("^Under")).select_option(index=0)
+        page.get_by_role("button", name="Add unit").click()
+        expect(page.locator("#structure ul")).to_contain_text(name)
+        expect(page.get_by_label("Unit name")).to_have_value("")
+
+    page.get_by_role("link", name="Import").click()
+    roster = tmp_path / "tenants.csv"
+    roster.write_text(TENANTS_CSV)
+    page.get_by_label("Roster file (CSV)").set_input_files(roster)
+    page.get_by_role("button", name="Upload and match columns").click()
+    page.get_by_role("button", name="Check the file (dry run)").click()
+    expect(page.get_by_role("button", name="Import 4 people")).to_be_visible()
+    page.get_by_role("button", name="Import 4 people").click()
+
+    expect(page.get_by_text("Imported 4 people")).to_be_visible()
+    for name in ["Maria Lopez", "Kwame Mensah", "Linh Tran", "Pedro Santos"]:
+        expect(page.get_by_role("link", name=re.compile(name))).to_be_visible()
+
+    page.get_by_role("link", name="Team", exact=True).last.click()
+    page.get_by_label("Person").select_option(label="Nina Okafor · nina@example.org")
+    page.get_by_role("button", name="Add to the team").click()
+    expect(page.locator("main")).to_contain_text("Nina Okafor")
+
+    # Maria was talked to and assessed; the others not yet.
+    maria = RosterEntry.objects.get(person__given_name="Maria")
+    assessment_record(entry=maria, level=2, happened_at=maria.added_at, recorded_by=None)
+
+    nina = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    log_in(nina, live_server.url, "nina@example.org", factories.PASSWORD)
+    nina.get_by_role("link", name="Campaigns").click()
+    nina.get_by_role("link", name="Maple", exact=True).click()
+    nina.get_by_text("Unassessed", exact=True).first.click()
+
+    chart = nina.locator("#chart")
+    expect(chart).to_contain_text("Showing 3 of 4")
+    expect(chart.get_by_role("link", name=re.compile("Maria Lopez"))).to_have_count(0)
+    expect(chart.get_by_role("link", name=re.compile("Kwame Mensah"))).to_be_visible()
+    assert "assessment=none" in nina.url  # the filter survives a reload
