@@ -10,36 +10,10 @@ Run with DEBUG off, as in production. See bench/README.md.
 """
 
 import argparse
-import os
-import secrets
 import statistics
-import sys
 import time
-import warnings
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "organizing.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/majority_bench")
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-warnings.filterwarnings("ignore", "No directory at", UserWarning)  # no collectstatic here
-
-
-def ensure_database(url: str) -> None:
-    """Create the database if the server does not have it yet."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+from _django import setup_django
 
 
 def seed(people: int, units: int, sites: int) -> None:
@@ -87,11 +61,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--sites", type=int, default=5)
     args = parser.parse_args()
-    ensure_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
+    setup_django()
     from django.conf import settings
 
     # The hashed-name manifest exists only after collectstatic (in the Docker image).

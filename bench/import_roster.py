@@ -10,42 +10,17 @@ and the number of queries of each step. The target: commit under 30 s.
 """
 
 import argparse
-import os
 import random
 import secrets
-import sys
 import time
-import warnings
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "organizing.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://root@127.0.0.1:5432/majority_bench")
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed here
+from _django import setup_django
 
 GIVEN = ["Maria", "Dwayne", "Li", "Fatima", "Sam", "Ana", "Ben", "Chen", "José", "Amélie"]
 FAMILY = ["Cruz", "Carter", "Wei", "Diallo", "Okoro", "Ruiz", "Adeyemi", "Liu", "Núñez"]
 SITES = ["Warehouse", "Dock Annex", "Cold Storage"]
 DEPARTMENTS = ["Inbound", "Outbound", "Returns", "Maintenance", "Picking", "Packing"]
 SHIFTS = ["Days", "Swing", "Nights"]
-
-
-def ensure_database(url: str) -> None:
-    """Create the database if the server does not have it yet."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def phone(i: int) -> str:
@@ -117,11 +92,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--known", type=int, default=500)
     args = parser.parse_args()
-    ensure_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
