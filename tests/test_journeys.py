@@ -81,7 +81,7 @@ def test_an_invited_organizer_sets_a_password_and_logs_in(
     assert user.memberships.get().role == Membership.Role.ORGANIZER
 
 
-def test_pages_load_nothing_from_another_host(page: Page, live_server):
+def test_pages_load_nothing_from_another_host_and_break_no_csp_rule(page: Page, live_server):
     call_command("seed_demo", demo_server=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     foreign = []
     page.on(
@@ -93,11 +93,19 @@ def test_pages_load_nothing_from_another_host(page: Page, live_server):
         ),
     )
 
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+
     log_in(page, live_server.url, "lead@majority.test", "organize-demo-2026")
     page.get_by_role("link", name="Team", exact=True).click()
     expect(page.get_by_role("heading", name="Team", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Campaigns").click()
+    page.get_by_role("link", name="Lighthouse").click()
+    page.get_by_label("Find a person").fill("a")
+    expect(page.locator("#chart")).to_contain_text("Showing")
 
     assert foreign == []
+    assert blocked == [], "the Content-Security-Policy blocked something the page uses"
 
 
 TENANTS_CSV = """name,phone,email,unit
