@@ -1,12 +1,28 @@
-"""Recording sensitive events (exports, imports, merges, bulk changes, deletions, role changes).
+"""The audit trail: recording sensitive events, and reading them back for the committee's leads.
 
-Append-only: nothing in the app updates or deletes an AuditEvent. Never pass note contents.
+Append-only: nothing in the app updates or deletes an AuditEvent, and a database trigger
+refuses it anyway (migration 0003). What is recorded is who, what kind, which object id, how
+many, from which IP and when: never the content of notes or messages, never what was typed.
 """
 
-from django.db import models
-from django.http import HttpRequest
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from members.models import AuditEvent, Committee, User
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from members.models import AuditEvent, Committee, Membership, Person, User
+from members.selectors import membership_primary
+
+Kind = AuditEvent.Kind
 
 
 def audit_record(
@@ -14,20 +30,339 @@ def audit_record(
     actor: User | None,
     kind: AuditEvent.Kind,
     committee: Committee | None = None,
+    committee_id: int | None = None,
     subject: models.Model | None = None,
     campaign_id: int | None = None,
     count: int | None = None,
     detail: dict | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
+    """Record one event. Pass the committee or its id, and the subject before deleting it
+    (a deleted instance has lost its id)."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         kind=kind,
-        committee=committee,
+        committee_id=committee.pk if committee is not None else committee_id,
         subject_type=subject._meta.label_lower if subject is not None else "",
         subject_id=subject.pk if subject is not None else None,
         campaign_id=campaign_id,
         count=count,
         detail=detail or {},
-        ip=request.META.get("REMOTE_ADDR") if request is not None else None,
+        ip=client_ip(request) if request is not None else None,
     )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as allauth sees it for its rate limits: behind a proxy, set
+    ALLAUTH_TRUSTED_PROXY_COUNT (or ALLAUTH_TRUSTED_CLIENT_IP_HEADER) or every event shows
+    the proxy's address."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter().get_client_ip(request)
+    except PermissionDenied:
+        return None
+
+
+def committee_of(user: User | None) -> Committee | None:
+    """The committee a user's own events (logins, two-factor changes) are filed under: the one
+    the navigation shows them, as one deployment serves one committee by default."""
+    if user is None:
+        return None
+    membership = membership_primary(user)
+    return membership.committee if membership is not None else None
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first() if email else None
+
+
+# --- Reading the trail -------------------------------------------------------------------------
+
+
+def audit_events(
+    *,
+    committee: Committee,
+    kind: str = "",
+    actor_id: int | None = None,
+    campaign_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The committee's events, newest first, filtered; days are whole days in the committee's
+    time zone, `until` included."""
+    events = AuditEvent.objects.filter(committee=committee).select_related("actor")
+    if kind:
+        events = events.filter(kind=kind)
+    if actor_id is not None:
+        events = events.filter(actor_id=actor_id)
+    if campaign_id is not None:
+        events = events.filter(campaign_id=campaign_id)
+    if since is not None:
+        events = events.filter(at__gte=_day_start(since))
+    if until is not None:
+        events = events.filter(at__lt=_day_start(until + timedelta(days=1)))
+    return events.order_by("-at", "-pk")
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def audit_actors(committee: Committee) -> list[User]:
+    """Who the log can be filtered by: the committee's users, by name."""
+    members = Membership.objects.filter(committee=committee).values("user_id")
+    return list(User.objects.filter(pk__in=members).only("name", "email").order_by("name", "email"))
+
+
+def audit_campaigns(committee: Committee) -> dict[int, str]:
+    """The committee's campaigns' code names by id: one query. members/ never imports
+    campaigns, so the model is looked up by name."""
+    campaign = apps.get_model("campaigns", "Campaign")
+    rows = campaign.objects.filter(committee=committee).order_by("code_name")
+    return dict(rows.values_list("pk", "code_name"))
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One event as a lead reads it: what happened in words, and a link when there is one."""
+
+    event: AuditEvent
+    text: str
+    link_text: str = ""
+    link_url: str = ""
+
+
+def audit_lines(
+    events: list[AuditEvent], *, committee: Committee, campaigns: dict[int, str]
+) -> list[AuditLine]:
+    """Describe a page of events. The people, users, roster entries and team rows they point
+    at are each fetched in one query, whatever the page holds."""
+    names = _Names.load(events, committee=committee, campaigns=campaigns)
+    return [_describe(event, names) for event in events]
+
+
+@dataclass
+class _Names:
+    """What the descriptions of one page of events need, loaded in a few queries."""
+
+    campaigns: dict[int, str]
+    users: dict[int, User]
+    people: dict[int, Person]
+    entry_person: dict[int, int]
+    member_user: dict[int, int]
+
+    @classmethod
+    def load(cls, events: list[AuditEvent], *, committee: Committee, campaigns: dict[int, str]):
+        entry_person = _campaign_rows(events, "rosterentry", "person_id")
+        member_user = _campaign_rows(events, "teammember", "user_id")
+        organizers = {e.detail.get("organizer_id") for e in events if e.kind == Kind.BULK}
+        user_ids = _subject_ids(events, "members.user") | set(member_user.values()) | organizers
+        user_ids.discard(None)
+        person_ids = _subject_ids(events, "members.person") | set(entry_person.values())
+        users = User.objects.only("name", "email").in_bulk(user_ids) if user_ids else {}
+        # A committee lead may see every person of the committee: only those are linked.
+        people = (
+            Person.objects.filter(committee=committee).in_bulk(person_ids) if person_ids else {}
+        )
+        return cls(campaigns, users, people, entry_person, member_user)
+
+    def campaign(self, event: AuditEvent) -> str:
+        return self.campaigns.get(event.campaign_id, _("a campaign"))
+
+    def user(self, user_id: int | None) -> str:
+        """The user's name; "someone" when the record that named them is gone."""
+        if user_id is None:
+            return _("someone")
+        user = self.users.get(user_id)
+        return str(user) if user is not None else _("someone no longer here")
+
+
+def _subject_ids(events: list[AuditEvent], subject_type: str) -> set[int]:
+    return {e.subject_id for e in events if e.subject_type == subject_type and e.subject_id}
+
+
+def _campaign_rows(events: list[AuditEvent], model: str, field: str) -> dict[int, int]:
+    ids = _subject_ids(events, f"campaigns.{model}")
+    if not ids:
+        return {}
+    rows = apps.get_model("campaigns", model).objects.filter(pk__in=ids)
+    return dict(rows.values_list("pk", field))
+
+
+def _person_line(event: AuditEvent, text: str, names: _Names, person_id: int | None) -> AuditLine:
+    person = names.people.get(person_id)
+    if person is None:
+        return AuditLine(event, text)
+    return AuditLine(event, text, str(person), reverse("person_detail", args=[person.pk]))
+
+
+def _describe(event: AuditEvent, names: _Names) -> AuditLine:
+    describe = _DESCRIBE.get(event.kind)
+    if describe is None:
+        return AuditLine(event, event.get_kind_display())
+    return describe(event, names)
+
+
+def _login(event: AuditEvent, names: _Names) -> AuditLine:
+    methods = [str(METHODS.get(m, m)) for m in event.detail.get("methods", [])]
+    if not methods:
+        return AuditLine(event, _("Logged in"))
+    return AuditLine(event, _("Logged in with %(methods)s") % {"methods": ", ".join(methods)})
+
+
+def _login_failed(event: AuditEvent, names: _Names) -> AuditLine:
+    who = {"user": names.user(event.subject_id)}
+    if event.detail.get("stage") == "mfa":
+        return AuditLine(event, _("Wrong two-factor code for %(user)s's account") % who)
+    return AuditLine(event, _("Wrong password for %(user)s's account") % who)
+
+
+def _mfa_change(event: AuditEvent, names: _Names) -> AuditLine:
+    kind = {"type": AUTHENTICATORS.get(event.detail.get("type"), _("an authenticator"))}
+    change = event.detail.get("change")
+    if change == "added":
+        return AuditLine(event, _("Turned on two-factor: %(type)s") % kind)
+    if change == "removed":
+        return AuditLine(event, _("Turned off two-factor: %(type)s") % kind)
+    return AuditLine(event, _("Renewed two-factor: %(type)s") % kind)
+
+
+def _role_change(event: AuditEvent, names: _Names) -> AuditLine:
+    values = {
+        "user": names.user(event.subject_id),
+        "role": ROLES.get(event.detail.get("role"), "?"),
+        "previous": ROLES.get(event.detail.get("previous"), "?"),
+    }
+    if event.detail.get("previous"):
+        return AuditLine(event, _("%(user)s went from %(previous)s to %(role)s") % values)
+    return AuditLine(event, _("%(user)s joined the committee as %(role)s") % values)
+
+
+def _team_change(event: AuditEvent, names: _Names) -> AuditLine:
+    if event.subject_type == "members.user":
+        user_id = event.subject_id
+    else:
+        user_id = names.member_user.get(event.subject_id)
+    values = {
+        "user": names.user(user_id),
+        "campaign": names.campaign(event),
+        "role": TEAM_ROLES.get(event.detail.get("role"), "?"),
+    }
+    change = event.detail.get("change")
+    if change == "removed":
+        return AuditLine(event, _("Took %(user)s off the team of %(campaign)s") % values)
+    if change == "role":
+        return AuditLine(event, _("Made %(user)s %(role)s of %(campaign)s") % values)
+    return AuditLine(event, _("Put %(user)s on the team of %(campaign)s as %(role)s") % values)
+
+
+def _import(event: AuditEvent, names: _Names) -> AuditLine:
+    values = {"count": event.count or 0, "campaign": names.campaign(event)}
+    text = ngettext(
+        "Imported %(count)s person into %(campaign)s",
+        "Imported %(count)s people into %(campaign)s",
+        values["count"],
+    )
+    return AuditLine(event, text % values)
+
+
+def _export(event: AuditEvent, names: _Names) -> AuditLine:
+    values = {"count": event.count or 0, "campaign": names.campaign(event)}
+    if event.detail.get("of") == "audit":
+        text = ngettext(
+            "Downloaded %(count)s event of this log",
+            "Downloaded %(count)s events of this log",
+            values["count"],
+        )
+        return AuditLine(event, text % values)
+    text = ngettext(
+        "Exported %(count)s row of %(campaign)s",
+        "Exported %(count)s rows of %(campaign)s",
+        values["count"],
+    )
+    return AuditLine(event, text % values)
+
+
+def _merge(event: AuditEvent, names: _Names) -> AuditLine:
+    return _person_line(event, _("Merged two records of one person"), names, event.subject_id)
+
+
+def _bulk(event: AuditEvent, names: _Names) -> AuditLine:
+    values = {"count": event.count or 0, "campaign": names.campaign(event)}
+    action = event.detail.get("action")
+    if action == "assign_organizer":
+        values["user"] = names.user(event.detail.get("organizer_id"))
+        text = ngettext(
+            "Assigned %(count)s person of %(campaign)s to %(user)s",
+            "Assigned %(count)s people of %(campaign)s to %(user)s",
+            values["count"],
+        )
+    elif action == "add_tag":
+        text = ngettext(
+            "Tagged %(count)s person of %(campaign)s",
+            "Tagged %(count)s people of %(campaign)s",
+            values["count"],
+        )
+    else:
+        text = ngettext(
+            "Changed %(count)s person of %(campaign)s at once",
+            "Changed %(count)s people of %(campaign)s at once",
+            values["count"],
+        )
+    return AuditLine(event, text % values)
+
+
+def _delete(event: AuditEvent, names: _Names) -> AuditLine:
+    campaign = {"campaign": names.campaign(event)}
+    if event.subject_type == "campaigns.rosterentry":
+        text = _("Took someone off the roster of %(campaign)s") % campaign
+        return _person_line(event, text, names, names.entry_person.get(event.subject_id))
+    if event.subject_type == "campaigns.unit":
+        values = {**campaign, "count": event.count or 0}
+        text = ngettext(
+            "Deleted a unit of %(campaign)s; %(count)s person moved",
+            "Deleted a unit of %(campaign)s; %(count)s people moved",
+            values["count"],
+        )
+        return AuditLine(event, text % values)
+    if event.subject_type == "members.invitation":
+        role = {"role": ROLES.get(event.detail.get("role"), "?")}
+        return AuditLine(event, _("Withdrew an invitation to join as %(role)s") % role)
+    return AuditLine(event, _("Deleted something"))
+
+
+def _person_view(event: AuditEvent, names: _Names) -> AuditLine:
+    return _person_line(event, _("Viewed a person's page"), names, event.subject_id)
+
+
+_DESCRIBE = {
+    Kind.LOGIN: _login,
+    Kind.LOGIN_FAILED: _login_failed,
+    Kind.LOGOUT: lambda event, names: AuditLine(event, _("Logged out")),
+    Kind.MFA_CHANGE: _mfa_change,
+    Kind.ROLE_CHANGE: _role_change,
+    Kind.TEAM_CHANGE: _team_change,
+    Kind.IMPORT: _import,
+    Kind.EXPORT: _export,
+    Kind.MERGE: _merge,
+    Kind.BULK: _bulk,
+    Kind.DELETE: _delete,
+    Kind.PERSON_VIEW: _person_view,
+}
+
+ROLES = dict(Membership.Role.choices)
+# campaigns.TeamMember.Role, which members/ may not import.
+TEAM_ROLES = {"lead": gettext_lazy("campaign lead"), "organizer": gettext_lazy("organizer")}
+# allauth's authentication records and authenticator types.
+METHODS = {
+    "password": gettext_lazy("password"),
+    "code": gettext_lazy("emailed code"),
+    "password_reset": gettext_lazy("password reset"),
+    "mfa": gettext_lazy("two-factor"),
+}
+AUTHENTICATORS = {
+    "totp": gettext_lazy("authenticator app"),
+    "recovery_codes": gettext_lazy("recovery codes"),
+    "webauthn": gettext_lazy("security key"),
+}

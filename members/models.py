@@ -268,22 +268,38 @@ class PersonPhone(models.Model):
 class AuditEvent(models.Model):
     """An append-only record of a sensitive event: who, what kind, which object, when, from where.
 
-    Never the content of notes. `campaign_id` is a plain number because members/ knows nothing
-    of campaigns.
+    Never the content of notes or messages. `campaign_id` is a plain number because members/
+    knows nothing of campaigns.
+
+    Append-only down to the database: a trigger (migration 0003) refuses any UPDATE or DELETE
+    of these rows. So the foreign keys never cascade nor set null, and have no database
+    constraint: an event keeps the id of a user or committee deleted since (`actor_id`,
+    `committee_id` then point at nothing, and `actor` is None).
     """
 
     class Kind(models.TextChoices):
-        EXPORT = "export", _("Export")
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logout")
+        MFA_CHANGE = "mfa_change", _("Two-factor change")
+        ROLE_CHANGE = "role_change", _("Role change")
+        TEAM_CHANGE = "team_change", _("Team change")
         IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
         MERGE = "merge", _("Merge")
         BULK = "bulk", _("Bulk change")
         DELETE = "delete", _("Deletion")
-        TEAM_CHANGE = "team_change", _("Team change")
-        ROLE_CHANGE = "role_change", _("Role change")
+        PERSON_VIEW = "person_view", _("Person page viewed")
 
-    committee = models.ForeignKey(Committee, models.CASCADE, related_name="+", null=True)
+    committee = models.ForeignKey(
+        Committee, models.DO_NOTHING, db_constraint=False, related_name="+", null=True
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     subject_type = models.CharField(max_length=40, blank=True)
@@ -298,6 +314,7 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at"]
+        indexes = [models.Index(fields=["committee", "-at"], name="auditevent_committee_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} by {self.actor_id}"

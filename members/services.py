@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members.models import ROLE_RANK, Committee, Invitation, Membership, User
+from members.audit import audit_record
+from members.models import ROLE_RANK, AuditEvent, Committee, Invitation, Membership, User
 from members.selectors import INVITATION_SALT
 
 log = logging.getLogger(__name__)
@@ -57,9 +59,21 @@ def invitation_queue_send(*, invitation_id: int) -> None:
     transaction.on_commit(lambda: invitation_send.delay(invitation_id))
 
 
-def invitation_cancel(*, invitation: Invitation) -> None:
-    """Withdraw a pending invitation: its link stops working at once."""
-    invitation.delete()
+def invitation_cancel(
+    *, invitation: Invitation, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    """Withdraw a pending invitation: its link stops working at once. Audited with the role
+    it offered, not the address: the log keeps no one's email."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            kind=AuditEvent.Kind.DELETE,
+            committee_id=invitation.committee_id,
+            subject=invitation,
+            detail={"role": invitation.role},
+            request=request,
+        )
+        invitation.delete()
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -118,27 +132,56 @@ def _invitation_email(invitation: Invitation) -> EmailMultiAlternatives:
     return message
 
 
-def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    """Join the committee with the invited role (or keep a higher role the user already has)."""
+def invitation_accept(
+    *, invitation: Invitation, user: User, request: HttpRequest | None = None
+) -> Membership:
+    """Join the committee with the invited role (or keep a higher role the user already has).
+    A new membership or a raised role is audited; a role kept as it was is not."""
     with transaction.atomic():
         membership, created = Membership.objects.select_for_update().get_or_create(
             committee=invitation.committee, user=user, defaults={"role": invitation.role}
         )
+        previous = None if created else membership.role
         if not created and ROLE_RANK[invitation.role] > ROLE_RANK[membership.role]:
             membership.role = invitation.role
             membership.save(update_fields=["role"])
+        if membership.role != previous:
+            _role_change_audit(invitation, membership, previous, request)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
 
 
-def user_create_from_invitation(*, invitation: Invitation, name: str, password: str) -> User:
+def _role_change_audit(
+    invitation: Invitation,
+    membership: Membership,
+    previous: str | None,
+    request: HttpRequest | None,
+) -> None:
+    audit_record(
+        actor=membership.user,
+        kind=AuditEvent.Kind.ROLE_CHANGE,
+        committee_id=membership.committee_id,
+        subject=membership.user,
+        detail={
+            "role": membership.role,
+            "previous": previous,
+            "invitation_id": invitation.pk,
+            "invited_by": invitation.invited_by_id,
+        },
+        request=request,
+    )
+
+
+def user_create_from_invitation(
+    *, invitation: Invitation, name: str, password: str, request: HttpRequest | None = None
+) -> User:
     """Create the invited person's account, its email already proven by the invitation link."""
     from allauth.account.models import EmailAddress
 
     with transaction.atomic():
         user = User.objects.create_user(invitation.email, password, name=name.strip())
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-        invitation_accept(invitation=invitation, user=user)
+        invitation_accept(invitation=invitation, user=user, request=request)
     return user

@@ -61,7 +61,7 @@ def invitation_cancel(request: HttpRequest, committee_id: int, invitation_id: in
     invitation = get_object_or_404(
         membership.committee.invitations, pk=invitation_id, accepted_at=None
     )
-    services.invitation_cancel(invitation=invitation)
+    services.invitation_cancel(invitation=invitation, actor=request.user, request=request)
     messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
     return redirect("team", committee_id=committee_id)
 
@@ -101,6 +101,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             invitation=invitation,
             name=form.cleaned_data["name"],
             password=form.cleaned_data["password1"],
+            request=request,
         )
         messages.success(request, _("Your account is ready. Log in with your new password."))
         return redirect("account_login")
@@ -114,7 +115,7 @@ def _invitation_accept_existing(request, invitation, existing) -> HttpResponse:
         context = {"invitation": invitation, "token_path": request.get_full_path()}
         return render(request, "members/invitation_login.html", context)
     if request.method == "POST":
-        services.invitation_accept(invitation=invitation, user=request.user)
+        services.invitation_accept(invitation=invitation, user=request.user, request=request)
         messages.success(
             request, _("You joined %(committee)s.") % {"committee": invitation.committee}
         )

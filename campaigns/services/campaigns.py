@@ -190,9 +190,16 @@ def unit_reorder(*, unit: Unit, step: int) -> Unit:
     return unit
 
 
-def unit_delete(*, unit: Unit, move_people_to: Unit | None) -> int:
+def unit_delete(
+    *,
+    unit: Unit,
+    move_people_to: Unit | None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> int:
     """Delete a unit and every unit under it; the people placed there go to `move_people_to`
     (another unit of the site, or no unit), so nobody drops off the chart unnoticed.
+    Audited with how many units went and how many people moved.
 
     Returns how many people were moved.
     """
@@ -207,8 +214,30 @@ def unit_delete(*, unit: Unit, move_people_to: Unit | None) -> int:
         moved = RosterEntry.objects.filter(unit_id__in=doomed, removed_at__isnull=True).update(
             unit=move_people_to
         )
+        _unit_delete_audit(unit, doomed, moved, move_people_to, actor, request)
         unit.delete()
     return moved
+
+
+def _unit_delete_audit(
+    unit: Unit,
+    doomed: set[int],
+    moved: int,
+    move_to: Unit | None,
+    actor: User | None,
+    request: HttpRequest | None,
+) -> None:
+    campaign = Campaign.objects.values("pk", "committee_id").get(sites=unit.site_id)
+    audit_record(
+        actor=actor,
+        kind=AuditEvent.Kind.DELETE,
+        committee_id=campaign["committee_id"],
+        campaign_id=campaign["pk"],
+        subject=unit,
+        count=moved,
+        detail={"units": len(doomed), "moved_to": move_to.pk if move_to else None},
+        request=request,
+    )
 
 
 def _unit_parent_check(*, site: Site, parent: Unit | None) -> None:

@@ -230,7 +230,7 @@ def unit_delete(request: HttpRequest, campaign_id: int, site_id: int, unit_id: i
     choice = form.cleaned_data["move_to"] if people else NO_UNIT
     move_to = None if choice == NO_UNIT else structure.unit_or_none(choice)
     try:
-        services.unit_delete(unit=unit, move_people_to=move_to)
+        services.unit_delete(unit=unit, move_people_to=move_to, actor=request.user, request=request)
     except ValidationError as error:
         form.add_error(None, error)
         structure.open_tools(unit.pk, delete_form=form)

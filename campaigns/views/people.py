@@ -24,10 +24,11 @@ from campaigns.access import (
 )
 from campaigns.forms_people import PersonMergeForm, RosterAddForm, RosterRemoveForm
 from campaigns.forms_people import PlacementForm as RosterEntryForm
-from campaigns.models import Campaign, RosterEntry
+from campaigns.models import Campaign, RosterEntry, TeamMember
 from campaigns.selectors import people as selectors
 from campaigns.services import people as services
 from campaigns.services.people import SECTION_FIELDS, RosterAddResult
+from members.audit import audit_record
 from members.forms_people import (
     PersonConsentForm,
     PersonContactForm,
@@ -35,7 +36,7 @@ from members.forms_people import (
     PersonNotesForm,
     PersonTagsForm,
 )
-from members.models import Person
+from members.models import AuditEvent, Person
 
 PAGES = "campaigns/people"
 
@@ -171,7 +172,35 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         **_person_context(request, person),
         "positions": selectors.person_positions(person=person, user=request.user),
     }
+    is_committee_lead = context["can_merge"]
+    if not is_committee_lead:
+        _audit_view_from_outside(request, person, context["positions"])
     return render(request, f"{PAGES}/person_detail.html", context)
+
+
+def _audit_view_from_outside(
+    request: HttpRequest, person: Person, positions: list[RosterEntry]
+) -> None:
+    """Record a look at someone's page by a team member who is neither their organizer nor a
+    lead of a campaign they are on (committee leads are not recorded): looking up people you
+    don't organize is how a roster gets scraped. The person's id only, never what was shown."""
+    current = [entry for entry in positions if entry.removed_at is None]
+    if any(entry.organizer_id == request.user.pk for entry in current):
+        return
+    leads = TeamMember.objects.filter(
+        user=request.user,
+        role=TeamMember.Role.LEAD,
+        campaign_id__in=[entry.campaign_id for entry in current],
+    )
+    if leads.exists():
+        return
+    audit_record(
+        actor=request.user,
+        kind=AuditEvent.Kind.PERSON_VIEW,
+        committee_id=person.committee_id,
+        subject=person,
+        request=request,
+    )
 
 
 def _person_context(request: HttpRequest, person: Person) -> dict:
