@@ -515,6 +515,9 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
     env = services_env(stack, redis_db=0)
     env.setdefault("DEBUG", "1")
     env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    # The demo's personas share a published password: asking them to enrol an authenticator
+    # app would only get in the way of trying the app. The login page says it is off.
+    env.setdefault("MFA_REQUIRED", "0")
     env["PYTHONUNBUFFERED"] = "1"
     python = sys.executable
     for step in (["migrate", "--noinput"], ["seed_demo"]):
@@ -526,6 +529,8 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
         f"Majority is running at http://127.0.0.1:{port} — log in as {DEMO_LOGIN} "
         "(Ctrl-C stops everything)"
     )
+    if env["MFA_REQUIRED"].strip().lower() not in {"1", "true", "on", "ok", "y", "yes"}:
+        say("Two-factor authentication is off in this demo (MFA_REQUIRED=0); it is on by default.")
     try:
         return watch(children)
     except KeyboardInterrupt:  # the usual way to end `make run`: not an error

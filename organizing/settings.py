@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +53,10 @@ MIDDLEWARE = [
     "organizing.security.NoStoreWhenSignedInMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Both after authentication, messages, htmx and allauth: an idle lead or organizer is logged
+    # out first; a signed-in one without a second factor is then sent to enrol.
+    "members.sessions.IdleTimeoutMiddleware",
+    "members.mfa.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "organizing.urls"
@@ -135,6 +141,27 @@ ACCOUNT_RATE_LIMITS = {
 # Signup is by invitation only unless the committee opens it.
 SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=False)
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+
+# --- Two-factor and sessions ------------------------------------------------------------------
+
+# Leads and organizers see rosters: they must add a second factor (an authenticator app or a
+# passkey) before any page but their account's. Members may. Off only for a local demo.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Majority"
+# A phone's clock a few seconds off must not lock an organizer out: accept the code of the
+# 30-second step before and after too.
+MFA_TOTP_TOLERANCE = 1
+# Passkeys need HTTPS, or plain HTTP on localhost with DEBUG on (open `make run` as
+# http://localhost:8000: browsers refuse an IP address such as 127.0.0.1 as a passkey's site).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_PASSKEY_LOGIN_ENABLED = False
+# "Log out my other sessions" lists the sessions allauth started at login; tracking every
+# request would write to the database on each page view.
+USERSESSIONS_TRACK_ACTIVITY = False
+# A lead's or organizer's session ends after this many minutes without a request (a phone left
+# unlocked on a break-room table); members are not timed out.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 
 # --- Mail --------------------------------------------------------------------------------------
 

@@ -1,8 +1,16 @@
 """Building the people and things tests talk about, in one place."""
 
 import itertools
+import time
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 
 from members.models import Committee, Membership, User
 
@@ -22,11 +30,38 @@ def committee(*, name: str | None = None) -> Committee:
 
 
 def member_of(
-    committee: Committee, role: Membership.Role, *, email: str | None = None, name: str = ""
+    committee: Committee,
+    role: Membership.Role,
+    *,
+    email: str | None = None,
+    name: str = "",
+    mfa: bool | None = None,
 ) -> User:
+    """A user with a role in the committee. Leads and organizers come with an authenticator
+    app already set up (they must have one to see rosters) unless mfa=False."""
     person = user(email=email, name=name)
     Membership.objects.create(committee=committee, user=person, role=role)
+    if role != Membership.Role.MEMBER if mfa is None else mfa:
+        enrol_totp(person)
     return person
+
+
+def enrol_totp(person: User) -> str:
+    """Set up an authenticator app for the user, as enrolment does; returns its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(person, secret)
+    return secret
+
+
+def totp_secret(person: User) -> str:
+    """The secret of the user's authenticator app (stored unencrypted by allauth's default)."""
+    return Authenticator.objects.get(user=person, type=Authenticator.Type.TOTP).data["secret"]
+
+
+def totp_code(secret: str, *, at: float | None = None) -> str:
+    """The code an authenticator app shows for the secret now (or at a Unix time)."""
+    step = int(time.time() if at is None else at) // 30
+    return format_hotp_value(hotp_value(secret, step))
 
 
 def campaign(*, committee: Committee, code_name: str | None = None, kind: str = "workplace"):

@@ -12,6 +12,10 @@ def test_it_logs_in_with_email_and_password(client, organizer):
     response = client.post(
         "/accounts/login/", {"login": "marcus@example.org", "password": factories.PASSWORD}
     )
+    # Organizers have an authenticator app: its code comes next.
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    code = factories.totp_code(factories.totp_secret(organizer))
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
 
     assert response.status_code == 302
     home = client.get("/").content.decode()

@@ -10,6 +10,7 @@ from campaigns.management.commands.seed_bench import CAMPAIGN, COMMITTEE, LEAD_E
 from campaigns.models import AssessmentRecord, Campaign, RosterEntry, Unit
 from campaigns.services.roster import assessment_recompute
 from members.models import Membership, Person, User
+from tests import factories
 
 SMALL = {"people": 300, "units": 12, "sites": 3, "organizers": 4}
 
@@ -76,7 +77,9 @@ def test_it_runs_again_without_duplicating_and_rebuilds_on_reset(db):
 
 def test_its_lead_can_open_the_chart(client, db):
     campaign = seed()
-    client.force_login(User.objects.get(email=LEAD_EMAIL))
+    lead = User.objects.get(email=LEAD_EMAIL)
+    factories.enrol_totp(lead)  # leads have a second factor
+    client.force_login(lead)
 
     response = client.get(reverse("campaign_chart", args=[campaign.pk]))
 

@@ -1,0 +1,69 @@
+"""Idle timeout: a lead's or organizer's session ends after a while without a request.
+
+A phone left unlocked on a break-room table must not stay a window onto the roster. Members
+see no roster, so they are not timed out. The last request's time is kept in the session and
+written at most once a minute, so browsing does not write the session on every page.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import ngettext
+from django_htmx.http import HttpResponseClientRedirect
+
+from members.mfa import now_seconds, standing
+
+LAST_ACTIVITY = "majority.last_activity"
+RECORD_EVERY_SECONDS = 60
+
+
+@receiver(user_logged_in, dispatch_uid="members.sessions.activity_at_login")
+def activity_at_login(sender, request: HttpRequest | None, **kwargs) -> None:
+    """Logging in is activity; the session is being written anyway, so recording it here
+    spares the first page after login a write of its own."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY] = now_seconds()
+
+
+class IdleTimeoutMiddleware:
+    """Logs out a lead or organizer idle longer than SESSION_IDLE_TIMEOUT_MINUTES, and sends
+    them to log in again, back to where they were."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and standing(request).organizes:
+            last = request.session.get(LAST_ACTIVITY)
+            now = now_seconds()
+            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+                return timed_out(request)
+            if last is None or now - last >= RECORD_EVERY_SECONDS:
+                request.session[LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+
+def timed_out(request: HttpRequest) -> HttpResponse:
+    """Log out, say why, and ask for the login page with `next` set to the page they were on
+    (for htmx, the page the fragment was for)."""
+    logout(request)
+    minutes = settings.SESSION_IDLE_TIMEOUT_MINUTES
+    messages.info(
+        request,
+        ngettext(
+            "You were logged out after %(minutes)d minute without activity.",
+            "You were logged out after %(minutes)d minutes without activity.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        page = htmx.current_url_abs_path or "/"
+        return HttpResponseClientRedirect(redirect_to_login(page)["Location"])
+    return redirect_to_login(request.get_full_path())
