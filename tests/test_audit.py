@@ -351,3 +351,20 @@ def test_nothing_in_the_app_can_cascade_into_the_audit_table():
         if field.is_relation:
             assert field.remote_field.on_delete.__name__ == "DO_NOTHING", field.name
             assert not field.db_constraint, field.name
+
+
+def test_behind_one_proxy_the_audit_records_the_clients_address(client, organizer, settings):
+    from members.models import AuditEvent
+    from tests import factories
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.MFA_REQUIRED = False
+    organizer.authenticator_set.all().delete()
+
+    client.post(
+        "/accounts/login/",
+        {"login": organizer.email, "password": factories.PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+
+    assert AuditEvent.objects.get(kind=AuditEvent.Kind.LOGIN).ip == "203.0.113.7"
