@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
+from campaigns.models import Campaign, Conversation, RosterEntry, Site, TeamMember, Unit
 from members.models import Membership, Person, User
 
 
@@ -98,3 +98,22 @@ def person_for_user(user: User, person_id: int) -> Person:
     if not user.is_authenticated:
         raise Http404
     return get_object_or_404(people_visible_to(user), pk=person_id)
+
+
+def conversation_for_user(access: CampaignAccess, conversation_id: int) -> Conversation:
+    """A conversation of this campaign (404 otherwise)."""
+    return get_object_or_404(
+        Conversation.objects.select_related("person", "organizer", "campaign"),
+        pk=conversation_id,
+        campaign=access.campaign,
+    )
+
+
+def can_change_conversation(access: CampaignAccess, conversation: Conversation) -> bool:
+    """Its author or a lead may edit or delete a conversation."""
+    return access.can_manage or conversation.organizer_id == access.user.pk
+
+
+def can_read_notes(access: CampaignAccess, conversation: Conversation) -> bool:
+    """A campaign may keep notes to their author and the leads."""
+    return not access.campaign.notes_restricted or can_change_conversation(access, conversation)

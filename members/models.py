@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -212,6 +213,14 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["family_name", "given_name", "pk"]
+        indexes = [
+            # Typo-tolerant search by name (pg_trgm; the extension is made in migration 0004).
+            GinIndex(
+                fields=["given_name", "family_name", "preferred_name"],
+                opclasses=["gin_trgm_ops"] * 3,
+                name="person_name_trgm",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

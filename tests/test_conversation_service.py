@@ -1,0 +1,126 @@
+"""Logging one-on-ones keeps the current assessment true: latest by when it happened."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from campaigns.models import FollowUp, RosterEntry, ScheduledOneOnOne
+from campaigns.services.conversations import (
+    ConversationData,
+    conversation_delete,
+    conversation_log,
+    conversation_update,
+)
+from members.models import AuditEvent
+from tests import factories
+
+
+@pytest.fixture
+def entry(campaign, committee):
+    person = factories.person(committee=committee, given_name="Maria", family_name="Lopez")
+    return factories.on_roster(campaign=campaign, person=person)
+
+
+def log(entry, organizer, *, days_ago: float, assessment=None, **fields):
+    data = ConversationData(
+        happened_at=timezone.now() - timedelta(days=days_ago),
+        channel="in_person",
+        assessment=assessment,
+        **fields,
+    )
+    return conversation_log(
+        campaign=entry.campaign, person=entry.person, organizer=organizer, data=data
+    )
+
+
+def current(entry) -> int | None:
+    return RosterEntry.objects.get(pk=entry.pk).assessment
+
+
+def test_the_latest_conversation_by_when_it_happened_sets_the_assessment(entry, team_organizer):
+    log(entry, team_organizer, days_ago=1, assessment=2)
+    log(entry, team_organizer, days_ago=10, assessment=4)  # typed later, happened earlier
+
+    assert current(entry) == 2
+
+
+def test_a_conversation_without_an_assessment_keeps_the_last_one(entry, team_organizer):
+    log(entry, team_organizer, days_ago=5, assessment=3)
+    log(entry, team_organizer, days_ago=1)
+
+    assert current(entry) == 3
+
+
+def test_editing_and_deleting_recompute_it(entry, team_organizer, lead):
+    early = log(entry, team_organizer, days_ago=10, assessment=4)
+    late = log(entry, team_organizer, days_ago=1, assessment=2)
+
+    data = ConversationData(happened_at=late.happened_at, channel="phone", assessment=1)
+    conversation_update(conversation=late, data=data, by=team_organizer)
+    assert current(entry) == 1
+
+    late_id = late.pk
+    conversation_delete(conversation=late, actor=lead)
+    assert current(entry) == 4
+    assert AuditEvent.objects.filter(kind="delete", subject_id=late_id).exists()
+
+    conversation_delete(conversation=early, actor=lead)
+    assert current(entry) is None
+
+
+def test_logging_closes_open_follow_ups_and_plans_the_next(entry, team_organizer):
+    first = log(
+        entry,
+        team_organizer,
+        days_ago=3,
+        next_step="Bring a card",
+        follow_up_on=timezone.localdate(),
+    )
+    assert FollowUp.objects.get(conversation=first).closed_at is None
+
+    log(
+        entry,
+        team_organizer,
+        days_ago=0,
+        schedule_at=timezone.now() + timedelta(days=2),
+        schedule_place="Break room",
+    )
+
+    assert FollowUp.objects.get(conversation=first).closed_reason == "done"
+    assert ScheduledOneOnOne.objects.get(person=entry.person).place == "Break room"
+
+
+def test_a_leader_flag_in_a_conversation_marks_the_roster(entry, team_organizer):
+    log(entry, team_organizer, days_ago=0, is_leader=True)
+
+    assert RosterEntry.objects.get(pk=entry.pk).is_leader
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_organizers_logging_at_once_are_both_saved(campaign, committee, lead):
+    person = factories.person(committee=committee, given_name="Kwame")
+    entry = factories.on_roster(campaign=campaign, person=person)
+    barrier = threading.Barrier(2)
+    now = timezone.now()
+
+    def log_as(level: int, minutes_ago: int) -> None:
+        barrier.wait()
+        try:
+            data = ConversationData(
+                happened_at=now - timedelta(minutes=minutes_ago), channel="door", assessment=level
+            )
+            conversation_log(campaign=campaign, person=person, organizer=lead, data=data)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=log_as, args=args) for args in [(2, 5), (3, 60)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert person.conversations.count() == 2
+    assert current(entry) == 2  # the one that happened last, whichever committed last
