@@ -1,0 +1,164 @@
+"""Throughput of logging a one-on-one (the form POST) against a bare Django view, side by side.
+
+The target: the logging POST sustains >= 0.3x the requests per second of a view that only
+returns "ok", both served by the same gunicorn on loopback and loaded by wrk in one run.
+
+    .venv/bin/python bench/log_throughput.py                  # 10 s each, 2 workers, 8 conns
+    .venv/bin/python bench/log_throughput.py --seconds 30 --workers 4 --connections 16
+
+The bare view joins the project's URLs through a throwaway URLconf written to a temporary
+directory; the organizer's session comes from the test client's force_login, the CSRF token
+from a cookie and header as a browser sends them. Every POST logs a real conversation
+(assessment, an answer, an issue, a follow-up) for one person on a fresh roster.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from _django import ROOT, setup_django
+
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/majority_benchlog"
+)
+os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+CSRF = "b" * 32
+
+URLCONF = """
+from django.http import HttpResponse
+from django.urls import path
+
+from organizing.urls import urlpatterns as project
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("bench/bare/", bare), *project]
+"""
+
+SETTINGS = """
+from organizing.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench_log_urls"
+# The hashed-name manifest exists only after collectstatic (in the Docker image).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+"""
+
+WRK_POST = """
+wrk.method = "POST"
+wrk.body = "{body}"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "{cookie}"
+wrk.headers["X-CSRFToken"] = "{csrf}"
+"""
+
+
+def world() -> tuple[str, str, str]:
+    """A campaign, an organizer on its team, someone on its roster: the session cookie, the
+    logging URL and its form body."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from campaigns.models import Ask, Campaign, IssueTag, TeamMember
+    from campaigns.services.roster import roster_add
+    from members.models import Committee, Membership, Person, User
+
+    call_command("migrate", verbosity=0)
+    committee = Committee.objects.create(name=f"Bench log {time.time_ns()}")
+    user = User.objects.create_user(email=f"log-{time.time_ns()}@bench.test", password=None)
+    Membership.objects.create(user=user, committee=committee, role=Membership.Role.ORGANIZER)
+    TOTP.activate(user, generate_totp_secret())  # organizers must have two-factor
+    campaign = Campaign.objects.create(committee=committee, kind="workplace", code_name="Log")
+    TeamMember.objects.create(campaign=campaign, user=user, role="organizer")
+    person = Person.objects.create(committee=committee, given_name="Maria", family_name="Lopez")
+    roster_add(campaign=campaign, person=person)
+    ask = Ask.objects.create(campaign=campaign, text="Sign a union card")
+    tag = IssueTag.objects.create(campaign=campaign, name="Parking")
+    client = Client()
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF}"
+    url = reverse("conversation_new", args=[campaign.pk, person.pk])
+    body = (
+        f"happened_at=2026-03-02T12%3A30&channel=phone&duration_minutes=10&issues={tag.pk}"
+        f"&ask_{ask.pk}=yes&assessment=2&next_step=Call&follow_up_pick=three_days"
+    )
+    return cookie, url, body
+
+
+def serve(workers: int, port: int, tmp: Path) -> subprocess.Popen:
+    (tmp / "bench_log_urls.py").write_text(URLCONF)
+    (tmp / "bench_log_settings.py").write_text(SETTINGS)
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{tmp}:{ROOT}",
+        "DJANGO_SETTINGS_MODULE": "bench_log_settings",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "organizing.wsgi", f"-w{workers}", f"-b127.0.0.1:{port}"]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)  # noqa: S603 - our own command
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=1)  # noqa: S310
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script is not None:
+        command[1:1] = ["-s", str(script)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8791)
+    args = parser.parse_args()
+    setup_django()
+    cookie, path, body = world()
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        script = tmp / "post.lua"
+        script.write_text(WRK_POST.format(body=body, cookie=cookie, csrf=CSRF))
+        server = serve(args.workers, args.port, tmp)
+        base = f"http://127.0.0.1:{args.port}"
+        try:
+            check = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
+            assert urllib.request.urlopen(check).status == 200, "the organizer cannot log"  # noqa: S310
+            bare = wrk(base + "/bench/bare/", args.seconds, args.connections)
+            log = wrk(base + path, args.seconds, args.connections, script)
+        finally:
+            server.terminate()
+            server.wait()
+    print(f"bare view    {bare['rps']:8.1f} req/s  p50 {bare['p50']}")
+    print(f"logging POST {log['rps']:8.1f} req/s  p50 {log['p50']}  non-2xx/3xx {log['errors']}")
+    print(f"ratio        {log['rps'] / bare['rps']:.2f} (target >= 0.30)")
+
+
+if __name__ == "__main__":
+    main()
