@@ -15,9 +15,18 @@ from members.models import Membership
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on what it needs first."""
+    """Each role lands on what it needs first: organizers and leads on a campaign's team on
+    their list of people to talk with next; members keep this page."""
     membership = selectors.membership_primary(request.user)
+    if membership is not None and membership.is_organizer and _on_a_team(request.user):
+        return redirect("my_list")
     return render(request, "members/home.html", {"membership": membership})
+
+
+def _on_a_team(user) -> bool:
+    from campaigns.models import TeamMember  # members never import campaigns at module level
+
+    return TeamMember.objects.filter(user=user).exists()
 
 
 @login_required

@@ -1,11 +1,15 @@
 """seed_demo gives every persona the README lists; create_lead starts a real deployment."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
+from django.utils import timezone
 
 from campaigns.management.commands.seed_demo import DEMO_PASSWORD, PERSONAS
-from campaigns.models import Campaign, RosterEntry
+from campaigns.models import Campaign, Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
 from members.models import Committee, Invitation, Membership, Person, User
 from tests import factories
 
@@ -31,6 +35,9 @@ def test_seed_demo_is_idempotent():
     assert (User.objects.count(), Committee.objects.count(), Membership.objects.count()) == counts
     assert counts == (len(PERSONAS), 1, len(PERSONAS))
     assert Person.objects.count() == 350
+    talks = Conversation.objects.count()
+    seed()
+    assert Conversation.objects.count() == talks  # no second ten weeks of talks
 
 
 @pytest.mark.django_db
@@ -64,6 +71,38 @@ def test_seed_demo_assessments_agree_with_their_history():
         assert entry.assessment == (history[-1].level if history else None)
     assert entries.filter(assessment__isnull=True).exists()  # some never talked to
     assert entries.filter(assessment__in=[1, 2]).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_ten_weeks_of_one_on_ones_and_work_waiting_for_each_organizer():
+    seed()
+    today = timezone.localdate()
+
+    for kind, issue in (("workplace", "Safety"), ("tenant", "Mold")):
+        talks = Conversation.objects.filter(campaign__kind=kind)
+        assert talks.count() >= 100, kind
+        assert talks.filter(issues__name=issue).exists()
+        assert talks.filter(answers__answer="yes").exists()
+        oldest = talks.order_by("happened_at").first().happened_at
+        assert timezone.now() - oldest > timedelta(weeks=8)
+    open_follow_ups = FollowUp.objects.filter(closed_at=None)
+    assert open_follow_ups.filter(due_on__lt=today).exists()  # a few overdue
+    assert (
+        open_follow_ups.filter(due_on__gte=today).count()
+        > open_follow_ups.filter(due_on__lt=today).count()
+    )
+    week = timezone.now() + timedelta(days=7)
+    for email in ("organizer.a@majority.test", "organizer.b@majority.test"):
+        scheduled = ScheduledOneOnOne.objects.filter(
+            organizer__email=email, held_in=None, starts_at__gte=timezone.now(), starts_at__lt=week
+        )
+        assert scheduled.count() >= 2, email
+    # Assessments moved: some people were recorded at two different levels.
+    assert (
+        RosterEntry.objects.annotate(levels=Count("assessments__level", distinct=True))
+        .filter(levels__gte=2)
+        .exists()
+    )
 
 
 @pytest.mark.django_db

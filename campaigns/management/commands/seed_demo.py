@@ -2,7 +2,9 @@
 
 It grows with every feature so the demo always shows everything: a workplace campaign (a
 warehouse charted by department and shift, ~200 workers) and a tenant campaign (a landlord
-with three buildings, ~150 tenants), with assessments recorded over the past weeks.
+with three buildings, ~150 tenants), with assessments recorded over the past weeks and ten
+weeks of one-on-ones (logged through the same service as the app, so each current assessment
+agrees with its history), open follow-ups (a few overdue) and one-on-ones set for this week.
 """
 
 import random
@@ -14,7 +16,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
+from campaigns.models import (
+    Ask,
+    Campaign,
+    Conversation,
+    IssueTag,
+    RosterEntry,
+    ScheduledOneOnOne,
+    Site,
+    TeamMember,
+    Unit,
+)
+from campaigns.services.conversations import ConversationData, conversation_log
 from campaigns.services.roster import assessment_record, roster_add
 from members.models import Committee, Membership, Person, PersonEmail, PersonPhone, Tag, User
 
@@ -125,6 +138,44 @@ BUILDINGS = ["Oak Street 12", "Oak Street 14", "Elm Court"]
 # Share of people at each assessment; None is "never talked to".
 ASSESSMENT_WEIGHTS = {1: 6, 2: 20, 3: 22, 4: 10, 5: 5, None: 37}
 
+# What each kind of campaign talks about: issues with what people say about them, asks,
+# how organizers reach people (channel: weight) and the next steps they promise.
+TALK = {
+    Campaign.Kind.WORKPLACE: {
+        "issues": {
+            "Wages": "Hasn't had a raise in two years; rent went up again.",
+            "Scheduling": "Shifts posted two days ahead, can't plan childcare.",
+            "Safety": "Forklift near-miss in aisle 12 last week, nobody wrote it up.",
+            "Breaks": "Second break gets skipped when the line is behind.",
+        },
+        "asks": ["Sign a union card", "Come to the Thursday meeting"],
+        "channels": {"in_person": 6, "phone": 2, "text": 1, "video": 1},
+        "next_steps": [
+            "Bring a card on Tuesday's shift",
+            "Introduce to the night-shift leader",
+            "Check in after the safety meeting",
+        ],
+    },
+    Campaign.Kind.TENANT: {
+        "issues": {
+            "Mold": "Mold back in the bathroom after the landlord painted over it.",
+            "Repairs": "Waited six weeks for the sink; three work orders ignored.",
+            "Rent increase": "Lease renewal came with a 9% increase.",
+            "Heat": "No heat above 60°F most mornings last month.",
+        },
+        "asks": ["Sign the repair petition", "Come to the tenants' meeting"],
+        "channels": {"door": 6, "phone": 2, "in_person": 2, "text": 1},
+        "next_steps": [
+            "Drop off the petition",
+            "Photograph the mold for the file",
+            "Walk over to the meeting together",
+        ],
+    },
+}
+MINUTES = {"in_person": (15, 60), "door": (5, 25), "phone": (10, 40), "video": (20, 45)}
+TALKED_SHARE = 0.55  # of each roster who had one-on-ones over the ten weeks
+WEEKS = 10
+
 
 class Command(BaseCommand):
     help = "Create (or bring up to date) the demo committee, its personas and campaigns."
@@ -168,6 +219,10 @@ class Command(BaseCommand):
             self.fill(workplace, self.chart_warehouse(workplace), people=200, seed=1)
         if not tenant.roster.exists():
             self.fill(tenant, self.chart_buildings(tenant), people=150, seed=2)
+        for campaign, seed in ((workplace, 3), (tenant, 4)):
+            if not campaign.conversations.exists():
+                self.converse(campaign, random.Random(seed))  # noqa: S311 - demo data
+            self.schedule_this_week(campaign, random.Random(seed))  # noqa: S311 - demo data
         self.report(committee)
 
     def persona(self, committee: Committee, email: str, name: str, role: str) -> User:
@@ -283,10 +338,91 @@ class Command(BaseCommand):
             )
         assessment_record(entry=entry, level=level, happened_at=when, recorded_by=rng.choice(team))
 
+    def converse(self, campaign: Campaign, rng: random.Random) -> None:
+        """Ten weeks of one-on-ones with part of the roster, oldest first, assessments moving
+        toward support as people are talked with; the last talk often promises a follow-up."""
+        talk = TALK[campaign.kind]
+        issues = [
+            IssueTag.objects.get_or_create(campaign=campaign, name=name)[0]
+            for name in talk["issues"]
+        ]
+        asks = [
+            Ask.objects.get_or_create(campaign=campaign, text=text, defaults={"position": i})[0]
+            for i, text in enumerate(talk["asks"])
+        ]
+        team = [m.user for m in campaign.team.select_related("user")]
+        entries = campaign.roster.filter(removed_at=None).select_related("person", "organizer")
+        for entry in entries.order_by("pk"):
+            if rng.random() < TALKED_SHARE:
+                self.talks(entry, rng, talk, issues, asks, team)
+
+    def talks(self, entry, rng, talk, issues, asks, team) -> None:
+        now = timezone.localtime()
+        days = sorted(rng.sample(range(1, WEEKS * 7), rng.randint(1, 3)), reverse=True)
+        level = entry.assessment or rng.choice([2, 3, 3, 4])
+        for i, days_ago in enumerate(days):
+            last = i == len(days) - 1
+            level = max(1, min(5, level + rng.choice([-1, -1, 0, 0, 0, 1])))
+            channel = rng.choices(list(talk["channels"]), weights=talk["channels"].values())[0]
+            low, high = MINUTES.get(channel, (0, 0))
+            raised = rng.sample(issues, rng.randint(1, 2))
+            when = (now - timedelta(days=days_ago)).replace(hour=rng.randrange(8, 20), minute=0)
+            # Recent talks promise a follow-up; most are still ahead, a few are overdue.
+            follow = last and days_ago <= 14 and rng.random() < 0.7
+            due = max(when.date() + timedelta(days=1), now.date() + timedelta(rng.randint(-4, 10)))
+            data = ConversationData(
+                happened_at=when,
+                channel=channel,
+                duration_minutes=rng.randint(low, high) if high else None,
+                issues=raised,
+                answers={ask.pk: self.answer(level, rng) for ask in asks if rng.random() < 0.7},
+                assessment=level if rng.random() < 0.8 else None,
+                is_leader=level == 1 and rng.random() < 0.3,
+                notes=" ".join(talk["issues"][tag.name] for tag in raised),
+                next_step=rng.choice(talk["next_steps"]) if follow else "",
+                follow_up_on=due if follow else None,
+            )
+            organizer = entry.organizer if last and entry.organizer else rng.choice(team)
+            conversation_log(
+                campaign=entry.campaign, person=entry.person, organizer=organizer, data=data
+            )
+
+    def answer(self, level: int, rng: random.Random) -> str:
+        yes = {1: 0.95, 2: 0.8, 3: 0.35, 4: 0.1, 5: 0.02}[level]
+        roll = rng.random()
+        return "yes" if roll < yes else ("maybe" if roll < yes + 0.3 else "no")
+
+    def schedule_this_week(self, campaign: Campaign, rng: random.Random) -> None:
+        """A few one-on-ones for the campaign's organizer in the coming days (again on every
+        run, so the demo's week is never empty)."""
+        now = timezone.now()
+        for member in campaign.team.filter(role=TeamMember.Role.ORGANIZER).select_related("user"):
+            upcoming = ScheduledOneOnOne.objects.filter(
+                campaign=campaign, organizer=member.user, held_in=None, starts_at__gte=now
+            )
+            if upcoming.exists():
+                continue
+            mine = campaign.roster.filter(removed_at=None, organizer=member.user)
+            for day, entry in enumerate(mine.order_by("?")[:3]):
+                starts = timezone.localtime(now + timedelta(days=day)).replace(
+                    hour=17 + day % 3, minute=30, second=0, microsecond=0
+                )
+                ScheduledOneOnOne.objects.create(
+                    campaign=campaign,
+                    person_id=entry.person_id,
+                    organizer=member.user,
+                    starts_at=max(starts, now + timedelta(hours=1)),
+                    place=rng.choice(["Break room", "Coffee on 5th", "Lobby", "By phone"]),
+                )
+
     def report(self, committee: Committee) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo committee ready: {committee.name}"))
         for campaign in committee.campaigns.all():
             count = campaign.roster.filter(removed_at=None).count()
-            self.stdout.write(f"  campaign {campaign.code_name}: {count} people on the roster")
+            talks = Conversation.objects.filter(campaign=campaign).count()
+            self.stdout.write(
+                f"  campaign {campaign.code_name}: {count} people on the roster, "
+                f"{talks} one-on-ones logged"
+            )
         for email, _name, role in PERSONAS:
             self.stdout.write(f"  {role:<10} {email:<28} password: {DEMO_PASSWORD}")

@@ -1,0 +1,160 @@
+"""How long My list takes on the server for a busy organizer.
+
+    .venv/bin/python bench/mylist.py [--runs 30] [--mine 500] [--others 1500]
+                                     [--conversations 20000] [--reset]
+
+Uses DATABASE_URL, by default the local database `majority_bench` (created and migrated if
+missing). Builds, once, its own "Bench My List Committee" with bulk_create: two campaigns,
+`--mine` people assigned to one organizer (on both teams) and `--others` assigned to someone
+else, `--conversations` one-on-ones spread over five months, open follow-ups (some overdue)
+and one-on-ones scheduled this week. Then requests /my-list/ through Django's test client as
+that organizer (the whole stack, no network) and prints p50/p95 and the queries of one request.
+"""
+
+import argparse
+import random
+import time
+from datetime import timedelta
+
+from _django import setup_django
+
+COMMITTEE = "Bench My List Committee"
+ORGANIZER_EMAIL = "bench-mylist@majority.test"
+
+
+def build(mine: int, others: int, conversations: int) -> None:
+    """The committee, its two campaigns and everything assigned, all with bulk_create."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from campaigns.models import (
+        Campaign,
+        Conversation,
+        FollowUp,
+        RosterEntry,
+        ScheduledOneOnOne,
+        TeamMember,
+    )
+    from members.models import Committee, Membership, Person, User
+
+    rng = random.Random(5)  # noqa: S311 - bench data
+    with transaction.atomic():
+        committee = Committee.objects.create(name=COMMITTEE)
+        me = User.objects.create_user(ORGANIZER_EMAIL, None, name="Bench Organizer")
+        other = User.objects.create_user("bench-mylist-other@majority.test", None, name="Other")
+        for user in (me, other):
+            Membership.objects.create(committee=committee, user=user, role="organizer")
+        campaigns = [
+            Campaign.objects.create(committee=committee, kind=kind, code_name=name, target="X")
+            for kind, name in (("workplace", "Depot"), ("tenant", "Towers"))
+        ]
+        TeamMember.objects.bulk_create(
+            TeamMember(campaign=c, user=u, role="organizer") for c in campaigns for u in (me, other)
+        )
+        persons = Person.objects.bulk_create(
+            Person(committee=committee, given_name=f"Given{i}", family_name=f"Family{i}")
+            for i in range(mine + others)
+        )
+        entries = RosterEntry.objects.bulk_create(
+            RosterEntry(
+                campaign=campaigns[i % 2],
+                person=p,
+                organizer=me if i < mine else other,
+                assessment=rng.choice([None, None, 1, 2, 3, 4, 5]),
+            )
+            for i, p in enumerate(persons)
+        )
+        now = timezone.now()
+        Conversation.objects.bulk_create(
+            (
+                Conversation(
+                    campaign_id=e.campaign_id,
+                    person_id=e.person_id,
+                    organizer=rng.choice([me, other]),
+                    happened_at=now - timedelta(days=rng.uniform(0, 150)),
+                    channel="phone",
+                )
+                for e in (rng.choice(entries) for _ in range(conversations))
+            ),
+            batch_size=2000,
+        )
+        today = timezone.localdate()
+        FollowUp.objects.bulk_create(
+            FollowUp(
+                campaign_id=e.campaign_id,
+                person_id=e.person_id,
+                organizer=e.organizer,
+                due_on=today + timedelta(days=rng.randint(-10, 20)),
+            )
+            for e in entries[::4]
+        )
+        ScheduledOneOnOne.objects.bulk_create(
+            ScheduledOneOnOne(
+                campaign_id=e.campaign_id,
+                person_id=e.person_id,
+                organizer=e.organizer,
+                starts_at=now + timedelta(hours=rng.randint(1, 24 * 9)),
+            )
+            for e in entries[::25]
+        )
+
+
+def seed(args) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from members.models import Committee, User
+
+    call_command("migrate", verbosity=0)
+    if args.reset:
+        Committee.objects.filter(name=COMMITTEE).delete()
+        User.objects.filter(email__startswith="bench-mylist").delete()
+    if not Committee.objects.filter(name=COMMITTEE).exists():
+        started = time.perf_counter()
+        build(args.mine, args.others, args.conversations)
+        print(f"built in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--mine", type=int, default=500)
+    parser.add_argument("--others", type=int, default=1500)
+    parser.add_argument("--conversations", type=int, default=20_000)
+    parser.add_argument("--reset", action="store_true", help="rebuild the bench data")
+    args = parser.parse_args()
+    setup_django()
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from chart import measure
+    from django.test import Client
+
+    from members.models import User
+
+    seed(args)
+    me = User.objects.get(email=ORGANIZER_EMAIL)
+    if not me.authenticator_set.exists():
+        TOTP.activate(me, generate_totp_secret())
+    client = Client()
+    client.force_login(me)
+    result = measure(client, "/my-list/", args.runs)
+    print(
+        f"DEBUG={settings.DEBUG} runs={args.runs} database={settings.DATABASES['default']['NAME']}"
+    )
+    print(f"{'page':<48} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>7}")
+    label = f"my list, {args.mine} mine, {args.conversations} talks"
+    print(
+        f"{label:<48} {result['p50']:>8.1f} {result['p95']:>8.1f} "
+        f"{result['queries']:>8} {result['kb']:>7.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

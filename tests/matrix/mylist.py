@@ -1,0 +1,19 @@
+"""My list: organizers and leads with a campaign they may see; GET only (a POST is 405).
+
+The world's lead sees both campaigns without being on a team, so has a (quiet) list; members,
+the outsider (whose committee has no campaign) and staff get 404.
+"""
+
+from tests.matrix import LOGIN
+
+ROWS = {
+    "my_list": {
+        "anonymous": (LOGIN, LOGIN),
+        "member": (404, 405),
+        "organizer_a": (200, 405),
+        "organizer_b": (200, 405),
+        "lead": (200, 405),
+        "outsider": (404, 405),
+        "staff": (404, 405),
+    },
+}
