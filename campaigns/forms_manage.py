@@ -53,6 +53,11 @@ class CampaignForm(forms.Form):
     threshold_interest = _percent(_("Showing of interest (%)"), 30)
     threshold_majority = _percent(_("Majority (%)"), 50)
     threshold_super = _percent(_("Supermajority (%)"), 67)
+    notes_restricted = forms.BooleanField(
+        label=_("Conversation notes only for their author and leads"),
+        required=False,
+        help_text=_("Other organizers on the team still see that a conversation happened."),
+    )
 
     def __init__(self, *args, kind: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

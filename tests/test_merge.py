@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import AssessmentRecord, RosterEntry
+from campaigns.services.conversations import ConversationData, conversation_log
 from campaigns.services.people import person_merge
 from campaigns.services.roster import assessment_record, roster_remove
 from members.models import AuditEvent, Person, PersonEmail, PersonPhone, Tag
@@ -106,6 +107,43 @@ def test_it_loses_nothing(committee, campaign, elm, lead, member, maria, mary):
     assert harbor.organizer == lead and harbor.is_leader
     elm_entries = RosterEntry.objects.filter(campaign=elm, person=maria)
     assert elm_entries.count() == 2 and elm_entries.filter(removed_at=None).count() == 1
+
+
+def test_it_keeps_the_duplicates_one_on_ones_follow_ups_and_scheduled_talks(
+    campaign, elm, lead, team_organizer, maria, mary
+):
+    """Mary's talk on Harbor set her 2: after the merge it is Maria's, on Maria's entry,
+    still tied to its assessment record; the open follow-up and the planned talk follow."""
+    talk = conversation_log(
+        campaign=campaign,
+        person=mary,
+        organizer=team_organizer,
+        data=ConversationData(
+            happened_at=timezone.now() - timedelta(hours=2),
+            channel="phone",
+            assessment=1,
+            notes="Ready to sign",
+            follow_up_on=timezone.localdate(),
+            schedule_at=timezone.now() + timedelta(days=3),
+        ),
+    )
+    conversation_log(
+        campaign=elm,
+        person=mary,
+        organizer=lead,
+        data=ConversationData(happened_at=days_ago(3), channel="door"),
+    )
+
+    person_merge(survivor=maria, duplicate=mary, choices={})
+
+    assert maria.conversations.count() == 2
+    assert maria.follow_ups.filter(closed_at=None).count() == 1
+    assert maria.scheduled_one_on_ones.count() == 1
+    record = AssessmentRecord.objects.get(conversation=talk)
+    assert record.roster_entry == RosterEntry.objects.get(
+        campaign=campaign, person=maria, removed_at=None
+    )
+    assert record.roster_entry.assessment == 1
 
 
 def test_it_lets_the_lead_choose_whose_value_wins(lead, maria, mary):

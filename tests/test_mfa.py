@@ -172,7 +172,7 @@ def test_logging_in_asks_for_the_code_after_the_password(client, team_organizer)
     response = client.post(reverse("mfa_authenticate"), {"code": factories.totp_code(secret)})
 
     assert response.status_code == 302
-    assert "Welcome, Nina" in client.get(reverse("home")).content.decode()
+    assert "Welcome, Nina" in client.get(reverse("home"), follow=True).content.decode()
 
 
 def test_a_wrong_code_does_not_log_in(client, team_organizer):
@@ -194,7 +194,7 @@ def test_a_recovery_code_logs_in_once(client, newcomer):
     log_in(client, "lena@example.org")
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home"), follow=True).status_code == 200
     client.post(reverse("account_logout"))
 
     log_in(client, "lena@example.org")

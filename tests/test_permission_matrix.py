@@ -10,9 +10,11 @@ visitors by design and are left to allauth's tests.
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from campaigns.models import ImportBatch, Site, TeamMember, Unit
+from campaigns.models import FollowUp, ImportBatch, Site, TeamMember, Unit
+from campaigns.services.conversations import ConversationData, conversation_log
 from campaigns.services.roster import roster_add
 from members.models import Invitation, Membership, Person, Tag
 from members.services import invitation_token
@@ -43,12 +45,22 @@ def test_every_named_url_has_a_row():
         assert set(row) == set(PERSONAS), f"{name}: one entry per persona"
 
 
-def campaign_objects(campaign, committee, name: str) -> dict:
+def campaign_objects(campaign, committee, name: str, author) -> dict:
     site = Site.objects.create(campaign=campaign, name=f"{name} site")
     unit = Unit.objects.create(site=site, name=f"{name} unit")
     person = Person.objects.create(committee=committee, given_name=f"{name} person")
     entry = roster_add(campaign=campaign, person=person, unit=unit)
     batch = ImportBatch.objects.create(campaign=campaign, filename=f"{name}.csv", content="a\n")
+    # Logged before the follow-up is made: logging closes the person's open follow-ups.
+    conversation = conversation_log(
+        campaign=campaign,
+        person=person,
+        organizer=author,
+        data=ConversationData(happened_at=timezone.now(), channel="in_person"),
+    )
+    follow_up = FollowUp.objects.create(
+        campaign=campaign, person=person, due_on=timezone.localdate(), description="Call back"
+    )
     return {
         "campaign_id": campaign.pk,
         "site_id": site.pk,
@@ -56,6 +68,8 @@ def campaign_objects(campaign, committee, name: str) -> dict:
         "person_id": person.pk,
         "entry_id": entry.pk,
         "import_id": batch.pk,
+        "follow_up_id": follow_up.pk,
+        "conversation_id": conversation.pk,
     }
 
 
@@ -92,9 +106,9 @@ def world(committee, other_committee, lead, member, outsider):
             "token": invitation_token(invitation),
             "tag_id": tag.pk,
             "user_id": organizer_a.pk,
-            **campaign_objects(campaign_a, committee, "A"),
+            **campaign_objects(campaign_a, committee, "A", organizer_a),
         },
-        "campaign_b": campaign_objects(campaign_b, committee, "B"),
+        "campaign_b": campaign_objects(campaign_b, committee, "B", organizer_b),
         "foreign": {"invitation_id": foreign.pk},
     }
 
@@ -140,7 +154,7 @@ def test_a_post_without_the_csrf_token_is_refused(world):
     assert not Invitation.objects.filter(email="x@example.org").exists()
 
 
-SWEPT = ["site_id", "unit_id", "entry_id", "import_id"]
+SWEPT = ["site_id", "unit_id", "entry_id", "import_id", "follow_up_id", "conversation_id"]
 
 
 @pytest.mark.parametrize(

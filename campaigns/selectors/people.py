@@ -2,12 +2,31 @@
 see them, unit paths, who an entry can be assigned to, people matching a search or a new entry.
 """
 
+from dataclasses import dataclass, field
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower
+from django.utils import timezone
 
-from campaigns.access import campaigns_visible_to
-from campaigns.models import AssessmentRecord, Campaign, RosterEntry, TeamMember, Unit
+from campaigns.access import (
+    CampaignAccess,
+    campaigns_visible_to,
+    can_change_conversation,
+    can_read_notes,
+)
+from campaigns.models import (
+    AskAnswer,
+    AssessmentRecord,
+    Campaign,
+    Conversation,
+    FollowUp,
+    RosterEntry,
+    ScheduledOneOnOne,
+    TeamMember,
+    Unit,
+)
 from members.models import Committee, Membership, Person, User
 from members.phones import phone_display, phone_normalize
 
@@ -116,7 +135,7 @@ def person_positions(*, person: Person, user: User) -> list[RosterEntry]:
     history = AssessmentRecord.objects.select_related("recorded_by").order_by("-happened_at", "-pk")
     entries = list(
         RosterEntry.objects.filter(person=person, campaign__in=campaigns_visible_to(user))
-        .select_related("campaign", "unit", "organizer")
+        .select_related("campaign", "unit__site", "organizer")
         .prefetch_related(Prefetch("assessments", queryset=history))
         .order_by(F("removed_at").desc(nulls_first=True), "campaign__code_name")
     )
@@ -124,6 +143,100 @@ def person_positions(*, person: Person, user: User) -> list[RosterEntry]:
     for entry in entries:
         entry.unit_path = paths.get(entry.unit_id, "")
     return entries
+
+
+@dataclass
+class CampaignActivity:
+    """One campaign's one-on-ones with a person, as one viewer may see them."""
+
+    campaign: Campaign
+    time_zone: str
+    on_roster: bool
+    conversations: list[Conversation] = field(default_factory=list)
+    assessments: list[AssessmentRecord] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    scheduled: list[ScheduledOneOnOne] = field(default_factory=list)
+
+
+def person_activity(
+    *, person: Person, user: User, positions: list[RosterEntry], is_committee_lead: bool
+) -> list[CampaignActivity]:
+    """Per campaign of `positions` (already limited to what the user may see): conversations
+    newest first, with notes only where the viewer may read them, the assessment over time,
+    open follow-ups and upcoming one-on-ones. Six queries at most, whatever the history's size.
+
+    Only campaigns of `positions` are read, so another campaign's talks are never loaded.
+    """
+    blocks = _activity_blocks(positions)
+    if not blocks:
+        return []
+    ids = list(blocks)
+    led = set(ids) if is_committee_lead else _campaigns_led(user, ids)
+    for conversation in _conversations(person, ids):
+        block = blocks[conversation.campaign_id]
+        access = CampaignAccess(
+            campaign=block.campaign, user=user, can_manage=block.campaign.pk in led
+        )
+        conversation.notes_visible = can_read_notes(access, conversation)
+        conversation.can_change = can_change_conversation(access, conversation)
+        block.conversations.append(conversation)
+    _add_plans(person, blocks)
+    return list(blocks.values())
+
+
+def _campaigns_led(user: User, campaign_ids: list[int]) -> set[int]:
+    rows = TeamMember.objects.filter(
+        user=user, role=TeamMember.Role.LEAD, campaign_id__in=campaign_ids
+    ).values_list("campaign_id", flat=True)
+    return set(rows)
+
+
+def _activity_blocks(positions: list[RosterEntry]) -> dict[int, CampaignActivity]:
+    blocks: dict[int, CampaignActivity] = {}
+    for entry in positions:
+        block = blocks.get(entry.campaign_id)
+        if block is None:
+            block = blocks[entry.campaign_id] = CampaignActivity(
+                campaign=entry.campaign, time_zone=settings.TIME_ZONE, on_roster=False
+            )
+        if entry.removed_at is None:
+            block.on_roster = True
+            if entry.unit is not None:
+                block.time_zone = entry.unit.site.time_zone
+        block.assessments.extend(entry.assessments.all())
+    for block in blocks.values():
+        block.assessments.sort(key=lambda record: (record.happened_at, record.pk))
+    return blocks
+
+
+def _conversations(person: Person, campaign_ids: list[int]) -> list[Conversation]:
+    answers = AskAnswer.objects.select_related("ask").order_by("ask__position", "ask_id")
+    return list(
+        Conversation.objects.filter(person=person, campaign_id__in=campaign_ids)
+        .select_related("organizer")
+        .prefetch_related("issues", Prefetch("answers", queryset=answers))
+        .order_by("-happened_at", "-pk")
+    )
+
+
+def _add_plans(person: Person, blocks: dict[int, CampaignActivity]) -> None:
+    """Open follow-ups (soonest due first) and one-on-ones scheduled from today on."""
+    follow_ups = FollowUp.objects.filter(
+        person=person, campaign_id__in=list(blocks), closed_at=None
+    ).select_related("organizer")
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    for follow_up in follow_ups.order_by("due_on", "pk"):
+        follow_up.overdue = follow_up.due_on < today.date()
+        blocks[follow_up.campaign_id].follow_ups.append(follow_up)
+    scheduled = ScheduledOneOnOne.objects.filter(
+        person=person,
+        campaign_id__in=list(blocks),
+        held_in=None,
+        cancelled_at=None,
+        starts_at__gte=today,
+    ).select_related("organizer")
+    for meeting in scheduled.order_by("starts_at", "pk"):
+        blocks[meeting.campaign_id].scheduled.append(meeting)
 
 
 def merge_candidates(*, person: Person, query: str, limit: int = 20) -> list[Person]:

@@ -25,6 +25,7 @@ CAMPAIGN_FIELDS = (
     "threshold_interest",
     "threshold_majority",
     "threshold_super",
+    "notes_restricted",
 )
 SITE_FIELDS = ("name", "address", "time_zone")
 
@@ -51,7 +52,7 @@ def campaign_create(
 
 
 def campaign_update(*, campaign: Campaign, **fields) -> Campaign:
-    """Change a campaign's settings (kind, target, code name, status, thresholds).
+    """Change a campaign's settings (kind, target, code name, status, thresholds, notes).
 
     A refused change leaves the campaign as it was, so the page around the form still shows
     the saved name."""

@@ -10,7 +10,14 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, RosterEntry, Unit
+from campaigns.models import (
+    Campaign,
+    Conversation,
+    FollowUp,
+    RosterEntry,
+    ScheduledOneOnOne,
+    Unit,
+)
 from campaigns.selectors.people import MERGE_FIELDS, person_matching
 from campaigns.services.roster import assessment_recompute, roster_add, roster_remove
 from members.audit import audit_record
@@ -219,7 +226,8 @@ def person_merge(
     request: HttpRequest | None = None,
 ) -> Person:
     """Fold `duplicate` into `survivor` and delete it, losing nothing: roster entries (with
-    their assessment history), emails, phones, tags, the login and the notes all move.
+    their assessment history), conversations, follow-ups, scheduled one-on-ones, emails,
+    phones, tags, the login and the notes all move.
 
     `choices` says, for each field where both have a different value, which one wins
     ("survivor" or "duplicate"); a blank value always gives way to a filled one.
@@ -238,6 +246,7 @@ def person_merge(
         merged_id = duplicate.pk
         _merge_fields(survivor=survivor, duplicate=duplicate, choices=choices)
         _merge_entries(survivor=survivor, duplicate=duplicate)
+        _merge_one_on_ones(survivor=survivor, duplicate=duplicate)
         _merge_channels(survivor=survivor, duplicate=duplicate)
         survivor.tags.add(*duplicate.tags.all())
         if duplicate.user_id:
@@ -304,6 +313,14 @@ def _merge_entry_into(*, keep: RosterEntry, other: RosterEntry) -> None:
         added_at=keep.added_at,
     )
     assessment_recompute(entry_id=keep.pk)
+
+
+def _merge_one_on_ones(*, survivor: Person, duplicate: Person) -> None:
+    """Conversations, follow-ups and scheduled one-on-ones follow the person. Their assessment
+    records moved with the roster entries, so each record still sits on the survivor's entry
+    of the conversation's campaign."""
+    for model in (Conversation, FollowUp, ScheduledOneOnOne):
+        model.objects.filter(person=duplicate).update(person=survivor)
 
 
 def _merge_channels(*, survivor: Person, duplicate: Person) -> None:

@@ -22,11 +22,13 @@ from campaigns.access import (
     person_for_user,
     roster_entry_for_user,
 )
+from campaigns.forms_followups import FollowUpCloseForm
 from campaigns.forms_people import PersonMergeForm, RosterAddForm, RosterRemoveForm
 from campaigns.forms_people import PlacementForm as RosterEntryForm
-from campaigns.models import Campaign, RosterEntry, TeamMember
+from campaigns.models import Campaign, FollowUp, RosterEntry, TeamMember
 from campaigns.selectors import people as selectors
 from campaigns.services import people as services
+from campaigns.services.followups import follow_up_close as follow_up_close_service
 from campaigns.services.people import SECTION_FIELDS, RosterAddResult
 from members.audit import audit_record
 from members.forms_people import (
@@ -173,6 +175,12 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "positions": selectors.person_positions(person=person, user=request.user),
     }
     is_committee_lead = context["can_merge"]
+    context["activity"] = selectors.person_activity(
+        person=person,
+        user=request.user,
+        positions=context["positions"],
+        is_committee_lead=is_committee_lead,
+    )
     if not is_committee_lead:
         _audit_view_from_outside(request, person, context["positions"])
     return render(request, f"{PAGES}/person_detail.html", context)
@@ -240,6 +248,40 @@ def _section_form(spec: Section, person: Person, data: QueryDict | None) -> Form
         return PersonTagsForm(data, person=person, initial=initial)
     initial = {field: getattr(person, field) for field in SECTION_FIELDS[spec.slug]}
     return spec.form(data, initial=initial)
+
+
+# --- Follow-ups ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_close(request: HttpRequest, campaign_id: int, follow_up_id: int) -> HttpResponse:
+    """Close a follow-up that no conversation will close: done some other way, moved away,
+    quit, or asked not to be contacted (which also marks the person do-not-contact)."""
+    access = campaign_for_user(request.user, campaign_id)
+    follow_up = get_object_or_404(
+        FollowUp.objects.select_related("person", "organizer"),
+        pk=follow_up_id,
+        campaign=access.campaign,
+    )
+    fallback = reverse("person_detail", args=[follow_up.person_id])
+    form = FollowUpCloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and follow_up.closed_at is not None:
+        messages.info(request, _("This follow-up was already closed."))
+        return redirect(_next_url(request, fallback))
+    if request.method == "POST" and form.is_valid():
+        follow_up_close_service(
+            follow_up=follow_up,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"].strip(),
+            by=request.user,
+        )
+        messages.success(request, _("Follow-up closed."))
+        return redirect(_next_url(request, fallback))
+    context = {"campaign": access.campaign, "access": access, "follow_up": follow_up}
+    context.update(form=form, next=_next_url(request, ""))
+    status = 422 if form.errors else 200
+    return render(request, f"{PAGES}/follow_up_close.html", context, status=status)
 
 
 # --- A roster entry: placement and removal ----------------------------------------------------

@@ -40,4 +40,6 @@ ROWS = {
     "person_edit_notes": inside((200, 302), (200, 302)),
     "person_edit_tags": inside((200, 302), (200, 302)),
     "person_merge": inside((403, 403), (200, 422)),
+    # Team organizers and leads close a follow-up; the reason is required.
+    "follow_up_close": inside((200, 422), (200, 422)),
 }
