@@ -215,3 +215,31 @@ def test_a_lead_charts_a_building_imports_tenants_and_an_organizer_finds_the_una
     expect(chart.get_by_role("link", name=re.compile("Maria Lopez"))).to_have_count(0)
     expect(chart.get_by_role("link", name=re.compile("Kwame Mensah"))).to_be_visible()
     assert "assessment=none" in nina.url  # the filter survives a reload
+
+
+def test_an_organizer_logs_from_my_list_and_the_chart_turns_blue(
+    page: Page, live_server, campaign, team_organizer, committee
+):
+    """Issue 5's journey: from My list, assessment 2 and a follow-up in three days, one tap."""
+    site = factories.site(campaign=campaign, name="Warehouse")
+    unit = factories.unit(site=site, name="Inbound")
+    maria = factories.person(committee=committee, given_name="Maria", family_name="Lopez")
+    factories.on_roster(campaign=campaign, person=maria, unit=unit, organizer=team_organizer)
+
+    log_in(page, live_server.url, team_organizer.email, factories.PASSWORD)
+    unassessed = page.locator("section", has=page.get_by_role("heading", name="Not assessed yet"))
+    expect(unassessed).to_contain_text("Maria Lopez")
+    unassessed.get_by_role("link", name="Log a one-on-one with Maria Lopez").click()
+
+    page.get_by_label("Supporter, will act publicly").check()
+    page.get_by_label("In 3 days").check()
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("Logged your conversation with Maria Lopez.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Welcome, Nina")).to_be_visible()  # back on My list
+    expect(unassessed).not_to_contain_text("Maria Lopez")
+    page.get_by_role("link", name="Campaigns").click()
+    page.get_by_role("link", name="Harbor", exact=True).click()
+    chip = page.locator(".chip", has_text="Maria Lopez")
+    expect(chip).to_have_class(re.compile(r"\ba2\b"))
+    expect(chip).to_contain_text("2")
