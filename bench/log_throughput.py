@@ -9,7 +9,7 @@ returns "ok", both served by the same gunicorn on loopback and loaded by wrk in 
 The bare view joins the project's URLs through a throwaway URLconf written to a temporary
 directory; the organizer's session comes from the test client's force_login, the CSRF token
 from a cookie and header as a browser sends them. Every POST logs a real conversation
-(assessment, an answer, an issue, a follow-up) for one person on a fresh roster.
+(assessment, an answer, an issue, a follow-up) for one of 200 people on a fresh roster.
 """
 
 import argparse
@@ -61,10 +61,17 @@ wrk.body = "{body}"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "{cookie}"
 wrk.headers["X-CSRFToken"] = "{csrf}"
+paths = {{{paths}}}
+request = function()
+  return wrk.format(nil, paths[math.random(#paths)])
+end
 """
+# Each POST logs for one of this many people: a committee's organizers log different people;
+# two logs for the same person wait for each other on its roster row (by design).
+PEOPLE = 200
 
 
-def world() -> tuple[str, str, str]:
+def world() -> tuple[str, list[str], str]:
     """A campaign, an organizer on its team, someone on its roster: the session cookie, the
     logging URL and its form body."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -83,19 +90,23 @@ def world() -> tuple[str, str, str]:
     TOTP.activate(user, generate_totp_secret())  # organizers must have two-factor
     campaign = Campaign.objects.create(committee=committee, kind="workplace", code_name="Log")
     TeamMember.objects.create(campaign=campaign, user=user, role="organizer")
-    person = Person.objects.create(committee=committee, given_name="Maria", family_name="Lopez")
-    roster_add(campaign=campaign, person=person)
+    people = [
+        Person.objects.create(committee=committee, given_name=f"Maria {i}", family_name="Lopez")
+        for i in range(PEOPLE)
+    ]
+    for person in people:
+        roster_add(campaign=campaign, person=person)
     ask = Ask.objects.create(campaign=campaign, text="Sign a union card")
     tag = IssueTag.objects.create(campaign=campaign, name="Parking")
     client = Client()
     client.force_login(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF}"
-    url = reverse("conversation_new", args=[campaign.pk, person.pk])
+    urls = [reverse("conversation_new", args=[campaign.pk, person.pk]) for person in people]
     body = (
         f"happened_at=2026-03-02T12%3A30&channel=phone&duration_minutes=10&issues={tag.pk}"
         f"&ask_{ask.pk}=yes&assessment=2&next_step=Call&follow_up_pick=three_days"
     )
-    return cookie, url, body
+    return cookie, urls, body
 
 
 def serve(workers: int, port: int, tmp: Path) -> subprocess.Popen:
@@ -140,11 +151,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8791)
     args = parser.parse_args()
     setup_django()
-    cookie, path, body = world()
+    cookie, paths, body = world()
+    path = paths[0]
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         script = tmp / "post.lua"
-        script.write_text(WRK_POST.format(body=body, cookie=cookie, csrf=CSRF))
+        quoted = ", ".join(f'"{p}"' for p in paths)
+        script.write_text(WRK_POST.format(body=body, cookie=cookie, csrf=CSRF, paths=quoted))
         server = serve(args.workers, args.port, tmp)
         base = f"http://127.0.0.1:{args.port}"
         try:
