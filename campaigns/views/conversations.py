@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
@@ -22,6 +21,7 @@ from campaigns.models import Conversation, RosterEntry
 from campaigns.selectors import conversations as selectors
 from campaigns.services import conversations as services
 from campaigns.services.log_form import asks_ensure_defaults, issue_tag_find_or_create
+from organizing.http import next_url
 
 PAGES = "campaigns/conversations"
 SAVED_DRAFTS = "log_saved_drafts"  # session key: draft tokens the server has saved
@@ -141,7 +141,7 @@ def _render_form(
         "person": entry.person,
         "form": form,
         "conversation": conversation,
-        "next": _safe_next(request),
+        "next": next_url(request),
         "saved_drafts": " ".join(request.session.get(SAVED_DRAFTS, [])),
     }
     status = 422 if form.errors else 200
@@ -156,13 +156,6 @@ def _remember_saved_draft(request: HttpRequest) -> None:
         request.session[SAVED_DRAFTS] = [*request.session.get(SAVED_DRAFTS, [])[-19:], token]
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
-        return target
-    return ""
-
-
 def _go(request: HttpRequest, default: str) -> HttpResponse:
-    target = _safe_next(request) or default
+    target = next_url(request) or default
     return HttpResponseClientRedirect(target) if request.htmx else redirect(target)

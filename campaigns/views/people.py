@@ -10,7 +10,6 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -39,6 +38,7 @@ from members.forms_people import (
     PersonTagsForm,
 )
 from members.models import AuditEvent, Person
+from organizing.http import next_url
 
 PAGES = "campaigns/people"
 
@@ -153,15 +153,6 @@ def _chart_url(campaign: Campaign) -> str | None:
         return None
 
 
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    """Where to go after a save: a safe ?next= from the page that sent us, else `fallback`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if target and allowed else fallback
-
-
 # --- The person page ---------------------------------------------------------------------------
 
 
@@ -268,7 +259,7 @@ def follow_up_close(request: HttpRequest, campaign_id: int, follow_up_id: int) -
     form = FollowUpCloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and follow_up.closed_at is not None:
         messages.info(request, _("This follow-up was already closed."))
-        return redirect(_next_url(request, fallback))
+        return redirect(next_url(request, fallback))
     if request.method == "POST" and form.is_valid():
         follow_up_close_service(
             follow_up=follow_up,
@@ -277,9 +268,9 @@ def follow_up_close(request: HttpRequest, campaign_id: int, follow_up_id: int) -
             by=request.user,
         )
         messages.success(request, _("Follow-up closed."))
-        return redirect(_next_url(request, fallback))
+        return redirect(next_url(request, fallback))
     context = {"campaign": access.campaign, "access": access, "follow_up": follow_up}
-    context.update(form=form, next=_next_url(request, ""))
+    context.update(form=form, next=next_url(request, ""))
     status = 422 if form.errors else 200
     return render(request, f"{PAGES}/follow_up_close.html", context, status=status)
 
@@ -305,11 +296,11 @@ def roster_entry_edit(request: HttpRequest, campaign_id: int, entry_id: int) -> 
         if form.is_valid():
             services.roster_entry_update(entry=entry, **form.placement())
             messages.success(request, _("Saved %(name)s's place.") % {"name": entry.person})
-            return redirect(_next_url(request, _entry_fallback_url(entry)))
+            return redirect(next_url(request, _entry_fallback_url(entry)))
         status = 422
     context = {"campaign": access.campaign, "access": access, "entry": entry, "form": form}
     context["remove_form"] = RosterRemoveForm()
-    context["next"] = _next_url(request, "")
+    context["next"] = next_url(request, "")
     return render(request, f"{PAGES}/roster_entry_edit.html", context, status=status)
 
 
@@ -336,7 +327,7 @@ def roster_entry_remove(request: HttpRequest, campaign_id: int, entry_id: int) -
     form = RosterRemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and entry.removed_at is not None:
         messages.info(request, _("%(name)s was already off this roster.") % {"name": entry.person})
-        return redirect(_next_url(request, _entry_fallback_url(entry)))
+        return redirect(next_url(request, _entry_fallback_url(entry)))
     if request.method == "POST" and form.is_valid():
         services.roster_entry_remove(
             entry=entry,
@@ -346,9 +337,9 @@ def roster_entry_remove(request: HttpRequest, campaign_id: int, entry_id: int) -
             request=request,
         )
         messages.success(request, _("%(name)s is off the roster.") % {"name": entry.person})
-        return redirect(_next_url(request, _entry_fallback_url(entry)))
+        return redirect(next_url(request, _entry_fallback_url(entry)))
     context = {"campaign": access.campaign, "access": access, "entry": entry, "form": form}
-    context["next"] = _next_url(request, "")
+    context["next"] = next_url(request, "")
     status = 422 if form.errors else 200
     return render(request, f"{PAGES}/roster_entry_remove.html", context, status=status)
 
