@@ -157,5 +157,5 @@ def _remember_saved_draft(request: HttpRequest) -> None:
 
 
 def _go(request: HttpRequest, default: str) -> HttpResponse:
-    target = next_url(request) or default
+    target = next_url(request, default)
     return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
