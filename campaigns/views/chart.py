@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -248,7 +248,7 @@ def _chart_context(
         "select_query": filter_form.query(select=True),
         "chart_url": _chart_url(access, site),
         "campaign_chart_url": _chart_url(access, None),
-        "add_url": _reverse_or_none("roster_add", campaign.pk),
+        "add_url": reverse("roster_add", args=[campaign.pk]),
         "bulk_form": bulk_form or BulkForm(organizers=organizers, tags=tags),
     }
 
@@ -274,8 +274,7 @@ def _more_filters_on(filters: ChartFilters) -> bool:
 def _chip_renderer(*, select: bool, selected: set[int]) -> Callable[[list[ChartRow]], str]:
     """A function turning rows into chips' HTML: links to each person's page, or checkboxes
     in select mode. One small element per person, classes only, no inline style."""
-    link = _reverse_or_none("person_detail", SENTINEL)
-    prefix, _sentinel, suffix = (link or "").partition(str(SENTINEL))
+    prefix, _sentinel, suffix = reverse("person_detail", args=[SENTINEL]).partition(str(SENTINEL))
     star = '<span class="star" role="img" aria-label="{0}" title="{0}">★</span>'.format(
         escape(_("Leader"))
     )
@@ -291,10 +290,8 @@ def _chip_renderer(*, select: bool, selected: set[int]) -> Callable[[list[ChartR
                 f'<label class="chip a{level}"{title}><input type="checkbox" name="entry" '
                 f'value="{row.entry_id}"{checked}>{inner}</label>'
             )
-        if link:
-            href = f"{prefix}{row.person_id}{suffix}"
-            return f'<a class="chip a{level}" href="{href}"{title}>{inner}</a>'
-        return f'<span class="chip a{level}"{title}>{inner}</span>'
+        href = f"{prefix}{row.person_id}{suffix}"
+        return f'<a class="chip a{level}" href="{href}"{title}>{inner}</a>'
 
     return lambda rows: mark_safe("".join(map(chip, rows)))  # noqa: S308 - escaped above
 
@@ -352,14 +349,6 @@ def _chart_url(access: CampaignAccess, site: Site | None) -> str:
     if site is None:
         return reverse("campaign_chart", args=[access.campaign.pk])
     return reverse("site_chart", args=[access.campaign.pk, site.pk])
-
-
-def _reverse_or_none(name: str, *args) -> str | None:
-    """Pages built by other parts of the app, linked only once they exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _int(value: str | None) -> int | None:

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -184,12 +184,7 @@ def _imported_message(report: ImportReport) -> str:
 
 
 def _chart_url(batch: ImportBatch) -> str:
-    try:
-        return reverse("campaign_chart", kwargs={"campaign_id": batch.campaign_id})
-    except NoReverseMatch:
-        return reverse(
-            "import_detail", kwargs={"campaign_id": batch.campaign_id, "import_id": batch.pk}
-        )
+    return reverse("campaign_chart", kwargs={"campaign_id": batch.campaign_id})
 
 
 # --- Export --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -142,15 +142,8 @@ def _after_roster_add(
         if result.entry.unit_id:
             url += f"?unit={result.entry.unit_id}"
     else:
-        url = _chart_url(campaign) or reverse("person_detail", args=[result.person.pk])
+        url = reverse("campaign_chart", args=[campaign.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _chart_url(campaign: Campaign) -> str | None:
-    try:
-        return reverse("campaign_chart", args=[campaign.pk])
-    except NoReverseMatch:
-        return None
 
 
 # --- The person page ---------------------------------------------------------------------------
@@ -315,7 +308,7 @@ def _entry_initial(entry: RosterEntry) -> dict:
 
 
 def _entry_fallback_url(entry: RosterEntry) -> str:
-    return _chart_url(entry.campaign) or reverse("person_detail", args=[entry.person_id])
+    return reverse("campaign_chart", args=[entry.campaign_id])
 
 
 @login_required
