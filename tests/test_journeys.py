@@ -133,6 +133,7 @@ def test_pages_load_nothing_from_another_host_and_break_no_csp_rule(
     expect(page.get_by_role("heading", name="Team", exact=True)).to_be_visible()
     page.get_by_role("link", name="Campaigns").click()
     page.get_by_role("link", name="Lighthouse").click()
+    page.wait_for_load_state()  # htmx listens for typing only once its deferred script ran
     page.get_by_label("Find a person").fill("a")
     expect(page.locator("#chart")).to_contain_text("Showing")
 
