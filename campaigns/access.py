@@ -13,7 +13,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from campaigns.models import Campaign, Conversation, RosterEntry, Site, TeamMember, Unit
+from campaigns.models import (
+    Action,
+    Campaign,
+    Conversation,
+    RosterEntry,
+    Site,
+    TeamMember,
+    Unit,
+)
 from members.models import Membership, Person, User
 
 
@@ -117,3 +125,32 @@ def can_change_conversation(access: CampaignAccess, conversation: Conversation) 
 def can_read_notes(access: CampaignAccess, conversation: Conversation) -> bool:
     """A campaign may keep notes to their author and the leads."""
     return not access.campaign.notes_restricted or can_change_conversation(access, conversation)
+
+
+def actions_visible_to(user: User) -> QuerySet[Action]:
+    """Actions a user may run (edit, invite, check in, read turnout): those of campaigns they
+    see, and committee-wide ones of committees where they lead or organize."""
+    if not user.is_authenticated:
+        return Action.objects.none()
+    organizes_in = Membership.objects.filter(
+        user=user, role__in=[Membership.Role.LEAD, Membership.Role.ORGANIZER]
+    ).values("committee_id")
+    return Action.objects.filter(
+        Q(campaign__isnull=True, committee_id__in=organizes_in)
+        | Q(campaign__in=campaigns_visible_to(user))
+    )
+
+
+def action_for_user(user: User, action_id: int) -> Action:
+    """An action the user may run, or 404: members and outsiders never see the organizer's
+    side of an action (who is invited, who said what)."""
+    return get_object_or_404(
+        actions_visible_to(user).select_related("campaign", "committee", "site"), pk=action_id
+    )
+
+
+def person_of_user(user: User) -> Person | None:
+    """The roster person behind a login (a member answering their own invitations)."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).select_related("committee").first()

@@ -57,6 +57,12 @@ class Committee(models.Model):
     """The organization using the app. One deployment serves one committee by default."""
 
     name = models.CharField(_("name"), max_length=200)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        help_text=_("For committee-wide actions and the morning digests."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,15 +7,27 @@ and `staff` (Django staff, on no committee). allauth's own pages (account_*) ser
 visitors by design and are left to allauth's tests.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from campaigns.models import FollowUp, ImportBatch, Site, TeamMember, Unit
+from campaigns.models import (
+    Action,
+    CalendarFeed,
+    FollowUp,
+    ImportBatch,
+    Rsvp,
+    Site,
+    TeamMember,
+    Unit,
+)
 from campaigns.services.conversations import ConversationData, conversation_log
 from campaigns.services.roster import roster_add
+from campaigns.services.rsvp_links import rsvp_link_token
 from members.models import Invitation, Membership, Person, Tag
 from members.services import invitation_token
 from tests import factories
@@ -73,6 +85,31 @@ def campaign_objects(campaign, committee, name: str, author) -> dict:
     }
 
 
+def action_objects(committee, campaign, member, lead) -> dict:
+    """An upcoming public action on campaign A; the member (a person on A's roster with a
+    login) is invited to it and has a calendar address."""
+    starts = timezone.now() + timedelta(days=7)
+    action = Action.objects.create(
+        committee=committee,
+        campaign=campaign,
+        title="Card signing party",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        visibility=Action.Visibility.PUBLIC,
+        created_by=lead,
+    )
+    person = Person.objects.create(committee=committee, given_name="Mia", user=member)
+    roster_add(campaign=campaign, person=person)
+    Rsvp.objects.create(action=action, person=person, invited_at=timezone.now(), invited_by=lead)
+    feed = CalendarFeed.objects.create(person=person)
+    return {
+        "action_id": action.pk,
+        "rsvp_token": rsvp_link_token(action=action, person=person),
+        "public_key": action.public_key,
+        "feed_key": feed.key,
+    }
+
+
 @pytest.fixture
 def world(committee, other_committee, lead, member, outsider):
     organizer_a = factories.member_of(committee, Membership.Role.ORGANIZER)
@@ -91,6 +128,7 @@ def world(committee, other_committee, lead, member, outsider):
         committee=other_committee, email="bo@example.org", role="member", invited_by=outsider
     )
     tag = Tag.objects.create(committee=committee, name="night shift")
+    actions = action_objects(committee, campaign_a, member, lead)
     return {
         "users": {
             "lead": lead,
@@ -107,6 +145,7 @@ def world(committee, other_committee, lead, member, outsider):
             "tag_id": tag.pk,
             "user_id": organizer_a.pk,
             **campaign_objects(campaign_a, committee, "A", organizer_a),
+            **actions,
         },
         "campaign_b": campaign_objects(campaign_b, committee, "B", organizer_b),
         "foreign": {"invitation_id": foreign.pk},

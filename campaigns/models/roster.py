@@ -1,7 +1,5 @@
-"""Campaigns and what hangs off them: the team, sites, the unit tree, the roster, assessments.
-
-Conversations, actions and reminders arrive with later issues and hang off these too.
-"""
+"""Campaigns and what hangs off them: the team, sites, the unit tree, the roster, assessments,
+conversations and what they promise."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -1,0 +1,171 @@
+"""Actions (meetings, trainings, pickets...) and who is coming: invitations, RSVPs, check-in."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models.roster import Campaign, Site
+from members.models import Committee, Person
+
+
+def new_public_key() -> str:
+    """The secret part of a public action's link: unguessable, and says nothing about it."""
+    return secrets.token_urlsafe(12)
+
+
+class Action(models.Model):
+    """Something people show up to. Times are stored in UTC and shown in `time_zone`, the
+    site's (or, committee-wide, the committee's) zone when the action was set."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE_MEETING = "committee_meeting", _("Committee meeting")
+        GENERAL_MEETING = "general_meeting", _("General meeting")
+        TRAINING = "training", _("Training")
+        PETITION_DELIVERY = "petition_delivery", _("Petition delivery")
+        MARCH_ON_THE_BOSS = "march_on_the_boss", _("March on the boss")
+        RALLY = "rally", _("Rally")
+        PICKET = "picket", _("Picket")
+        DELEGATION = "delegation", _("Delegation")
+        SOCIAL = "social", _("Social")
+        OTHER = "other", _("Other")
+
+    class Visibility(models.TextChoices):
+        INVITED = "invited", _("Invited people only")
+        CAMPAIGN = "campaign", _("Everyone on the campaign")
+        PUBLIC = "public", _("Anyone with the public link")
+
+    committee = models.ForeignKey(Committee, models.CASCADE, related_name="actions")
+    campaign = models.ForeignKey(
+        Campaign,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text=_("Leave empty for a committee-wide action."),
+    )
+    site = models.ForeignKey(Site, models.SET_NULL, null=True, blank=True, related_name="actions")
+    title = models.CharField(_("title"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
+    location = models.TextField(_("address"), blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    visibility = models.CharField(
+        _("who can RSVP"), max_length=20, choices=Visibility.choices, default=Visibility.INVITED
+    )
+    rsvp_deadline = models.DateTimeField(_("RSVP by"), null=True, blank=True)
+    public_key = models.CharField(max_length=32, unique=True, default=new_public_key)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["committee", "starts_at"], name="action_committee_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")), name="action_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class Rsvp(models.Model):
+    """One person and one action: invited or not, their answer, and whether they came.
+
+    One row per person and action (a unique constraint, so a double click never makes two).
+    `attended` is None until someone records it: True checked in, False a no-show.
+    """
+
+    class Response(models.TextChoices):
+        NONE = "", _("No answer yet")
+        YES = "yes", _("Yes")
+        MAYBE = "maybe", _("Maybe")
+        NO = "no", _("No")
+
+    class Source(models.TextChoices):
+        INVITATION = "invitation", _("Invited")
+        APP = "app", _("In the app")
+        EMAIL = "email", _("From the email")
+        PUBLIC = "public", _("Public page")
+        WALK_IN = "walk_in", _("Walk-in")
+        ORGANIZER = "organizer", _("Entered by an organizer")
+
+    action = models.ForeignKey(Action, models.CASCADE, related_name="rsvps")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="rsvps")
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    response = models.CharField(
+        _("RSVP"), max_length=10, choices=Response.choices, blank=True, default=Response.NONE
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.INVITATION)
+    guests = models.PositiveSmallIntegerField(_("guests"), default=0)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    # A yes that arrived when the action was full waits here, first come first promoted.
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The public form made a new contact: organizers see it flagged "new from RSVP".
+    created_person = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "person"], name="rsvp_one_per_person"),
+        ]
+        indexes = [
+            models.Index(fields=["person", "action"], name="rsvp_person_idx"),
+            models.Index(
+                fields=["action", "waitlisted_at"],
+                condition=Q(waitlisted_at__isnull=False),
+                name="rsvp_waitlist_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.action}: {self.response or '-'}"
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.waitlisted_at is not None
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address (rotatable: a new key kills the old address)."""
+
+    person = models.OneToOneField(Person, models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=48, unique=True, default=new_public_key)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.person}"
