@@ -1,12 +1,16 @@
-"""Campaign URLs, one module per area (manage, people, chart, imports)."""
+"""Campaign URLs, one module per area."""
 
 from campaigns import (
+    urls_actions,
     urls_chart,
+    urls_checkin,
     urls_conversations,
     urls_imports,
     urls_manage,
+    urls_my_actions,
     urls_mylist,
     urls_people,
+    urls_rsvp_links,
 )
 
 urlpatterns = [
@@ -16,4 +20,8 @@ urlpatterns = [
     *urls_imports.urlpatterns,
     *urls_mylist.urlpatterns,
     *urls_conversations.urlpatterns,
+    *urls_actions.urlpatterns,
+    *urls_checkin.urlpatterns,
+    *urls_my_actions.urlpatterns,
+    *urls_rsvp_links.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""URLs: checkin."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs: my_actions."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs: rsvp_links."""
+
+urlpatterns = []
