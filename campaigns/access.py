@@ -9,7 +9,7 @@ an organizer on the team gets 403 there.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -50,23 +50,27 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
 
 def campaign_for_user(user: User, campaign_id: int, *, manage: bool = False) -> CampaignAccess:
     """The campaign if the user may see it (404 otherwise); with manage=True, 403 unless they
-    may also manage it."""
+    may also manage it. One query: every campaign page starts here."""
     campaign = get_object_or_404(
-        campaigns_visible_to(user).select_related("committee"), pk=campaign_id
+        campaigns_visible_to(user)
+        .select_related("committee")
+        .annotate(user_manages=_manages(user)),
+        pk=campaign_id,
     )
-    access = CampaignAccess(campaign=campaign, user=user, can_manage=_can_manage(user, campaign))
+    access = CampaignAccess(campaign=campaign, user=user, can_manage=campaign.user_manages)
     return access.require_manage() if manage else access
 
 
-def _can_manage(user: User, campaign: Campaign) -> bool:
-    is_committee_lead = Membership.objects.filter(
-        user=user, committee_id=campaign.committee_id, role=Membership.Role.LEAD
-    ).exists()
-    return (
-        is_committee_lead
-        or TeamMember.objects.filter(
-            user=user, campaign=campaign, role=TeamMember.Role.LEAD
-        ).exists()
+def _manages(user: User) -> ExpressionWrapper:
+    """A committee lead, or a lead on the campaign's team."""
+    committee_lead = Membership.objects.filter(
+        user=user, committee_id=OuterRef("committee_id"), role=Membership.Role.LEAD
+    )
+    campaign_lead = TeamMember.objects.filter(
+        user=user, campaign=OuterRef("pk"), role=TeamMember.Role.LEAD
+    )
+    return ExpressionWrapper(
+        Q(Exists(committee_lead)) | Q(Exists(campaign_lead)), output_field=BooleanField()
     )
 
 

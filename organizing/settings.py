@@ -163,6 +163,9 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # A lead's or organizer's session ends after this many minutes without a request (a phone left
 # unlocked on a break-room table); members are not timed out.
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+# Sessions are read from Redis and written through to Postgres: every signed-in request
+# skips a database query, and a Redis restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Mail --------------------------------------------------------------------------------------
 

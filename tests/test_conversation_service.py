@@ -4,7 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import FollowUp, RosterEntry, ScheduledOneOnOne
@@ -124,3 +124,45 @@ def test_two_organizers_logging_at_once_are_both_saved(campaign, committee, lead
 
     assert person.conversations.count() == 2
     assert current(entry) == 2  # the one that happened last, whichever committed last
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("first", "second", "expected"), [((2, 5), (3, 60), 2), ((3, 60), (2, 5), 2)]
+)
+def test_whichever_commits_first_the_later_conversation_wins(
+    campaign, committee, lead, first, second, expected
+):
+    """The first log holds the roster row until it commits; the second waits on it and then
+    re-checks against what the first left, so commit order never beats when things happened."""
+    person = factories.person(committee=committee, given_name="Kwame")
+    entry = factories.on_roster(campaign=campaign, person=person)
+    now = timezone.now()
+    first_logged, release = threading.Event(), threading.Event()
+
+    def log_as(level: int, minutes_ago: int, *, hold: bool) -> None:
+        data = ConversationData(
+            happened_at=now - timedelta(minutes=minutes_ago), channel="door", assessment=level
+        )
+        try:
+            with transaction.atomic():
+                conversation_log(campaign=campaign, person=person, organizer=lead, data=data)
+                if hold:
+                    first_logged.set()
+                    release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=log_as, args=first, kwargs={"hold": True})
+    holder.start()
+    assert first_logged.wait(10)
+    waiter = threading.Thread(target=log_as, args=second, kwargs={"hold": False})
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive(), "the second log should wait for the first one's row lock"
+    release.set()
+    holder.join()
+    waiter.join()
+
+    assert person.conversations.count() == 2
+    assert current(entry) == expected

@@ -169,8 +169,8 @@ class Assessment(models.IntegerChoices):
 class RosterEntry(models.Model):
     """A person on a campaign: where they are, who organizes them, where they stand.
 
-    `assessment` is the current one, kept in step with AssessmentRecord by one service
-    (campaigns.services.roster.assessment_recompute); never write it anywhere else.
+    `assessment` is the current one, kept in step with AssessmentRecord by the roster service
+    (campaigns.services.roster: assessment_recompute, assessment_advance); never anywhere else.
     Removing someone from the roster sets `removed_at`: the row and its history stay.
     """
 

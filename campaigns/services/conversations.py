@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from campaigns.models import (
     RosterEntry,
     ScheduledOneOnOne,
 )
-from campaigns.services.roster import assessment_recompute
+from campaigns.services.roster import assessment_advance, assessment_recompute
 from members.audit import audit_record
 from members.models import AuditEvent, Person, User
 
@@ -45,14 +46,22 @@ class ConversationData:
 
 
 def conversation_log(
-    *, campaign: Campaign, person: Person, organizer: User, data: ConversationData
+    *,
+    campaign: Campaign,
+    person: Person,
+    organizer: User,
+    data: ConversationData,
+    entry: RosterEntry | None = None,
 ) -> Conversation:
-    """Record a one-on-one with someone on the campaign's roster.
+    """Record a one-on-one with someone on the campaign's roster (`entry`, their active
+    roster entry, if the caller has it already).
 
     Logging closes the person's open follow-ups on this campaign (the promised talk happened)
-    and marks a one-on-one scheduled for it as held.
+    and marks a one-on-one scheduled for it as held. It is the hot path of the app (an
+    organizer logs between two conversations), so every step is one statement.
     """
-    entry = _active_entry(campaign, person)
+    if entry is None or entry.removed_at is not None or entry.person_id != person.pk:
+        entry = _active_entry(campaign, person)
     with transaction.atomic():
         conversation = Conversation.objects.create(
             campaign=campaign, person=person, organizer=organizer, **_fields(data)
@@ -61,9 +70,12 @@ def conversation_log(
         _close_follow_ups(conversation, closed_by=organizer)
         _mark_scheduled_held(conversation)
         _plan_next(conversation, entry, data)
-        if data.is_leader and not entry.is_leader:
-            RosterEntry.objects.filter(pk=entry.pk).update(is_leader=True)
-        assessment_recompute(entry_id=entry.pk)
+        assessment_advance(
+            entry_id=entry.pk,
+            level=data.assessment,
+            happened_at=data.happened_at,
+            is_leader=data.is_leader and not entry.is_leader,
+        )
     return conversation
 
 
@@ -74,6 +86,7 @@ def conversation_update(*, conversation: Conversation, data: ConversationData, b
         for name, value in _fields(data).items():
             setattr(conversation, name, value)
         conversation.save()
+        conversation.issues.clear()
         conversation.answers.all().delete()
         AssessmentRecord.objects.filter(conversation=conversation).delete()
         _write_details(conversation, entry, data, recorded_by=by)
@@ -128,17 +141,24 @@ def _fields(data: ConversationData) -> dict:
 def _write_details(
     conversation: Conversation, entry: RosterEntry, data: ConversationData, *, recorded_by: User
 ) -> None:
-    conversation.issues.set(data.issues)
-    asks = set(
-        Ask.objects.filter(campaign=conversation.campaign, pk__in=data.answers).values_list(
-            "pk", flat=True
+    """Issues, answers and the assessment record, for a conversation that has none yet."""
+    Issue = Conversation.issues.through  # noqa: N806 - a model class
+    Issue.objects.bulk_create(
+        Issue(conversation=conversation, issuetag=tag)
+        for tag in data.issues
+        if tag.campaign_id == conversation.campaign_id
+    )
+    if data.answers:
+        asks = set(
+            Ask.objects.filter(campaign=conversation.campaign, pk__in=data.answers).values_list(
+                "pk", flat=True
+            )
         )
-    )
-    AskAnswer.objects.bulk_create(
-        AskAnswer(conversation=conversation, ask_id=ask_id, answer=answer)
-        for ask_id, answer in data.answers.items()
-        if ask_id in asks
-    )
+        AskAnswer.objects.bulk_create(
+            AskAnswer(conversation=conversation, ask_id=ask_id, answer=answer)
+            for ask_id, answer in data.answers.items()
+            if ask_id in asks
+        )
     if data.assessment is not None:
         AssessmentRecord.objects.create(
             roster_entry=entry,
@@ -161,7 +181,7 @@ def _close_follow_ups(conversation: Conversation, *, closed_by: User) -> None:
 
 def _mark_scheduled_held(conversation: Conversation) -> None:
     """The earliest open one-on-one scheduled up to a day after this talk is the one held."""
-    scheduled = (
+    earliest = (
         ScheduledOneOnOne.objects.filter(
             campaign=conversation.campaign,
             person=conversation.person,
@@ -170,11 +190,9 @@ def _mark_scheduled_held(conversation: Conversation) -> None:
             starts_at__lte=conversation.happened_at + timedelta(days=1),
         )
         .order_by("starts_at")
-        .first()
+        .values("pk")[:1]
     )
-    if scheduled is not None:
-        scheduled.held_in = conversation
-        scheduled.save(update_fields=["held_in"])
+    ScheduledOneOnOne.objects.filter(pk__in=Subquery(earliest)).update(held_in=conversation)
 
 
 def _plan_next(conversation: Conversation, entry: RosterEntry, data: ConversationData) -> None:

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from campaigns.models import AssessmentRecord, Campaign, RosterEntry, Unit
@@ -57,8 +58,8 @@ def assessment_record(
 def assessment_recompute(*, entry_id: int) -> None:
     """Set the entry's current assessment from its history: the latest by when it happened.
 
-    The only writer of RosterEntry.assessment. Locks the entry so two organizers recording at
-    once both end up with the right answer.
+    With assessment_advance, the only writer of RosterEntry.assessment. Locks the entry so two
+    organizers recording at once both end up with the right answer.
     """
     with transaction.atomic():
         entry = RosterEntry.objects.select_for_update().get(pk=entry_id)
@@ -66,3 +67,34 @@ def assessment_recompute(*, entry_id: int) -> None:
         entry.assessment = latest.level if latest else None
         entry.assessed_at = latest.happened_at if latest else None
         entry.save(update_fields=["assessment", "assessed_at"])
+
+
+def assessment_advance(
+    *, entry_id: int, level: int | None, happened_at: datetime, is_leader: bool = False
+) -> None:
+    """Bring the current assessment up to date after one new record, in one statement.
+
+    A new record becomes current only if it happened no earlier than the current one, which
+    is what assessment_recompute would conclude, without reading the history. Safe when two
+    organizers log at once: Postgres re-checks the condition against the row as the other
+    transaction left it before updating. (Editing or deleting a record needs the full
+    assessment_recompute.) Also marks the entry as a leader when the conversation found one.
+    """
+    changes = {}
+    if level is not None:
+        newer = Q(assessed_at__isnull=True) | Q(assessed_at__lte=happened_at)
+        entry = RosterEntry._meta
+        changes["assessment"] = Case(
+            When(newer, then=Value(level)),
+            default=F("assessment"),
+            output_field=entry.get_field("assessment"),
+        )
+        changes["assessed_at"] = Case(
+            When(newer, then=Value(happened_at)),
+            default=F("assessed_at"),
+            output_field=entry.get_field("assessed_at"),
+        )
+    if is_leader:
+        changes["is_leader"] = Value(True)
+    if changes:
+        RosterEntry.objects.filter(pk=entry_id).update(**changes)
