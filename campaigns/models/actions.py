@@ -3,12 +3,18 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.roster import Campaign, Site
 from members.models import Committee, Person
+
+
+def default_reminder_offsets() -> list[int]:
+    """Remind people who said yes or maybe a day and two hours before (minutes)."""
+    return [24 * 60, 2 * 60]
 
 
 def new_public_key() -> str:
@@ -62,6 +68,12 @@ class Action(models.Model):
         _("who can RSVP"), max_length=20, choices=Visibility.choices, default=Visibility.INVITED
     )
     rsvp_deadline = models.DateTimeField(_("RSVP by"), null=True, blank=True)
+    reminder_offsets = ArrayField(
+        models.PositiveIntegerField(),
+        verbose_name=_("reminders (minutes before)"),
+        default=default_reminder_offsets,
+        blank=True,
+    )
     public_key = models.CharField(max_length=32, unique=True, default=new_public_key)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"

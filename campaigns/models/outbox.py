@@ -23,6 +23,9 @@ class OutboxMessage(models.Model):
     class Kind(models.TextChoices):
         ACTION_INVITATION = "action_invitation", _("Invitation to an action")
         WAITLIST_PROMOTED = "waitlist_promoted", _("Off the waitlist")
+        ACTION_REMINDER = "action_reminder", _("Reminder of an action")
+        ACTION_RESCHEDULED = "action_rescheduled", _("An action's new time")
+        ACTION_CANCELLED = "action_cancelled", _("An action cancelled")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Action, OutboxMessage, Rsvp
 from campaigns.services.outbox import outbox_plan_many
+from campaigns.services.reminders import reminders_for_rsvp
 from members.models import Person, User
 
 
@@ -90,6 +91,7 @@ def rsvp_set(
         else:
             rsvp.waitlisted_at = None
         rsvp.save()
+        reminders_for_rsvp(rsvp=rsvp)
         promoted = waitlist_promote(action=action) if was_confirmed_yes else []
     return RsvpOutcome(rsvp=rsvp, waitlisted=rsvp.waitlisted_at is not None, promoted=promoted)
 
@@ -103,6 +105,7 @@ def waitlist_promote(*, action: Action) -> list[Rsvp]:
             break
         rsvp.waitlisted_at = None
         rsvp.save(update_fields=["waitlisted_at", "updated_at"])
+        reminders_for_rsvp(rsvp=rsvp)
         promoted.append(rsvp)
     if promoted:
         outbox_plan_many(

@@ -1,0 +1,115 @@
+"""Planning the reminders of an action into the outbox, and keeping them true as RSVPs,
+times and cancellations change.
+
+Each reminder is an outbox row keyed by (kind, action, person, due time): planning twice adds
+nothing, and changing course voids rows rather than deleting them, so the lead's outbox page
+shows what was planned and why it did not go.
+
+Offsets count whole days on the local clock and the rest in real time: the 24-hour reminder
+of a Monday 18:00 meeting goes out on Sunday at 18:00 local time even when the clocks changed
+in between, and the 2-hour one exactly two hours before.
+"""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.models import Action, OutboxMessage, Rsvp
+from campaigns.services.outbox import outbox_plan_many
+
+COMING = (Rsvp.Response.YES, Rsvp.Response.MAYBE)
+
+
+def reminder_times(action: Action) -> list[datetime]:
+    """When this action's reminders are due, the ones still in the future."""
+    now = timezone.now()
+    times = {reminder_time(action, minutes) for minutes in action.reminder_offsets}
+    return sorted(due for due in times if due > now)
+
+
+def reminder_time(action: Action, minutes_before: int) -> datetime:
+    days, minutes = divmod(minutes_before, 24 * 60)
+    local_start = action.starts_at.astimezone(ZoneInfo(action.time_zone))
+    same_clock_days_before = (local_start - timedelta(days=days)).astimezone(UTC)  # wall clock
+    return same_clock_days_before - timedelta(minutes=minutes)
+
+
+def reminders_for_rsvp(*, rsvp: Rsvp) -> None:
+    """Plan a person's reminders when they say yes or maybe (and have a place), void them when
+    they say no, drop to the waitlist, or the action is off."""
+    action = rsvp.action
+    coming = rsvp.response in COMING and rsvp.waitlisted_at is None
+    wanted = reminder_times(action) if coming and not action.is_cancelled else []
+    _void(action, Q(person_id=rsvp.person_id), keep=wanted, reason="RSVP changed")
+    for due in wanted:
+        _plan(action, [rsvp.person], due)
+
+
+def reminders_replan(*, action: Action, moved: bool) -> None:
+    """After an edit: reminders follow the new time and offsets; if the time moved, everyone
+    coming hears of the new time now."""
+    coming = list(_coming(action))
+    wanted = reminder_times(action)
+    _void(action, Q(), keep=wanted, reason="action rescheduled")
+    for due in wanted:
+        _plan(action, coming, due)
+    if moved and coming:
+        outbox_plan_many(
+            kind=OutboxMessage.Kind.ACTION_RESCHEDULED,
+            committee=action.committee,
+            action=action,
+            people=coming,
+        )
+
+
+def reminders_cancel(*, action: Action) -> None:
+    """A cancelled action: no more reminders; everyone who said yes or maybe is told."""
+    _void(action, Q(), keep=[], reason="action cancelled")
+    coming = list(_coming(action))
+    if coming:
+        outbox_plan_many(
+            kind=OutboxMessage.Kind.ACTION_CANCELLED,
+            committee=action.committee,
+            action=action,
+            people=coming,
+        )
+
+
+def _coming(action: Action):
+    from members.models import Person
+
+    return Person.objects.filter(
+        rsvps__action=action, rsvps__response__in=COMING, rsvps__waitlisted_at__isnull=True
+    )
+
+
+def _plan(action: Action, people: list, due) -> None:
+    """Plan, and bring back a reminder voided earlier for this same moment (rescheduled away
+    and back): the unique key would otherwise make planning it again a no-op."""
+    if not people:
+        return
+    outbox_plan_many(
+        kind=OutboxMessage.Kind.ACTION_REMINDER,
+        committee=action.committee,
+        action=action,
+        people=people,
+        due_at=due,
+    )
+    OutboxMessage.objects.filter(
+        kind=OutboxMessage.Kind.ACTION_REMINDER,
+        action=action,
+        person__in=people,
+        due_at=due,
+        status=OutboxMessage.Status.VOID,
+    ).update(status=OutboxMessage.Status.PENDING, next_attempt_at=due, reason="")
+
+
+def _void(action: Action, who: Q, *, keep: list, reason: str) -> None:
+    OutboxMessage.objects.filter(
+        who,
+        kind=OutboxMessage.Kind.ACTION_REMINDER,
+        action=action,
+        status=OutboxMessage.Status.PENDING,
+    ).exclude(due_at__in=keep).update(status=OutboxMessage.Status.VOID, reason=reason)
