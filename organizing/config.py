@@ -8,6 +8,7 @@ variable is missing: every problem found here raises ConfigError, and the entry 
 import sys
 import zoneinfo
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
 
@@ -91,6 +92,30 @@ def email(default: str) -> dict:
             f"EMAIL_URL={redact(raw)} cannot be read ({exc}): "
             "use smtp://USER:PASSWORD@HOST:587 or smtp+tls://… or consolemail://"
         ) from exc
+
+
+def sms(default: str) -> dict:
+    """SMS_URL: console:// (print), locmem:// (kept in memory, for tests), or
+    twilio://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com?from=%2B15551230000 (twilio+http:// talks
+    plain HTTP, for a stand-in server on loopback)."""
+    raw = env.str("SMS_URL", default=default)
+    parts = urlsplit(raw)
+    if parts.scheme in ("console", "locmem"):
+        return {"backend": parts.scheme}
+    sender = parse_qs(parts.query).get("from", [""])[0]
+    if parts.scheme in ("twilio", "twilio+http") and parts.username and parts.password and sender:
+        http = "http" if parts.scheme == "twilio+http" else "https"
+        return {
+            "backend": "twilio",
+            "base_url": f"{http}://{parts.netloc.rpartition('@')[2]}",
+            "account": unquote(parts.username),
+            "token": unquote(parts.password),
+            "sender": sender,
+        }
+    raise ConfigError(
+        f"SMS_URL={redact(raw)} cannot be read: use console:// or "
+        "twilio://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com?from=%2B15551230000"
+    )
 
 
 def time_zone(default: str) -> str:

@@ -183,6 +183,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # A failed send is retried after about this many seconds, doubling each time (with jitter).
 MAIL_RETRY_BACKOFF_SECONDS = env.int("MAIL_RETRY_BACKOFF_SECONDS", default=30)
 
+# Text messages, for members who chose SMS (organizing/sms.py).
+SMS = config.sms(default="console://")
+
 # --- Language and time -------------------------------------------------------------------------
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
@@ -273,6 +276,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-imports": {
         "task": "campaigns.tasks.imports_purge_abandoned_task",
         "schedule": 3600.0,
+    },
+    # The outbox: invitations, reminders and nudges due now, and retries of failed sends.
+    "dispatch-due-outbox": {
+        "task": "campaigns.tasks.outbox_dispatch_due_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a late one is dropped: the next is on its way
     },
 }
 

@@ -68,6 +68,7 @@ def test_the_web_server_entry_point_says_the_same_one_line():
         ("REDIS_URL", "localhost:6379"),
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("EMAIL_URL", "carrier-pigeon://coop"),
+        ("SMS_URL", "twilio://api.twilio.com"),  # no account, token or sender
     ],
 )
 def test_it_names_a_malformed_variable(variable, value):
