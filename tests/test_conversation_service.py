@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from campaigns.models import FollowUp, RosterEntry, ScheduledOneOnOne
+from campaigns.models import FollowUp, OutboxMessage, RosterEntry, ScheduledOneOnOne
 from campaigns.services.conversations import (
     ConversationData,
     conversation_delete,
@@ -166,3 +166,21 @@ def test_whichever_commits_first_the_later_conversation_wins(
 
     assert person.conversations.count() == 2
     assert current(entry) == expected
+
+
+def test_scheduling_the_next_one_on_one_plans_the_organizers_reminder_an_hour_before(
+    entry, team_organizer
+):
+    starts = timezone.now() + timedelta(days=2)
+
+    log(entry, team_organizer, days_ago=0, schedule_at=starts, schedule_place="Break room")
+
+    (reminder,) = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.ONE_ON_ONE_REMINDER)
+    assert (reminder.user, reminder.person) == (team_organizer, entry.person)
+    assert reminder.due_at == starts - timedelta(hours=1)
+
+
+def test_no_reminder_for_a_one_on_one_less_than_an_hour_away(entry, team_organizer):
+    log(entry, team_organizer, days_ago=0, schedule_at=timezone.now() + timedelta(minutes=30))
+
+    assert not OutboxMessage.objects.filter(kind=OutboxMessage.Kind.ONE_ON_ONE_REMINDER).exists()

@@ -26,6 +26,7 @@ class OutboxMessage(models.Model):
         ACTION_REMINDER = "action_reminder", _("Reminder of an action")
         ACTION_RESCHEDULED = "action_rescheduled", _("An action's new time")
         ACTION_CANCELLED = "action_cancelled", _("An action cancelled")
+        ONE_ON_ONE_REMINDER = "one_on_one_reminder", _("Reminder of a one-on-one")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -19,12 +19,17 @@ from campaigns.models import (
     Conversation,
     FollowUp,
     IssueTag,
+    OutboxMessage,
     RosterEntry,
     ScheduledOneOnOne,
 )
+from campaigns.services.outbox import outbox_plan
 from campaigns.services.roster import assessment_advance, assessment_recompute
 from members.audit import audit_record
 from members.models import AuditEvent, Person, User
+
+# The organizer is reminded of a scheduled one-on-one this long before it.
+ONE_ON_ONE_REMINDER_BEFORE = timedelta(hours=1)
 
 
 @dataclass
@@ -215,3 +220,12 @@ def _plan_next(conversation: Conversation, entry: RosterEntry, data: Conversatio
             place=data.schedule_place,
             scheduled_in=conversation,
         )
+        remind_at = data.schedule_at - ONE_ON_ONE_REMINDER_BEFORE
+        if remind_at > timezone.now():
+            outbox_plan(
+                kind=OutboxMessage.Kind.ONE_ON_ONE_REMINDER,
+                committee=conversation.campaign.committee,
+                person=conversation.person,
+                user=conversation.organizer,
+                due_at=remind_at,
+            )
