@@ -63,17 +63,23 @@ def rsvp_set(
         raise ValidationError(_("Choose yes, maybe or no."), code="invalid")
     now = timezone.now()
     with transaction.atomic():
-        action = Action.objects.select_for_update().get(pk=action.pk)
+        action = (
+            Action.objects.select_for_update(of=("self",))
+            .select_related("committee")
+            .get(pk=action.pk)
+        )
         problem = rsvp_open_problem(action, now)
         if problem:
             raise ValidationError(problem, code="closed")
-        rsvp, _created = Rsvp.objects.get_or_create(
-            action=action, person=person, defaults={"source": source}
-        )
-        rsvp = Rsvp.objects.select_for_update().get(pk=rsvp.pk)
+        rsvp = Rsvp.objects.select_for_update().filter(action=action, person=person).first()
+        if rsvp is None:  # rare: most answers are to an invitation, whose row exists
+            Rsvp.objects.get_or_create(action=action, person=person, defaults={"source": source})
+            rsvp = Rsvp.objects.select_for_update().get(action=action, person=person)
+        rsvp.action, rsvp.person = action, person  # loaded already: reminders read them
         was_confirmed_yes = rsvp.response == Rsvp.Response.YES and rsvp.waitlisted_at is None
         rsvp.response = response
         rsvp.responded_at = now
+        rsvp.source = source  # where this answer came from (an invitation row starts "invitation")
         rsvp.guests = guests if response == Rsvp.Response.YES else 0
         if note is not None:
             rsvp.note = note
