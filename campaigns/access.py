@@ -154,7 +154,35 @@ def action_for_user(user: User, action_id: int) -> Action:
 
 
 def person_of_user(user: User) -> Person | None:
-    """The roster person behind a login (a member answering their own invitations)."""
+    """The roster person behind a login (a member answering their own invitations).
+
+    A login not linked yet is linked here to the one person of the user's committees whose
+    email is one the user has verified: a member invited by email finds their invitations
+    the first time they log in, without an organizer linking them by hand.
+    """
     if not user.is_authenticated:
         return None
-    return Person.objects.filter(user=user).select_related("committee").first()
+    person = Person.objects.filter(user=user).select_related("committee").first()
+    return person if person is not None else _link_by_verified_email(user)
+
+
+def _link_by_verified_email(user: User) -> Person | None:
+    from allauth.account.models import EmailAddress
+
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    same_email = Q()
+    for email in emails:
+        same_email |= Q(emails__email__iexact=email)
+    if not same_email:
+        return None
+    committees = Membership.objects.filter(user=user).values("committee_id")
+    matches = list(
+        Person.objects.filter(same_email, user__isnull=True, committee_id__in=committees)
+        .select_related("committee")
+        .distinct()[:2]
+    )
+    if len(matches) != 1:
+        return None  # nobody, or two people share the address: an organizer decides
+    person = matches[0]
+    linked = Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user)
+    return person if linked else None

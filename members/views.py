@@ -16,10 +16,12 @@ from members.models import Membership
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on what it needs first: organizers and leads on a campaign's team on
-    their list of people to talk with next; members keep this page."""
+    their list of people to talk with next, members on their actions (invitations, RSVPs)."""
     membership = selectors.membership_primary(request.user)
     if membership is not None and membership.is_organizer and _on_a_team(request.user):
         return redirect("my_list")
+    if membership is not None and not membership.is_organizer:
+        return redirect("my_actions")
     return render(request, "members/home.html", {"membership": membership})
 
 

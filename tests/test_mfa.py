@@ -138,7 +138,7 @@ def test_turning_the_app_off_sends_an_organizer_back_to_enrol(client, campaign, 
 def test_a_member_is_never_made_to_enrol_but_may(client, member):
     client.force_login(member)
 
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home"), follow=True).status_code == 200  # My actions
     page = client.get(TWO_FACTOR).content.decode()
     assert "to continue" not in page
     assert "Set up an authenticator app" in page
