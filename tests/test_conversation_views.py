@@ -5,6 +5,7 @@ Nina (team_organizer) logs a talk with Maria Lopez on the Harbor roster; Omar
 """
 
 import datetime
+import json
 import re
 import zoneinfo
 
@@ -215,6 +216,167 @@ def test_it_marks_the_page_with_drafts_the_server_saved(client, team_organizer, 
     html = client.get(log_url(maria)).content.decode()
 
     assert 'data-saved-drafts="tok123"' in html
+
+
+# --- In place, from My list ---------------------------------------------------------------------
+
+HTMX = {"HX-Request": "true"}
+IN_PLACE = "?next=/my-list/&in_place=my_list"
+
+
+@pytest.fixture
+def nina_s(committee, campaign, team_organizer, maria):
+    """Maria and Kwame, both assigned to Nina and not assessed yet: both on her list."""
+    RosterEntry.objects.filter(pk=maria.pk).update(organizer=team_organizer)
+    kwame = factories.person(committee=committee, given_name="Kwame", family_name="Mensah")
+    factories.on_roster(campaign=campaign, person=kwame, organizer=team_organizer)
+    return maria
+
+
+def sections_and_messages(response) -> tuple[str, str]:
+    html = response.content.decode()
+    sections, messages = html.split('<div id="messages"')
+    return sections, messages
+
+
+def test_it_opens_in_place_as_the_form_alone(client, team_organizer, nina_s):
+    client.force_login(team_organizer)
+
+    response = client.get(log_url(nina_s) + IN_PLACE, headers=HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith("<form")
+    assert f'hx-post="{log_url(nina_s)}"' in html
+    assert '<input type="hidden" name="in_place" value="my_list">' in html
+    assert '<input type="hidden" name="next" value="/my-list/">' in html
+    key = f"majority-log-draft:{nina_s.campaign_id}:{nina_s.person_id}"
+    assert f'data-draft-key="{key}"' in html
+    assert "One-on-one with Maria Lopez" in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_the_page_of_the_form_has_no_htmx_post(client, team_organizer, nina_s):
+    client.force_login(team_organizer)
+
+    html = client.get(log_url(nina_s) + "?next=/my-list/").content.decode()
+
+    assert "<html" in html
+    assert "hx-post" not in html
+    assert 'name="in_place"' not in html
+
+
+def test_a_save_in_place_answers_with_my_lists_fresh_sections_and_the_flash(
+    client, team_organizer, nina_s
+):
+    client.force_login(team_organizer)
+
+    response = client.post(
+        log_url(nina_s) + IN_PLACE,
+        a_talk(
+            happened_at=timezone.localtime(timezone=CHICAGO).strftime("%Y-%m-%dT%H:%M"),
+            assessment="2",
+            in_place="my_list",
+            next="/my-list/",
+            draft_token="tok1",
+        ),
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert response.headers["HX-Retarget"] == "#mylist-sections"
+    assert response.headers["HX-Reswap"] == "outerHTML"
+    key = f"majority-log-draft:{nina_s.campaign_id}:{nina_s.person_id}"
+    assert json.loads(response.headers["HX-Trigger"]) == {
+        "log-draft-saved": {"key": key, "token": "tok1"}
+    }
+    sections, flash = sections_and_messages(response)
+    assert '<div id="mylist-sections">' in sections
+    assert "Maria Lopez" not in sections
+    assert "Kwame Mensah" in sections
+    assert re.search(r'Not assessed yet <span class="mylist-count">1</span>', sections)
+    assert 'hx-swap-oob="true"' in flash
+    assert "Logged your conversation with Maria Lopez." in flash
+    assert RosterEntry.objects.get(pk=nina_s.pk).assessment == 2
+    # The flash was shown once; the session still lists the saved draft for other pages.
+    page = client.get("/my-list/").content.decode()
+    assert "Logged your conversation" not in page
+    assert 'data-saved-drafts="tok1"' in client.get(log_url(nina_s)).content.decode()
+
+
+def test_a_refused_save_in_place_comes_back_as_the_form_alone_with_everything_typed(
+    client, team_organizer, nina_s
+):
+    client.force_login(team_organizer)
+
+    response = client.post(
+        log_url(nina_s),
+        a_talk(
+            in_place="my_list",
+            next="/my-list/",
+            notes="Worried about overtime",
+            assessment="2",
+            follow_up_on="2000-01-01",
+        ),
+        headers=HTMX,
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert html.lstrip().startswith("<form")
+    assert "HX-Retarget" not in response.headers
+    assert 'data-has-errors="1"' in html
+    assert "Pick a day from today on." in html
+    assert "Worried about overtime" in html
+    assert re.search(r'value="2"[^>]*checked', html)
+    assert 'value="2000-01-01"' in html
+    assert '<input type="hidden" name="in_place" value="my_list">' in html
+    assert not Conversation.objects.exists()
+
+
+def test_an_issue_typed_in_a_log_that_fails_is_not_kept(client, team_organizer, nina_s):
+    client.force_login(team_organizer)
+
+    response = client.post(
+        log_url(nina_s),
+        a_talk(happened_at="2026-02-31T10:00", new_issue="Heat in the dock"),
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert 'value="Heat in the dock"' in response.content.decode()
+    assert not IssueTag.objects.exists()
+
+
+def test_an_issue_typed_is_not_kept_when_the_log_itself_fails(
+    client, monkeypatch, team_organizer, nina_s
+):
+    """Maria is taken off the roster while Nina types: nothing of the log is kept, not even
+    the issue it created, and the form says why with everything typed."""
+    from campaigns.services import conversations as services
+    from campaigns.services.roster import roster_remove
+
+    real_log = services.conversation_log
+
+    def removed_meanwhile(**kwargs):
+        roster_remove(entry=RosterEntry.objects.get(pk=nina_s.pk), reason="Moved away")
+        return real_log(**kwargs)
+
+    monkeypatch.setattr(services, "conversation_log", removed_meanwhile)
+    client.force_login(team_organizer)
+
+    response = client.post(
+        log_url(nina_s),
+        a_talk(new_issue="Heat in the dock", notes="Talked at the gate", in_place="my_list"),
+        headers=HTMX,
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "is not on this campaign&#x27;s roster." in html
+    assert "Talked at the gate" in html
+    assert not IssueTag.objects.exists()
+    assert not Conversation.objects.exists()
 
 
 # --- Editing and deleting ----------------------------------------------------------------------

@@ -221,24 +221,70 @@ def test_a_lead_charts_a_building_imports_tenants_and_an_organizer_finds_the_una
 def test_an_organizer_logs_from_my_list_and_the_chart_turns_blue(
     page: Page, live_server, campaign, team_organizer, committee
 ):
-    """Issue 5's journey: from My list, assessment 2 and a follow-up in three days, one tap."""
+    """Issue 5's journey: from My list, assessment 2 and a follow-up in three days, one tap,
+    in place: the form opens under the row, a bad date comes back with everything typed, and
+    the save refreshes the list without loading a page."""
     site = factories.site(campaign=campaign, name="Warehouse")
     unit = factories.unit(site=site, name="Inbound")
     maria = factories.person(committee=committee, given_name="Maria", family_name="Lopez")
     factories.on_roster(campaign=campaign, person=maria, unit=unit, organizer=team_organizer)
+    kwame = factories.person(committee=committee, given_name="Kwame", family_name="Mensah")
+    factories.on_roster(campaign=campaign, person=kwame, unit=unit, organizer=team_organizer)
 
     log_in(page, live_server.url, team_organizer.email, factories.PASSWORD)
+    page.wait_for_load_state()  # htmx binds the Log buttons once its deferred script ran
     unassessed = page.locator("section", has=page.get_by_role("heading", name="Not assessed yet"))
     expect(unassessed).to_contain_text("Maria Lopez")
-    unassessed.get_by_role("link", name="Log a one-on-one with Maria Lopez").click()
+    expect(unassessed.locator(".mylist-count")).to_have_text("2")
+    log_maria = unassessed.get_by_role("link", name="Log a one-on-one with Maria Lopez")
+    log_maria.click()
+    form = unassessed.locator("form.log-form")
+    expect(form.get_by_role("heading", name="One-on-one with Maria Lopez")).to_be_visible()
+    expect(page).to_have_url(re.compile("/my-list/$"))
 
-    page.get_by_label("Supporter, will act publicly").check()
-    page.get_by_label("In 3 days").check()
-    page.get_by_role("button", name="Save").click()
+    # A draft typed in place survives a reload.
+    form.get_by_label("Notes").fill("Worried about mandatory overtime")
+    form.get_by_label("Supporter, will act publicly").check()
+    page.reload()
+    page.wait_for_load_state()
+    log_maria.click()
+    expect(form.get_by_label("Notes")).to_have_value("Worried about mandatory overtime")
+    expect(form.get_by_label("Supporter, will act publicly")).to_be_checked()
+
+    # From here on no page may load: a marker on the window must outlive every save.
+    page.evaluate("window.stillHere = true")
+    form.get_by_label("Next step").fill("Bring a union card")
+    form.get_by_label("Follow up by").fill("2000-01-01")
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_text("Pick a day from today on.")).to_be_visible()
+    expect(form.get_by_label("Notes")).to_have_value("Worried about mandatory overtime")
+    expect(form.get_by_label("Next step")).to_have_value("Bring a union card")
+    expect(form.get_by_label("Supporter, will act publicly")).to_be_checked()
+
+    form.get_by_label("Follow up by").fill("")
+    form.get_by_label("In 3 days").check()
+    save = form.get_by_role("button", name="Save")
+    box = save.bounding_box()
+    assert box["y"] + box["height"] <= 844 and box["height"] >= 44  # under the thumb
+
+    # The connection drops on Save: the form says so and keeps everything; Save again.
+    page.context.set_offline(True)
+    save.click()
+    expect(form.get_by_text("Not saved yet")).to_be_visible()
+    expect(form.get_by_label("In 3 days")).to_be_checked()
+    expect(form.get_by_label("Notes")).to_have_value("Worried about mandatory overtime")
+    page.context.set_offline(False)
+    save.click()
 
     expect(page.get_by_text("Logged your conversation with Maria Lopez.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Welcome, Nina")).to_be_visible()  # back on My list
     expect(unassessed).not_to_contain_text("Maria Lopez")
+    expect(unassessed.locator(".mylist-count")).to_have_text("1")
+    expect(unassessed).to_contain_text("Kwame Mensah")
+    expect(page.locator("form.log-form")).to_have_count(0)
+    assert page.evaluate("window.stillHere") is True, "the save loaded a page"
+    key = f"majority-log-draft:{campaign.pk}:{maria.pk}"
+    assert page.evaluate(f"localStorage.getItem('{key}')") is None  # the server saved it
+
     page.get_by_role("link", name="Campaigns").click()
     page.get_by_role("link", name="Harbor", exact=True).click()
     chip = page.locator(".chip", has_text="Maria Lopez")

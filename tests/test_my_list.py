@@ -4,6 +4,7 @@ not yet assessed, across their campaigns, assigned to them and nobody else."""
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
@@ -208,6 +209,27 @@ def test_after_logging_the_person_leaves_the_list(client, harbor_person, team_or
     page = client.get(URL).content.decode()
     assert "Maria Lopez" not in page
     assert "No follow-ups due" in page
+
+
+@pytest.mark.django_db
+def test_each_log_opens_in_place_and_is_a_plain_link_without_javascript(
+    client, harbor_person, team_organizer
+):
+    entry = harbor_person("Maria")
+    follow_up(entry, team_organizer, timezone.localdate())  # due, never talked with, unassessed
+    client.force_login(team_organizer)
+
+    page = client.get(URL).content.decode()
+
+    log = reverse("conversation_new", args=[entry.campaign_id, entry.person_id])
+    assert page.count(f'href="{log}?next=/my-list/"') == 3
+    assert page.count(f'hx-get="{log}?next=/my-list/&amp;in_place=my_list"') == 3
+    # Each Log fills the slot under its own row, never another's.
+    for slot in ["mylist-log-follow-ups-1", "mylist-log-quiet-1", "mylist-log-unassessed-1"]:
+        assert f'hx-target="#{slot}"' in page
+        assert f'<div class="mylist-slot" id="{slot}"></div>' in page
+    assert "js/log-draft.js" in page
+    assert "js/mylist.js" in page
 
 
 def build(campaign, committee, organizer, people: int, talks_each: int) -> None:

@@ -3,9 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django_htmx.http import reswap, retarget
 
 from campaigns.selectors.mylist import my_list_allowed, my_list_build
+
+PAGES = "campaigns/mylist"
+SECTIONS = "#mylist-sections"  # the region a one-on-one logged in place refreshes
 
 
 @login_required
@@ -17,5 +22,16 @@ def my_list(request: HttpRequest) -> HttpResponse:
     """
     if not my_list_allowed(request.user):
         raise Http404
-    context = {"my": my_list_build(request.user), "next_url": request.path}
-    return render(request, "campaigns/mylist/my_list.html", context)
+    return render(request, f"{PAGES}/my_list.html", _context(request))
+
+
+def my_list_refreshed(request: HttpRequest) -> HttpResponse:
+    """The list's sections, fresh, with the messages: the htmx answer to a one-on-one logged in
+    place from the list (campaigns.views.conversations), whatever element posted it. The
+    caller has checked `my_list_allowed`."""
+    response = render(request, f"{PAGES}/_refreshed.html", _context(request))
+    return retarget(reswap(response, "outerHTML"), SECTIONS)
+
+
+def _context(request: HttpRequest) -> dict:
+    return {"my": my_list_build(request.user), "next_url": reverse("my_list")}

@@ -1,21 +1,20 @@
 // A local draft of the one-on-one form, so a reload or a dropped connection loses nothing.
 // Saved on every input under the form's data-draft-key, with a token sent along in the
-// hidden draft_token field. The draft is dropped only when the server lists that token in
-// data-saved-drafts (it saved it); a page re-rendered with errors keeps the server's values.
+// hidden draft_token field. The draft is dropped only once the server said it saved that
+// token: listed in the form's data-saved-drafts (the page), or in a "log-draft-saved" event
+// the htmx answer to a save in place carries (My list). A form re-rendered with errors keeps
+// the server's values. Forms on the page and forms htmx inserts later both get a draft.
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-draft-key]");
-  if (!form || !window.localStorage) return;
-  var key = form.dataset.draftKey;
-  var skip = { csrfmiddlewaretoken: 1, draft_token: 1, next: 1 };
-  var saved = (form.dataset.savedDrafts || "").split(" ");
+  if (!window.localStorage) return;
+  var skip = { csrfmiddlewaretoken: 1, draft_token: 1, next: 1, in_place: 1 };
   var WEEK = 7 * 24 * 3600 * 1000;
 
-  function read() {
+  function read(key) {
     try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
 
-  function collect() {
+  function collect(form) {
     var values = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || skip[el.name] || el.type === "submit") return;
@@ -29,33 +28,54 @@
     return values;
   }
 
-  function restore(values) {
+  function restore(form, values) {
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || skip[el.name] || !(el.name in values)) return;
       var value = values[el.name];
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = Array.isArray(value) && value.indexOf(el.value) !== -1;
-      } else if (el.type !== "submit") {
+      } else if (el.type !== "submit" && el.type !== "hidden") {
         el.value = value;
       }
     });
   }
 
-  var draft = read();
-  if (draft && (saved.indexOf(draft.token) !== -1 || Date.now() - draft.at > WEEK)) {
-    localStorage.removeItem(key);
-    draft = null;
-  }
-  if (draft && form.dataset.hasErrors !== "1") restore(draft.values);
-  var token = draft ? draft.token : Date.now().toString(36) + Math.random().toString(36).slice(2);
-  form.elements.draft_token.value = token;
+  function init(form) {
+    if (form.dataset.draftReady) return;
+    form.dataset.draftReady = "1";
+    var key = form.dataset.draftKey;
+    var saved = (form.dataset.savedDrafts || "").split(" ");
+    var draft = read(key);
+    if (draft && (saved.indexOf(draft.token) !== -1 || Date.now() - draft.at > WEEK)) {
+      localStorage.removeItem(key);
+      draft = null;
+    }
+    if (draft && form.dataset.hasErrors !== "1") restore(form, draft.values);
+    var token = draft ? draft.token : Date.now().toString(36) + Math.random().toString(36).slice(2);
+    form.elements.draft_token.value = token;
 
-  function save() {
-    try {
-      localStorage.setItem(key, JSON.stringify({ token: token, at: Date.now(), values: collect() }));
-    } catch (e) { /* storage full or disabled: the server copy still works */ }
+    function save() {
+      try {
+        localStorage.setItem(key, JSON.stringify({ token: token, at: Date.now(), values: collect(form) }));
+      } catch (e) { /* storage full or disabled: the server copy still works */ }
+    }
+    form.addEventListener("input", save);
+    form.addEventListener("change", save);
+    form.addEventListener("submit", save);
   }
-  form.addEventListener("input", save);
-  form.addEventListener("change", save);
-  form.addEventListener("submit", save);
+
+  function initWithin(root) {
+    if (!root || !root.querySelectorAll) return;
+    if (root.matches && root.matches("form[data-draft-key]")) init(root);
+    root.querySelectorAll("form[data-draft-key]").forEach(init);
+  }
+
+  // The server saved this draft (an htmx answer's HX-Trigger): drop it, and only it.
+  document.addEventListener("log-draft-saved", function (event) {
+    var detail = event.detail || {};
+    var draft = detail.key ? read(detail.key) : null;
+    if (draft && draft.token === detail.token) localStorage.removeItem(detail.key);
+  });
+  document.addEventListener("htmx:load", function (event) { initWithin(event.detail.elt); });
+  initWithin(document);
 })();
