@@ -4,11 +4,12 @@ ORGANIZERS = ["organizer_a", "organizer_b"]
 
 ROWS = {
     "healthz": every((200, 405)),
-    # Organizers on a campaign's team land on My list; the world's lead is on no team.
+    # Organizers on a campaign's team land on My list, members on My actions; the world's
+    # lead is on no team.
     "home": {
         "anonymous": (LOGIN, LOGIN),
         **dict.fromkeys(PERSONAS[1:], (200, 405)),
-        **dict.fromkeys(ORGANIZERS, (302, 405)),
+        **dict.fromkeys([*ORGANIZERS, "member"], (302, 405)),
     },
     "team": {
         "anonymous": (LOGIN, LOGIN),
