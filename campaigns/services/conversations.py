@@ -67,7 +67,8 @@ def conversation_log(
     """
     if entry is None or entry.removed_at is not None or entry.person_id != person.pk:
         entry = _active_entry(campaign, person)
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction a failure undoes the whole of it anyway.
+    with transaction.atomic(savepoint=False):
         conversation = Conversation.objects.create(
             campaign=campaign, person=person, organizer=organizer, **_fields(data)
         )

@@ -53,6 +53,7 @@ def conversation_new(request: HttpRequest, campaign_id: int, person_id: int) -> 
                     person=entry.person,
                     organizer=request.user,
                     data=form.conversation_data(new_issue=_new_issue(access, form)),
+                    entry=entry,
                 )
         except ValidationError as error:  # e.g. taken off the roster while this was typed
             form.add_error(None, error)
