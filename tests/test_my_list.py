@@ -318,8 +318,11 @@ def test_a_committee_lead_on_a_team_lands_on_my_list_and_others_keep_home(client
 
 
 @pytest.mark.django_db
-def test_members_and_organizers_without_a_team_keep_their_home(client, member, organizer):
-    for user in (member, organizer):
-        client.force_login(user)
+def test_organizers_without_a_team_keep_their_home_and_members_land_on_my_actions(
+    client, member, organizer
+):
+    client.force_login(organizer)
+    assert client.get("/").status_code == 200
 
-        assert client.get("/").status_code == 200
+    client.force_login(member)
+    assert client.get("/")["Location"] == "/my-actions/"

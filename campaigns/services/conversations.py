@@ -76,12 +76,14 @@ def conversation_log(
         _close_follow_ups(conversation, closed_by=organizer)
         _mark_scheduled_held(conversation)
         _plan_next(conversation, entry, data)
-        assessment_advance(
+        on_roster = assessment_advance(
             entry_id=entry.pk,
             level=data.assessment,
             happened_at=data.happened_at,
             is_leader=data.is_leader and not entry.is_leader,
         )
+        if not on_roster:  # taken off the roster since the caller looked: keep nothing
+            raise _not_on_roster(person)
     return conversation
 
 
@@ -125,11 +127,15 @@ def conversation_delete(
 def _active_entry(campaign: Campaign, person: Person) -> RosterEntry:
     entry = RosterEntry.objects.filter(campaign=campaign, person=person, removed_at=None).first()
     if entry is None:
-        raise ValidationError(
-            _("%(person)s is not on this campaign's roster.") % {"person": person},
-            code="not_on_roster",
-        )
+        raise _not_on_roster(person)
     return entry
+
+
+def _not_on_roster(person: Person) -> ValidationError:
+    return ValidationError(
+        _("%(person)s is not on this campaign's roster.") % {"person": person},
+        code="not_on_roster",
+    )
 
 
 def _fields(data: ConversationData) -> dict:

@@ -71,7 +71,7 @@ def assessment_recompute(*, entry_id: int) -> None:
 
 def assessment_advance(
     *, entry_id: int, level: int | None, happened_at: datetime, is_leader: bool = False
-) -> None:
+) -> bool:
     """Bring the current assessment up to date after one new record, in one statement.
 
     A new record becomes current only if it happened no earlier than the current one, which
@@ -79,8 +79,10 @@ def assessment_advance(
     organizers log at once: Postgres re-checks the condition against the row as the other
     transaction left it before updating. (Editing or deleting a record needs the full
     assessment_recompute.) Also marks the entry as a leader when the conversation found one.
+
+    Returns False, changing nothing, if the entry is off the roster (by now).
     """
-    changes = {}
+    changes = {"assessment": F("assessment")}  # at least lock the row and check it is on
     if level is not None:
         newer = Q(assessed_at__isnull=True) | Q(assessed_at__lte=happened_at)
         entry = RosterEntry._meta
@@ -96,5 +98,4 @@ def assessment_advance(
         )
     if is_leader:
         changes["is_leader"] = Value(True)
-    if changes:
-        RosterEntry.objects.filter(pk=entry_id).update(**changes)
+    return RosterEntry.objects.filter(pk=entry_id, removed_at=None).update(**changes) == 1
