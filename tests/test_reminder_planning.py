@@ -157,3 +157,30 @@ def test_reminders_already_past_are_not_planned(committee, campaign):
 
     assert reminders(action) == [("Ana", datetime(2026, 2, 21, 7, tzinfo=UTC))]
     assert Rsvp.objects.get(person=ana).response == "yes"
+
+
+def test_the_organizers_edit_and_cancel_carry_the_reminders_along(committee, campaign, lead):
+    from campaigns.services.actions import ActionData, action_cancel, action_update
+
+    action = an_action(committee, campaign, local=datetime(2026, 3, 2, 18, tzinfo=UTC))
+    ana = factories.person(committee=committee, given_name="Ana")
+    rsvp_set(action=action, person=ana, response="yes", source="app")
+    later = action.starts_at + timedelta(hours=1)
+    data = ActionData(
+        title=action.title,
+        kind=action.kind,
+        starts_at=later,
+        ends_at=later + timedelta(hours=2),
+        time_zone=action.time_zone,
+    )
+
+    action_update(action=action, data=data)
+    assert reminders(action) == [
+        ("Ana", datetime(2026, 3, 1, 19, tzinfo=UTC)),
+        ("Ana", datetime(2026, 3, 2, 17, tzinfo=UTC)),
+    ]
+    assert kinds(action, OutboxMessage.Kind.ACTION_RESCHEDULED) == ["Ana"]
+
+    action_cancel(action=action, by=lead)
+    assert reminders(action) == []
+    assert kinds(action, OutboxMessage.Kind.ACTION_CANCELLED) == ["Ana"]

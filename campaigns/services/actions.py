@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Action, Campaign, OutboxMessage, Site
+from campaigns.services.reminders import reminders_cancel, reminders_replan
 from campaigns.services.rsvps import waitlist_promote
 from members.audit import audit_record
 from members.models import AuditEvent, Committee, User
@@ -63,12 +64,15 @@ def action_update(*, action: Action, data: ActionData) -> bool:
         action.save()
         # More places (or no limit now) let the waitlist in, first come first served.
         waitlist_promote(action=action)
+        # Reminders follow the new time and offsets; if it moved, who is coming is told.
+        reminders_replan(action=action, moved=moved)
     return moved
 
 
 def action_cancel(*, action: Action, by: User, request: HttpRequest | None = None) -> bool:
-    """Cancel an action: it stays, marked cancelled, and takes no more answers. Invitations
-    not sent yet will not go out. Returns False if it was cancelled already."""
+    """Cancel an action: it stays, marked cancelled, and takes no more answers. Messages not
+    sent yet will not go out; everyone who said yes or maybe is told it is off. Returns False
+    if it was cancelled already."""
     with transaction.atomic():
         locked = Action.objects.select_for_update().get(pk=action.pk)
         if locked.is_cancelled:
@@ -78,6 +82,7 @@ def action_cancel(*, action: Action, by: User, request: HttpRequest | None = Non
         OutboxMessage.objects.filter(action=action, status=OutboxMessage.Status.PENDING).update(
             status=OutboxMessage.Status.VOID, reason="action cancelled"
         )
+        reminders_cancel(action=action)  # and yes and maybe hear it is off
         audit_record(
             actor=by,
             kind=AuditEvent.Kind.DELETE,

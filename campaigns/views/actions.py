@@ -84,8 +84,8 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
             if moved:
                 messages.success(
                     request,
-                    _("Saved. The time changed: people already invited see the new time "
-                      "on their links, but tell them too."),
+                    _("Saved. The time changed: everyone who said yes or maybe gets an "
+                      "email with the new time, and their reminders move with it."),
                 )  # fmt: skip
             else:
                 messages.success(request, _("Saved the action."))
