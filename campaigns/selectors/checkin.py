@@ -1,0 +1,259 @@
+"""Reads for the door and afterwards: who is expected, finding a name, turnout, and a
+person's history of actions."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Greatest
+from django.utils.translation import gettext as _
+
+from campaigns.access import actions_visible_to, campaigns_visible_to, people_visible_to
+from campaigns.models import Action, Assessment, AssessmentRecord, Rsvp
+from members.models import Person, User
+
+SIMILAR = 0.3
+RESULTS = 30
+NAME_ORDER = ["person__family_name", "person__given_name", "person__pk"]
+
+
+@dataclass(frozen=True)
+class CheckinRow:
+    """One line at the door: a person and their RSVP to this action (None: not on the list)."""
+
+    person: Person
+    rsvp: Rsvp | None
+
+    @property
+    def checked_in(self) -> bool:
+        return self.rsvp is not None and self.rsvp.attended is True
+
+
+def expected(action: Action) -> list[CheckinRow]:
+    """Who is expected, yes first, then maybe, then invited without an answer; anyone already
+    checked in stays on the list (a walk-in, a "no" who came after all). One query."""
+    rsvps = action.rsvps.filter(
+        Q(response__in=[Rsvp.Response.YES, Rsvp.Response.MAYBE])
+        | Q(response=Rsvp.Response.NONE, invited_at__isnull=False)
+        | Q(attended=True)
+    )
+    return _rows(_ranked(rsvps).order_by("rank", *NAME_ORDER))
+
+
+def search_list(action: Action, query: str) -> list[CheckinRow]:
+    """Anyone with an RSVP to this action, by phone digits or a typo-tolerant name."""
+    rsvps = action.rsvps.all()
+    digits = re.sub(r"\D", "", query)
+    if len(digits) >= 3 and not re.search(r"[^\W\d_]", query):
+        found = rsvps.filter(person__phones__number__endswith=digits[-10:]).distinct()
+        return _rows(found.order_by(*NAME_ORDER)[:RESULTS])
+    return _rows(_by_name(rsvps, query, prefix="person__")[:RESULTS])
+
+
+def search_walk_in(*, action: Action, user: User, query: str) -> list[CheckinRow]:
+    """People of the action's committee the user may see, by phone or name, each with their
+    RSVP to this action if they have one: two queries."""
+    query = query.strip()
+    if not query:
+        return []
+    people = people_visible_to(user).filter(committee_id=action.committee_id)
+    digits = re.sub(r"\D", "", query)
+    if len(digits) >= 3 and not re.search(r"[^\W\d_]", query):
+        found = people.filter(phones__number__endswith=digits[-10:]).distinct()
+        found = list(found.order_by("family_name", "given_name", "pk")[:RESULTS])
+    else:
+        found = list(_by_name(people, query, prefix="")[:RESULTS])
+    rsvps = {r.person_id: r for r in action.rsvps.filter(person__in=[p.pk for p in found])}
+    return [CheckinRow(person=person, rsvp=rsvps.get(person.pk)) for person in found]
+
+
+def checkin_row(action: Action, person: Person) -> CheckinRow:
+    return CheckinRow(person=person, rsvp=action.rsvps.filter(person=person).first())
+
+
+def checked_in_count(action: Action) -> int:
+    return action.rsvps.filter(attended=True).count()
+
+
+def person_for_checkin(*, action: Action, user: User, person_id: int) -> Person | None:
+    """Someone who may be checked in here: on this action's list, or one of the committee's
+    people the user may see (a walk-in). None for anyone else, so the view answers 404."""
+    on_list = Q(rsvps__action=action)
+    visible = Q(pk__in=people_visible_to(user).filter(committee_id=action.committee_id))
+    return Person.objects.filter(on_list | visible, pk=person_id).distinct().first()
+
+
+def _ranked(rsvps: QuerySet[Rsvp]) -> QuerySet[Rsvp]:
+    return rsvps.select_related("person").annotate(
+        rank=Case(
+            When(response=Rsvp.Response.YES, then=Value(0)),
+            When(response=Rsvp.Response.MAYBE, then=Value(1)),
+            When(response=Rsvp.Response.NONE, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _rows(rsvps) -> list[CheckinRow]:
+    return [CheckinRow(person=rsvp.person, rsvp=rsvp) for rsvp in rsvps]
+
+
+def _by_name(rows: QuerySet, query: str, *, prefix: str) -> QuerySet:
+    """Trigram similarity on each name and the full name, names starting with what was typed
+    first (as the one-on-one search does), for people or for rows that point at a person."""
+    names = [f"{prefix}{name}" for name in ("given_name", "family_name", "preferred_name")]
+    full = Concat(f"{prefix}given_name", Value(" "), f"{prefix}family_name")
+    starts = Q()
+    for name in names:
+        starts |= Q(**{f"{name}__istartswith": query})
+    if prefix:
+        rows = rows.select_related("person")
+    return (
+        rows.annotate(
+            similarity=Greatest(
+                *[TrigramWordSimilarity(query, name) for name in names],
+                TrigramSimilarity(full, query),
+                output_field=FloatField(),
+            ),
+            starts=Case(When(starts, then=Value(1.0)), default=Value(0.0)),
+        )
+        .filter(Q(similarity__gte=SIMILAR) | Q(starts=1.0))
+        .order_by(F("starts").desc(), F("similarity").desc(), f"{prefix}family_name", f"{prefix}pk")
+    )
+
+
+# --- Turnout -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turnout:
+    invited: int
+    yes: int
+    maybe: int
+    no: int
+    no_answer: int
+    waitlisted: int
+    attended: int
+    yes_attended: int
+    no_shows: int
+    walk_ins: int
+    unrecorded: int  # said yes, attendance not recorded yet
+
+    @property
+    def rate(self) -> int | None:
+        """Attended ÷ said yes, as a whole percentage; None when nobody said yes."""
+        return round(100 * self.attended / self.yes) if self.yes else None
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    level: int | None  # None: unassessed
+    label: str
+    yes: int
+    came: int
+
+
+def turnout(action: Action) -> Turnout:
+    """Every count on the turnout page in one query (aliases prefixed: "attended" is also
+    a field, and an aggregate may not share its name)."""
+    confirmed_yes = Q(response=Rsvp.Response.YES, waitlisted_at__isnull=True)
+    counts = action.rsvps.aggregate(
+        n_invited=Count("pk", filter=Q(invited_at__isnull=False)),
+        n_yes=Count("pk", filter=confirmed_yes),
+        n_maybe=Count("pk", filter=Q(response=Rsvp.Response.MAYBE)),
+        n_no=Count("pk", filter=Q(response=Rsvp.Response.NO)),
+        n_no_answer=Count("pk", filter=Q(response=Rsvp.Response.NONE, invited_at__isnull=False)),
+        n_waitlisted=Count("pk", filter=Q(response=Rsvp.Response.YES, waitlisted_at__isnull=False)),
+        n_attended=Count("pk", filter=Q(attended=True)),
+        n_yes_attended=Count("pk", filter=confirmed_yes & Q(attended=True)),
+        n_no_shows=Count("pk", filter=Q(attended=False)),
+        n_walk_ins=Count("pk", filter=Q(attended=True, source=Rsvp.Source.WALK_IN)),
+        n_unrecorded=Count("pk", filter=confirmed_yes & Q(attended__isnull=True)),
+    )
+    return Turnout(**{name.removeprefix("n_"): value for name, value in counts.items()})
+
+
+def turnout_by_level(*, action: Action, user: User) -> list[LevelRow]:
+    """How many said yes and how many came, by where each person stood when the action
+    started: the latest assessment recorded at or before its start, never today's. One query.
+
+    A campaign's action reads that campaign's assessments. A committee-wide action reads the
+    person's assessment on any roster they are on now, among the campaigns the viewer may see;
+    when they are on several, the assessment made last before the start counts.
+    """
+    records = AssessmentRecord.objects.filter(
+        roster_entry__person=OuterRef("person"), happened_at__lte=action.starts_at
+    )
+    if action.campaign_id:
+        records = records.filter(roster_entry__campaign_id=action.campaign_id)
+    else:
+        records = records.filter(
+            roster_entry__removed_at__isnull=True,
+            roster_entry__campaign__in=campaigns_visible_to(user),
+        )
+    then = records.order_by("-happened_at", "-pk").values("level")[:1]
+    grouped = (
+        action.rsvps.annotate(level=Subquery(then))
+        .values("level")
+        .annotate(
+            yes=Count("pk", filter=Q(response=Rsvp.Response.YES, waitlisted_at__isnull=True)),
+            came=Count("pk", filter=Q(attended=True)),
+        )
+    )
+    found = {row["level"]: row for row in grouped}
+    empty = {"yes": 0, "came": 0}
+    levels = [*Assessment.choices, (None, _("Unassessed"))]
+    return [
+        LevelRow(level, label, found.get(level, empty)["yes"], found.get(level, empty)["came"])
+        for level, label in levels
+    ]
+
+
+def attendance_list(action: Action) -> list[Rsvp]:
+    """Everyone who said yes or whose attendance was recorded, for flipping came / no-show."""
+    rsvps = action.rsvps.filter(Q(response=Rsvp.Response.YES) | Q(attended__isnull=False))
+    return list(_ranked(rsvps).order_by("rank", *NAME_ORDER))
+
+
+def has_started(action: Action, now: datetime) -> bool:
+    return action.starts_at <= now
+
+
+# --- A person's actions ------------------------------------------------------------------------
+
+
+def person_action_history(*, person: Person, user: User) -> list[Rsvp]:
+    """The person's invitations, answers and attendance, newest action first, only for actions
+    the viewer may run; each action's date is given in its own zone as `.local_date`."""
+    rsvps = list(
+        Rsvp.objects.filter(person=person, action__in=actions_visible_to(user))
+        .select_related("action")
+        .order_by("-action__starts_at", "-pk")
+    )
+    for rsvp in rsvps:
+        rsvp.local_date = rsvp.action.starts_at.astimezone(_zone(rsvp.action.time_zone)).date()
+    return rsvps
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
