@@ -1,11 +1,24 @@
-"""Celery tasks for campaigns: thin wrappers that call a service."""
+"""Celery tasks for campaigns: thin wrappers that take ids and call a service."""
 
 from celery import shared_task
 
 from campaigns.services.imports import imports_purge_abandoned
+from campaigns.services.outbox_send import outbox_dispatch_due, outbox_send_one
 
 
 @shared_task
 def imports_purge_abandoned_task() -> int:
     """Drop the text of roster files uploaded but never imported: personal data shouldn't linger."""
     return imports_purge_abandoned()
+
+
+@shared_task
+def outbox_dispatch_due_task() -> int:
+    """Every minute (and when something is planned for now): hand due messages to workers."""
+    return outbox_dispatch_due()
+
+
+@shared_task
+def outbox_send_task(message_id: int) -> str:
+    """Send one outbox message; its row, not this task, holds the retries."""
+    return outbox_send_one(message_id=message_id)

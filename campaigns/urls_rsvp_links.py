@@ -1,3 +1,9 @@
-"""URLs: rsvp_links."""
+"""The emailed RSVP link: the signed token is the key, no login needed."""
 
-urlpatterns = []
+from django.urls import path
+
+from campaigns.views import rsvp_links as views
+
+urlpatterns = [
+    path("r/<str:rsvp_token>/", views.rsvp_link, name="rsvp_link"),
+]

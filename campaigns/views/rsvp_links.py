@@ -1,0 +1,111 @@
+"""The page an invitation email links to: answer yes, maybe or no without logging in.
+
+The signed token in the URL is the key (it names only the action's and the person's ids).
+Opening the page changes nothing, since mail scanners open every link; one POST answers.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from campaigns.models import Rsvp
+from campaigns.services.rsvp_links import LinkExpired, LinkInvalid, rsvp_link_resolve
+from campaigns.services.rsvps import rsvp_open_problem, rsvp_set
+
+PAGES = "campaigns/rsvp"
+MAX_GUESTS = 20
+
+
+class RsvpLinkForm(forms.Form):
+    """The answer: one of three buttons, and optionally guests and a note."""
+
+    response = forms.ChoiceField(
+        choices=[c for c in Rsvp.Response.choices if c[0]],
+        error_messages={
+            "required": _("Choose yes, maybe or no."),
+            "invalid_choice": _("Choose yes, maybe or no."),
+        },
+    )
+    guests = forms.IntegerField(
+        label=_("Guests you are bringing"), min_value=0, max_value=MAX_GUESTS, required=False
+    )
+    note = forms.CharField(label=_("Note for the organizers"), max_length=300, required=False)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
+    """Show the action and the current answer; POST answers (source "email")."""
+    try:
+        rsvp = rsvp_link_resolve(rsvp_token)
+    except LinkInvalid:
+        return render(request, f"{PAGES}/link_invalid.html", status=404)
+    except LinkExpired:
+        return render(request, f"{PAGES}/link_expired.html", status=410)
+    # The page speaks the language the email was written in.
+    with translation.override(rsvp.person.preferred_language or translation.get_language()):
+        return _answer(request, rsvp)
+
+
+def _answer(request: HttpRequest, rsvp: Rsvp) -> HttpResponse:
+    problem = rsvp_open_problem(rsvp.action)
+    if request.method == "GET" or problem:
+        form = RsvpLinkForm(initial={"guests": rsvp.guests or None, "note": rsvp.note})
+        status = 409 if request.method == "POST" else 200
+        return _page(request, rsvp, form, problem=problem, status=status)
+    form = RsvpLinkForm(request.POST)
+    if not form.is_valid():
+        return _page(request, rsvp, form, status=422)
+    try:
+        outcome = rsvp_set(
+            action=rsvp.action,
+            person=rsvp.person,
+            response=form.cleaned_data["response"],
+            source=Rsvp.Source.EMAIL,
+            guests=form.cleaned_data["guests"] or 0,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        if error.code == "closed":
+            return _page(request, rsvp, form, problem=error.messages[0], status=409)
+        form.add_error(None, error)
+        return _page(request, rsvp, form, status=422)
+    answer = outcome.rsvp
+    answer.action = rsvp.action  # the one loaded with its campaign: no query to show it
+    return _page(request, answer, form, answered=True)
+
+
+def _page(
+    request: HttpRequest,
+    rsvp: Rsvp,
+    form: RsvpLinkForm,
+    *,
+    problem: str | None = None,
+    answered: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    action = rsvp.action
+    zone = ZoneInfo(action.time_zone)
+    starts = timezone.localtime(action.starts_at, zone)
+    ends = timezone.localtime(action.ends_at, zone)
+    context = {
+        "rsvp": rsvp,
+        "action": action,
+        "code_name": action.campaign.code_name if action.campaign else "",
+        "starts": starts,
+        "ends": ends,
+        "same_day": starts.date() == ends.date(),
+        "zone": action.time_zone,
+        "form": form,
+        "problem": problem,
+        "answered": answered,
+    }
+    with timezone.override(zone):  # times shown where the action happens
+        return render(request, f"{PAGES}/answer.html", context, status=status)
