@@ -395,3 +395,29 @@ def test_an_organizer_enrols_on_their_phone_then_adds_a_passkey_and_logs_in_with
     page.get_by_role("button", name="Use a passkey or security key").click()
     expect(page.get_by_role("heading", name="Welcome, Lena")).to_be_visible()
     assert trouble == []
+
+
+def test_an_unenrolled_organizer_can_still_answer_their_own_invitation_link(
+    client, committee, campaign, newcomer
+):
+    """The emailed link is its own key and shows no roster: it never asks for enrolment."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import Action, Rsvp
+    from campaigns.services.rsvp_links import rsvp_link_token
+
+    starts = timezone.now() + timedelta(days=3)
+    action = Action.objects.create(
+        committee=committee, campaign=campaign, title="Meeting", starts_at=starts,
+        ends_at=starts + timedelta(hours=1), visibility="public",
+    )  # fmt: skip
+    person = factories.person(committee=committee, given_name="Nina")
+    Rsvp.objects.create(action=action, person=person, invited_at=timezone.now())
+    client.force_login(newcomer)
+
+    link = reverse("rsvp_link", args=[rsvp_link_token(action=action, person=person)])
+    assert client.get(link).status_code == 200
+    assert client.get(reverse("action_public", args=[action.public_key])).status_code == 200
+    assert client.get(chart_url(campaign))["Location"] == TWO_FACTOR  # the roster still asks
