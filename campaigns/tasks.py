@@ -3,7 +3,11 @@
 from celery import shared_task
 
 from campaigns.services.imports import imports_purge_abandoned
-from campaigns.services.outbox_send import outbox_dispatch_due, outbox_send_one
+from campaigns.services.outbox_send import (
+    outbox_dispatch_due,
+    outbox_send_batch,
+    outbox_send_one,
+)
 
 
 @shared_task
@@ -22,3 +26,9 @@ def outbox_dispatch_due_task() -> int:
 def outbox_send_task(message_id: int) -> str:
     """Send one outbox message; its row, not this task, holds the retries."""
     return outbox_send_one(message_id=message_id)
+
+
+@shared_task
+def outbox_send_batch_task(message_ids: list[int]) -> dict[str, int]:
+    """Send a batch of outbox messages over one mail-server connection."""
+    return outbox_send_batch(message_ids=message_ids)

@@ -130,8 +130,10 @@ class Mailbox:
     """What the loopback SMTP server received."""
 
     messages: list[Message] = field(default_factory=list)
+    peers: set = field(default_factory=set)  # one (host, port) per SMTP connection used
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.peers.add(session.peer)
         message = message_from_bytes(envelope.content)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(message)

@@ -24,10 +24,11 @@ from campaigns.services.outbox_send import (
     VOID,
     backoff,
     outbox_dispatch_due,
+    outbox_send_batch,
     outbox_send_one,
 )
 from campaigns.services.rsvps import action_invite, rsvp_set
-from campaigns.tasks import outbox_send_task
+from campaigns.tasks import outbox_send_batch_task
 from members.models import PersonEmail
 from tests import factories
 from tests.conftest import Mailbox, body_text, free_port
@@ -77,11 +78,11 @@ def queued(monkeypatch):
     ids: list[int] = []
     lock = threading.Lock()
 
-    def delay(message_id):
+    def delay(message_ids):
         with lock:
-            ids.append(message_id)
+            ids.extend(message_ids)
 
-    monkeypatch.setattr(outbox_send_task, "delay", delay)
+    monkeypatch.setattr(outbox_send_batch_task, "delay", delay)
     return ids
 
 
@@ -481,3 +482,15 @@ def _dispatch_in_thread(limit: int = 500) -> int:
         return outbox_dispatch_due(limit=limit)
     finally:
         connection.close()
+
+
+def test_a_batch_goes_over_one_mail_server_connection(action, lead, mailbox, no_kick):
+    people = [someone(action.committee, f"p{i}@example.org") for i in range(5)]
+    action_invite(action=action, people=people, by=lead)
+    ids = list(OutboxMessage.objects.values_list("pk", flat=True))
+
+    outcomes = outbox_send_batch(message_ids=ids)
+
+    assert outcomes == {"sent": 5}
+    assert len(mailbox.wait_for(5)) == 5
+    assert len(mailbox.peers) == 1

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
@@ -40,6 +40,7 @@ Status = OutboxMessage.Status
 Kind = OutboxMessage.Kind
 
 STUCK_AFTER = timedelta(minutes=10)
+BATCH = 50  # messages per send task, sent over one SMTP connection
 MAX_ATTEMPTS = 8
 BACKOFF_MAX = timedelta(minutes=30)
 BACKOFF_JITTER = 0.2
@@ -79,15 +80,33 @@ def outbox_dispatch_due(*, now: datetime | None = None, limit: int = 500) -> int
 
 
 def _queue(ids: list[int]) -> None:
-    from campaigns.tasks import outbox_send_task
+    """One task per BATCH rows: a worker sends a batch over one SMTP connection."""
+    from campaigns.tasks import outbox_send_batch_task
 
-    for message_id in ids:
-        outbox_send_task.delay(message_id)
+    for start in range(0, len(ids), BATCH):
+        outbox_send_batch_task.delay(ids[start : start + BATCH])
 
 
-def outbox_send_one(*, message_id: int) -> str:
+def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
+    """Send these messages over one mail-server connection (opened only if one of them needs
+    it, and again after a failure broke it); returns how many ended how."""
+    outcomes: dict[str, int] = {}
+    connection = get_connection()
+    try:
+        for message_id in message_ids:
+            outcome = outbox_send_one(message_id=message_id, connection=connection)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if outcome in (RETRY, FAILED):
+                connection.close()  # a refused or broken session: start the next one afresh
+    finally:
+        connection.close()
+    return outcomes
+
+
+def outbox_send_one(*, message_id: int, connection=None) -> str:
     """Send one message, at most once; returns what became of it (SENT, RETRY, FAILED,
-    SUPPRESSED, VOID, or SKIPPED when it was not ours to send: gone, done, or being sent)."""
+    SUPPRESSED, VOID, or SKIPPED when it was not ours to send: gone, done, or being sent).
+    `connection`: a mail connection to reuse (see outbox_send_batch)."""
     now = timezone.now()
     if not _claim(message_id, now):
         return SKIPPED
@@ -109,7 +128,7 @@ def outbox_send_one(*, message_id: int) -> str:
     address, suppressed = _recipient(message)
     if suppressed:
         return _finish(message, Status.SUPPRESSED, suppressed)
-    return _send(message, address)
+    return _send(message, address, connection)
 
 
 def _claim(message_id: int, now: datetime) -> bool:
@@ -145,10 +164,10 @@ def _recipient(message: OutboxMessage) -> tuple[str, str]:
     return (email, "") if email else ("", "no email address")
 
 
-def _send(message: OutboxMessage, address: str) -> str:
+def _send(message: OutboxMessage, address: str, connection=None) -> str:
     try:
         _check_address(address)
-        _email(message, address).send()
+        _email(message, address, connection).send()
     except (Permanent, smtplib.SMTPRecipientsRefused) as error:
         return _finish(message, Status.FAILED, _describe(error), to_address=address)
     except (smtplib.SMTPException, OSError) as error:
@@ -252,7 +271,7 @@ VOID_REASONS: dict[str, Callable[[OutboxMessage, datetime], str]] = {
 }
 
 
-def _email(message: OutboxMessage, address: str) -> EmailMultiAlternatives:
+def _email(message: OutboxMessage, address: str, connection=None) -> EmailMultiAlternatives:
     context = _context(message)
     language = (message.person and message.person.preferred_language) or settings.LANGUAGE_CODE
     # Templates show times in the current zone: the action's, where it happens.
@@ -262,7 +281,9 @@ def _email(message: OutboxMessage, address: str) -> EmailMultiAlternatives:
         body = render_to_string(f"emails/{message.kind}-body.txt", context)
         html = render_to_string(f"emails/{message.kind}-body.html", context)
     # A subject is one line, whatever the template's whitespace.
-    email = EmailMultiAlternatives(" ".join(subject.split()), body, to=[address])
+    email = EmailMultiAlternatives(
+        " ".join(subject.split()), body, to=[address], connection=connection
+    )
     email.attach_alternative(html, "text/html")
     return email
 
