@@ -167,6 +167,8 @@ def _recipient(message: OutboxMessage) -> tuple[str, str]:
 def _send(message: OutboxMessage, address: str, connection=None) -> str:
     try:
         _check_address(address)
+        if connection is not None:
+            connection.open()  # kept open across the batch (a no-op once it is)
         _email(message, address, connection).send()
     except (Permanent, smtplib.SMTPRecipientsRefused) as error:
         return _finish(message, Status.FAILED, _describe(error), to_address=address)
