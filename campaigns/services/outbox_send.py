@@ -271,6 +271,9 @@ VOID_REASONS: dict[str, Callable[[OutboxMessage, datetime], str]] = {
     Kind.ACTION_INVITATION: _invitation_void_reason,
     Kind.WAITLIST_PROMOTED: _promotion_void_reason,
 }
+# What a kind's templates need beyond the common context (_context), computed at send time
+# (a digest lists what is due when it goes out, so what was done meanwhile is left out).
+EXTRA_CONTEXT: dict[str, Callable[[OutboxMessage], dict]] = {}
 
 
 def _email(message: OutboxMessage, address: str, connection=None) -> EmailMultiAlternatives:
@@ -310,4 +313,5 @@ def _context(message: OutboxMessage) -> dict:
         if message.person is not None:
             token = rsvp_link_token(action=action, person=message.person)
             context["rsvp_url"] = settings.SITE_URL + reverse("rsvp_link", args=[token])
-    return context
+    extra = EXTRA_CONTEXT.get(message.kind)
+    return context | extra(message) if extra else context
