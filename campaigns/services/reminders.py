@@ -13,7 +13,7 @@ in between, and the 2-hour one exactly two hours before.
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.models import Action, OutboxMessage, Rsvp
@@ -43,8 +43,7 @@ def reminders_for_rsvp(*, rsvp: Rsvp) -> None:
     coming = rsvp.response in COMING and rsvp.waitlisted_at is None
     wanted = reminder_times(action) if coming and not action.is_cancelled else []
     _void(action, Q(person_id=rsvp.person_id), keep=wanted, reason="RSVP changed")
-    for due in wanted:
-        _plan(action, [rsvp.person], due)
+    _plan_times(action, [rsvp.person], wanted)
 
 
 def reminders_replan(*, action: Action, moved: bool) -> None:
@@ -53,8 +52,7 @@ def reminders_replan(*, action: Action, moved: bool) -> None:
     coming = list(_coming(action))
     wanted = reminder_times(action)
     _void(action, Q(), keep=wanted, reason="action rescheduled")
-    for due in wanted:
-        _plan(action, coming, due)
+    _plan_times(action, coming, wanted)
     if moved and coming:
         outbox_plan_many(
             kind=OutboxMessage.Kind.ACTION_RESCHEDULED,
@@ -85,25 +83,35 @@ def _coming(action: Action):
     )
 
 
-def _plan(action: Action, people: list, due) -> None:
-    """Plan, and bring back a reminder voided earlier for this same moment (rescheduled away
-    and back): the unique key would otherwise make planning it again a no-op."""
-    if not people:
+def _plan_times(action: Action, people: list, times: list[datetime]) -> None:
+    """Plan these reminders in one insert, and bring back any voided earlier for the same
+    moment (said no, then yes again; rescheduled away and back): the unique key would
+    otherwise make planning it again a no-op."""
+    if not people or not times:
         return
-    outbox_plan_many(
-        kind=OutboxMessage.Kind.ACTION_REMINDER,
-        committee=action.committee,
-        action=action,
-        people=people,
-        due_at=due,
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                committee_id=action.committee_id,
+                kind=OutboxMessage.Kind.ACTION_REMINDER,
+                action=action,
+                person=person,
+                due_at=due,
+                next_attempt_at=due,
+            )
+            for person in people
+            for due in times
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
     )
     OutboxMessage.objects.filter(
         kind=OutboxMessage.Kind.ACTION_REMINDER,
         action=action,
         person__in=people,
-        due_at=due,
+        due_at__in=times,
         status=OutboxMessage.Status.VOID,
-    ).update(status=OutboxMessage.Status.PENDING, next_attempt_at=due, reason="")
+    ).update(status=OutboxMessage.Status.PENDING, next_attempt_at=F("due_at"), reason="")
 
 
 def _void(action: Action, who: Q, *, keep: list, reason: str) -> None:

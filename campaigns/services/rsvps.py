@@ -63,11 +63,14 @@ def rsvp_set(
         raise ValidationError(_("Choose yes, maybe or no."), code="invalid")
     now = timezone.now()
     with transaction.atomic():
-        action = (
-            Action.objects.select_for_update(of=("self",))
-            .select_related("committee")
-            .get(pk=action.pk)
-        )
+        if action.capacity is not None:
+            # Places are counted: answers to this action take turns, so two people never
+            # both get the last place. Without a limit they need not wait for each other.
+            action = (
+                Action.objects.select_for_update(of=("self",))
+                .select_related("committee")
+                .get(pk=action.pk)
+            )
         problem = rsvp_open_problem(action, now)
         if problem:
             raise ValidationError(problem, code="closed")
