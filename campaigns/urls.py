@@ -5,6 +5,7 @@ from campaigns import (
     urls_chart,
     urls_checkin,
     urls_conversations,
+    urls_dashboard,
     urls_imports,
     urls_manage,
     urls_my_actions,
@@ -16,6 +17,7 @@ from campaigns import (
 urlpatterns = [
     *urls_manage.urlpatterns,
     *urls_chart.urlpatterns,
+    *urls_dashboard.urlpatterns,
     *urls_people.urlpatterns,
     *urls_imports.urlpatterns,
     *urls_mylist.urlpatterns,

@@ -1,0 +1,476 @@
+"""The dashboards: a campaign's (where it stands, by unit and over time, who does the work,
+who shows up), its unit table as CSV, and the committee overview.
+
+Leads and the campaign's organizers see a campaign's dashboard; everyone else gets the 404 of
+a campaign that does not exist. Filters are GET parameters: the page works as a plain form,
+and with htmx only the dashboard region is redrawn. Charts are SVG drawn by the templates from
+the coordinates worked out here: no chart script.
+"""
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_htmx.http import push_url
+
+from campaigns.access import CampaignAccess, campaign_for_user
+from campaigns.models import Campaign
+from campaigns.selectors import dashboard as selectors
+from campaigns.selectors.chart import GOALS
+from campaigns.selectors.dashboard import (
+    Coverage,
+    Dashboard,
+    DashboardFilters,
+    UnitRow,
+    WeekPoint,
+)
+from campaigns.services import csv_formats
+from members.audit import audit_record
+from members.models import AuditEvent, Committee, Membership
+
+PAGE = "campaigns/dashboard/dashboard.html"
+REGION = "campaigns/dashboard/_dashboard.html"
+SORT_CHOICES = [
+    ("coverage", gettext_lazy("Worst covered first")),
+    ("name", gettext_lazy("Name")),
+    ("people", gettext_lazy("People")),
+    ("assessed", gettext_lazy("Assessed")),
+    ("support", gettext_lazy("Support")),
+    ("leaders", gettext_lazy("Leaders")),
+    ("quiet", gettext_lazy("Days since last contact")),
+    ("gap", gettext_lazy("Supporters needed")),
+]
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's GET filters. Values that do not fit (a unit since deleted, a mistyped
+    date) are dropped rather than refused: the dashboard still shows, without them."""
+
+    since = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    until = forms.DateField(
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    site = forms.TypedChoiceField(
+        label=gettext_lazy("Site"), required=False, coerce=int, empty_value=None
+    )
+    unit = forms.TypedChoiceField(
+        label=gettext_lazy("Unit"), required=False, coerce=int, empty_value=None
+    )
+    sort = forms.ChoiceField(
+        label=gettext_lazy("Order units by"), required=False, choices=SORT_CHOICES
+    )
+
+    def __init__(self, data: QueryDict, *, places: selectors.Places) -> None:
+        super().__init__(data, auto_id="dash_%s")
+        self.fields["site"].choices = [("", _("All sites"))] + [
+            (str(pk), name) for pk, name in places.sites
+        ]
+        self.fields["unit"].choices = [("", _("All units"))] + [
+            (name, [(str(o.unit_id), o.label) for o in places.options if o.site_id == pk])
+            for pk, name in places.sites
+        ]
+        self.is_valid()
+
+    def filters(self) -> DashboardFilters:
+        data = self.cleaned_data
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            since, until = until, since
+        return DashboardFilters(
+            since=since, until=until, site_id=data.get("site"), unit_id=data.get("unit")
+        )
+
+    @property
+    def order(self) -> str:
+        return self.cleaned_data.get("sort") or "coverage"
+
+    def query(self, **changes) -> str:
+        """The valid filters as a query string, with `changes`; empty values left out."""
+        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        data.update(changes)
+        data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
+        if data.get("sort") == "coverage":
+            del data["sort"]
+        return urlencode(data)
+
+
+# --- Views ---------------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The campaign dashboard, or only its region for htmx (a filter changed). Access is
+    checked before the method, so another campaign answers 404 to every method."""
+    access = campaign_for_user(request.user, campaign_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    context = _dashboard_context(access, request.GET)
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, REGION if partial else PAGE, context)
+    if partial:
+        query = context["query"]
+        push_url(response, context["dashboard_url"] + (f"?{query}" if query else ""))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def campaign_dashboard_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The unit table as shown (same filters, same order) as CSV. Every export is on the
+    record, as the roster's is."""
+    access = campaign_for_user(request.user, campaign_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    context = _dashboard_context(access, request.GET)
+    rows: list[UnitRow] = context["units"]
+    audit_record(
+        actor=request.user,
+        kind=AuditEvent.Kind.EXPORT,
+        committee=access.campaign.committee,
+        subject=access.campaign,
+        campaign_id=access.campaign.pk,
+        count=len(rows),
+        detail={"of": "dashboard_units", "format": "csv", "filters": context["query"]},
+        request=request,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write(csv_formats.BOM)
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS())
+    writer.writerows(_csv_row(row) for row in rows)
+    name = slugify(access.campaign.code_name) or "campaign"
+    day = context["dashboard"].today
+    response["Content-Disposition"] = f'attachment; filename="{name}-units-{day:%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def committee_overview(request: HttpRequest, committee_id: int) -> HttpResponse:
+    """Every active campaign the user may see, side by side, and overdue follow-ups across
+    them. Leads see every campaign, organizers their own; anyone else gets a 404."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("committee"),
+        user=request.user,
+        committee_id=committee_id,
+        role__in=[Membership.Role.LEAD, Membership.Role.ORGANIZER],
+    )
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    committee: Committee = membership.committee
+    overview = selectors.overview_build(committee=committee, user=request.user)
+    cards = [(card, sparkline(card.weeks, card.campaign)) for card in overview.cards]
+    return render(
+        request,
+        "campaigns/dashboard/overview.html",
+        {"overview": overview, "committee": committee, "cards": cards},
+    )
+
+
+def _dashboard_context(access: CampaignAccess, params: QueryDict) -> dict:
+    campaign = access.campaign
+    places = selectors.dashboard_places(campaign)
+    form = DashboardFilterForm(params, places=places)
+    filters = form.filters()
+    dashboard = selectors.dashboard_build(campaign=campaign, filters=filters, places=places)
+    units = selectors.sort_units(dashboard.units, form.order)
+    url = reverse("campaign_dashboard", args=[campaign.pk])
+    return {
+        "campaign": campaign,
+        "access": access,
+        "dashboard": dashboard,
+        "total": dashboard.total,
+        "units": units,
+        "form": form,
+        "filters": filters,
+        "sort": form.order,
+        "sort_links": _sort_links(form, url),
+        "query": form.query(),
+        "dashboard_url": url,
+        "export_url": reverse("campaign_dashboard_export", args=[campaign.pk]),
+        "distribution": distribution(dashboard.total),
+        "goals": goal_lines(dashboard.total, campaign),
+        "trend": trend_chart(dashboard.weeks, campaign),
+        "talks": conversation_bars(dashboard.weeks),
+        "per_week": _per_week(dashboard),
+        "place_name": _place_name(filters, places),
+        "quiet_days": selectors.QUIET_DAYS,
+        "order_label": dict(SORT_CHOICES)[form.order],
+    }
+
+
+def _sort_links(form: DashboardFilterForm, url: str) -> dict[str, str]:
+    return {key: f"{url}?{form.query(sort=key)}".rstrip("?") for key, _label in SORT_CHOICES}
+
+
+def _per_week(dashboard: Dashboard) -> list[tuple]:
+    """Each organizer's conversations per week over the weeks shown."""
+    weeks = max(len(dashboard.weeks), 1)
+    return [(row, round(row.conversations / weeks, 1)) for row in dashboard.organizers]
+
+
+def _place_name(filters: DashboardFilters, places: selectors.Places) -> str:
+    if filters.unit_id:
+        return next((o.label for o in places.options if o.unit_id == filters.unit_id), "")
+    if filters.site_id:
+        return dict(places.sites).get(filters.site_id, "")
+    return ""
+
+
+# --- The CSV -------------------------------------------------------------------------------------
+
+
+def CSV_COLUMNS() -> list[str]:  # noqa: N802 - a constant, translated when asked for
+    return [
+        _("Site"),
+        _("Unit"),
+        _("People"),
+        _("Contacted"),
+        _("Contacted %"),
+        _("Assessed"),
+        _("Assessed %"),
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        _("Unassessed"),
+        _("Support %"),
+        _("Leaders"),
+        _("Last contact"),
+        _("Days since last contact"),
+        _("Next threshold %"),
+        _("Supporters needed"),
+    ]
+
+
+def _csv_row(row: UnitRow) -> list:
+    c = row.coverage
+    return [
+        csv_formats.formula_safe(row.site_name),
+        csv_formats.formula_safe(row.name or _("Unplaced")),
+        c.people,
+        c.contacted,
+        c.contacted_pct,
+        c.stats.assessed,
+        c.assessed_pct,
+        *c.levels,
+        c.unassessed,
+        c.stats.support,
+        c.stats.leaders,
+        c.last_contact.date().isoformat() if c.last_contact else "",
+        "" if row.days_quiet is None else row.days_quiet,
+        c.stats.goal_at if c.stats.goal else "",
+        c.needed,
+    ]
+
+
+# --- Charts: coordinates for the SVG templates ---------------------------------------------------
+
+LEVEL_NAMES = {
+    1: gettext_lazy("1 · Leader"),
+    2: gettext_lazy("2 · Supporter"),
+    3: gettext_lazy("3 · Undecided"),
+    4: gettext_lazy("4 · Leaning against"),
+    5: gettext_lazy("5 · Opposed"),
+    0: gettext_lazy("Unassessed"),
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    level: int  # 0: unassessed
+    name: str
+    count: int
+    pct: int
+    x: float
+    width: float
+
+    @property
+    def mark(self) -> str:
+        """What is printed in the segment: the level's number, or a dash for unassessed."""
+        return str(self.level) if self.level else "–"
+
+    @property
+    def label_x(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+    @property
+    def labelled(self) -> bool:
+        return self.width >= 18
+
+
+DIST_WIDTH = 600
+
+
+def distribution(coverage: Coverage) -> list[Segment]:
+    """The stacked bar of 1s … 5s then unassessed, in a 600-wide viewBox."""
+    counts = [*zip(range(1, 6), coverage.levels, strict=True), (0, coverage.unassessed)]
+    segments, x = [], 0.0
+    for level, count in counts:
+        width = DIST_WIDTH * count / coverage.people if coverage.people else 0
+        pct = selectors.percent(count, coverage.people)
+        segments.append(Segment(level, str(LEVEL_NAMES[level]), count, pct, round(x, 1), width))
+        x += width
+    return segments
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    key: str
+    name: str
+    at: int
+    reached: bool
+    x: float  # where its tick sits on the distribution bar (600 wide)
+
+
+def goal_lines(coverage: Coverage, campaign: Campaign) -> list[GoalLine]:
+    names = {
+        "interest": _("Showing of interest"),
+        "majority": _("Majority"),
+        "super": _("Supermajority"),
+    }
+    return [
+        GoalLine(key, names[key], at, coverage.stats.reached > i, DIST_WIDTH * at / 100)
+        for i, (key, at) in enumerate(zip(GOALS, campaign.thresholds, strict=True))
+    ]
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """The support and assessed lines over the weeks, with the thresholds, in a viewBox of
+    WIDTH × HEIGHT; the plot area starts at LEFT and TOP."""
+
+    support: str  # polyline points
+    assessed: str
+    markers: list[tuple[float, float, float, float]]  # x, support y, assessed y, square x
+    thresholds: list[tuple[float, int, str]]  # y, percent, name
+    grid: list[tuple[float, int]]  # y, percent
+    ticks: list[tuple[float, str]]  # x, week label
+    last_support: tuple[float, int] | None  # y, value: the line's end label
+    last_assessed: tuple[float, int] | None
+
+
+W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 62, 520, 12, 204
+
+
+def _x(i: int, n: int) -> float:
+    if n <= 1:
+        return (LEFT + RIGHT) / 2
+    return round(LEFT + (RIGHT - LEFT) * i / (n - 1), 1)
+
+
+def _y(pct: float, top: float = TOP, bottom: float = BOTTOM) -> float:
+    return round(bottom - (bottom - top) * pct / 100, 1)
+
+
+def trend_chart(weeks: list[WeekPoint], campaign: Campaign) -> TrendChart | None:
+    if not weeks:
+        return None
+    n = len(weeks)
+    xs = [_x(i, n) for i in range(n)]
+    support = [_y(w.support) for w in weeks]
+    assessed = [_y(w.assessed_pct) for w in weeks]
+    names = [_("interest"), _("majority"), _("supermajority")]
+    step = max(1, (n + 5) // 6)  # about six week labels
+    ticks = [(xs[i], f"{weeks[i].starts_on:%d %b}") for i in range(0, n, step)]
+    return TrendChart(
+        support=" ".join(f"{x},{y}" for x, y in zip(xs, support, strict=True)),
+        assessed=" ".join(f"{x},{y}" for x, y in zip(xs, assessed, strict=True)),
+        markers=[
+            (x, ys, ya, round(x - 3, 1)) for x, ys, ya in zip(xs, support, assessed, strict=True)
+        ]
+        if n <= 40
+        else [],
+        thresholds=[
+            (_y(at), at, name) for at, name in zip(campaign.thresholds, names, strict=True)
+        ],
+        grid=[(_y(p), p) for p in (0, 25, 50, 75, 100)],
+        ticks=ticks,
+        last_support=(support[-1], weeks[-1].support),
+        last_assessed=(assessed[-1], weeks[-1].assessed_pct),
+    )
+
+
+@dataclass(frozen=True)
+class Bars:
+    bars: list[tuple[float, float, float, float, WeekPoint]]  # x, y, width, height, week
+    top: int  # the largest week's count, the scale's top
+    ticks: list[tuple[float, str]]
+
+
+BAR_TOP, BAR_BOTTOM = 8, 104
+
+
+def conversation_bars(weeks: list[WeekPoint]) -> Bars | None:
+    """One bar per week of conversations logged, in a 640 × 130 viewBox."""
+    if not weeks:
+        return None
+    n, top = len(weeks), max(w.conversations for w in weeks) or 1
+    slot = (RIGHT - LEFT) / n
+    bars = []
+    for i, week in enumerate(weeks):
+        height = (BAR_BOTTOM - BAR_TOP) * week.conversations / top
+        x = LEFT + slot * i + slot * 0.1
+        bars.append(
+            (
+                round(x, 1),
+                round(BAR_BOTTOM - height, 1),
+                round(slot * 0.8, 1),
+                round(height, 1),
+                week,
+            )
+        )
+    step = max(1, (n + 5) // 6)
+    ticks = [
+        (round(LEFT + slot * (i + 0.5), 1), f"{weeks[i].starts_on:%d %b}")
+        for i in range(0, n, step)
+    ]
+    return Bars(bars, top, ticks)
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    points: str
+    majority_y: float
+    end: tuple[float, float]
+    first: int
+    last: int
+    weeks: list[WeekPoint]
+
+
+SPARK_W, SPARK_H = 120, 36
+
+
+def sparkline(weeks: list[WeekPoint], campaign: Campaign) -> Sparkline | None:
+    """Support % by week in a 120 × 36 viewBox, with the majority line."""
+    if not weeks:
+        return None
+    n = len(weeks)
+    xs = [2 + (SPARK_W - 6) * i / (n - 1) if n > 1 else SPARK_W / 2 for i in range(n)]
+    ys = [_y(w.support, 3, SPARK_H - 3) for w in weeks]
+    return Sparkline(
+        points=" ".join(f"{round(x, 1)},{y}" for x, y in zip(xs, ys, strict=True)),
+        majority_y=_y(campaign.threshold_majority, 3, SPARK_H - 3),
+        end=(round(xs[-1], 1), ys[-1]),
+        first=weeks[0].support,
+        last=weeks[-1].support,
+        weeks=weeks,
+    )
