@@ -12,9 +12,9 @@ from organizing.celery import app as celery_app
 @pytest.mark.parametrize(
     ("persona", "present", "absent"),
     [
-        ("lead", ["Home", "Actions", "Team", "Account", "Log out"], ["My actions"]),
-        ("organizer", ["My list", "Actions", "Team", "Account"], ["My actions"]),
-        ("member", ["My actions", "Account"], ["Team", "My list", "Actions"]),
+        ("lead", ["Home", "Actions", "Overview", "Team", "Account", "Log out"], ["My actions"]),
+        ("organizer", ["My list", "Actions", "Overview", "Team", "Account"], ["My actions"]),
+        ("member", ["My actions", "Account"], ["Team", "My list", "Actions", "Overview"]),
     ],
 )
 def test_the_navigation_follows_the_role(request, client, persona, present, absent):
