@@ -598,3 +598,13 @@ def test_removed_entries_keep_their_history_in_the_trends(story):
 
     assert fay.removed_at is not None
     assert build(story).weeks[0].supporters == 1  # Fay's 1 counted while she was on it
+
+
+def test_action_times_read_on_the_actions_own_clock(client, story, actions, lead):
+    """17:00 UTC on 20 March 2025 is noon in Chicago (daylight time): the table says 12:00."""
+    Action.objects.filter(pk=actions["rally"].pk).update(time_zone="America/Chicago")
+    client.force_login(lead)
+
+    page = client.get(dashboard_url(story["campaign"])).content.decode()
+
+    assert "Thu 20 Mar, 12:00" in page

@@ -234,10 +234,6 @@ class ActionRow:
         """Of the confirmed yeses, the share who came: how far RSVPs can be trusted."""
         return percent(self.yes_attended, self.yes) if self.yes else None
 
-    @property
-    def local_start(self) -> datetime:
-        return self.starts_at.astimezone(ZoneInfo(self.time_zone))
-
 
 @dataclass(frozen=True)
 class LevelTurnout:

@@ -179,6 +179,7 @@ TALK = {
 MINUTES = {"in_person": (15, 60), "door": (5, 25), "phone": (10, 40), "video": (20, 45)}
 TALKED_SHARE = 0.55  # of each roster who had one-on-ones over the ten weeks
 WEEKS = 10
+DEMO_TIME_ZONE = "America/Chicago"  # the demo's phone numbers are Chicago's (312)
 
 # Actions: (campaign "workplace" / "tenant" / None for committee-wide, title, kind, days from
 # today, local start, hours, place, how many are invited, who first: the lowest levels).
@@ -273,7 +274,9 @@ class Command(BaseCommand):
                 "seed_demo creates accounts whose password is published in the README: with "
                 "DEBUG off it runs only with --demo-server, on a server with no real members."
             )
-        committee, _ = Committee.objects.get_or_create(name=COMMITTEE_NAME)
+        committee, _ = Committee.objects.get_or_create(
+            name=COMMITTEE_NAME, defaults={"time_zone": DEMO_TIME_ZONE}
+        )
         users = {
             email: self.persona(committee, email, name, role) for email, name, role in PERSONAS
         }
@@ -298,6 +301,12 @@ class Command(BaseCommand):
             self.fill(workplace, self.chart_warehouse(workplace), people=200, seed=1)
         if not tenant.roster.exists():
             self.fill(tenant, self.chart_buildings(tenant), people=150, seed=2)
+        # The rosters were charted before the ten weeks of talks, so the dashboard's trends
+        # start from the whole roster rather than from today.
+        charted = timezone.now() - timedelta(weeks=WEEKS + 2)
+        RosterEntry.objects.filter(campaign__committee=committee, added_at__gt=charted).update(
+            added_at=charted
+        )
         for campaign, seed in ((workplace, 3), (tenant, 4)):
             if not campaign.conversations.exists():
                 self.converse(campaign, random.Random(seed))  # noqa: S311 - demo data
@@ -330,7 +339,9 @@ class Command(BaseCommand):
 
     def chart_warehouse(self, campaign: Campaign) -> list[Unit]:
         site, _ = Site.objects.get_or_create(
-            campaign=campaign, name="Riverside Warehouse", defaults={"address": "400 River Rd"}
+            campaign=campaign,
+            name="Riverside Warehouse",
+            defaults={"address": "400 River Rd", "time_zone": DEMO_TIME_ZONE},
         )
         leaves = []
         for position, (department, shifts) in enumerate(WAREHOUSE.items()):
@@ -343,7 +354,9 @@ class Command(BaseCommand):
         apartments = []
         for position, name in enumerate(BUILDINGS):
             site, _ = Site.objects.get_or_create(
-                campaign=campaign, name=name, defaults={"position": position}
+                campaign=campaign,
+                name=name,
+                defaults={"position": position, "time_zone": DEMO_TIME_ZONE},
             )
             for floor in range(1, 5):
                 parent = self.unit(site, f"Floor {floor}", None, floor)
