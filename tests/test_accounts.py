@@ -41,7 +41,9 @@ def test_it_logs_in_a_member_with_an_emailed_code(client, member, mailbox):
     response = client.post(response["Location"], {"code": code})
 
     assert response.status_code == 302
-    assert "Welcome, Tomás" in client.get("/").content.decode()
+    landing = client.get("/", follow=True)
+    assert landing.wsgi_request.user.name == "Tomás Rivera"
+    assert "My actions" in landing.content.decode()
 
 
 def test_it_emails_a_password_reset_link_that_works(client, organizer, mailbox):

@@ -116,7 +116,7 @@ def test_a_member_is_not_timed_out(client, member):
         client.force_login(member)
         clock.shift(timedelta(hours=8))
 
-        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("my_actions")).status_code == 200
 
 
 def test_activity_is_written_at_most_once_a_minute(client, campaign, team_organizer):
@@ -174,8 +174,8 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(member):
     )
 
     assert response.status_code == 302
-    assert laptop.get(reverse("home")).status_code == 200
-    assert phone.get(reverse("home")).status_code == 302
+    assert laptop.get(reverse("my_actions")).status_code == 200
+    assert phone.get(reverse("my_actions"))["Location"].startswith(reverse("account_login"))
 
 
 def test_the_account_pages_link_two_factor_and_sessions(client, member):
