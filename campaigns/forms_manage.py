@@ -58,6 +58,23 @@ class CampaignForm(forms.Form):
         required=False,
         help_text=_("Other organizers on the team still see that a conversation happened."),
     )
+    escalate_after_days = forms.IntegerField(
+        label=_("Tell the leads of a follow-up overdue this many days"),
+        min_value=1,
+        max_value=60,
+        initial=3,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    quiet_unit_days = forms.IntegerField(
+        label=_("A unit is quiet after this many days without a conversation"),
+        help_text=_("Its organizers hear of it on Monday mornings."),
+        min_value=1,
+        max_value=365,
+        initial=21,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
 
     def __init__(self, *args, kind: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +84,15 @@ class CampaignForm(forms.Form):
         elif kind == Campaign.Kind.TENANT:
             self.fields["target"].label = _("Landlord")
             self.fields["target"].help_text = _("The landlord's or management company's name.")
+
+    def clean_escalate_after_days(self) -> int:
+        """Left empty: the default."""
+        return (
+            self.cleaned_data["escalate_after_days"] or self.fields["escalate_after_days"].initial
+        )
+
+    def clean_quiet_unit_days(self) -> int:
+        return self.cleaned_data["quiet_unit_days"] or self.fields["quiet_unit_days"].initial
 
     @classmethod
     def initial_from(cls, campaign: Campaign) -> dict:

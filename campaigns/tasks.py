@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from campaigns.services.imports import imports_purge_abandoned
+from campaigns.services.nudges import nudges_plan_due
 from campaigns.services.outbox_send import (
     outbox_dispatch_due,
     outbox_send_batch,
@@ -16,10 +17,18 @@ def imports_purge_abandoned_task() -> int:
     return imports_purge_abandoned()
 
 
+DISPATCH_LIMIT = 500  # rows claimed per run
+
+
 @shared_task
 def outbox_dispatch_due_task() -> int:
-    """Every minute (and when something is planned for now): hand due messages to workers."""
-    return outbox_dispatch_due()
+    """Every minute (and when something is planned for now): hand due messages to workers.
+    A full claim means more are waiting (10,000 reminders due at once): go again at once
+    rather than a minute later."""
+    claimed = outbox_dispatch_due(limit=DISPATCH_LIMIT)
+    if claimed >= DISPATCH_LIMIT:
+        outbox_dispatch_due_task.delay()
+    return claimed
 
 
 @shared_task
@@ -32,3 +41,10 @@ def outbox_send_task(message_id: int) -> str:
 def outbox_send_batch_task(message_ids: list[int]) -> dict[str, int]:
     """Send a batch of outbox messages over one mail-server connection."""
     return outbox_send_batch(message_ids=message_ids)
+
+
+@shared_task
+def nudges_plan_due_task() -> int:
+    """Every five minutes: plan the 09:00 digests (and Monday's quiet-unit emails) of each
+    committee whose local clock has passed 09:00; planning again is a no-op."""
+    return nudges_plan_due()

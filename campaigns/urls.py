@@ -10,6 +10,8 @@ from campaigns import (
     urls_manage,
     urls_my_actions,
     urls_mylist,
+    urls_nudges,
+    urls_outbox,
     urls_people,
     urls_rsvp_links,
 )
@@ -26,4 +28,6 @@ urlpatterns = [
     *urls_checkin.urlpatterns,
     *urls_my_actions.urlpatterns,
     *urls_rsvp_links.urlpatterns,
+    *urls_nudges.urlpatterns,
+    *urls_outbox.urlpatterns,
 ]

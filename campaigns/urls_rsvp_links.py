@@ -6,4 +6,5 @@ from campaigns.views import rsvp_links as views
 
 urlpatterns = [
     path("r/<str:rsvp_token>/", views.rsvp_link, name="rsvp_link"),
+    path("r/<str:rsvp_token>/calendar.ics", views.rsvp_link_ics, name="rsvp_link_ics"),
 ]

@@ -305,6 +305,8 @@ class AuditEvent(models.Model):
         BULK = "bulk", _("Bulk change")
         DELETE = "delete", _("Deletion")
         PERSON_VIEW = "person_view", _("Person page viewed")
+        CONSENT = "consent", _("Consent change")
+        MESSAGE_RETRY = "message_retry", _("Message retried")
 
     committee = models.ForeignKey(
         Committee, models.DO_NOTHING, db_constraint=False, related_name="+", null=True

@@ -283,6 +283,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},  # a late one is dropped: the next is on its way
     },
+    # Nudges: the 09:00 digests in each committee's time zone (planning twice is a no-op).
+    "plan-nudges": {
+        "task": "campaigns.tasks.nudges_plan_due_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------------

@@ -148,6 +148,18 @@ class Mailbox:
         assert len(self.messages) >= count, f"expected {count} email(s), got {len(self.messages)}"
         return self.messages
 
+    def wait_for_one_to(self, address: str, timeout: float = 20.0) -> Message:
+        """The first email to this address, when other mail may arrive around it."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in list(self.messages):
+                if address in message["X-Envelope-To"]:
+                    return message
+            time.sleep(0.05)
+        raise AssertionError(f"no email to {address}")
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -71,7 +71,8 @@ def test_an_invited_organizer_sets_a_password_and_logs_in(
     expect(page.get_by_label("Email address")).to_have_value("")
 
     # Ana opens the email on her own phone.
-    [email] = mailbox.wait_for(1)
+    # (The demo's own nudges to its organizers may arrive too.)
+    email = mailbox.wait_for_one_to("ana.flores@example.org")
     link = re.search(r"https?://\S+/invitations/\S+/", body_text(email)).group(0)
     ana = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     ana.goto(link)

@@ -12,7 +12,11 @@ from organizing.celery import app as celery_app
 @pytest.mark.parametrize(
     ("persona", "present", "absent"),
     [
-        ("lead", ["Home", "Actions", "Overview", "Team", "Account", "Log out"], ["My actions"]),
+        (
+            "lead",
+            ["Home", "Actions", "Overview", "Team", "Messages", "Account", "Log out"],
+            ["My actions"],
+        ),
         ("organizer", ["My list", "Actions", "Overview", "Team", "Account"], ["My actions"]),
         ("member", ["My actions", "Account"], ["Team", "My list", "Actions", "Overview"]),
     ],

@@ -494,3 +494,18 @@ def test_a_batch_goes_over_one_mail_server_connection(action, lead, mailbox, no_
     assert outcomes == {"sent": 5}
     assert len(mailbox.wait_for(5)) == 5
     assert len(mailbox.peers) == 1
+
+
+def test_a_full_dispatch_goes_again_at_once(
+    action, lead, queued, monkeypatch, no_kick, django_capture_on_commit_callbacks
+):
+    from campaigns import tasks
+
+    people = [someone(action.committee, f"q{i}@example.org") for i in range(5)]
+    action_invite(action=action, people=people, by=lead)
+    monkeypatch.setattr(tasks, "DISPATCH_LIMIT", 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.outbox_dispatch_due_task()  # eager: each full run queues the next at once
+
+    assert sorted(queued) == sorted(OutboxMessage.objects.values_list("pk", flat=True))

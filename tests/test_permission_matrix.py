@@ -20,11 +20,13 @@ from campaigns.models import (
     CalendarFeed,
     FollowUp,
     ImportBatch,
+    OutboxMessage,
     Rsvp,
     Site,
     TeamMember,
     Unit,
 )
+from campaigns.services.consent import unsubscribe_token
 from campaigns.services.conversations import ConversationData, conversation_log
 from campaigns.services.roster import roster_add
 from campaigns.services.rsvp_links import rsvp_link_token
@@ -102,11 +104,23 @@ def action_objects(committee, campaign, member, lead) -> dict:
     roster_add(campaign=campaign, person=person)
     Rsvp.objects.create(action=action, person=person, invited_at=timezone.now(), invited_by=lead)
     feed = CalendarFeed.objects.create(person=person)
+    failed = OutboxMessage.objects.create(
+        committee=committee,
+        kind=OutboxMessage.Kind.ACTION_INVITATION,
+        action=action,
+        person=person,
+        due_at=timezone.now(),
+        next_attempt_at=timezone.now(),
+        status=OutboxMessage.Status.FAILED,
+        reason="Permanent: bad address",
+    )
     return {
         "action_id": action.pk,
         "rsvp_token": rsvp_link_token(action=action, person=person),
         "public_key": action.public_key,
         "feed_key": feed.key,
+        "message_id": failed.pk,
+        "unsubscribe_token": unsubscribe_token(person=person),
     }
 
 

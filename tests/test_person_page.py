@@ -204,8 +204,9 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
             )
     client.force_login(lead)
 
-    # 11 for the page and its rosters, 3 for one-on-ones, follow-ups and scheduled talks.
-    with django_assert_max_num_queries(14):
+    # 11 for the page and its rosters, 3 for one-on-ones, follow-ups and scheduled talks,
+    # 1 for the messages sent to the person.
+    with django_assert_max_num_queries(15):
         response = client.get(page_url(maria))
 
     assert len(response.context["positions"]) == 6

@@ -7,20 +7,34 @@ import campaigns.models.actions
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0003_actions_rsvps_outbox'),
+        ("campaigns", "0003_actions_rsvps_outbox"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='action',
-            name='reminder_offsets',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.PositiveIntegerField(), blank=True, default=campaigns.models.actions.default_reminder_offsets, size=None, verbose_name='reminders (minutes before)'),
+            model_name="action",
+            name="reminder_offsets",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.PositiveIntegerField(),
+                blank=True,
+                default=campaigns.models.actions.default_reminder_offsets,
+                size=None,
+                verbose_name="reminders (minutes before)",
+            ),
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='kind',
-            field=models.CharField(choices=[('action_invitation', 'Invitation to an action'), ('waitlist_promoted', 'Off the waitlist'), ('action_reminder', 'Reminder of an action'), ('action_rescheduled', "An action's new time"), ('action_cancelled', 'An action cancelled')], max_length=40),
+            model_name="outboxmessage",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("action_invitation", "Invitation to an action"),
+                    ("waitlist_promoted", "Off the waitlist"),
+                    ("action_reminder", "Reminder of an action"),
+                    ("action_rescheduled", "An action's new time"),
+                    ("action_cancelled", "An action cancelled"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

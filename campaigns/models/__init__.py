@@ -1,6 +1,7 @@
 """The campaigns app's models, one module per area; import them from here."""
 
 from campaigns.models.actions import Action, CalendarFeed, Rsvp
+from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.roster import (
     Ask,
@@ -31,6 +32,7 @@ __all__ = [
     "FollowUp",
     "ImportBatch",
     "IssueTag",
+    "NudgeSnooze",
     "OutboxMessage",
     "RosterEntry",
     "Rsvp",

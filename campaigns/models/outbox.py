@@ -27,6 +27,14 @@ class OutboxMessage(models.Model):
         ACTION_RESCHEDULED = "action_rescheduled", _("An action's new time")
         ACTION_CANCELLED = "action_cancelled", _("An action cancelled")
         ONE_ON_ONE_REMINDER = "one_on_one_reminder", _("Reminder of a one-on-one")
+        ORGANIZER_DIGEST = (
+            "organizer_digest",
+            _("Morning digest: overdue follow-ups, today's one-on-ones"),
+        )
+        LEAD_DIGEST = "lead_digest", _("Leads' digest: follow-ups overdue for days")
+        SUPPORTER_DROP = "supporter_drop", _("A supporter's assessment dropped")
+        QUIET_UNITS = "quiet_units", _("Units nobody has talked to")
+        NO_SHOW_TWICE = "no_show_twice", _("Said yes and did not come, twice")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -55,6 +55,16 @@ class Campaign(models.Model):
         default=False,
         help_text=_("Other organizers on the team still see that a conversation happened."),
     )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("tell the leads of a follow-up overdue this many days"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    quiet_unit_days = models.PositiveSmallIntegerField(
+        _("a unit is quiet after this many days without a conversation"),
+        default=21,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -26,6 +26,8 @@ CAMPAIGN_FIELDS = (
     "threshold_majority",
     "threshold_super",
     "notes_restricted",
+    "escalate_after_days",
+    "quiet_unit_days",
 )
 SITE_FIELDS = ("name", "address", "time_zone")
 

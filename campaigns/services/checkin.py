@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Action, Rsvp
 from campaigns.selectors.people import person_matching
+from campaigns.services.nudges import nudge_no_shows
 from campaigns.services.roster import roster_add
 from members.models import Person, PersonEmail, PersonPhone, User
 
@@ -43,6 +44,8 @@ def attendance_set(*, action: Action, person: Person, attended: bool | None, by:
         rsvp.checked_in_at = timezone.now() if attended else None
         rsvp.checked_in_by = by if attended else None
         rsvp.save(update_fields=["attended", "checked_in_at", "checked_in_by", "updated_at"])
+        if attended is False:
+            nudge_no_shows(action=action, person_ids=[person.pk])
     return rsvp
 
 
@@ -99,12 +102,14 @@ def action_close_out(*, action: Action, by: User, now: datetime | None = None) -
             _("Close out after the action has started: no one is a no-show yet."),
             code="not_started",
         )
-    return Rsvp.objects.filter(
+    no_shows = Rsvp.objects.filter(
         action=action,
         response=Rsvp.Response.YES,
         waitlisted_at__isnull=True,
         attended__isnull=True,
     ).update(attended=False, checked_in_at=None, checked_in_by=None, updated_at=now)
+    nudge_no_shows(action=action)
+    return no_shows
 
 
 def _only_a_walk_in(rsvp: Rsvp) -> bool:

@@ -23,6 +23,7 @@ from campaigns.models import (
     RosterEntry,
     ScheduledOneOnOne,
 )
+from campaigns.services.nudges import nudge_supporter_drop
 from campaigns.services.outbox import outbox_plan
 from campaigns.services.roster import assessment_advance, assessment_recompute
 from members.audit import audit_record
@@ -84,6 +85,7 @@ def conversation_log(
         )
         if not on_roster:  # taken off the roster since the caller looked: keep nothing
             raise _not_on_roster(person)
+        nudge_supporter_drop(conversation=conversation, before=entry.assessment)
     return conversation
 
 

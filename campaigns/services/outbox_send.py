@@ -16,8 +16,12 @@ its code name, never the employer or the landlord; links carry a signed token of
 
 import logging
 import random
+import re
 import smtplib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,22 +29,32 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
+from django.db import connection as database
 from django.db import transaction
-from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from campaigns.models import OutboxMessage, Rsvp
+from campaigns.services.consent import unsubscribe_urls
+from campaigns.services.nudges import NUDGE_CONTEXT, NUDGE_VOID_REASONS
 from campaigns.services.rsvp_links import rsvp_link_token
+from members.audit import audit_record
+from members.models import AuditEvent, Committee, Person, User
+from organizing.sms import SmsError, send_sms
 
 log = logging.getLogger(__name__)
 
 Status = OutboxMessage.Status
 Kind = OutboxMessage.Kind
+Channel = OutboxMessage.Channel
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 STUCK_AFTER = timedelta(minutes=10)
 BATCH = 50  # messages per send task, sent over one SMTP connection
+ROWS_FRESH_FOR = 5.0  # seconds a batch's rows, read at once, are trusted before reading again
 MAX_ATTEMPTS = 8
 BACKOFF_MAX = timedelta(minutes=30)
 BACKOFF_JITTER = 0.2
@@ -91,10 +105,21 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     """Send these messages over one mail-server connection (opened only if one of them needs
     it, and again after a failure broke it); returns how many ended how."""
     outcomes: dict[str, int] = {}
+    # The batch's rows in one query (each is still claimed, and checked, one by one), read
+    # again if sending is slow, so a cancellation meanwhile is seen.
+    rows: dict[int, OutboxMessage] = {}
+    read_at = float("-inf")
     connection = get_connection()
     try:
-        for message_id in message_ids:
-            outcome = outbox_send_one(message_id=message_id, connection=connection)
+        for index, message_id in enumerate(message_ids):
+            if time.monotonic() - read_at > ROWS_FRESH_FOR:
+                rows = OutboxMessage.objects.select_related(
+                    "action__campaign", "person", "user"
+                ).in_bulk(message_ids[index:])
+                read_at = time.monotonic()
+            outcome = outbox_send_one(
+                message_id=message_id, connection=connection, row=rows.get(message_id)
+            )
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             if outcome in (RETRY, FAILED):
                 connection.close()  # a refused or broken session: start the next one afresh
@@ -103,18 +128,24 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     return outcomes
 
 
-def outbox_send_one(*, message_id: int, connection=None) -> str:
+def outbox_send_one(*, message_id: int, connection=None, row: OutboxMessage | None = None) -> str:
     """Send one message, at most once; returns what became of it (SENT, RETRY, FAILED,
     SUPPRESSED, VOID, or SKIPPED when it was not ours to send: gone, done, or being sent).
-    `connection`: a mail connection to reuse (see outbox_send_batch)."""
+    `connection`: a mail connection to reuse; `row`: the message as read just before, with its
+    action, person and user (see outbox_send_batch), saving a query."""
     now = timezone.now()
-    if not _claim(message_id, now):
+    attempts = _claim(message_id, now)
+    if attempts is None:
         return SKIPPED
-    message = (
-        OutboxMessage.objects.select_related("action__campaign", "person", "user")
-        .filter(pk=message_id)
-        .first()
-    )
+    if row is not None:
+        message = row
+        message.attempts, message.last_attempt_at = attempts, now
+    else:
+        message = (
+            OutboxMessage.objects.select_related("action__campaign", "person", "user")
+            .filter(pk=message_id)
+            .first()
+        )
     if message is None:
         return SKIPPED
     if message.attempts > MAX_ATTEMPTS:
@@ -125,46 +156,94 @@ def outbox_send_one(*, message_id: int, connection=None) -> str:
     void = void_reason(message, now)
     if void:
         return _finish(message, Status.VOID, void)
-    address, suppressed = _recipient(message)
-    if suppressed:
-        return _finish(message, Status.SUPPRESSED, suppressed)
-    return _send(message, address, connection)
+    recipient = _recipient(message)
+    if recipient.channel != message.channel:  # the person chose another channel since
+        message.channel = recipient.channel
+        OutboxMessage.objects.filter(pk=message.pk).update(channel=recipient.channel)
+    if recipient.suppressed:
+        return _finish(message, Status.SUPPRESSED, recipient.suppressed)
+    return _send(message, recipient, connection)
 
 
-def _claim(message_id: int, now: datetime) -> bool:
+def _claim(message_id: int, now: datetime) -> int | None:
     """Take the row for this worker: pending, or sending on a lease given by the dispatcher
     after the last attempt (a worker's own claim sets last_attempt_at to the lease's start, so
-    a second worker holding the same id finds nothing to take)."""
-    return bool(
-        OutboxMessage.objects.filter(
-            Q(status=Status.PENDING)
-            | Q(status=Status.SENDING, last_attempt_at__isnull=True)
-            | Q(status=Status.SENDING, last_attempt_at__lt=F("next_attempt_at") - STUCK_AFTER),
-            pk=message_id,
-            sent_at__isnull=True,
-        ).update(
-            status=Status.SENDING,
-            attempts=F("attempts") + 1,
-            last_attempt_at=now,
-            next_attempt_at=now + STUCK_AFTER,
+    a second worker holding the same id finds nothing to take). Returns the attempts counted
+    with this one, or None when the row was not ours to take.
+
+    One statement, in SQL: it runs once per message, and Django's update() costs more to build
+    than the database takes to run it."""
+    with database.cursor() as cursor:
+        cursor.execute(
+            _CLAIM_SQL,
+            {
+                "id": message_id,
+                "now": now,
+                "lease": now + STUCK_AFTER,
+                "stuck": STUCK_AFTER,
+                "pending": Status.PENDING.value,
+                "sending": Status.SENDING.value,
+            },
         )
-    )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
-def _recipient(message: OutboxMessage) -> tuple[str, str]:
-    """The address to send to, or why not to send at all (consent comes first)."""
+_CLAIM_SQL = f"""
+    UPDATE {OutboxMessage._meta.db_table}
+       SET status = %(sending)s, attempts = attempts + 1,
+           last_attempt_at = %(now)s, next_attempt_at = %(lease)s
+     WHERE id = %(id)s AND sent_at IS NULL
+       AND (status = %(pending)s
+            OR (status = %(sending)s
+                AND (last_attempt_at IS NULL OR last_attempt_at < next_attempt_at - %(stuck)s)))
+    RETURNING attempts
+"""  # noqa: S608 - the table name is ours, the values are parameters
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where a message goes (a channel and an address), or why it must not go at all."""
+
+    channel: str
+    address: str = ""
+    suppressed: str = ""
+
+
+def _recipient(message: OutboxMessage) -> Recipient:
+    """Consent comes first. A message with a user goes to that user of the app (a nudge, or
+    a one-on-one reminder, whose person is its subject); one to a person goes by text message
+    when they chose it and have a number, else by email."""
+    if message.user is not None:
+        return Recipient(Channel.EMAIL, message.user.email)
     person = message.person
     if person is None:
-        return (message.user.email, "") if message.user else ("", "no recipient")
+        return Recipient(Channel.EMAIL, suppressed="no recipient")
+    texts = person.preferred_channel == Person.Channel.SMS
     if person.do_not_contact:
-        return "", "do not contact"
+        return Recipient(Channel.SMS if texts else Channel.EMAIL, suppressed="do not contact")
+    if texts and not person.sms_ok:
+        return Recipient(Channel.SMS, suppressed="opted out of text messages")
+    if texts:
+        phones = person.phones.order_by("-is_primary", "pk").values_list("number", flat=True)
+        number = phones.first()
+        if number:
+            return Recipient(Channel.SMS, number)
     if not person.email_ok:
-        return "", "opted out of email"
+        return Recipient(Channel.EMAIL, suppressed="opted out of email")
     email = person.emails.order_by("-is_primary", "pk").values_list("email", flat=True).first()
-    return (email, "") if email else ("", "no email address")
+    if not email:
+        return Recipient(Channel.EMAIL, suppressed="no email address")
+    return Recipient(Channel.EMAIL, email)
 
 
-def _send(message: OutboxMessage, address: str, connection=None) -> str:
+def _send(message: OutboxMessage, recipient: Recipient, connection=None) -> str:
+    if recipient.channel == Channel.SMS:
+        return _send_sms(message, recipient.address)
+    return _send_email(message, recipient.address, connection)
+
+
+def _send_email(message: OutboxMessage, address: str, connection=None) -> str:
     try:
         _check_address(address)
         if connection is not None:
@@ -177,6 +256,29 @@ def _send(message: OutboxMessage, address: str, connection=None) -> str:
     except Exception as error:
         _retry_later(message, _describe(error), to_address=address)
         raise
+    return _sent(message, address)
+
+
+def _send_sms(message: OutboxMessage, number: str) -> str:
+    """A text: a transient provider failure is retried like SMTP trouble; a message the
+    provider refuses fails at once with its reason."""
+    try:
+        _check_number(number)
+        body = _sms_body(message)
+        send_sms(to=number, body=body)
+    except Permanent as error:
+        return _finish(message, Status.FAILED, _describe(error), to_address=number)
+    except SmsError as error:
+        if error.transient:
+            return _retry_later(message, _describe(error), to_address=number)
+        return _finish(message, Status.FAILED, _describe(error), to_address=number)
+    except Exception as error:
+        _retry_later(message, _describe(error), to_address=number)
+        raise
+    return _sent(message, number)
+
+
+def _sent(message: OutboxMessage, address: str) -> str:
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=Status.SENT, sent_at=timezone.now(), to_address=address, reason=""
     )
@@ -188,6 +290,12 @@ def _check_address(address: str) -> None:
         validate_email(address)
     except ValidationError as error:
         raise Permanent("bad address") from error
+
+
+def _check_number(number: str) -> None:
+    """Numbers are stored in E.164 (+15551234567): anything else is a bad record."""
+    if not E164.fullmatch(number):
+        raise Permanent("bad phone number")
 
 
 def _describe(error: BaseException) -> str:
@@ -223,6 +331,40 @@ def backoff(attempts: int) -> timedelta:
     base = settings.MAIL_RETRY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
     seconds = min(base, BACKOFF_MAX.total_seconds())
     return timedelta(seconds=seconds * random.uniform(1 - BACKOFF_JITTER, 1 + BACKOFF_JITTER))  # noqa: S311 - jitter, not a secret
+
+
+def outbox_retry(
+    *, committee: Committee, by: User, message_id: int | None = None, request=None
+) -> int:
+    """A lead's retry: the committee's failed message (or all of them, without an id) back to
+    pending, due now, with its attempts counted afresh; the dispatcher is kicked when the
+    transaction commits. Recorded. Returns how many went back."""
+    failed = OutboxMessage.objects.filter(committee=committee, status=Status.FAILED)
+    if message_id is not None:
+        failed = failed.filter(pk=message_id)
+    with transaction.atomic():
+        ids = list(failed.select_for_update().values_list("pk", flat=True))
+        if not ids:
+            return 0
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            status=Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+        )
+        audit_record(
+            actor=by,
+            kind=AuditEvent.Kind.MESSAGE_RETRY,
+            committee=committee,
+            subject=OutboxMessage(pk=ids[0]) if message_id is not None else None,
+            count=len(ids),
+            request=request,
+        )
+        transaction.on_commit(_kick_dispatcher)
+    return len(ids)
+
+
+def _kick_dispatcher() -> None:
+    from campaigns.tasks import outbox_dispatch_due_task
+
+    outbox_dispatch_due_task.delay()
 
 
 # --- What each kind of message says ------------------------------------------------------------
@@ -264,33 +406,179 @@ def _promotion_void_reason(message: OutboxMessage, now: datetime) -> str:
     return ""
 
 
+def _coming(message: OutboxMessage, *, with_place: bool = True) -> bool:
+    """Whether the person still says yes or maybe (and, `with_place`, is off the waitlist)."""
+    rsvps = Rsvp.objects.filter(
+        action_id=message.action_id,
+        person_id=message.person_id,
+        response__in=[Rsvp.Response.YES, Rsvp.Response.MAYBE],
+    )
+    if with_place:
+        rsvps = rsvps.filter(waitlisted_at__isnull=True)
+    return rsvps.exists()
+
+
+def _reminder_void_reason(message: OutboxMessage, now: datetime) -> str:
+    from campaigns.services.reminders import reminder_time
+
+    reason = _action_void_reason(message, now)
+    if reason:
+        return reason
+    action = message.action
+    if message.due_at < action.starts_at <= now:  # late: a reminder to come after it began
+        return "the action has started"
+    if message.due_at not in {reminder_time(action, m) for m in action.reminder_offsets}:
+        return "the action moved"
+    if not _coming(message):
+        return "no longer coming"
+    return ""
+
+
+def _rescheduled_void_reason(message: OutboxMessage, now: datetime) -> str:
+    reason = _action_void_reason(message, now)
+    if reason:
+        return reason
+    if not _coming(message, with_place=False):
+        return "no longer coming"
+    return ""
+
+
+def _cancelled_void_reason(message: OutboxMessage, now: datetime) -> str:
+    """The cancellation is the news: void only if there is none, or they had said no."""
+    if message.action is None:
+        return "the action is gone"
+    if message.action.cancelled_at is None:
+        return "the action is no longer cancelled"
+    if not _coming(message, with_place=False):
+        return "said no before"
+    return ""
+
+
+def _one_on_one(message: OutboxMessage):
+    from campaigns.models import ScheduledOneOnOne
+    from campaigns.services.conversations import ONE_ON_ONE_REMINDER_BEFORE
+
+    return (
+        ScheduledOneOnOne.objects.select_related("campaign__committee")
+        .filter(
+            organizer_id=message.user_id,
+            person_id=message.person_id,
+            starts_at=message.due_at + ONE_ON_ONE_REMINDER_BEFORE,
+            held_in__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        .first()
+    )
+
+
+def _one_on_one_void_reason(message: OutboxMessage, now: datetime) -> str:
+    if message.user is None or message.person is None:
+        return "no organizer or no person"
+    if _one_on_one(message) is None:
+        return "the one-on-one was held, cancelled or moved"
+    return ""
+
+
+def _reminder_context(message: OutboxMessage) -> dict:
+    """Whether the action is "today" or "tomorrow" on its local calendar (else "")."""
+    zone = ZoneInfo(message.action.time_zone)
+    days = (
+        timezone.localtime(message.action.starts_at, zone).date()
+        - timezone.localtime(timezone.now(), zone).date()
+    ).days
+    return {"relative_day": {0: "today", 1: "tomorrow"}.get(days, "")}
+
+
+def _one_on_one_context(message: OutboxMessage) -> dict:
+    """When and where, in the committee's time zone, and the person's page (behind login)."""
+    meeting = _one_on_one(message)
+    zone = meeting.campaign.committee.time_zone if meeting else settings.TIME_ZONE
+    return {
+        "starts": meeting.starts_at if meeting else message.due_at,
+        "place": meeting.place if meeting else "",
+        "zone": zone,
+        "code_name": meeting.campaign.code_name if meeting else "",
+        "person_url": settings.SITE_URL + reverse("person_detail", args=[message.person_id]),
+    }
+
+
 # The kinds this module can send: each has its templates, emails/<kind>-subject.txt,
 # -body.txt and -body.html, and says here when it no longer applies (then it is voided, not
 # sent). A kind missing here fails with the reason instead of going out blank.
 VOID_REASONS: dict[str, Callable[[OutboxMessage, datetime], str]] = {
     Kind.ACTION_INVITATION: _invitation_void_reason,
     Kind.WAITLIST_PROMOTED: _promotion_void_reason,
+    Kind.ACTION_REMINDER: _reminder_void_reason,
+    Kind.ACTION_RESCHEDULED: _rescheduled_void_reason,
+    Kind.ACTION_CANCELLED: _cancelled_void_reason,
+    Kind.ONE_ON_ONE_REMINDER: _one_on_one_void_reason,
+    **NUDGE_VOID_REASONS,
 }
 # What a kind's templates need beyond the common context (_context), computed at send time
 # (a digest lists what is due when it goes out, so what was done meanwhile is left out).
-EXTRA_CONTEXT: dict[str, Callable[[OutboxMessage], dict]] = {}
+EXTRA_CONTEXT: dict[str, Callable[[OutboxMessage], dict]] = {
+    Kind.ACTION_REMINDER: _reminder_context,
+    Kind.ONE_ON_ONE_REMINDER: _one_on_one_context,
+    **NUDGE_CONTEXT,
+}
 
 
 def _email(message: OutboxMessage, address: str, connection=None) -> EmailMultiAlternatives:
+    """A member's email (one to a person) ends with an unsubscribe link and carries the
+    List-Unsubscribe headers, one-click (RFC 8058) included; one to a user of the app does
+    not (their mail is their work in the app)."""
     context = _context(message)
-    language = (message.person and message.person.preferred_language) or settings.LANGUAGE_CODE
-    # Templates show times in the current zone: the action's, where it happens.
-    zone = ZoneInfo(message.action.time_zone) if message.action else timezone.get_current_timezone()
-    with translation.override(language), timezone.override(zone):
+    member = message.person if message.user is None else None
+    headers = {}
+    if member is not None:
+        context["unsubscribe_url"], one_click = unsubscribe_urls(person=member)
+        headers = {
+            "List-Unsubscribe": f"<{one_click}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    with _speaking(message):
         subject = render_to_string(f"emails/{message.kind}-subject.txt", context)
         body = render_to_string(f"emails/{message.kind}-body.txt", context)
         html = render_to_string(f"emails/{message.kind}-body.html", context)
+        if member is not None:
+            body = f"{body.rstrip()}\n\n{render_to_string('emails/_unsubscribe.txt', context)}"
+            footer = render_to_string("emails/_unsubscribe.html", context)
+            html = _before_end(html, footer)
     # A subject is one line, whatever the template's whitespace.
     email = EmailMultiAlternatives(
-        " ".join(subject.split()), body, to=[address], connection=connection
+        " ".join(subject.split()), body, to=[address], connection=connection, headers=headers
     )
     email.attach_alternative(html, "text/html")
     return email
+
+
+def _before_end(html: str, footer: str) -> str:
+    """The footer inside the document's body, whichever kind's template made it."""
+    end = html.rfind("</body>")
+    return html + footer if end < 0 else html[:end] + footer + html[end:]
+
+
+def _sms_body(message: OutboxMessage) -> str:
+    """emails/<kind>-sms.txt on one line (the code name only, and the link), then how to stop."""
+    context = _context(message)
+    with _speaking(message):
+        try:
+            text = render_to_string(f"emails/{message.kind}-sms.txt", context)
+        except TemplateDoesNotExist as error:
+            raise Permanent(f"no text message for the kind {message.kind!r}") from error
+        stop = gettext("Reply STOP to stop these texts.")
+    return f"{' '.join(text.split())}\n{stop}"
+
+
+@contextmanager
+def _speaking(message: OutboxMessage) -> Iterator[None]:
+    """Render in the member's language (a user of the app gets the site's) and show times in
+    the action's zone, where it happens."""
+    member = message.person if message.user is None else None
+    language = (member and member.preferred_language) or settings.LANGUAGE_CODE
+    zone = ZoneInfo(message.action.time_zone) if message.action else timezone.get_current_timezone()
+    with translation.override(language), timezone.override(zone):
+        yield
 
 
 def _context(message: OutboxMessage) -> dict:

@@ -108,7 +108,7 @@ def action_ics(request: HttpRequest, action_id: int) -> HttpResponse:
     """One action for the member's calendar app."""
     mine = my_action_for_user(request.user, action_id)
     body = calendars.calendar_ics([(mine.action, _action_url(request, action_id))])
-    return _calendar_response(body, filename=f"action-{action_id}.ics")
+    return calendar_response(body, filename=f"action-{action_id}.ics")
 
 
 @require_GET
@@ -119,7 +119,7 @@ def calendar_feed(request: HttpRequest, feed_key: str) -> HttpResponse:
     body = calendars.calendar_ics(
         [(action, _action_url(request, action.pk)) for action in actions], name=_("My actions")
     )
-    return _calendar_response(body)
+    return calendar_response(body)
 
 
 @login_required
@@ -218,7 +218,7 @@ def _action_url(request: HttpRequest, action_id: int) -> str:
     return request.build_absolute_uri(reverse("my_actions") + f"#my-action-{action_id}")
 
 
-def _calendar_response(body: bytes, *, filename: str | None = None) -> HttpResponse:
+def calendar_response(body: bytes, *, filename: str | None = None) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

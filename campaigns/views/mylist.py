@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
 
 from campaigns.selectors.mylist import my_list_allowed, my_list_build
+from campaigns.services.nudges import nudge_snoozes_mark
 
 PAGES = "campaigns/mylist"
 SECTIONS = "#mylist-sections"  # the region a one-on-one logged in place refreshes
@@ -34,4 +35,6 @@ def my_list_refreshed(request: HttpRequest) -> HttpResponse:
 
 
 def _context(request: HttpRequest) -> dict:
-    return {"my": my_list_build(request.user), "next_url": reverse("my_list")}
+    my = my_list_build(request.user)
+    nudge_snoozes_mark(user=request.user, follow_ups=my.follow_ups)
+    return {"my": my, "next_url": reverse("my_list")}

@@ -27,6 +27,7 @@ from campaigns.forms_people import PlacementForm as RosterEntryForm
 from campaigns.models import Campaign, FollowUp, RosterEntry, TeamMember
 from campaigns.selectors import people as selectors
 from campaigns.selectors.checkin import person_action_history
+from campaigns.selectors.outbox import person_messages
 from campaigns.services import people as services
 from campaigns.services.followups import follow_up_close as follow_up_close_service
 from campaigns.services.people import SECTION_FIELDS, RosterAddResult
@@ -159,6 +160,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         **_person_context(request, person),
         "positions": selectors.person_positions(person=person, user=request.user),
         "action_history": person_action_history(person=person, user=request.user),
+        "sent_messages": person_messages(person=person, user=request.user),
     }
     is_committee_lead = context["can_merge"]
     context["activity"] = selectors.person_activity(

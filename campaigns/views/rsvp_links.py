@@ -10,14 +10,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.models import Rsvp
+from campaigns.services import calendar as calendars
 from campaigns.services.rsvp_links import LinkExpired, LinkInvalid, rsvp_link_resolve
 from campaigns.services.rsvps import rsvp_open_problem, rsvp_set
+from campaigns.views.my_actions import calendar_response
 
 PAGES = "campaigns/rsvp"
 MAX_GUESTS = 20
@@ -106,6 +109,21 @@ def _page(
         "form": form,
         "problem": problem,
         "answered": answered,
+        "token": request.resolver_match.kwargs["rsvp_token"],
     }
     with timezone.override(zone):  # times shown where the action happens
         return render(request, f"{PAGES}/answer.html", context, status=status)
+
+
+@require_GET
+def rsvp_link_ics(request: HttpRequest, rsvp_token: str) -> HttpResponse:
+    """The action for the person's calendar app, from the same link: no login either."""
+    try:
+        rsvp = rsvp_link_resolve(rsvp_token)
+    except LinkInvalid:
+        return render(request, f"{PAGES}/link_invalid.html", status=404)
+    except LinkExpired:
+        return render(request, f"{PAGES}/link_expired.html", status=410)
+    link = request.build_absolute_uri(reverse("rsvp_link", args=[rsvp_token]))
+    body = calendars.calendar_ics([(rsvp.action, link)])
+    return calendar_response(body, filename=f"action-{rsvp.action_id}.ics")

@@ -5,4 +5,6 @@ from tests.matrix import every
 
 ROWS = {
     "rsvp_link": every((200, 422)),
+    # The action for a calendar app, from the same link: GET only.
+    "rsvp_link_ics": every((200, 405)),
 }

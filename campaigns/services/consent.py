@@ -1,0 +1,72 @@
+"""Unsubscribing from the link in an email, or from a mail client's one-click button.
+
+The link's token names only the person's id and the channel, signed with the server's secret;
+it never expires, since an unsubscribe link must keep working. Opening the page changes nothing
+(mail scanners open every link); a POST opts out. The change is recorded in the audit trail.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.audit import audit_record
+from members.models import AuditEvent, Person
+
+SALT = "majority.unsubscribe"
+CHANNELS = {"email": "email_ok", "sms": "sms_ok"}  # channel -> the consent field it clears
+
+
+class UnsubscribeInvalid(Exception):
+    """Tampered with, made for another server, or the person is gone."""
+
+
+def unsubscribe_token(*, person: Person, channel: str = "email") -> str:
+    return signing.dumps([person.pk, channel], salt=SALT, compress=False)
+
+
+def unsubscribe_urls(*, person: Person, channel: str = "email") -> tuple[str, str]:
+    """The absolute URLs of the page a person opens, and of the one-click POST (RFC 8058) a
+    mail client makes from the List-Unsubscribe header."""
+    token = unsubscribe_token(person=person, channel=channel)
+    return (
+        settings.SITE_URL + reverse("unsubscribe", args=[token]),
+        settings.SITE_URL + reverse("unsubscribe_one_click", args=[token]),
+    )
+
+
+def unsubscribe_resolve(token: str) -> tuple[Person, str]:
+    """The person and the channel a token stands for; raises UnsubscribeInvalid."""
+    try:
+        person_id, channel = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise UnsubscribeInvalid from error
+    person = Person.objects.filter(pk=person_id).first() if channel in CHANNELS else None
+    if person is None:
+        raise UnsubscribeInvalid
+    return person, channel
+
+
+def consent_opt_out(
+    *, person: Person, channel: str, via: str, request: HttpRequest | None = None
+) -> bool:
+    """Stop messages to the person on this channel; records the change (only a change: a
+    second click is a no-op). Returns whether anything changed."""
+    field = CHANNELS[channel]
+    with transaction.atomic():
+        changed = Person.objects.filter(pk=person.pk, **{field: True}).update(
+            **{field: False}, updated_at=timezone.now()
+        )
+        if changed:
+            audit_record(
+                actor=None,
+                kind=AuditEvent.Kind.CONSENT,
+                committee_id=person.committee_id,
+                subject=person,
+                detail={"channel": channel, "change": "opted_out", "via": via},
+                request=request,
+            )
+    setattr(person, field, False)
+    return bool(changed)
