@@ -167,6 +167,10 @@ SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=3
 # skips a database query, and a Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# A campaign dashboard is computed at most once per this many seconds (per campaign, filters
+# and language): a newly logged conversation shows within them. 0 computes every view.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=5)
+
 # --- Mail --------------------------------------------------------------------------------------
 
 _email = config.email(default="consolemail://" if DEBUG else "smtp://localhost:25")

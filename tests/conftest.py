@@ -49,6 +49,12 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _dashboards_computed_every_time(settings):
+    """Tests change data and look again at once; tests/test_dashboard.py tests the cache."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in the test process unless a test starts a real worker."""
     before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates

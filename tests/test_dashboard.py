@@ -24,6 +24,7 @@ Today (Fay is off the roster): 7 people; Ana 1, Ben 2, Dee 2, Eve 2, Gus 3, Cal 
 unassessed.
 """
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -500,6 +501,29 @@ def test_a_new_conversation_shows_at_once(client, story):
     response = client.get(dashboard_url(campaign))
 
     assert response.context["total"].stats.supporters == 5  # Cal joins them
+
+
+def test_leads_looking_together_share_one_computation_fresh_within_seconds(client, story, settings):
+    """Cached for DASHBOARD_CACHE_SECONDS per campaign and filters: a conversation logged
+    meanwhile shows once they have passed (here one second, as the setting says)."""
+    import time
+
+    settings.DASHBOARD_CACHE_SECONDS = 1
+    client.force_login(story["lead"])
+    campaign, people = story["campaign"], story["people"]
+
+    def supporters() -> str:
+        page = client.get(dashboard_url(campaign)).content.decode()
+        stat = re.search(r'data-stat="support">.*?<span class="muted">(\d+) people', page, re.S)
+        return stat.group(1)
+
+    before = supporters()
+    data = ConversationData(happened_at=NOW, channel="phone", assessment=1)
+    conversation_log(campaign=campaign, person=people["Cal"], organizer=story["oscar"], data=data)
+
+    assert supporters() == before  # the same view, kept
+    time.sleep(1.1)
+    assert supporters() != before  # Cal now counts
 
 
 # --- Speed: a constant number of queries ---------------------------------------------------------

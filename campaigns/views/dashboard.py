@@ -11,16 +11,22 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_htmx.http import push_url
 
 from campaigns.access import CampaignAccess, campaign_for_user
@@ -116,18 +122,48 @@ class DashboardFilterForm(forms.Form):
 @login_required
 def campaign_dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The campaign dashboard, or only its region for htmx (a filter changed). Access is
-    checked before the method, so another campaign answers 404 to every method."""
+    checked before the method, so another campaign answers 404 to every method.
+
+    The region is kept DASHBOARD_CACHE_SECONDS (5 by default) per campaign, filters and
+    language: leads opening it together before a meeting cost one computation, and a newly
+    logged conversation shows within those seconds."""
     access = campaign_for_user(request.user, campaign_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    context = _dashboard_context(access, request.GET)
-    partial = request.htmx and not request.htmx.history_restore_request
-    response = render(request, REGION if partial else PAGE, context)
-    if partial:
-        query = context["query"]
-        push_url(response, context["dashboard_url"] + (f"?{query}" if query else ""))
+    campaign = access.campaign
+    places = selectors.dashboard_places(campaign)
+    form = DashboardFilterForm(request.GET, places=places)
+    region = _region(request, access, form, places)
+    url = reverse("campaign_dashboard", args=[campaign.pk])
+    query = form.query()
+    if request.htmx and not request.htmx.history_restore_request:
+        response = HttpResponse(region)
+        push_url(response, url + (f"?{query}" if query else ""))
+    else:
+        context = {
+            "campaign": campaign,
+            "access": access,
+            "form": form,
+            "sort": form.order,
+            "dashboard_url": url,
+            "today": timezone.localdate(timezone=ZoneInfo(campaign.committee.time_zone)),
+            "region": mark_safe(region),  # noqa: S308 - our own template's output
+        }
+        response = render(request, PAGE, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _region(request: HttpRequest, access: CampaignAccess, form: DashboardFilterForm, places) -> str:
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"dashboard:{access.campaign.pk}:{get_language()}:{form.query()}"
+    region = cache.get(key) if seconds else None
+    if region is None:
+        context = _dashboard_context(access, form, places)
+        region = render_to_string(REGION, context, request)
+        if seconds:
+            cache.set(key, region, seconds)
+    return region
 
 
 @login_required
@@ -137,7 +173,8 @@ def campaign_dashboard_export(request: HttpRequest, campaign_id: int) -> HttpRes
     access = campaign_for_user(request.user, campaign_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    context = _dashboard_context(access, request.GET)
+    places = selectors.dashboard_places(access.campaign)
+    context = _dashboard_context(access, DashboardFilterForm(request.GET, places=places), places)
     rows: list[UnitRow] = context["units"]
     audit_record(
         actor=request.user,
@@ -184,10 +221,10 @@ def committee_overview(request: HttpRequest, committee_id: int) -> HttpResponse:
     )
 
 
-def _dashboard_context(access: CampaignAccess, params: QueryDict) -> dict:
+def _dashboard_context(
+    access: CampaignAccess, form: DashboardFilterForm, places: selectors.Places
+) -> dict:
     campaign = access.campaign
-    places = selectors.dashboard_places(campaign)
-    form = DashboardFilterForm(params, places=places)
     filters = form.filters()
     dashboard = selectors.dashboard_build(campaign=campaign, filters=filters, places=places)
     units = selectors.sort_units(dashboard.units, form.order)
