@@ -632,3 +632,25 @@ def test_action_times_read_on_the_actions_own_clock(client, story, actions, lead
     page = client.get(dashboard_url(story["campaign"])).content.decode()
 
     assert "Thu 20 Mar, 12:00" in page
+
+
+def test_a_waiting_message_is_shown_not_a_kept_page(client, story, settings):
+    """The whole page is kept for a few seconds per session, except when a message waits to
+    be shown on it (it must not be swallowed by a kept copy)."""
+    from django.contrib.messages import INFO
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    client.force_login(story["lead"])
+    url = dashboard_url(story["campaign"])
+    client.get(url)  # kept now
+
+    request = client.get(url).wsgi_request
+    storage = CookieStorage(request)
+    storage.add(INFO, "Saved the campaign.")
+    response = HttpResponse()
+    storage.update(response)  # as a redirect carrying a message would set it
+    client.cookies.update(response.cookies)
+
+    assert "Saved the campaign." in client.get(url).content.decode()

@@ -8,6 +8,7 @@ the coordinates worked out here: no chart script.
 """
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -46,6 +48,7 @@ from members.models import AuditEvent, Committee, Membership
 
 PAGE = "campaigns/dashboard/dashboard.html"
 REGION = "campaigns/dashboard/_dashboard.html"
+FILTERS = "campaigns/dashboard/_filters.html"
 SORT_CHOICES = [
     ("coverage", gettext_lazy("Worst covered first")),
     ("name", gettext_lazy("Name")),
@@ -124,46 +127,69 @@ def campaign_dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The campaign dashboard, or only its region for htmx (a filter changed). Access is
     checked before the method, so another campaign answers 404 to every method.
 
-    The region is kept DASHBOARD_CACHE_SECONDS (5 by default) per campaign, filters and
-    language: leads opening it together before a meeting cost one computation, and a newly
-    logged conversation shows within those seconds."""
+    The filters and the region are kept DASHBOARD_CACHE_SECONDS (5 by default) per campaign,
+    query and language: leads opening it together before a meeting cost one computation, and
+    a newly logged conversation shows within those seconds."""
     access = campaign_for_user(request.user, campaign_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    campaign = access.campaign
-    places = selectors.dashboard_places(campaign)
-    form = DashboardFilterForm(request.GET, places=places)
-    region = _region(request, access, form, places)
-    url = reverse("campaign_dashboard", args=[campaign.pk])
-    query = form.query()
     if request.htmx and not request.htmx.history_restore_request:
-        response = HttpResponse(region)
-        push_url(response, url + (f"?{query}" if query else ""))
+        parts = _parts(request, access)
+        response = HttpResponse(parts["region"])
+        push_url(response, parts["url"])
     else:
-        context = {
-            "campaign": campaign,
-            "access": access,
-            "form": form,
-            "sort": form.order,
-            "dashboard_url": url,
-            "today": timezone.localdate(timezone=ZoneInfo(campaign.committee.time_zone)),
-            "region": mark_safe(region),  # noqa: S308 - our own template's output
-        }
-        response = render(request, PAGE, context)
+        response = HttpResponse(_page(request, access))
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
-def _region(request: HttpRequest, access: CampaignAccess, form: DashboardFilterForm, places) -> str:
+def _page(request: HttpRequest, access: CampaignAccess) -> str:
+    """The whole page, kept as briefly as the region for this session (its navigation and
+    form tokens are this user's) unless a message waits to be shown on it."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    key = f"dashboard:{access.campaign.pk}:{get_language()}:{form.query()}"
-    region = cache.get(key) if seconds else None
-    if region is None:
+    session = hashlib.sha256(request.session.session_key.encode()).hexdigest()[:32]
+    key = f"dashboard-page:{session}:{access.campaign.pk}:{get_language()}:{_query(request)}"
+    keep = seconds and not len(get_messages(request))
+    page = cache.get(key) if keep else None
+    if page is None:
+        parts = _parts(request, access)
+        campaign = access.campaign
+        context = {
+            "campaign": campaign,
+            "access": access,
+            "today": timezone.localdate(timezone=ZoneInfo(campaign.committee.time_zone)),
+            "filters_html": mark_safe(parts["filters"]),  # noqa: S308 - our templates' output
+            "region": mark_safe(parts["region"]),  # noqa: S308
+        }
+        page = render_to_string(PAGE, context, request)
+        if keep:
+            cache.set(key, page, seconds)
+    return page
+
+
+def _query(request: HttpRequest) -> str:
+    return urlencode(sorted(request.GET.lists()), doseq=True)
+
+
+def _parts(request: HttpRequest, access: CampaignAccess) -> dict[str, str]:
+    """The filters form and the dashboard region as HTML, and the page's address: computed,
+    or as computed moments ago for the same campaign, query and language."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"dashboard:{access.campaign.pk}:{get_language()}:{_query(request)}"
+    parts = cache.get(key) if seconds else None
+    if parts is None:
+        places = selectors.dashboard_places(access.campaign)
+        form = DashboardFilterForm(request.GET, places=places)
         context = _dashboard_context(access, form, places)
-        region = render_to_string(REGION, context, request)
+        address = context["dashboard_url"] + (f"?{context['query']}" if context["query"] else "")
+        parts = {
+            "filters": render_to_string(FILTERS, context, request),
+            "region": render_to_string(REGION, context, request),
+            "url": address,
+        }
         if seconds:
-            cache.set(key, region, seconds)
-    return region
+            cache.set(key, parts, seconds)
+    return parts
 
 
 @login_required
