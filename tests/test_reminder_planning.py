@@ -8,7 +8,12 @@ import pytest
 import time_machine
 
 from campaigns.models import Action, OutboxMessage, Rsvp
-from campaigns.services.reminders import reminder_times, reminders_cancel, reminders_replan
+from campaigns.services.reminders import (
+    reminder_time,
+    reminder_times,
+    reminders_cancel,
+    reminders_replan,
+)
 from campaigns.services.rsvps import rsvp_set
 from tests import factories
 
@@ -184,3 +189,92 @@ def test_the_organizers_edit_and_cancel_carry_the_reminders_along(committee, cam
     action_cancel(action=action, by=lead)
     assert reminders(action) == []
     assert kinds(action, OutboxMessage.Kind.ACTION_CANCELLED) == ["Ana"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "local"),
+    [
+        ("America/New_York", (2026, 3, 8, 18)),
+        ("America/New_York", (2026, 3, 9, 1)),
+        ("America/New_York", (2026, 11, 1, 18)),
+        ("America/New_York", (2026, 11, 2, 1, 30)),  # the day before, 01:30 happens twice
+        ("America/New_York", (2026, 3, 9, 2, 30)),  # the day before, 02:30 never happens
+        ("Europe/London", (2026, 3, 29, 18)),
+        ("Europe/London", (2026, 10, 25, 18)),
+        ("Asia/Kolkata", (2026, 6, 1, 9)),
+    ],
+)
+def test_the_sql_reminder_times_agree_with_python(committee, campaign, zone, local):
+    """The one-statement answer computes reminder times in SQL; they must be the same."""
+    from django.db import connection
+
+    from campaigns.services.reminders import REMINDER_TIMES_SQL
+
+    action = an_action(
+        committee,
+        campaign,
+        local=datetime(*local, tzinfo=ZoneInfo(zone)),
+        reminder_offsets=[24 * 60, 2 * 60, 3 * 24 * 60 + 30, 45],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT due FROM campaigns_action a, LATERAL ({REMINDER_TIMES_SQL}) t "  # noqa: S608 - our constant
+            "WHERE a.id = %s ORDER BY due",
+            [action.pk],
+        )
+        in_sql = [row[0] for row in cursor.fetchall()]
+
+    assert in_sql == sorted(reminder_time(action, m) for m in action.reminder_offsets)
+
+
+def test_the_one_statement_answer_plans_reminders_as_rsvp_set_does(committee, campaign, lead):
+    from campaigns.services.rsvps import action_invite, rsvp_answer_simple
+
+    # The statement runs on the database's clock, not the test's: an action well ahead.
+    action = an_action(committee, campaign, local=datetime(2030, 3, 2, 18, tzinfo=UTC))
+    ana = factories.person(committee=committee, given_name="Ana")
+    action_invite(action=action, people=[ana], by=lead)
+
+    def answer(response):
+        return rsvp_answer_simple(
+            action_id=action.pk, person_id=ana.pk, response=response, source="email",
+            guests=0, note="",
+        )  # fmt: skip
+
+    assert answer("yes")
+    assert reminders(action) == [
+        ("Ana", datetime(2030, 3, 1, 18, tzinfo=UTC)),
+        ("Ana", datetime(2030, 3, 2, 16, tzinfo=UTC)),
+    ]
+    assert answer("no")
+    assert reminders(action) == []
+    assert len(reminders(action, OutboxMessage.Status.VOID)) == 2
+    assert answer("maybe")
+    assert len(reminders(action)) == 2
+    assert Rsvp.objects.get(person=ana).response == "maybe"
+
+
+def test_the_one_statement_answer_leaves_the_hard_cases_to_rsvp_set(committee, campaign, lead):
+    from campaigns.services.rsvps import action_invite, rsvp_answer_simple
+
+    full = an_action(committee, campaign, local=datetime(2030, 3, 2, 18, tzinfo=UTC), capacity=3)
+    gone = an_action(committee, campaign, local=datetime(2030, 3, 3, 18, tzinfo=UTC))
+    gone.cancelled_at = NOW
+    gone.save()
+    ana, bo = (factories.person(committee=committee, given_name=n) for n in ["Ana", "Bo"])
+    action_invite(action=full, people=[ana], by=lead)
+    action_invite(action=gone, people=[ana], by=lead)
+
+    def answer(action, person):
+        return rsvp_answer_simple(
+            action_id=action.pk, person_id=person.pk, response="yes", source="email",
+            guests=0, note="",
+        )  # fmt: skip
+
+    assert not answer(full, ana)  # a capacity: the waitlist needs rsvp_set
+    assert not answer(gone, ana)  # cancelled
+    assert not answer(
+        an_action(committee, campaign, local=datetime(2026, 3, 4, 18, tzinfo=UTC)), bo
+    )  # not invited
+    assert not Rsvp.objects.filter(response="yes").exists()
+    assert not reminders(full) and not reminders(gone)

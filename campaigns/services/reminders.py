@@ -29,10 +29,23 @@ def reminder_times(action: Action) -> list[datetime]:
     return sorted(due for due in times if due > now)
 
 
+# The same rule in SQL, for the one-statement answer (rsvps.rsvp_answer_simple): the action's
+# reminder times, from columns starts_at, time_zone and reminder_offsets of the row aliased
+# `a`. tests/test_reminder_planning.py checks that both agree.
+REMINDER_TIMES_SQL = """
+    SELECT ((a.starts_at AT TIME ZONE a.time_zone) - make_interval(days => o / 1440))
+           AT TIME ZONE a.time_zone - make_interval(mins => mod(o, 1440)) AS due
+    FROM unnest(a.reminder_offsets) AS o
+"""
+
+
 def reminder_time(action: Action, minutes_before: int) -> datetime:
     days, minutes = divmod(minutes_before, 24 * 60)
     local_start = action.starts_at.astimezone(ZoneInfo(action.time_zone))
-    same_clock_days_before = (local_start - timedelta(days=days)).astimezone(UTC)  # wall clock
+    wall_clock = local_start - timedelta(days=days)  # aware arithmetic keeps the local clock
+    # When the clock skips or repeats that time that day, the later of its two readings (as
+    # Postgres reads it too, see REMINDER_TIMES_SQL).
+    same_clock_days_before = max(wall_clock.replace(fold=f).astimezone(UTC) for f in (0, 1))
     return same_clock_days_before - timedelta(minutes=minutes)
 
 

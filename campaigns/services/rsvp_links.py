@@ -26,12 +26,18 @@ def rsvp_link_token(*, action: Action, person: Person) -> str:
     return signing.dumps([action.pk, person.pk], salt=SALT, compress=False)
 
 
-def rsvp_link_resolve(token: str) -> Rsvp:
-    """The invitation a token stands for; raises LinkInvalid or LinkExpired."""
+def rsvp_link_ids(token: str) -> tuple[int, int]:
+    """The action's and the person's ids a token names (no database); raises LinkInvalid."""
     try:
         action_id, person_id = signing.loads(token, salt=SALT)
+        return int(action_id), int(person_id)
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise LinkInvalid from error
+
+
+def rsvp_link_resolve(token: str) -> Rsvp:
+    """The invitation a token stands for; raises LinkInvalid or LinkExpired."""
+    action_id, person_id = rsvp_link_ids(token)
     rsvp = (
         Rsvp.objects.select_related("action", "action__committee", "action__campaign", "person")
         .filter(action_id=action_id, person_id=person_id)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,11 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.models import Rsvp
 from campaigns.services import calendar as calendars
-from campaigns.services.rsvp_links import LinkExpired, LinkInvalid, rsvp_link_resolve
-from campaigns.services.rsvps import rsvp_open_problem, rsvp_set
+from campaigns.services.rsvp_links import (
+    LinkExpired,
+    LinkInvalid,
+    rsvp_link_ids,
+    rsvp_link_resolve,
+)
+from campaigns.services.rsvps import rsvp_answer_simple, rsvp_open_problem, rsvp_set
 from campaigns.views.my_actions import calendar_response
 
 PAGES = "campaigns/rsvp"
+ANSWERED = "answered"  # set on the page an answer redirects to: it says what was saved
 MAX_GUESTS = 20
 
 
@@ -45,7 +51,13 @@ class RsvpLinkForm(forms.Form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
-    """Show the action and the current answer; POST answers (source "email")."""
+    """Show the action and the current answer; POST answers (source "email").
+
+    The common answer (an open action without a capacity) is saved in one statement and
+    redirects to this page, which then says what was saved; anything else (a full action,
+    a closed one, bad input) is answered on the page at once."""
+    if request.method == "POST" and (answered := _answer_simply(request, rsvp_token)):
+        return answered
     try:
         rsvp = rsvp_link_resolve(rsvp_token)
     except LinkInvalid:
@@ -57,12 +69,31 @@ def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
         return _answer(request, rsvp)
 
 
+def _answer_simply(request: HttpRequest, token: str) -> HttpResponse | None:
+    form = RsvpLinkForm(request.POST)
+    try:
+        action_id, person_id = rsvp_link_ids(token)
+    except LinkInvalid:
+        return None
+    if not form.is_valid() or not rsvp_answer_simple(
+        action_id=action_id,
+        person_id=person_id,
+        response=form.cleaned_data["response"],
+        source=Rsvp.Source.EMAIL,
+        guests=form.cleaned_data["guests"] or 0,
+        note=form.cleaned_data["note"],
+    ):
+        return None
+    return HttpResponseRedirect(f"{request.path}?{ANSWERED}=1", status=303)
+
+
 def _answer(request: HttpRequest, rsvp: Rsvp) -> HttpResponse:
     problem = rsvp_open_problem(rsvp.action)
     if request.method == "GET" or problem:
         form = RsvpLinkForm(initial={"guests": rsvp.guests or None, "note": rsvp.note})
         status = 409 if request.method == "POST" else 200
-        return _page(request, rsvp, form, problem=problem, status=status)
+        answered = request.method == "GET" and request.GET.get(ANSWERED) == "1"
+        return _page(request, rsvp, form, problem=problem, status=status, answered=answered)
     form = RsvpLinkForm(request.POST)
     if not form.is_valid():
         return _page(request, rsvp, form, status=422)
