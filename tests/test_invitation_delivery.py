@@ -68,7 +68,8 @@ def test_twenty_people_each_get_one_invitation(mailbox, committee, campaign, lea
     assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
     first = next(e for e in emails if e["To"] == "w0@example.org")
     assert client.get(link_in(first)).status_code == 200
-    assert client.post(link_in(first), {"response": "yes"}).status_code == 200
+    answered = client.post(link_in(first), {"response": "yes"}, follow=True)
+    assert answered.status_code == 200 and "You're coming" in answered.content.decode()
     assert Rsvp.objects.get(action=action, person=invitees[0]).response == "yes"
 
 

@@ -94,7 +94,9 @@ def test_the_day_before_reminder_says_tomorrow_and_links_to_the_answer(
     assert "A reminder: the general meeting is tomorrow, Wednesday 4 December, at 6 p.m." in body
     assert "Union hall, 12 Dock Street" in body and "https://meet.example.org/harbor" in body
     link = next(line for line in body.splitlines() if line.startswith("http://127.0.0.1:8000/r/"))
-    answer = client.post(link.removeprefix("http://127.0.0.1:8000"), {"response": "no"})
+    answer = client.post(
+        link.removeprefix("http://127.0.0.1:8000"), {"response": "no"}, follow=True
+    )
     assert answer.status_code == 200
     assert Rsvp.objects.get(action=action, person=ana).response == "no"
 
