@@ -36,51 +36,17 @@ counted as one). Prints the machine's load average before and after: other jobs 
 import argparse
 import http.client
 import os
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _django import ROOT, setup_django
+from _django import setup_django
+from _serve import serve, wrk
 
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 LEADS = 4
 
-URLCONF = """
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.urls import path
-
-from organizing.urls import urlpatterns as project
-
-
-def bare(request):
-    return HttpResponse("ok")
-
-
-@login_required
-def signed_in(request):
-    return HttpResponse("ok")
-
-
-urlpatterns = [path("bench/bare/", bare), path("bench/signed-in/", signed_in), *project]
-"""
-
-SETTINGS = """
-from organizing.settings import *  # noqa: F403
-
-ROOT_URLCONF = "bench_dashboard_urls"
-# The hashed-name manifest exists only after collectstatic (in the Docker image).
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-"""
-
-# Each request carries the next lead's session: four leads share the connections.
 WRK_LEADS = """
 cookies = {{{cookies}}}
 n = 0
@@ -150,34 +116,6 @@ def in_process(client, url: str, runs: int) -> dict:
     return {"first_queries": len(first), **measure(client, url, runs)}
 
 
-def serve(workers: int, port: int, tmp: Path, access_log: Path) -> subprocess.Popen:
-    (tmp / "bench_dashboard_urls.py").write_text(URLCONF)
-    (tmp / "bench_dashboard_settings.py").write_text(SETTINGS)
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{tmp}:{ROOT}",
-        "DJANGO_SETTINGS_MODULE": "bench_dashboard_settings",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [
-        str(gunicorn),
-        "organizing.wsgi",
-        f"-w{workers}",
-        f"-b127.0.0.1:{port}",
-        f"--access-logfile={access_log}",
-        "--access-logformat=%(U)s %(s)s %(D)s",
-    ]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)  # noqa: S603 - our own command
-    for _ in range(100):
-        try:
-            if get(port, "/bench/bare/", "")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 def get(port: int, path: str, cookie: str) -> tuple[int, int, str | None]:
     """Status, size and redirect of one GET, without following redirects."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -186,20 +124,6 @@ def get(port: int, path: str, cookie: str) -> tuple[int, int, str | None]:
     body = response.read()
     conn.close()
     return response.status, len(body), response.getheader("Location")
-
-
-def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
-    threads = min(2, connections)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    if script is not None:
-        command[1:1] = ["-s", str(script)]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1),
-        "errors": int(non_2xx.group(1)) if non_2xx else 0,
-    }
 
 
 def server_times(access_log: Path, skip: int, path: str) -> dict:

@@ -18,66 +18,19 @@ from a cookie and header as a browser sends them. Every POST logs a real convers
 
 import argparse
 import os
-import re
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from _django import ROOT, setup_django
+from _django import setup_django
+from _serve import serve, wrk
 
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/majority_benchlog"
 )
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 CSRF = "b" * 32
-
-URLCONF = """
-from django.contrib.auth.decorators import login_required
-from django.db import connection, transaction
-from django.http import HttpResponse
-from django.urls import path
-
-from organizing.urls import urlpatterns as project
-
-
-def bare(request):
-    return HttpResponse("ok")
-
-
-@login_required
-def signed_in(request):
-    return HttpResponse("ok")
-
-
-@login_required
-def signed_in_write(request):
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE members_user SET last_login = last_login WHERE id = %s",
-                       [request.user.pk])
-    return HttpResponse("ok")
-
-
-urlpatterns = [
-    path("bench/bare/", bare),
-    path("bench/signed-in/", signed_in),
-    path("bench/signed-in-write/", signed_in_write),
-    *project,
-]
-"""
-
-SETTINGS = """
-from organizing.settings import *  # noqa: F403
-
-ROOT_URLCONF = "bench_log_urls"
-# The hashed-name manifest exists only after collectstatic (in the Docker image).
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-"""
 
 WRK_COOKIE = """
 wrk.headers["Cookie"] = "{cookie}"
@@ -135,40 +88,6 @@ def world() -> tuple[str, list[str], str]:
         f"&ask_{ask.pk}=yes&assessment=2&next_step=Call&follow_up_pick=three_days"
     )
     return cookie, urls, body
-
-
-def serve(workers: int, port: int, tmp: Path) -> subprocess.Popen:
-    (tmp / "bench_log_urls.py").write_text(URLCONF)
-    (tmp / "bench_log_settings.py").write_text(SETTINGS)
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{tmp}:{ROOT}",
-        "DJANGO_SETTINGS_MODULE": "bench_log_settings",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [str(gunicorn), "organizing.wsgi", f"-w{workers}", f"-b127.0.0.1:{port}"]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)  # noqa: S603 - our own command
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=1)  # noqa: S310
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
-def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    if script is not None:
-        command[1:1] = ["-s", str(script)]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1),
-        "errors": int(non_2xx.group(1)) if non_2xx else 0,
-    }
 
 
 def main() -> None:

@@ -18,54 +18,19 @@ as a crowd answering the same invitation does; each answer also plans its remind
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from _django import ROOT, setup_django
-from log_throughput import wrk
+from _django import setup_django
+from _serve import serve, wrk
 
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/majority_benchrsvp"
 )
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 CSRF = "c" * 32
-
-URLCONF = """
-from django.db import connection, transaction
-from django.http import HttpResponse
-from django.urls import path
-
-from organizing.urls import urlpatterns as project
-
-
-def bare(request):
-    return HttpResponse("ok")
-
-
-def one_write(request):
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE campaigns_rsvp SET note = note WHERE id = "
-                       "(SELECT min(id) FROM campaigns_rsvp)")
-    return HttpResponse("ok")
-
-
-urlpatterns = [path("bench/bare/", bare), path("bench/one-write/", one_write), *project]
-"""
-
-SETTINGS = """
-from organizing.settings import *  # noqa: F403
-
-ROOT_URLCONF = "bench_rsvp_urls"
-# The hashed-name manifest exists only after collectstatic (in the Docker image).
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-"""
 
 WRK_POST = """
 wrk.method = "POST"
@@ -120,27 +85,6 @@ def world() -> list[str]:
         reverse("rsvp_link", args=[rsvp_link_token(action=action, person=person)])
         for person in people
     ]
-
-
-def serve(workers: int, port: int, tmp: Path) -> subprocess.Popen:
-    (tmp / "bench_rsvp_urls.py").write_text(URLCONF)
-    (tmp / "bench_rsvp_settings.py").write_text(SETTINGS)
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{tmp}:{ROOT}",
-        "DJANGO_SETTINGS_MODULE": "bench_rsvp_settings",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [str(gunicorn), "organizing.wsgi", f"-w{workers}", f"-b127.0.0.1:{port}"]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)  # noqa: S603 - our own command
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=1)  # noqa: S310
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def main() -> None:

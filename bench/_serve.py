@@ -1,0 +1,109 @@
+"""Serving the project with gunicorn beside reference views, and loading it with wrk: what
+the side-by-side throughput benchmarks share (log_throughput, rsvp_link_throughput,
+dashboard).
+
+The reference views join the project's URLs through a throwaway URLconf written to a
+temporary directory: a bare view, a signed-in no-op, a signed-in view that commits a
+one-row UPDATE, and the same write without sign-in.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from _django import ROOT
+
+URLCONF = """
+from django.contrib.auth.decorators import login_required
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.urls import path
+
+from organizing.urls import urlpatterns as project
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+@login_required
+def signed_in(request):
+    return HttpResponse("ok")
+
+
+def _one_write():
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE members_committee SET name = name WHERE id = "
+                       "(SELECT min(id) FROM members_committee)")
+
+
+@login_required
+def signed_in_write(request):
+    _one_write()
+    return HttpResponse("ok")
+
+
+def one_write(request):
+    _one_write()
+    return HttpResponse("ok")
+
+
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/signed-in/", signed_in),
+    path("bench/signed-in-write/", signed_in_write),
+    path("bench/one-write/", one_write),
+    *project,
+]
+"""
+
+SETTINGS = """
+from organizing.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench_urls"
+# The hashed-name manifest exists only after collectstatic (in the Docker image).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+"""
+
+
+def serve(workers: int, port: int, tmp: Path, access_log: Path | None = None) -> subprocess.Popen:
+    """gunicorn with `workers` sync workers on 127.0.0.1:`port`, once it answers; with
+    `access_log`, each request's path, status and time (microseconds) is written there."""
+    (tmp / "bench_urls.py").write_text(URLCONF)
+    (tmp / "bench_settings.py").write_text(SETTINGS)
+    env = {**os.environ, "PYTHONPATH": f"{tmp}:{ROOT}", "DJANGO_SETTINGS_MODULE": "bench_settings"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "organizing.wsgi", f"-w{workers}", f"-b127.0.0.1:{port}"]
+    if access_log is not None:
+        command += [f"--access-logfile={access_log}", "--access-logformat=%(U)s %(s)s %(D)s"]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)  # noqa: S603 - our own command
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=1)  # noqa: S310
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
+    """Requests per second, the median latency and the non-2xx/3xx count of one wrk run."""
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script is not None:
+        command[1:1] = ["-s", str(script)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
