@@ -9,7 +9,8 @@ an organizer on the team gets 403 there.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -50,28 +51,32 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
 
 def campaign_for_user(user: User, campaign_id: int, *, manage: bool = False) -> CampaignAccess:
     """The campaign if the user may see it (404 otherwise); with manage=True, 403 unless they
-    may also manage it. One query: every campaign page starts here."""
-    campaign = get_object_or_404(
-        campaigns_visible_to(user)
-        .select_related("committee")
-        .annotate(user_manages=_manages(user)),
-        pk=campaign_id,
-    )
-    access = CampaignAccess(campaign=campaign, user=user, can_manage=campaign.user_manages)
+    may also manage it. Every campaign page starts here, so it is two small queries: the
+    campaign, then the user's roles on its committee and its team in one statement (the same
+    rule as campaigns_visible_to: a committee lead, or on the team)."""
+    if not user.is_authenticated:
+        raise Http404
+    campaign = get_object_or_404(Campaign.objects.select_related("committee"), pk=campaign_id)
+    committee_role, team_role = _roles(user, campaign)
+    committee_lead = committee_role == Membership.Role.LEAD
+    if not committee_lead and team_role is None:
+        raise Http404
+    can_manage = committee_lead or team_role == TeamMember.Role.LEAD
+    access = CampaignAccess(campaign=campaign, user=user, can_manage=can_manage)
     return access.require_manage() if manage else access
 
 
-def _manages(user: User) -> ExpressionWrapper:
-    """A committee lead, or a lead on the campaign's team."""
-    committee_lead = Membership.objects.filter(
-        user=user, committee_id=OuterRef("committee_id"), role=Membership.Role.LEAD
-    )
-    campaign_lead = TeamMember.objects.filter(
-        user=user, campaign=OuterRef("pk"), role=TeamMember.Role.LEAD
-    )
-    return ExpressionWrapper(
-        Q(Exists(committee_lead)) | Q(Exists(campaign_lead)), output_field=BooleanField()
-    )
+def _roles(user: User, campaign: Campaign) -> tuple[str | None, str | None]:
+    """The user's role on the campaign's committee and on its team (None: none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT role FROM {Membership._meta.db_table}"  # noqa: S608 - table names
+            "         WHERE user_id = %s AND committee_id = %s),"
+            f"       (SELECT role FROM {TeamMember._meta.db_table}"
+            "         WHERE user_id = %s AND campaign_id = %s)",
+            [user.pk, campaign.committee_id, user.pk, campaign.pk],
+        )
+        return cursor.fetchone()
 
 
 def site_for_user(access: CampaignAccess, site_id: int) -> Site:
