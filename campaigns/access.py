@@ -49,34 +49,51 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     return Campaign.objects.filter(Q(committee_id__in=lead_of) | Q(Exists(on_team)))
 
 
-def campaign_for_user(user: User, campaign_id: int, *, manage: bool = False) -> CampaignAccess:
-    """The campaign if the user may see it (404 otherwise); with manage=True, 403 unless they
-    may also manage it. Every campaign page starts here, so it is two small queries: the
-    campaign, then the user's roles on its committee and its team in one statement (the same
-    rule as campaigns_visible_to: a committee lead, or on the team)."""
+@dataclass(frozen=True)
+class CampaignRoles:
+    """A user's roles on a campaign's committee and on its team (None: none)."""
+
+    committee: str | None
+    team: str | None
+
+    @property
+    def may_see(self) -> bool:
+        """The rule of campaigns_visible_to: a committee lead, or on the team."""
+        return self.committee == Membership.Role.LEAD or self.team is not None
+
+    @property
+    def may_manage(self) -> bool:
+        return self.committee == Membership.Role.LEAD or self.team == TeamMember.Role.LEAD
+
+
+def campaign_roles(user: User, campaign_id: int) -> CampaignRoles:
+    """Both roles in one statement (none for no such campaign, or nobody logged in)."""
     if not user.is_authenticated:
-        raise Http404
-    campaign = get_object_or_404(Campaign.objects.select_related("committee"), pk=campaign_id)
-    committee_role, team_role = _roles(user, campaign)
-    committee_lead = committee_role == Membership.Role.LEAD
-    if not committee_lead and team_role is None:
-        raise Http404
-    can_manage = committee_lead or team_role == TeamMember.Role.LEAD
-    access = CampaignAccess(campaign=campaign, user=user, can_manage=can_manage)
-    return access.require_manage() if manage else access
-
-
-def _roles(user: User, campaign: Campaign) -> tuple[str | None, str | None]:
-    """The user's role on the campaign's committee and on its team (None: none)."""
+        return CampaignRoles(None, None)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT role FROM {Membership._meta.db_table}"  # noqa: S608 - table names
-            "         WHERE user_id = %s AND committee_id = %s),"
+            "         WHERE user_id = %(user)s AND committee_id = c.committee_id),"
             f"       (SELECT role FROM {TeamMember._meta.db_table}"
-            "         WHERE user_id = %s AND campaign_id = %s)",
-            [user.pk, campaign.committee_id, user.pk, campaign.pk],
+            "         WHERE user_id = %(user)s AND campaign_id = c.id)"
+            f" FROM {Campaign._meta.db_table} c WHERE c.id = %(campaign)s",
+            {"user": user.pk, "campaign": campaign_id},
         )
-        return cursor.fetchone()
+        return CampaignRoles(*(cursor.fetchone() or (None, None)))
+
+
+def campaign_for_user(
+    user: User, campaign_id: int, *, manage: bool = False, roles: CampaignRoles | None = None
+) -> CampaignAccess:
+    """The campaign if the user may see it (404 otherwise); with manage=True, 403 unless they
+    may also manage it. Every campaign page starts here, so it is two small queries: the
+    user's roles (campaign_roles, unless the caller has just read them), then the campaign."""
+    roles = roles or campaign_roles(user, campaign_id)
+    if not roles.may_see:
+        raise Http404
+    campaign = get_object_or_404(Campaign.objects.select_related("committee"), pk=campaign_id)
+    access = CampaignAccess(campaign=campaign, user=user, can_manage=roles.may_manage)
+    return access.require_manage() if manage else access
 
 
 def site_for_user(access: CampaignAccess, site_id: int) -> Site:

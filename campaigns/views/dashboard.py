@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,7 +32,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_htmx.http import push_url
 
-from campaigns.access import CampaignAccess, campaign_for_user
+from campaigns.access import (
+    CampaignAccess,
+    CampaignRoles,
+    campaign_for_user,
+    campaign_roles,
+)
 from campaigns.models import Campaign
 from campaigns.selectors import dashboard as selectors
 from campaigns.selectors.chart import GOALS
@@ -132,28 +137,32 @@ def campaign_dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
     The filters and the region are kept DASHBOARD_CACHE_SECONDS (5 by default) per campaign,
     query and language: leads opening it together before a meeting cost one computation, and
     a newly logged conversation shows within those seconds."""
-    access = campaign_for_user(request.user, campaign_id)
+    roles = campaign_roles(request.user, campaign_id)
+    if not roles.may_see:
+        raise Http404
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     if request.htmx and not request.htmx.history_restore_request:
-        parts = _parts(request, access)
+        parts = _parts(request, campaign_for_user(request.user, campaign_id, roles=roles))
         response = HttpResponse(parts["region"])
         push_url(response, parts["url"])
     else:
-        response = HttpResponse(_page(request, access))
+        response = HttpResponse(_page(request, campaign_id, roles))
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
-def _page(request: HttpRequest, access: CampaignAccess) -> str:
+def _page(request: HttpRequest, campaign_id: int, roles: CampaignRoles) -> str:
     """The whole page, kept as briefly as the region for this session (its navigation and
-    form tokens are this user's) unless a message waits to be shown on it."""
+    form tokens are this user's) unless a message waits to be shown on it. The caller has
+    checked `roles`: the user may see the campaign."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     session = hashlib.sha256(request.session.session_key.encode()).hexdigest()[:32]
-    key = f"dashboard-page:{session}:{access.campaign.pk}:{get_language()}:{_query(request)}"
+    key = f"dashboard-page:{session}:{campaign_id}:{get_language()}:{_query(request)}"
     keep = seconds and not len(get_messages(request))
     page = cache.get(key) if keep else None
     if page is None:
+        access = campaign_for_user(request.user, campaign_id, roles=roles)
         parts = _parts(request, access)
         campaign = access.campaign
         context = {
