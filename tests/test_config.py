@@ -36,6 +36,14 @@ def test_it_refuses_to_start_without_a_secret_key():
     assert_one_line(run("manage.py", "check"), "SECRET_KEY")
 
 
+def test_the_missing_migrations_check_needs_no_secret_key():
+    """It only reads the code: a fresh checkout can run it (a throwaway key is made up)."""
+    result = run("manage.py", "makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 @pytest.mark.parametrize("weak", ["changeme", "x" * 60, "django-insecure-" + STRONG])
 def test_it_refuses_a_weak_secret_key(weak):
     assert_one_line(run("manage.py", "check", SECRET_KEY=weak), "SECRET_KEY", "weak")
