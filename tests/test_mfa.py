@@ -387,12 +387,14 @@ def test_an_organizer_enrols_on_their_phone_then_adds_a_passkey_and_logs_in_with
 
     page.get_by_role("link", name="Two-factor").click()
     page.get_by_role("link", name="Add a key").click()
+    expect(page.get_by_role("heading", name="Add a passkey or security key")).to_be_visible()
     page.wait_for_load_state()  # the key is added by a deferred script: let it run first
     page.get_by_role("button", name="Add the key").click()
     expect(page.get_by_text("You have added 1 key.")).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
     log_in()
+    expect(page.get_by_role("button", name="Use a passkey or security key")).to_be_visible()
     page.wait_for_load_state()  # the passkey button works through a deferred script
     page.get_by_role("button", name="Use a passkey or security key").click()
     expect(page.get_by_role("heading", name="Welcome, Lena")).to_be_visible()
