@@ -134,6 +134,7 @@ def test_pages_load_nothing_from_another_host_and_break_no_csp_rule(
     expect(page.get_by_role("heading", name="Team", exact=True)).to_be_visible()
     page.get_by_role("link", name="Campaigns").click()
     page.get_by_role("link", name="Lighthouse").click()
+    expect(page.get_by_label("Find a person")).to_be_visible()  # the chart page itself
     page.wait_for_load_state()  # htmx listens for typing only once its deferred script ran
     page.get_by_label("Find a person").fill("a")
     expect(page.locator("#chart")).to_contain_text("Showing")
@@ -233,9 +234,9 @@ def test_an_organizer_logs_from_my_list_and_the_chart_turns_blue(
     factories.on_roster(campaign=campaign, person=kwame, unit=unit, organizer=team_organizer)
 
     log_in(page, live_server.url, team_organizer.email, factories.PASSWORD)
-    page.wait_for_load_state()  # htmx binds the Log buttons once its deferred script ran
     unassessed = page.locator("section", has=page.get_by_role("heading", name="Not assessed yet"))
-    expect(unassessed).to_contain_text("Maria Lopez")
+    expect(unassessed).to_contain_text("Maria Lopez")  # My list itself, then its scripts:
+    page.wait_for_load_state()  # htmx binds the Log buttons once its deferred script ran
     expect(unassessed.locator(".mylist-count")).to_have_text("2")
     log_maria = unassessed.get_by_role("link", name="Log a one-on-one with Maria Lopez")
     log_maria.click()
