@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from campaigns.models import Action, Rsvp
 from campaigns.selectors.people import person_matching
 from campaigns.services.nudges import nudge_no_shows
+from campaigns.services.people import person_channels_add
 from campaigns.services.roster import roster_add
-from members.models import Person, PersonEmail, PersonPhone, User
+from members.models import Person, User
 
 
 def checkin_problem(action: Action) -> str | None:
@@ -78,7 +79,7 @@ def walk_in_add(
             person = Person.objects.create(
                 committee=action.committee, given_name=given_name, family_name=family_name
             )
-        _channels_add(person=person, email=email, phone=phone)
+        person_channels_add(person=person, email=email, phone=phone)
         if action.campaign_id:
             roster_add(campaign=action.campaign, person=person)
         rsvp = attendance_set(action=action, person=person, attended=True, by=by)
@@ -119,15 +120,3 @@ def _only_a_walk_in(rsvp: Rsvp) -> bool:
         and rsvp.response == Rsvp.Response.NONE
         and not rsvp.created_person
     )
-
-
-def _channels_add(*, person: Person, email: str, phone: str) -> None:
-    """Add the email and phone the person does not have yet; the first of each is primary."""
-    if email and not person.emails.filter(email__iexact=email).exists():
-        PersonEmail.objects.create(
-            person=person, email=email, is_primary=not person.emails.exists()
-        )
-    if phone and not person.phones.filter(number=phone).exists():
-        PersonPhone.objects.create(
-            person=person, number=phone, is_primary=not person.phones.exists()
-        )

@@ -78,7 +78,7 @@ def person_create_on_roster(
             person = Person.objects.create(
                 committee=campaign.committee, given_name=given_name, family_name=family_name
             )
-        _channels_add(person=person, email=email, phone=phone)
+        person_channels_add(person=person, email=email, phone=phone)
         entry = roster_add(
             campaign=campaign,
             person=person,
@@ -91,7 +91,7 @@ def person_create_on_roster(
     return RosterAddResult(entry, person, person_created=created, entry_created=True)
 
 
-def _channels_add(*, person: Person, email: str, phone: str) -> None:
+def person_channels_add(*, person: Person, email: str, phone: str) -> None:
     """Add the email and phone the person does not have yet; the first of each is primary."""
     if email and not person.emails.filter(email__iexact=email).exists():
         PersonEmail.objects.create(

@@ -13,8 +13,10 @@ from django.core.cache import cache
 from django.db import transaction
 
 from campaigns.models import Action, Rsvp
+from campaigns.selectors.people import person_matching
+from campaigns.services.people import person_channels_add
 from campaigns.services.rsvps import RsvpOutcome, rsvp_set
-from members.models import Person, PersonEmail, PersonPhone
+from members.models import Person
 
 RATE_LIMIT = 10  # answers per address...
 RATE_WINDOW = 600  # ...per ten minutes
@@ -32,7 +34,7 @@ def public_rsvp(*, action: Action, data: PublicRsvpData) -> RsvpOutcome:
     """Record a public answer (ValidationError from rsvp_set when closed or full). Nothing is
     kept when it fails: a new person is only made together with their answer."""
     with transaction.atomic():
-        person = person_match(action=action, email=data.email, phone=data.phone)
+        person = person_matching(committee=action.committee, email=data.email, phone=data.phone)
         created = person is None
         if created:
             person = _person_create(action=action, data=data)
@@ -43,18 +45,6 @@ def public_rsvp(*, action: Action, data: PublicRsvpData) -> RsvpOutcome:
             outcome.rsvp.created_person = True
             outcome.rsvp.save(update_fields=["created_person", "updated_at"])
     return outcome
-
-
-def person_match(*, action: Action, email: str, phone: str) -> Person | None:
-    """The committee's person with this email address, else with this phone number."""
-    people = Person.objects.filter(committee_id=action.committee_id).order_by("pk")
-    if email:
-        found = people.filter(emails__email__iexact=email).first()
-        if found is not None:
-            return found
-    if phone:
-        return people.filter(phones__number=phone).first()
-    return None
 
 
 def public_rsvp_allowed(ip: str) -> bool:
@@ -73,8 +63,5 @@ def public_rsvp_allowed(ip: str) -> bool:
 def _person_create(*, action: Action, data: PublicRsvpData) -> Person:
     # One name field: names do not split into given and family the same way everywhere.
     person = Person.objects.create(committee_id=action.committee_id, given_name=data.name)
-    if data.email:
-        PersonEmail.objects.create(person=person, email=data.email, is_primary=True)
-    if data.phone:
-        PersonPhone.objects.create(person=person, number=data.phone, is_primary=True)
+    person_channels_add(person=person, email=data.email, phone=data.phone)
     return person
