@@ -7,7 +7,6 @@ from campaigns.services.nudges import nudges_plan_due
 from campaigns.services.outbox_send import (
     outbox_dispatch_due,
     outbox_send_batch,
-    outbox_send_one,
 )
 
 
@@ -29,12 +28,6 @@ def outbox_dispatch_due_task() -> int:
     if claimed >= DISPATCH_LIMIT:
         outbox_dispatch_due_task.delay()
     return claimed
-
-
-@shared_task
-def outbox_send_task(message_id: int) -> str:
-    """Send one outbox message; its row, not this task, holds the retries."""
-    return outbox_send_one(message_id=message_id)
 
 
 @shared_task
