@@ -8,6 +8,7 @@ from campaigns.services.outbox_send import (
     outbox_dispatch_due,
     outbox_send_batch,
 )
+from campaigns.services.reminders import CATCH_UP_BATCH, reminders_catch_up
 
 
 @shared_task
@@ -21,11 +22,13 @@ DISPATCH_LIMIT = 500  # rows claimed per run
 
 @shared_task
 def outbox_dispatch_due_task() -> int:
-    """Every minute (and when something is planned for now): hand due messages to workers.
-    A full claim means more are waiting (10,000 reminders due at once): go again at once
-    rather than a minute later."""
+    """Every minute (and when something is planned for now): plan the reminders of answers
+    from emailed links, then hand due messages to workers. A full batch of either means more
+    are waiting (a crowd answering, 10,000 reminders due at once): go again at once rather
+    than a minute later."""
+    caught = reminders_catch_up(limit=CATCH_UP_BATCH)
     claimed = outbox_dispatch_due(limit=DISPATCH_LIMIT)
-    if claimed >= DISPATCH_LIMIT:
+    if claimed >= DISPATCH_LIMIT or caught >= CATCH_UP_BATCH:
         outbox_dispatch_due_task.delay()
     return claimed
 

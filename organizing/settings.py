@@ -84,6 +84,9 @@ TEMPLATES = [
 DATABASES = {
     "default": {
         **config.database(default="postgres://postgres@127.0.0.1:5432/majority"),
+        # Django's own backend, with a health check that asks the server only when the
+        # connection's socket says something happened (organizing/postgres/base.py).
+        "ENGINE": "organizing.postgres",
         "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
     }

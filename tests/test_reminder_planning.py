@@ -191,43 +191,10 @@ def test_the_organizers_edit_and_cancel_carry_the_reminders_along(committee, cam
     assert kinds(action, OutboxMessage.Kind.ACTION_CANCELLED) == ["Ana"]
 
 
-@pytest.mark.parametrize(
-    ("zone", "local"),
-    [
-        ("America/New_York", (2026, 3, 8, 18)),
-        ("America/New_York", (2026, 3, 9, 1)),
-        ("America/New_York", (2026, 11, 1, 18)),
-        ("America/New_York", (2026, 11, 2, 1, 30)),  # the day before, 01:30 happens twice
-        ("America/New_York", (2026, 3, 9, 2, 30)),  # the day before, 02:30 never happens
-        ("Europe/London", (2026, 3, 29, 18)),
-        ("Europe/London", (2026, 10, 25, 18)),
-        ("Asia/Kolkata", (2026, 6, 1, 9)),
-    ],
-)
-def test_the_sql_reminder_times_agree_with_python(committee, campaign, zone, local):
-    """The one-statement answer computes reminder times in SQL; they must be the same."""
-    from django.db import connection
-
-    from campaigns.services.reminders import REMINDER_TIMES_SQL
-
-    action = an_action(
-        committee,
-        campaign,
-        local=datetime(*local, tzinfo=ZoneInfo(zone)),
-        reminder_offsets=[24 * 60, 2 * 60, 3 * 24 * 60 + 30, 45],
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT due FROM campaigns_action a, LATERAL ({REMINDER_TIMES_SQL}) t "  # noqa: S608 - our constant
-            "WHERE a.id = %s ORDER BY due",
-            [action.pk],
-        )
-        in_sql = [row[0] for row in cursor.fetchall()]
-
-    assert in_sql == sorted(reminder_time(action, m) for m in action.reminder_offsets)
-
-
-def test_the_one_statement_answer_plans_reminders_as_rsvp_set_does(committee, campaign, lead):
+def test_an_answer_from_the_link_gets_its_reminders_on_the_next_tick(committee, campaign, lead):
+    """The one-statement answer saves only the answer; the outbox tick plans its reminders
+    just as rsvp_set would have: yes plans, no voids, maybe brings them back."""
+    from campaigns.services.reminders import reminders_catch_up
     from campaigns.services.rsvps import action_invite, rsvp_answer_simple
 
     # The statement runs on the database's clock, not the test's: an action well ahead.
@@ -242,16 +209,45 @@ def test_the_one_statement_answer_plans_reminders_as_rsvp_set_does(committee, ca
         )  # fmt: skip
 
     assert answer("yes")
+    assert reminders(action) == []  # not in the member's request
+    assert reminders_catch_up() == 1
     assert reminders(action) == [
         ("Ana", datetime(2030, 3, 1, 18, tzinfo=UTC)),
         ("Ana", datetime(2030, 3, 2, 16, tzinfo=UTC)),
     ]
+    assert reminders_catch_up() == 0  # each answer once
     assert answer("no")
+    reminders_catch_up()
     assert reminders(action) == []
     assert len(reminders(action, OutboxMessage.Status.VOID)) == 2
     assert answer("maybe")
+    reminders_catch_up()
     assert len(reminders(action)) == 2
     assert Rsvp.objects.get(person=ana).response == "maybe"
+
+
+def test_a_reminder_due_before_the_tick_goes_out_late_rather_than_never(committee, campaign):
+    """Said yes a minute before the day-before reminder was due, planned after it: it is
+    planned as due (the sender sends it at once), not skipped as past."""
+    from campaigns.services.reminders import reminders_catch_up
+
+    action = an_action(committee, campaign, local=NOW + timedelta(days=1, minutes=1))
+    ana, bo = (factories.person(committee=committee, given_name=n) for n in ["Ana", "Bo"])
+    for person, answered in [(ana, NOW), (bo, NOW + timedelta(minutes=2))]:
+        Rsvp.objects.create(
+            action=action, person=person, response="yes", responded_at=answered,
+            reminders_stale=True,
+        )  # fmt: skip
+
+    with time_machine.travel(NOW + timedelta(minutes=3), tick=False):
+        assert reminders_catch_up() == 2
+
+    # Bo answered after the day-before reminder was due: only the two-hour one for him.
+    assert reminders(action) == [
+        ("Ana", NOW + timedelta(minutes=1)),
+        ("Ana", NOW + timedelta(hours=22, minutes=1)),
+        ("Bo", NOW + timedelta(hours=22, minutes=1)),
+    ]
 
 
 def test_the_one_statement_answer_leaves_the_hard_cases_to_rsvp_set(committee, campaign, lead):

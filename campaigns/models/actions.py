@@ -147,6 +147,9 @@ class Rsvp(models.Model):
     )
     # The public form made a new contact: organizers see it flagged "new from RSVP".
     created_person = models.BooleanField(default=False)
+    # Answered from the emailed link in one statement: the reminders follow within a minute
+    # (services.reminders.reminders_catch_up), not in the member's request.
+    reminders_stale = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -161,6 +164,9 @@ class Rsvp(models.Model):
                 fields=["action", "waitlisted_at"],
                 condition=Q(waitlisted_at__isnull=False),
                 name="rsvp_waitlist_idx",
+            ),
+            models.Index(
+                fields=["id"], condition=Q(reminders_stale=True), name="rsvp_reminders_stale_idx"
             ),
         ]
 

@@ -13,6 +13,7 @@ in between, and the 2-hour one exactly two hours before.
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -22,41 +23,57 @@ from campaigns.services.outbox import outbox_plan_many
 COMING = (Rsvp.Response.YES, Rsvp.Response.MAYBE)
 
 
-def reminder_times(action: Action) -> list[datetime]:
-    """When this action's reminders are due, the ones still in the future."""
-    now = timezone.now()
+CATCH_UP_BATCH = 500
+
+
+def reminder_times(action: Action, *, after: datetime | None = None) -> list[datetime]:
+    """When this action's reminders are due, the ones after `after` (default: now)."""
+    after = after or timezone.now()
     times = {reminder_time(action, minutes) for minutes in action.reminder_offsets}
-    return sorted(due for due in times if due > now)
-
-
-# The same rule in SQL, for the one-statement answer (rsvps.rsvp_answer_simple): the action's
-# reminder times, from columns starts_at, time_zone and reminder_offsets of the row aliased
-# `a`. tests/test_reminder_planning.py checks that both agree.
-REMINDER_TIMES_SQL = """
-    SELECT ((a.starts_at AT TIME ZONE a.time_zone) - make_interval(days => o / 1440))
-           AT TIME ZONE a.time_zone - make_interval(mins => mod(o, 1440)) AS due
-    FROM unnest(a.reminder_offsets) AS o
-"""
+    return sorted(due for due in times if due > after)
 
 
 def reminder_time(action: Action, minutes_before: int) -> datetime:
     days, minutes = divmod(minutes_before, 24 * 60)
     local_start = action.starts_at.astimezone(ZoneInfo(action.time_zone))
     wall_clock = local_start - timedelta(days=days)  # aware arithmetic keeps the local clock
-    # When the clock skips or repeats that time that day, the later of its two readings (as
-    # Postgres reads it too, see REMINDER_TIMES_SQL).
+    # When the clock skips or repeats that time that day, the later of its two readings.
     same_clock_days_before = max(wall_clock.replace(fold=f).astimezone(UTC) for f in (0, 1))
     return same_clock_days_before - timedelta(minutes=minutes)
 
 
-def reminders_for_rsvp(*, rsvp: Rsvp) -> None:
+def reminders_for_rsvp(*, rsvp: Rsvp, answered_at: datetime | None = None) -> None:
     """Plan a person's reminders when they say yes or maybe (and have a place), void them when
-    they say no, drop to the waitlist, or the action is off."""
+    they say no, drop to the waitlist, or the action is off. Reminders due after the answer
+    count: planned later than that (by reminders_catch_up), one already due goes out at once."""
     action = rsvp.action
     coming = rsvp.response in COMING and rsvp.waitlisted_at is None
-    wanted = reminder_times(action) if coming and not action.is_cancelled else []
+    wanted = reminder_times(action, after=answered_at) if coming and not action.is_cancelled else []
     _void(action, Q(person_id=rsvp.person_id), keep=wanted, reason="RSVP changed")
     _plan_times(action, [rsvp.person], wanted)
+
+
+def reminders_catch_up(*, limit: int = CATCH_UP_BATCH) -> int:
+    """Plan the reminders of answers saved without them (rsvps.rsvp_answer_simple: the emailed
+    link answers in one statement, and leaves this to the minute's outbox tick). Each answer in
+    its own short transaction, under its row lock, so a newer answer waits and is caught up on
+    the next tick. Returns how many were caught up."""
+    pending = Rsvp.objects.filter(reminders_stale=True).order_by("pk")
+    caught = 0
+    for pk in pending.values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            rsvp = (
+                pending.filter(pk=pk)
+                .select_related("action", "person")
+                .select_for_update(of=("self",), skip_locked=True)
+                .first()
+            )
+            if rsvp is None:  # caught up meanwhile, or being answered again right now
+                continue
+            reminders_for_rsvp(rsvp=rsvp, answered_at=rsvp.responded_at)
+            Rsvp.objects.filter(pk=pk).update(reminders_stale=False)
+            caught += 1
+    return caught
 
 
 def reminders_replan(*, action: Action, moved: bool) -> None:

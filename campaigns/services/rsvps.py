@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Action, OutboxMessage, Rsvp
 from campaigns.services.outbox import outbox_plan_many
-from campaigns.services.reminders import REMINDER_TIMES_SQL, reminders_for_rsvp
+from campaigns.services.reminders import reminders_for_rsvp
 from members.models import Person, User
 
 
@@ -108,70 +108,35 @@ def rsvp_set(
 def rsvp_answer_simple(
     *, action_id: int, person_id: int, response: str, source: str, guests: int, note: str
 ) -> bool:
-    """The common answer in one SQL statement: to an invitation of an open action without a
-    capacity (no waitlist to mind), the answer and the person's reminders (voided, planned,
-    brought back, as reminders_for_rsvp does). Returns False, having changed nothing, when
-    the answer is not that simple: then rsvp_set decides and explains.
+    """The common answer in one statement: to an invitation of an open action without a
+    capacity (no waitlist to mind). Returns False, having changed nothing, when the answer is
+    not that simple: then rsvp_set decides and explains.
 
-    An emailed link is answered by a crowd at once; one statement is one round trip and
-    its own transaction."""
+    An emailed link is answered by a crowd at once, so the answer is one small UPDATE in its
+    own transaction; the person's reminders follow within a minute (reminders_catch_up) and
+    the sender checks again that they are still coming before each one goes."""
     if response not in (Rsvp.Response.YES, Rsvp.Response.MAYBE, Rsvp.Response.NO):
         return False
-    coming = response in (Rsvp.Response.YES, Rsvp.Response.MAYBE)
     with connection.cursor() as cursor:
-        cursor.execute(ANSWER_SQL.format(reminder_times=REMINDER_TIMES_SQL), {
+        cursor.execute(ANSWER_SQL, {
             "action": action_id,
             "person": person_id,
             "response": response,
             "source": source,
             "guests": guests if response == Rsvp.Response.YES else 0,
             "note": note,
-            "coming": coming,
-            "kind": OutboxMessage.Kind.ACTION_REMINDER,
         })  # fmt: skip
-        return cursor.fetchone()[0] == 1
+        return cursor.rowcount == 1
 
 
-# Every sub-statement sees the same snapshot: the void and the revive touch disjoint rows
-# (pending ones no longer wanted; void ones wanted again), and the insert skips any row that
-# exists (ON CONFLICT on the outbox's unique key).
 ANSWER_SQL = """
-WITH a AS (
-    SELECT id, committee_id, starts_at, time_zone, reminder_offsets
-    FROM campaigns_action
-    WHERE id = %(action)s AND cancelled_at IS NULL AND capacity IS NULL AND ends_at > now()
-      AND (rsvp_deadline IS NULL OR rsvp_deadline >= now())
-), answered AS (
-    UPDATE campaigns_rsvp r
-    SET response = %(response)s, responded_at = now(), source = %(source)s,
-        guests = %(guests)s, note = %(note)s, waitlisted_at = NULL, updated_at = now()
-    FROM a WHERE r.action_id = a.id AND r.person_id = %(person)s
-    RETURNING r.id
-), wanted AS (
-    SELECT due FROM a, LATERAL ({reminder_times}) t WHERE %(coming)s AND due > now()
-), voided AS (
-    UPDATE campaigns_outboxmessage m SET status = 'void', reason = 'RSVP changed'
-    FROM answered
-    WHERE m.kind = %(kind)s AND m.action_id = %(action)s AND m.person_id = %(person)s
-      AND m.status = 'pending' AND m.due_at NOT IN (SELECT due FROM wanted)
-    RETURNING m.id
-), planned AS (
-    INSERT INTO campaigns_outboxmessage (committee_id, kind, channel, action_id, person_id,
-        due_at, status, next_attempt_at, attempts, to_address, reason, created_at)
-    SELECT a.committee_id, %(kind)s, 'email', a.id, %(person)s, wanted.due, 'pending',
-        wanted.due, 0, '', '', now()
-    FROM a, wanted, answered
-    ON CONFLICT DO NOTHING
-    RETURNING id
-), revived AS (
-    UPDATE campaigns_outboxmessage m
-    SET status = 'pending', next_attempt_at = m.due_at, reason = ''
-    FROM answered
-    WHERE m.kind = %(kind)s AND m.action_id = %(action)s AND m.person_id = %(person)s
-      AND m.status = 'void' AND m.due_at IN (SELECT due FROM wanted)
-    RETURNING m.id
-)
-SELECT count(*) FROM answered
+UPDATE campaigns_rsvp r
+SET response = %(response)s, responded_at = now(), source = %(source)s, guests = %(guests)s,
+    note = %(note)s, waitlisted_at = NULL, reminders_stale = true, updated_at = now()
+FROM campaigns_action a
+WHERE r.action_id = %(action)s AND r.person_id = %(person)s AND a.id = r.action_id
+  AND a.cancelled_at IS NULL AND a.capacity IS NULL AND a.ends_at > now()
+  AND (a.rsvp_deadline IS NULL OR a.rsvp_deadline >= now())
 """
 
 
