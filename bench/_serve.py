@@ -4,11 +4,12 @@ dashboard).
 
 The reference views join the project's URLs through a throwaway URLconf written to a
 temporary directory: a bare view, a signed-in no-op, a signed-in view that commits a
-one-row UPDATE, and the same write without sign-in.
+one-row UPDATE, and the same write without sign-in (nor CSRF check, as the RSVP link).
 """
 
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from organizing.urls import urlpatterns as project
 
@@ -47,6 +49,7 @@ def signed_in_write(request):
     return HttpResponse("ok")
 
 
+@csrf_exempt  # as the emailed RSVP link it stands beside
 def one_write(request):
     _one_write()
     return HttpResponse("ok")
@@ -107,3 +110,40 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
         "p50": re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1),
         "errors": int(non_2xx.group(1)) if non_2xx else 0,
     }
+
+
+def side_by_side(
+    targets: dict[str, tuple[str, Path | None]], *, seconds: int, connections: int, rounds: int
+) -> dict[str, dict]:
+    """Load each target (name: url and wrk script) in turn, `rounds` times over, so that the
+    machine's drift (another process waking up, a CPU's clock) falls on all of them alike.
+    The first target is the reference. Per target: the median requests per second, the median
+    latency of that median round, the non-2xx/3xx count over all rounds, and the median of its
+    per-round ratio to the reference."""
+    runs = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, (url, script) in targets.items():
+            runs[name].append(wrk(url, seconds, connections, script))
+    reference = runs[next(iter(targets))]
+    results = {}
+    for name, rows in runs.items():
+        ratios = [row["rps"] / ref["rps"] for row, ref in zip(rows, reference, strict=True)]
+        middle = sorted(rows, key=lambda row: row["rps"])[len(rows) // 2]
+        results[name] = {
+            **middle,
+            "errors": sum(row["errors"] for row in rows),
+            "ratio": statistics.median(ratios),
+        }
+    return results
+
+
+def report(results: dict[str, dict], *, target: str, rounds: int, seconds: int) -> None:
+    """Print side_by_side's results, one row per target, and the target line."""
+    width = max(len(name) for name in results) + 2
+    for name, row in results.items():
+        print(
+            f"{name:{width}} {row['rps']:8.1f} req/s  p50 {row['p50']:>8}  "
+            f"ratio {row['ratio']:.2f}  non-2xx/3xx {row['errors']}"
+        )
+    print(f"(medians of {rounds} interleaved rounds of {seconds} s each)")
+    print(target)

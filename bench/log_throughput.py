@@ -3,8 +3,11 @@
 The target: the logging POST sustains >= 0.3x the requests per second of a view that only
 returns "ok", both served by the same gunicorn on loopback and loaded by wrk in one run.
 
-    .venv/bin/python bench/log_throughput.py                  # 10 s each, 2 workers, 8 conns
-    .venv/bin/python bench/log_throughput.py --seconds 30 --workers 4 --connections 16
+    .venv/bin/python bench/log_throughput.py       # 5 rounds of 5 s each, 4 workers, 8 conns
+    .venv/bin/python bench/log_throughput.py --rounds 9 --workers 8 --connections 16
+
+The four are loaded in turn, round after round, and each ratio is the median of its rounds,
+so that the machine's drift falls on all of them alike.
 
 Two reference views show the ceiling any signed-in page has on the same stack: one that
 only checks the session (login_required, returns "ok"), and one that also commits a
@@ -24,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 from _django import setup_django
-from _serve import serve, wrk
+from _serve import report, serve, side_by_side
 
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/majority_benchlog"
@@ -92,8 +95,10 @@ def world() -> tuple[str, list[str], str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5)
+    # As many as deploy/gunicorn.conf.py starts on a machine with 2 or more CPUs.
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8791)
     args = parser.parse_args()
@@ -110,30 +115,27 @@ def main() -> None:
         try:
             check = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
             assert urllib.request.urlopen(check).status == 200, "the organizer cannot log"  # noqa: S310
-            bare = wrk(base + "/bench/bare/", args.seconds, args.connections)
             signed_in = tmp / "signed_in.lua"
             signed_in.write_text(WRK_COOKIE.format(cookie=cookie))
-            floor = wrk(base + "/bench/signed-in/", args.seconds, args.connections, signed_in)
             write = tmp / "write.lua"
             paths = '"/bench/signed-in-write/"'
             write.write_text(WRK_POST.format(body="", cookie=cookie, csrf=CSRF, paths=paths))
-            one_write = wrk(base + "/bench/signed-in-write/", args.seconds, args.connections, write)
-            log = wrk(base + path, args.seconds, args.connections, script)
+            results = side_by_side(
+                {
+                    "bare view": (base + "/bench/bare/", None),
+                    "signed-in no-op": (base + "/bench/signed-in/", signed_in),
+                    "signed-in 1 write": (base + "/bench/signed-in-write/", write),
+                    "logging POST": (base + path, script),
+                },
+                seconds=args.seconds,
+                connections=args.connections,
+                rounds=args.rounds,
+            )
         finally:
             server.terminate()
             server.wait()
-    rows = [
-        ("bare view", bare),
-        ("signed-in no-op", floor),
-        ("signed-in 1 write", one_write),
-        ("logging POST", log),
-    ]
-    for name, row in rows:
-        print(
-            f"{name:18} {row['rps']:8.1f} req/s  p50 {row['p50']:>8}  "
-            f"ratio {row['rps'] / bare['rps']:.2f}  non-2xx/3xx {row['errors']}"
-        )
-    print("target: logging POST ratio >= 0.30")
+    target = "target: logging POST ratio >= 0.30"
+    report(results, target=target, rounds=args.rounds, seconds=args.seconds)
 
 
 if __name__ == "__main__":

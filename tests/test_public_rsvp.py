@@ -184,9 +184,7 @@ def test_too_many_answers_from_one_address_are_refused(client, rally):
     assert other.status_code == 200
 
 
-def test_organizers_see_who_came_in_from_the_public_page_flagged_on_the_action(
-    client, rally, lead
-):
+def test_organizers_see_who_came_in_from_the_public_page_flagged_on_the_action(client, rally, lead):
     answer(client, rally, email="new@example.org", phone="415 555 2671")
     client.force_login(lead)
 

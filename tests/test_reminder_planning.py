@@ -9,7 +9,6 @@ import time_machine
 
 from campaigns.models import Action, OutboxMessage, Rsvp
 from campaigns.services.reminders import (
-    reminder_time,
     reminder_times,
     reminders_cancel,
     reminders_replan,

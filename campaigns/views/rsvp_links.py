@@ -2,6 +2,10 @@
 
 The signed token in the URL is the key (it names only the action's and the person's ids).
 Opening the page changes nothing, since mail scanners open every link; one POST answers.
+
+No CSRF check: a forged POST would need the token, and whoever has the token can answer
+without a browser anyway. So the page sets no cookie, and a member whose mail app opens
+links in a browser that keeps no cookies can still answer.
 """
 
 from zoneinfo import ZoneInfo
@@ -14,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.models import Rsvp
@@ -48,6 +53,7 @@ class RsvpLinkForm(forms.Form):
     note = forms.CharField(label=_("Note for the organizers"), max_length=300, required=False)
 
 
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
@@ -70,21 +76,33 @@ def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
 
 
 def _answer_simply(request: HttpRequest, token: str) -> HttpResponse | None:
-    form = RsvpLinkForm(request.POST)
+    """Save a clean answer in one statement and redirect; None leaves everything else (bad
+    input, a full or closed action, a bad link) to the page, which explains."""
     try:
         action_id, person_id = rsvp_link_ids(token)
-    except LinkInvalid:
+        answer = _cleaned(request.POST)
+    except (LinkInvalid, ValidationError):
         return None
-    if not form.is_valid() or not rsvp_answer_simple(
+    if not rsvp_answer_simple(
         action_id=action_id,
         person_id=person_id,
-        response=form.cleaned_data["response"],
+        response=answer["response"],
         source=Rsvp.Source.EMAIL,
-        guests=form.cleaned_data["guests"] or 0,
-        note=form.cleaned_data["note"],
+        guests=answer["guests"] or 0,
+        note=answer["note"],
     ):
         return None
     return HttpResponseRedirect(f"{request.path}?{ANSWERED}=1", status=303)
+
+
+def _cleaned(data) -> dict:
+    """What RsvpLinkForm would clean, by its own fields, without building a form (which
+    copies every field): the quick path needs no error messages, only a clean answer or a
+    ValidationError."""
+    return {
+        name: field.clean(field.widget.value_from_datadict(data, {}, name))
+        for name, field in RsvpLinkForm.base_fields.items()
+    }
 
 
 def _answer(request: HttpRequest, rsvp: Rsvp) -> HttpResponse:
