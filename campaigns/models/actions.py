@@ -149,7 +149,7 @@ class Rsvp(models.Model):
     created_person = models.BooleanField(default=False)
     # Answered from the emailed link in one statement: the reminders follow within a minute
     # (services.reminders.reminders_catch_up), not in the member's request.
-    reminders_stale = models.BooleanField(default=False)
+    reminders_stale = models.BooleanField(default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
