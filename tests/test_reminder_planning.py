@@ -225,6 +225,24 @@ def test_an_answer_from_the_link_gets_its_reminders_on_the_next_tick(committee, 
     assert Rsvp.objects.get(person=ana).response == "maybe"
 
 
+def test_the_outbox_tick_catches_answers_up(committee, campaign, lead):
+    """The beat's minute task plans the reminders of link answers before it dispatches."""
+    from campaigns.services.rsvps import action_invite, rsvp_answer_simple
+    from campaigns.tasks import outbox_dispatch_due_task
+
+    action = an_action(committee, campaign, local=datetime(2030, 3, 2, 18, tzinfo=UTC))
+    ana = factories.person(committee=committee, given_name="Ana")
+    action_invite(action=action, people=[ana], by=lead)
+    assert rsvp_answer_simple(
+        action_id=action.pk, person_id=ana.pk, response="yes", source="email", guests=0, note=""
+    )
+
+    outbox_dispatch_due_task()
+
+    assert [name for name, _ in reminders(action)] == ["Ana", "Ana"]
+    assert not Rsvp.objects.get(person=ana).reminders_stale
+
+
 def test_a_reminder_due_before_the_tick_goes_out_late_rather_than_never(committee, campaign):
     """Said yes a minute before the day-before reminder was due, planned after it: it is
     planned as due (the sender sends it at once), not skipped as past."""
