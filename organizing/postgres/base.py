@@ -12,6 +12,7 @@ when something is there.
 import select
 
 from django.db.backends.postgresql import base
+from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -31,7 +32,7 @@ def _idle_and_quiet(connection) -> bool:
     """Whether the connection is open, outside a transaction and has nothing waiting to be read."""
     if connection.closed or connection.broken:
         return False
-    if connection.info.transaction_status != connection.info.transaction_status.IDLE:
+    if connection.info.transaction_status != TransactionStatus.IDLE:
         return False
     poll = select.poll()
     poll.register(connection.fileno(), select.POLLIN)
