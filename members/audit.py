@@ -329,6 +329,8 @@ def _delete(event: AuditEvent, names: _Names) -> AuditLine:
     if event.subject_type == "members.invitation":
         role = {"role": ROLES.get(event.detail.get("role"), "?")}
         return AuditLine(event, _("Withdrew an invitation to join as %(role)s") % role)
+    if event.subject_type == "campaigns.action" and event.campaign_id is None:
+        return AuditLine(event, _("Cancelled a committee-wide action"))
     if event.subject_type == "campaigns.action":
         return AuditLine(event, _("Cancelled an action of %(campaign)s") % campaign)
     return AuditLine(event, _("Deleted something"))

@@ -24,11 +24,21 @@ ORGANIZING_ROLES = [Membership.Role.LEAD, Membership.Role.ORGANIZER]
 # Recovery codes are a way back in, not a factor one can enrol with alone.
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 # What someone who must enrol may still reach: allauth's account, two-factor and session pages
-# (to enrol, log out, change a password), invitation links, and the health check.
+# (to enrol, log out, change a password), and the health check.
 OPEN_URL_PREFIXES = ("account_", "mfa_", "usersessions_")
-# Pages that answer to a secret link, not to the login, and show no roster: an organizer not
-# yet enrolled can still answer their own invitation or read their calendar.
-OPEN_URL_NAMES = {"healthz", "invitation_accept", "rsvp_link", "action_public", "calendar_feed"}
+# And the pages that answer to a secret link, not to the login, and show no roster: an
+# organizer not yet enrolled can still answer their own invitation (and save it to a calendar),
+# read their calendar, or stop messages to them.
+OPEN_URL_NAMES = {
+    "healthz",
+    "invitation_accept",
+    "rsvp_link",
+    "rsvp_link_ics",
+    "action_public",
+    "calendar_feed",
+    "unsubscribe",
+    "unsubscribe_one_click",
+}
 # The standing is kept in the session (loaded anyway) and read again from the database at most
 # once a minute, and at once after any change on the two-factor pages: pages cost no query.
 STANDING = "majority.standing"

@@ -136,6 +136,39 @@ def test_it_says_what_each_kind_of_event_was(client, committee, campaign, lead, 
     ]
 
 
+def test_it_says_which_action_was_cancelled_a_campaigns_or_a_committee_wide_one(
+    client, committee, campaign, lead
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import Action
+
+    starts = timezone.now() + timedelta(days=3)
+    for on in (campaign, None):
+        action = Action.objects.create(
+            committee=committee, campaign=on, title="Meeting", starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+        )  # fmt: skip
+        audit_record(
+            actor=lead,
+            kind=Kind.DELETE,
+            committee=committee,
+            subject=action,
+            campaign_id=action.campaign_id,
+            detail={"change": "cancelled"},
+        )
+    client.force_login(lead)
+
+    response = client.get(log_url(committee))
+
+    assert [line.text for line in reversed(response.context["lines"])] == [
+        "Cancelled an action of Harbor",
+        "Cancelled a committee-wide action",
+    ]
+
+
 def test_it_shows_the_ip_and_the_local_time(client, settings, committee, lead):
     settings.TIME_ZONE = "America/Chicago"
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.4")

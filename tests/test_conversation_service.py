@@ -99,6 +99,26 @@ def test_a_leader_flag_in_a_conversation_marks_the_roster(entry, team_organizer)
     assert RosterEntry.objects.get(pk=entry.pk).is_leader
 
 
+def test_an_entry_passed_in_from_another_campaign_is_not_the_one_assessed(
+    entry, team_organizer, committee
+):
+    elsewhere = factories.on_roster(
+        campaign=factories.campaign(committee=committee), person=entry.person
+    )
+    data = ConversationData(happened_at=timezone.now(), channel="in_person", assessment=2)
+
+    conversation_log(
+        campaign=entry.campaign,
+        person=entry.person,
+        organizer=team_organizer,
+        data=data,
+        entry=elsewhere,
+    )
+
+    assert current(entry) == 2
+    assert current(elsewhere) is None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_organizers_logging_at_once_are_both_saved(campaign, committee, lead):
     person = factories.person(committee=committee, given_name="Kwame")

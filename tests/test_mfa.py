@@ -425,3 +425,31 @@ def test_an_unenrolled_organizer_can_still_answer_their_own_invitation_link(
     assert client.get(link).status_code == 200
     assert client.get(reverse("action_public", args=[action.public_key])).status_code == 200
     assert client.get(chart_url(campaign))["Location"] == TWO_FACTOR  # the roster still asks
+
+
+def test_the_pages_an_emailed_link_opens_never_ask_an_unenrolled_organizer_to_enrol(
+    client, committee, campaign, newcomer
+):
+    """The RSVP page's own calendar file and the unsubscribe page are keyed by their link too."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import Action, Rsvp
+    from campaigns.services.consent import unsubscribe_token
+    from campaigns.services.rsvp_links import rsvp_link_token
+
+    starts = timezone.now() + timedelta(days=3)
+    action = Action.objects.create(
+        committee=committee, campaign=campaign, title="Meeting", starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+    )  # fmt: skip
+    person = factories.person(committee=committee, given_name="Nina")
+    Rsvp.objects.create(action=action, person=person, invited_at=timezone.now())
+    client.force_login(newcomer)
+
+    token = rsvp_link_token(action=action, person=person)
+    assert client.get(reverse("rsvp_link_ics", args=[token])).status_code == 200
+    unsubscribe = unsubscribe_token(person=person)
+    assert client.get(reverse("unsubscribe", args=[unsubscribe])).status_code == 200
+    assert client.get(reverse("unsubscribe_one_click", args=[unsubscribe])).status_code == 200

@@ -66,7 +66,8 @@ def conversation_log(
     and marks a one-on-one scheduled for it as held. It is the hot path of the app (an
     organizer logs between two conversations), so every step is one statement.
     """
-    if entry is None or entry.removed_at is not None or entry.person_id != person.pk:
+    mine = entry is not None and (entry.campaign_id, entry.person_id) == (campaign.pk, person.pk)
+    if not mine or entry.removed_at is not None:
         entry = _active_entry(campaign, person)
     # No savepoint: inside a caller's transaction a failure undoes the whole of it anyway.
     with transaction.atomic(savepoint=False):
