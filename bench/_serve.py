@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from _django import ROOT
@@ -76,24 +78,40 @@ STORAGES = {
 """
 
 
-def serve(workers: int, port: int, tmp: Path, access_log: Path | None = None) -> subprocess.Popen:
-    """gunicorn with `workers` sync workers on 127.0.0.1:`port`, once it answers; with
-    `access_log`, each request's path, status and time (microseconds) is written there."""
+@contextmanager
+def serve(workers: int, port: int, tmp: Path, access_log: Path | None = None) -> Iterator[str]:
+    """gunicorn with `workers` sync workers on 127.0.0.1:`port`, for the length of the `with`
+    once it answers: yields its base URL. With `access_log`, each request's path, status and
+    time (microseconds) is written there."""
     (tmp / "bench_urls.py").write_text(URLCONF)
     (tmp / "bench_settings.py").write_text(SETTINGS)
-    env = {**os.environ, "PYTHONPATH": f"{tmp}:{ROOT}", "DJANGO_SETTINGS_MODULE": "bench_settings"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{tmp}:{ROOT}",
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn), "organizing.wsgi", f"-w{workers}", f"-b127.0.0.1:{port}"]
     if access_log is not None:
         command += [f"--access-logfile={access_log}", "--access-logformat=%(U)s %(s)s %(D)s"]
     server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)  # noqa: S603 - our own command
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base)
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _wait_until_up(base: str) -> None:
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=1)  # noqa: S310
-            return server
+            urllib.request.urlopen(f"{base}/bench/bare/", timeout=1)  # noqa: S310
+            return
         except OSError:
             time.sleep(0.1)
-    server.kill()
     raise SystemExit("gunicorn did not start")
 
 

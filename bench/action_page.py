@@ -16,7 +16,7 @@ import random
 import time
 from datetime import timedelta
 
-from _django import setup_django
+from _django import analyze, measure_pages, setup_django, signed_in_client
 
 COMMITTEE = "Bench Action Committee"
 LEAD_EMAIL = "bench-action-lead@majority.test"
@@ -99,13 +99,9 @@ def build(invitees: int) -> None:
 
 
 def seed(args) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
     from campaigns.models import Rsvp
     from members.models import Committee, User
 
-    call_command("migrate", verbosity=0)
     size = Rsvp.objects.filter(action__committee__name=COMMITTEE).count()
     if args.reset or (size and size != args.invitees):
         Committee.objects.filter(name=COMMITTEE).delete()
@@ -114,8 +110,7 @@ def seed(args) -> None:
         started = time.perf_counter()
         build(args.invitees)
         print(f"built in {time.perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
 
 
 def main() -> None:
@@ -125,26 +120,12 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="rebuild the bench data")
     args = parser.parse_args()
     setup_django()
-    from django.conf import settings
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from chart import measure
-    from django.test import Client
-
     from campaigns.models import Action
     from members.models import User
 
     seed(args)
-    lead = User.objects.get(email=LEAD_EMAIL)
-    if not lead.authenticator_set.exists():
-        TOTP.activate(lead, generate_totp_secret())
+    client = signed_in_client(User.objects.get(email=LEAD_EMAIL))
     action = Action.objects.get(committee__name=COMMITTEE)
-    client = Client()
-    client.force_login(lead)
     url = f"/actions/{action.pk}/"
     htmx = {"HX-Request": "true", "HX-Target": "invitees"}
     pages = [
@@ -153,16 +134,7 @@ def main() -> None:
         ("htmx: yes, name has 12", f"{url}?show=yes&q=12", htmx),
         ("htmx: email failed", f"{url}?show=failed", htmx),
     ]
-    print(
-        f"DEBUG={settings.DEBUG} runs={args.runs} database={settings.DATABASES['default']['NAME']}"
-    )
-    print(f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>7}")
-    for label, target, headers in pages:
-        result = measure(client, target, args.runs, headers)
-        print(
-            f"{label:<40} {result['p50']:>8.1f} {result['p95']:>8.1f} "
-            f"{result['queries']:>8} {result['kb']:>7.0f}"
-        )
+    measure_pages(client, pages, args.runs)
 
 
 if __name__ == "__main__":

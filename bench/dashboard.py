@@ -41,10 +41,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _django import setup_django
+from _django import measure, seed_bench, setup_django, signed_in_client
 from _serve import serve, wrk
 
-os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 LEADS = 4
 
 WRK_LEADS = """
@@ -57,34 +56,9 @@ end
 """
 
 
-def seed(args) -> None:
-    from django.core.management import CommandError, call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
-    sizes = {
-        "people": args.people,
-        "units": args.units,
-        "conversations": args.conversations,
-        "actions": args.actions,
-        "weeks": args.weeks,
-        "force": True,
-    }
-    started = time.perf_counter()
-    try:
-        call_command("seed_bench", reset=args.reset, **sizes)
-    except CommandError as error:
-        print(f"{error} Rebuilding.")
-        call_command("seed_bench", reset=True, **sizes)
-    print(f"seed_bench: {time.perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # planner statistics for the fresh rows, as autovacuum would
-
-
 def leads() -> list:
-    """The bench committee's lead and three more, each enrolled in two-factor."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
+    """The bench committee's lead and three more, each signed in (with two-factor) in a
+    test client of their own."""
     from campaigns.management.commands.seed_bench import COMMITTEE, LEAD_EMAIL
     from members.models import Committee, Membership, User
 
@@ -99,14 +73,11 @@ def leads() -> list:
         Membership.objects.get_or_create(
             committee=committee, user=user, defaults={"role": Membership.Role.LEAD}
         )
-        if not user.authenticator_set.exists():
-            TOTP.activate(user, generate_totp_secret())  # leads must have two-factor
-    return users
+    return [signed_in_client(user) for user in users]
 
 
 def in_process(client, url: str, runs: int) -> dict:
     """Queries of the first render and of a warm one; server time of renders one at a time."""
-    from chart import measure
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -172,26 +143,23 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    from django.test import Client
     from django.urls import reverse
 
     from campaigns.management.commands.seed_bench import CAMPAIGN, COMMITTEE
     from campaigns.models import Campaign
 
     print(f"load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
-    seed(args)
+    seed_bench(
+        reset=args.reset,
+        people=args.people,
+        units=args.units,
+        conversations=args.conversations,
+        actions=args.actions,
+        weeks=args.weeks,
+    )
     campaign = Campaign.objects.get(committee__name=COMMITTEE, code_name=CAMPAIGN)
     path = reverse(args.page, kwargs={"campaign_id": campaign.pk})
-    clients = []
-    for user in leads():
-        client = Client()
-        client.force_login(user)
-        clients.append(client)
+    clients = leads()
     alone = in_process(clients[0], path, args.runs)
     cookies = [f"sessionid={client.cookies['sessionid'].value}" for client in clients]
     with tempfile.TemporaryDirectory() as name:
@@ -199,8 +167,7 @@ def main() -> None:
         access_log = tmp / "access.log"
         script = tmp / "leads.lua"
         script.write_text(WRK_LEADS.format(cookies=", ".join(f'"{c}"' for c in cookies)))
-        server = serve(args.workers, args.port, tmp, access_log)
-        try:
+        with serve(args.workers, args.port, tmp, access_log):
             for cookie in cookies:
                 status, size, location = get(args.port, path, cookie)
                 assert status == 200, f"a lead gets {status} {location or ''} from {path}"
@@ -209,9 +176,6 @@ def main() -> None:
                 "signed-in no-op", args.port, "/bench/signed-in/", args, script, access_log
             )
             page = load(args.page, args.port, path, args, script, access_log)
-        finally:
-            server.terminate()
-            server.wait()
     print(
         f"DEBUG={settings.DEBUG} database={settings.DATABASES['default']['NAME']} "
         f"page={path} ({size / 1024:.0f} KB)"

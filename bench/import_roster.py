@@ -14,7 +14,7 @@ import random
 import secrets
 import time
 
-from _django import setup_django
+from _django import setup_django, signed_in_client
 
 GIVEN = ["Maria", "Dwayne", "Li", "Fatima", "Sam", "Ana", "Ben", "Chen", "José", "Amélie"]
 FAMILY = ["Cruz", "Carter", "Wei", "Diallo", "Okoro", "Ruiz", "Adeyemi", "Liu", "Núñez"]
@@ -93,13 +93,10 @@ def main() -> None:
     parser.add_argument("--known", type=int, default=500)
     args = parser.parse_args()
     setup_django()
-    from django.core.management import call_command
-    from django.test import Client
     from django.urls import reverse
 
     from campaigns.services import imports
 
-    call_command("migrate", verbosity=0)
     lead, campaign = setup(args.known)
     data = make_csv(args.rows, random.Random(42))  # noqa: S311 - test data
     print(f"{args.rows} rows ({len(data) / 1024:.0f} KB), {args.known} people already known\n")
@@ -113,8 +110,7 @@ def main() -> None:
     done = timed("commit", lambda: imports.import_commit(batch_id=batch.pk, actor=lead))
     assert done.committed, done.errors[:5]
     assert (dry.people_new, dry.people_matched) == (done.people_new, done.people_matched)
-    client = Client()
-    client.force_login(lead)
+    client = signed_in_client(lead)
     url = reverse("roster_export", args=[campaign.pk])
     timed("export (stream all rows)", lambda: b"".join(client.get(url).streaming_content))
     print(

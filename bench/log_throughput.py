@@ -20,19 +20,14 @@ from a cookie and header as a browser sends them. Every POST logs a real convers
 """
 
 import argparse
-import os
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from _django import setup_django
+from _django import setup_django, signed_in_client
 from _serve import report, serve, side_by_side
 
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/majority_benchlog"
-)
-os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 CSRF = "b" * 32
 
 WRK_COOKIE = """
@@ -58,20 +53,15 @@ PEOPLE = 200
 def world() -> tuple[str, list[str], str]:
     """A campaign, an organizer on its team, someone on its roster: the session cookie, the
     logging URL and its form body."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.core.management import call_command
-    from django.test import Client
     from django.urls import reverse
 
     from campaigns.models import Ask, Campaign, IssueTag, TeamMember
     from campaigns.services.roster import roster_add
     from members.models import Committee, Membership, Person, User
 
-    call_command("migrate", verbosity=0)
     committee = Committee.objects.create(name=f"Bench log {time.time_ns()}")
     user = User.objects.create_user(email=f"log-{time.time_ns()}@bench.test", password=None)
     Membership.objects.create(user=user, committee=committee, role=Membership.Role.ORGANIZER)
-    TOTP.activate(user, generate_totp_secret())  # organizers must have two-factor
     campaign = Campaign.objects.create(committee=committee, kind="workplace", code_name="Log")
     TeamMember.objects.create(campaign=campaign, user=user, role="organizer")
     people = [
@@ -82,8 +72,7 @@ def world() -> tuple[str, list[str], str]:
         roster_add(campaign=campaign, person=person)
     ask = Ask.objects.create(campaign=campaign, text="Sign a union card")
     tag = IssueTag.objects.create(campaign=campaign, name="Parking")
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF}"
     urls = [reverse("conversation_new", args=[campaign.pk, person.pk]) for person in people]
     body = (
@@ -102,7 +91,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8791)
     args = parser.parse_args()
-    setup_django()
+    setup_django(database="majority_benchlog")
     cookie, paths, body = world()
     path = paths[0]
     with tempfile.TemporaryDirectory() as name:
@@ -110,16 +99,14 @@ def main() -> None:
         script = tmp / "post.lua"
         quoted = ", ".join(f'"{p}"' for p in paths)
         script.write_text(WRK_POST.format(body=body, cookie=cookie, csrf=CSRF, paths=quoted))
-        server = serve(args.workers, args.port, tmp)
-        base = f"http://127.0.0.1:{args.port}"
-        try:
+        signed_in = tmp / "signed_in.lua"
+        signed_in.write_text(WRK_COOKIE.format(cookie=cookie))
+        write = tmp / "write.lua"
+        one_write = '"/bench/signed-in-write/"'
+        write.write_text(WRK_POST.format(body="", cookie=cookie, csrf=CSRF, paths=one_write))
+        with serve(args.workers, args.port, tmp) as base:
             check = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
             assert urllib.request.urlopen(check).status == 200, "the organizer cannot log"  # noqa: S310
-            signed_in = tmp / "signed_in.lua"
-            signed_in.write_text(WRK_COOKIE.format(cookie=cookie))
-            write = tmp / "write.lua"
-            paths = '"/bench/signed-in-write/"'
-            write.write_text(WRK_POST.format(body="", cookie=cookie, csrf=CSRF, paths=paths))
             results = side_by_side(
                 {
                     "bare view": (base + "/bench/bare/", None),
@@ -131,9 +118,6 @@ def main() -> None:
                 connections=args.connections,
                 rounds=args.rounds,
             )
-        finally:
-            server.terminate()
-            server.wait()
     target = "target: logging POST ratio >= 0.30"
     report(results, target=target, rounds=args.rounds, seconds=args.seconds)
 

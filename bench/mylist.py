@@ -16,7 +16,7 @@ import random
 import time
 from datetime import timedelta
 
-from _django import setup_django
+from _django import analyze, measure_pages, setup_django, signed_in_client
 
 COMMITTEE = "Bench My List Committee"
 ORGANIZER_EMAIL = "bench-mylist@majority.test"
@@ -100,12 +100,8 @@ def build(mine: int, others: int, conversations: int) -> None:
 
 
 def seed(args) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
     from members.models import Committee, User
 
-    call_command("migrate", verbosity=0)
     if args.reset:
         Committee.objects.filter(name=COMMITTEE).delete()
         User.objects.filter(email__startswith="bench-mylist").delete()
@@ -113,8 +109,7 @@ def seed(args) -> None:
         started = time.perf_counter()
         build(args.mine, args.others, args.conversations)
         print(f"built in {time.perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
 
 
 def main() -> None:
@@ -126,34 +121,12 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="rebuild the bench data")
     args = parser.parse_args()
     setup_django()
-    from django.conf import settings
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from chart import measure
-    from django.test import Client
-
     from members.models import User
 
     seed(args)
-    me = User.objects.get(email=ORGANIZER_EMAIL)
-    if not me.authenticator_set.exists():
-        TOTP.activate(me, generate_totp_secret())
-    client = Client()
-    client.force_login(me)
-    result = measure(client, "/my-list/", args.runs)
-    print(
-        f"DEBUG={settings.DEBUG} runs={args.runs} database={settings.DATABASES['default']['NAME']}"
-    )
-    print(f"{'page':<48} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>7}")
+    client = signed_in_client(User.objects.get(email=ORGANIZER_EMAIL))
     label = f"my list, {args.mine} mine, {args.conversations} talks"
-    print(
-        f"{label:<48} {result['p50']:>8.1f} {result['p95']:>8.1f} "
-        f"{result['queries']:>8} {result['kb']:>7.0f}"
-    )
+    measure_pages(client, [(label, "/my-list/", None)], args.runs)
 
 
 if __name__ == "__main__":

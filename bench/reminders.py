@@ -35,11 +35,8 @@ import uuid
 from datetime import timedelta
 
 import psutil
-from _django import ROOT, setup_django
+from _django import ROOT, analyze, setup_django
 
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/majority_benchreminders"
-)
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 QUEUE = f"bench-reminders-{uuid.uuid4().hex[:8]}"
 os.environ["CELERY_QUEUE"] = QUEUE
@@ -197,9 +194,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     args = parser.parse_args()
 
-    setup_django()
-    from django.core.management import call_command
-    from django.db import connection
+    setup_django(database="majority_benchreminders")
     from django.db.models import Count
 
     from campaigns.models import OutboxMessage
@@ -207,15 +202,13 @@ def main() -> None:
     from organizing.celery import app
     from tests.conftest import free_port
 
-    call_command("migrate", verbosity=0)
     app.conf.task_default_queue = QUEUE
     app.conf.task_always_eager = False
 
     started = time.monotonic()
     action = seed(args.people)
     print(f"seeded {args.people} people, RSVPs and reminders in {time.monotonic() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
 
     smtp_port = free_port()
     count = multiprocessing.Value("i", 0)

@@ -20,7 +20,6 @@ one UPDATE; the outbox's next tick plans its reminders (not measured here).
 """
 
 import argparse
-import os
 import tempfile
 import time
 import urllib.request
@@ -28,11 +27,6 @@ from pathlib import Path
 
 from _django import setup_django
 from _serve import report, serve, side_by_side
-
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/majority_benchrsvp"
-)
-os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 
 WRK_POST = """
 wrk.method = "POST"
@@ -50,7 +44,6 @@ def world() -> list[str]:
     """An upcoming action with 200 invited people: their emailed links."""
     from datetime import timedelta
 
-    from django.core.management import call_command
     from django.urls import reverse
     from django.utils import timezone
 
@@ -58,7 +51,6 @@ def world() -> list[str]:
     from campaigns.services.rsvp_links import rsvp_link_token
     from members.models import Committee, Person
 
-    call_command("migrate", verbosity=0)
     committee = Committee.objects.create(name=f"Bench RSVP {time.time_ns()}")
     campaign = Campaign.objects.create(
         committee=committee, kind="workplace", code_name=f"Rsvp {time.time_ns()}"
@@ -96,20 +88,18 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8792)
     args = parser.parse_args()
-    setup_django()
+    setup_django(database="majority_benchrsvp")
     paths = world()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         script = tmp / "post.lua"
         quoted = ", ".join(f'"{p}"' for p in paths)
         script.write_text(WRK_POST.format(paths=quoted))
-        server = serve(args.workers, args.port, tmp)
-        base = f"http://127.0.0.1:{args.port}"
-        try:
+        write = tmp / "write.lua"
+        write.write_text(WRK_POST.format(paths='"/bench/one-write/"'))
+        with serve(args.workers, args.port, tmp) as base:
             check = urllib.request.Request(base + paths[0], data=b"response=yes")  # noqa: S310
             assert urllib.request.urlopen(check).status == 200, "the link does not answer"  # noqa: S310
-            write = tmp / "write.lua"
-            write.write_text(WRK_POST.format(paths='"/bench/one-write/"'))
             results = side_by_side(
                 {
                     "bare view": (base + "/bench/bare/", None),
@@ -120,9 +110,6 @@ def main() -> None:
                 connections=args.connections,
                 rounds=args.rounds,
             )
-        finally:
-            server.terminate()
-            server.wait()
     target = "target: RSVP POST ratio >= 0.35"
     report(results, target=target, rounds=args.rounds, seconds=args.seconds)
 

@@ -1,4 +1,5 @@
-"""The action form (times typed in the action's local time) and the invitation form.
+"""The action form (times typed in the action's local time), the invitation form, and the
+answer to an invitation.
 
 Times are typed as the clock will read where the action happens: in its site's time zone,
 else the committee's. Which zone that is depends on the site chosen, so the form reads the
@@ -12,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Action, Assessment, Campaign, Site, Unit
+from campaigns.models import Action, Assessment, Campaign, Rsvp, Site, Unit
 from campaigns.selectors.actions import InviteCriteria
 from campaigns.services.actions import ActionData
 from members.models import Committee, Tag
@@ -20,6 +21,7 @@ from members.models import Committee, Tag
 LOCAL = "%Y-%m-%dT%H:%M"
 TIMES = ["starts_at", "ends_at", "rsvp_deadline"]
 MAX_PICKED = 500
+MAX_GUESTS = 20
 
 
 def _local_field(label, *, required: bool = True) -> forms.DateTimeField:
@@ -298,3 +300,28 @@ class InviteForm(forms.Form):
             tag=data.get("tag"),
             people=data.get("person") or [],
         )
+
+
+# --- Answering ----------------------------------------------------------------------------------
+
+
+class RsvpForm(forms.Form):
+    """An answer, in the app or from the emailed link: the button pressed is the answer;
+    guests and a note ride along."""
+
+    response = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            (Rsvp.Response.YES, _("Yes")),
+            (Rsvp.Response.MAYBE, _("Maybe")),
+            (Rsvp.Response.NO, _("No")),
+        ],
+        error_messages={
+            "required": _("Choose yes, maybe or no."),
+            "invalid_choice": _("Choose yes, maybe or no."),
+        },
+    )
+    guests = forms.IntegerField(
+        label=_("Guests you are bringing"), min_value=0, max_value=MAX_GUESTS, required=False
+    )
+    note = forms.CharField(label=_("Note for the organizers"), max_length=300, required=False)

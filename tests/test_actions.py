@@ -222,6 +222,26 @@ def test_the_update_service_reports_a_reschedule_and_refuses_a_cancelled_action(
         action_update(action=action, data=same)
 
 
+def test_an_edit_started_before_a_cancel_leaves_the_action_cancelled(lead, committee, campaign):
+    action = make_action(committee, campaign, by=lead)
+    opened_for_editing = Action.objects.get(pk=action.pk)  # the edit page read it...
+    action_cancel(action=action, by=lead)  # ...then another lead cancelled it
+    data = ActionData(
+        title="Renamed",
+        kind=action.kind,
+        starts_at=action.starts_at,
+        ends_at=action.ends_at,
+        time_zone=action.time_zone,
+    )
+
+    with pytest.raises(ValidationError):
+        action_update(action=opened_for_editing, data=data)
+
+    action.refresh_from_db()
+    assert action.is_cancelled
+    assert action.title != "Renamed"
+
+
 def test_raising_the_capacity_lets_the_waitlist_in(lead, committee, campaign):
     action = make_action(committee, campaign, by=lead, capacity=1)
     first, second = (factories.person(committee=committee) for _ in range(2))
@@ -240,6 +260,24 @@ def test_raising_the_capacity_lets_the_waitlist_in(lead, committee, campaign):
     action_update(action=action, data=data)
 
     assert Rsvp.objects.get(person=second).waitlisted_at is None
+
+
+def test_freed_places_go_to_the_waitlist_first_come_first_served(lead, committee, campaign):
+    action = make_action(committee, campaign, by=lead, capacity=4)
+    taker, ada, bo, cy = (factories.person(committee=committee) for _ in range(4))
+    rsvp_set(action=action, person=taker, response="yes", source="app", guests=3)
+    for person, guests in ((ada, 1), (bo, 1), (cy, 0)):
+        rsvp_set(action=action, person=person, response="yes", source="app", guests=guests)
+        assert Rsvp.objects.get(person=person).is_waitlisted
+
+    outcome = rsvp_set(action=action, person=taker, response="no", source="app")
+
+    # Four places free up: Ada and Bo (two each) get them; Cy, behind them, keeps waiting.
+    assert [rsvp.person for rsvp in outcome.promoted] == [ada, bo]
+    assert not Rsvp.objects.get(person=bo).is_waitlisted
+    assert Rsvp.objects.get(person=cy).is_waitlisted
+    told = OutboxMessage.objects.filter(action=action, kind=OutboxMessage.Kind.WAITLIST_PROMOTED)
+    assert set(told.values_list("person_id", flat=True)) == {ada.pk, bo.pk}
 
 
 def test_cancelling_asks_first_then_marks_voids_and_audits(client_as, lead, committee, campaign):

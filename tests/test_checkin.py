@@ -15,7 +15,7 @@ from campaigns.models import Action, RosterEntry, Rsvp
 from campaigns.selectors.checkin import turnout, turnout_by_level
 from campaigns.services.checkin import action_close_out, attendance_set, walk_in_add
 from campaigns.services.roster import assessment_record
-from members.models import Person, PersonEmail
+from members.models import Person, PersonEmail, PersonPhone
 from tests import factories
 
 HTMX = {"HX-Request": "true"}
@@ -135,6 +135,31 @@ def test_it_finds_a_misspelt_name_among_everyone_on_the_list(
     assert names(response)[0] == "Maria Lopez"  # a no, found all the same: she came
     assert "Ana Moreno" not in names(response)
     assert "<html" not in response.content.decode()  # just the list
+
+
+def test_a_phone_search_at_the_door_takes_the_same_number_of_queries_for_more_matches(
+    client, team_organizer, committee, campaign, action
+):
+    def add(given: str, number: str) -> None:
+        person = on_campaign(committee, campaign, given)
+        PersonPhone.objects.create(person=person, number=number, is_primary=True)
+        invite(action, person, "yes")
+
+    add("Ana", "+13125550100")
+    client.force_login(team_organizer)
+    search = {"q": "555-0100"}
+    client.get(checkin_url(action), search, headers=HTMX)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(checkin_url(action), search, headers=HTMX)
+    assert names(response) == ["Ana Lopez"]
+    for i in range(1, 6):
+        add(f"Extra{i}", f"+13{i}25550100")  # a shared number: a family's landline
+
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(checkin_url(action), search, headers=HTMX)
+
+    assert len(names(response)) == 6
+    assert len(many.captured_queries) == len(few.captured_queries)
 
 
 def test_checking_in_someone_not_on_the_list_makes_them_a_walk_in_and_undo_forgets_it(

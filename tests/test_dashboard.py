@@ -423,6 +423,22 @@ def test_it_runs_the_structure_test_over_distinct_people(story, actions):
     ]
 
 
+def test_the_structure_table_names_each_level(client, story, actions):
+    client.force_login(story["lead"])
+
+    html = client.get(dashboard_url(story["campaign"])).content.decode()
+
+    rows = re.findall(r'<tr data-level="(\d)">\s*<th scope="row">.*?</span> ([^<]+)</th>', html)
+    assert rows == [
+        ("1", "1 · Leader"),
+        ("2", "2 · Supporter"),
+        ("3", "3 · Undecided"),
+        ("4", "4 · Leaning against"),
+        ("5", "5 · Opposed"),
+        ("0", "Unassessed"),
+    ]
+
+
 def test_the_date_range_narrows_the_actions(story, actions):
     dashboard = build(story, since=date(2025, 3, 1), until=date(2025, 3, 10))
 
@@ -481,6 +497,21 @@ def test_it_exports_the_unit_table_as_shown_and_records_it(client, story):
         3,
     )
     assert event.detail["of"] == "dashboard_units"
+
+
+def test_the_export_reads_only_the_unit_table(client, story, actions):
+    """No trends, organizers or actions are worked out for a CSV of units."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(story["lead"])
+    url = reverse("campaign_dashboard_export", args=[story["campaign"].pk])
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+
+    sql = " ".join(q["sql"] for q in queries)
+    assert "generate_series" not in sql and "GROUPING(a.id)" not in sql
 
 
 def test_an_organizer_of_the_campaign_sees_its_dashboard(client, story):

@@ -219,6 +219,19 @@ def test_no_answer_is_422_and_says_what_to_do(client, member, make_action, tomas
     assert 'value="2"' in response.content.decode()
 
 
+def test_an_answer_that_is_not_yes_maybe_or_no_says_what_to_do(client, member, make_action, tomas):
+    action = make_action("Card signing party")
+    invite(action, tomas)
+    client.force_login(member)
+
+    response = htmx(client, rsvp_url(action), {"response": "perhaps", "note": "Late shift"})
+
+    assert response.status_code == 422
+    assert "Choose yes, maybe or no." in response.content.decode()
+    assert 'value="Late shift"' in response.content.decode()
+    assert Rsvp.objects.get(action=action, person=tomas).response == ""
+
+
 def test_a_yes_when_full_goes_on_the_waitlist(client, member, make_action, tomas, committee):
     action = make_action("Small training", capacity=1)
     invite(action, tomas)

@@ -370,6 +370,29 @@ def test_saying_yes_and_not_coming_twice_in_a_row_reaches_their_organizer(
     assert "Acme" not in subject(email) + body_text(email)
 
 
+def test_closing_out_a_crowd_of_no_shows_takes_a_few_queries_not_a_few_per_person(
+    team, team_organizer, lead, django_assert_max_num_queries
+):
+    assigned = [on_roster(team, f"Ana{i}", organizer=team_organizer) for i in range(12)]
+    unassigned = [on_roster(team, f"Ben{i}") for i in range(3)]
+    came_once = on_roster(team, "Cara", organizer=team_organizer)
+    first, second = an_action(team, lead, 14), an_action(team, lead, 1)
+    for person in [*assigned, *unassigned, came_once]:
+        for action in (first, second):
+            Rsvp.objects.create(action=action, person=person, response=Rsvp.Response.YES)
+    attendance_set(action=first, person=came_once, attended=True, by=lead)
+    action_close_out(action=first, by=lead)
+
+    with django_assert_max_num_queries(8):
+        action_close_out(action=second, by=lead)
+
+    nudges = rows(Kind.NO_SHOW_TWICE)
+    assert {(n.person, n.user, n.action) for n in nudges} == {
+        *((person, team_organizer, second) for person in assigned),
+        *((person, lead, second) for person in unassigned),
+    }
+
+
 def test_a_no_show_nudge_is_void_when_they_came_since(team, team_organizer, lead, mailbox, send):
     ana = on_roster(team, "Ana", organizer=team_organizer)
     first, second = an_action(team, lead, 14), an_action(team, lead, 7)

@@ -100,7 +100,7 @@ def dispatch(django_capture_on_commit_callbacks):
 @pytest.fixture
 def no_kick(monkeypatch):
     """Planning does not hand due messages to a worker at once: the test dispatches."""
-    monkeypatch.setattr("campaigns.services.outbox._kick", lambda: None)
+    monkeypatch.setattr("campaigns.services.outbox.outbox_kick", lambda: None)
 
 
 @pytest.fixture
@@ -494,6 +494,22 @@ def test_a_batch_goes_over_one_mail_server_connection(action, lead, mailbox, no_
     assert outcomes == {"sent": 5}
     assert len(mailbox.wait_for(5)) == 5
     assert len(mailbox.peers) == 1
+
+
+def test_a_batch_reads_its_peoples_addresses_once_not_once_per_message(
+    action, lead, mailbox, no_kick, django_assert_max_num_queries
+):
+    def send_batch_of(count: int) -> int:
+        people = [someone(action.committee, f"b{count}-{i}@example.org") for i in range(count)]
+        action_invite(action=action, people=people, by=lead)
+        ids = list(OutboxMessage.objects.filter(status=Status.PENDING).values_list("pk", flat=True))
+        with django_assert_max_num_queries(1000) as queries:
+            assert outbox_send_batch(message_ids=ids) == {"sent": count}
+        return len(queries)
+
+    per_message = (send_batch_of(6) - send_batch_of(2)) / 4
+
+    assert per_message <= 3  # claim, is the person still invited, sent
 
 
 def test_a_full_dispatch_goes_again_at_once(

@@ -14,7 +14,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils import timezone
 
 from campaigns.access import actions_visible_to, campaigns_visible_to, people_visible_to
-from campaigns.models import Action, Campaign, OutboxMessage, RosterEntry, Rsvp, Site, Unit
+from campaigns.models import Action, Campaign, OutboxMessage, Rsvp, Site, Unit
+from campaigns.selectors import roster_active
+from campaigns.selectors.manage import unit_subtree_ids
 from members.models import Committee, Membership, Person, Tag, User
 
 INVITEES_PER_PAGE = 50
@@ -61,11 +63,6 @@ def action_sites(campaigns: QuerySet[Campaign]) -> list[Site]:
         .select_related("campaign")
         .order_by("campaign__code_name", "position", "name")
     )
-
-
-def action_time_zone(*, committee: Committee, site: Site | None) -> str:
-    """Where an action happens decides its clock: the site's zone, else the committee's."""
-    return site.time_zone if site is not None else committee.time_zone
 
 
 # --- The list -----------------------------------------------------------------------------------
@@ -239,8 +236,8 @@ def invite_pool(user: User, action: Action) -> QuerySet[Person]:
     """Everyone the user may invite to this action: the campaign's roster, or, for a
     committee-wide action, the people of the committee the user may see."""
     if action.campaign_id is not None:
-        on_roster = RosterEntry.objects.filter(campaign_id=action.campaign_id, removed_at=None)
-        return Person.objects.filter(pk__in=on_roster.values("person_id"))
+        on_roster = roster_active(action.campaign_id).values("person_id")
+        return Person.objects.filter(pk__in=on_roster)
     return people_visible_to(user).filter(committee_id=action.committee_id)
 
 
@@ -266,19 +263,6 @@ def invite_units(campaigns: QuerySet[Campaign]) -> list[tuple[Unit, str]]:
     return ordered
 
 
-def unit_and_below(unit: Unit) -> list[int]:
-    """The unit's id and every unit's under it: inviting a floor invites its apartments."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Unit.objects.filter(site_id=unit.site_id).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, todo = [], [unit.pk]
-    while todo:
-        pk = todo.pop()
-        found.append(pk)
-        todo.extend(children.get(pk, []))
-    return found
-
-
 def invite_matching(user: User, action: Action, criteria: InviteCriteria) -> QuerySet[Person]:
     """The people the criteria pick, within whom the user may invite."""
     pool = invite_pool(user, action)
@@ -286,9 +270,9 @@ def invite_matching(user: User, action: Action, criteria: InviteCriteria) -> Que
         return pool.filter(pk__in=criteria.people)
     if criteria.campaign is None:
         return Person.objects.none()
-    entries = RosterEntry.objects.filter(campaign=criteria.campaign, removed_at=None)
-    if criteria.unit is not None:
-        entries = entries.filter(unit_id__in=unit_and_below(criteria.unit))
+    entries = roster_active(criteria.campaign.pk)
+    if criteria.unit is not None:  # inviting a floor invites its apartments
+        entries = entries.filter(unit_id__in=unit_subtree_ids(criteria.unit))
     if criteria.assessment_from is not None:
         entries = entries.filter(assessment__gte=criteria.assessment_from)
     if criteria.assessment_to is not None:

@@ -58,12 +58,8 @@ def expected(action: Action) -> list[CheckinRow]:
 
 def search_list(action: Action, query: str) -> list[CheckinRow]:
     """Anyone with an RSVP to this action, by phone digits or a typo-tolerant name."""
-    rsvps = action.rsvps.all()
-    digits = re.sub(r"\D", "", query)
-    if len(digits) >= 3 and not re.search(r"[^\W\d_]", query):
-        found = rsvps.filter(person__phones__number__endswith=digits[-10:]).distinct()
-        return _rows(found.order_by(*NAME_ORDER)[:RESULTS])
-    return _rows(_by_name(rsvps, query, prefix="person__")[:RESULTS])
+    rsvps = action.rsvps.select_related("person")
+    return _rows(_search(rsvps, query, prefix="person__")[:RESULTS])
 
 
 def search_walk_in(*, action: Action, user: User, query: str) -> list[CheckinRow]:
@@ -73,12 +69,7 @@ def search_walk_in(*, action: Action, user: User, query: str) -> list[CheckinRow
     if not query:
         return []
     people = people_visible_to(user).filter(committee_id=action.committee_id)
-    digits = re.sub(r"\D", "", query)
-    if len(digits) >= 3 and not re.search(r"[^\W\d_]", query):
-        found = people.filter(phones__number__endswith=digits[-10:]).distinct()
-        found = list(found.order_by("family_name", "given_name", "pk")[:RESULTS])
-    else:
-        found = list(_by_name(people, query, prefix="")[:RESULTS])
+    found = list(_search(people, query, prefix="")[:RESULTS])
     rsvps = {r.person_id: r for r in action.rsvps.filter(person__in=[p.pk for p in found])}
     return [CheckinRow(person=person, rsvp=rsvps.get(person.pk)) for person in found]
 
@@ -115,6 +106,16 @@ def _rows(rsvps) -> list[CheckinRow]:
     return [CheckinRow(person=rsvp.person, rsvp=rsvp) for rsvp in rsvps]
 
 
+def _search(rows: QuerySet, query: str, *, prefix: str) -> QuerySet:
+    """By phone when only digits were typed (any formatting, the number's last digits), else
+    by name; for people (`prefix` "") or for rows that point at a person ("person__")."""
+    digits = re.sub(r"\D", "", query)
+    if len(digits) >= 3 and not re.search(r"[^\W\d_]", query):
+        found = rows.filter(**{f"{prefix}phones__number__endswith": digits[-10:]}).distinct()
+        return found.order_by(*[f"{prefix}{name}" for name in ("family_name", "given_name", "pk")])
+    return _by_name(rows, query, prefix=prefix)
+
+
 def _by_name(rows: QuerySet, query: str, *, prefix: str) -> QuerySet:
     """Trigram similarity on each name and the full name, names starting with what was typed
     first (as the one-on-one search does), for people or for rows that point at a person."""
@@ -123,8 +124,6 @@ def _by_name(rows: QuerySet, query: str, *, prefix: str) -> QuerySet:
     starts = Q()
     for name in names:
         starts |= Q(**{f"{name}__istartswith": query})
-    if prefix:
-        rows = rows.select_related("person")
     return (
         rows.annotate(
             similarity=Greatest(

@@ -82,10 +82,6 @@ class DashboardFilters:
     site_id: int | None = None
     unit_id: int | None = None
 
-    @property
-    def narrows_place(self) -> bool:
-        return bool(self.site_id or self.unit_id)
-
 
 @dataclass
 class Coverage:
@@ -294,42 +290,61 @@ def dashboard_places(campaign: Campaign) -> Places:
     return Places(sites, units, _unit_options(units, sites))
 
 
+@dataclass(frozen=True)
+class UnitTable:
+    """The people in scope by unit (worst covered first), in scope and on the whole roster."""
+
+    today: date
+    units: list[UnitRow]
+    total: Coverage
+    whole: Coverage
+
+
+def unit_table(*, campaign: Campaign, filters: DashboardFilters, places: Places) -> UnitTable:
+    """The unit table and its totals after `places`, alone for its CSV: one query."""
+    tz = ZoneInfo(campaign.committee.time_zone)
+    today = timezone.localdate(timezone=tz)
+    coverage = coverage_by_unit(
+        campaign_ids=[campaign.pk],
+        thresholds=campaign.thresholds,
+        units=_scope(filters, places.units),
+    )
+    total = coverage.totals.get(campaign.pk) or Coverage(Stats(tuple(campaign.thresholds)))
+    by_unit = coverage.units.get(campaign.pk, {})
+    units = _unit_rows(by_unit, places.options, dict(places.sites), today, tz)
+    return UnitTable(today, units, total, coverage.campaign.get(campaign.pk) or total)
+
+
 def dashboard_build(*, campaign: Campaign, filters: DashboardFilters, places: Places) -> Dashboard:
     """Everything the campaign dashboard shows after `places`: four queries whatever the
     data size."""
     tz = ZoneInfo(campaign.committee.time_zone)
-    today = timezone.localdate(timezone=tz)
-    sites, units, options = places.sites, places.units, places.options
-    scope = _scope(filters, units)
-    coverage = coverage_by_unit(
-        campaign_ids=[campaign.pk], thresholds=campaign.thresholds, units=scope
-    )
-    total = coverage.totals.get(campaign.pk) or Coverage(Stats(tuple(campaign.thresholds)))
-    unit_rows = _unit_rows(coverage.units.get(campaign.pk, {}), options, dict(sites), today, tz)
+    table = unit_table(campaign=campaign, filters=filters, places=places)
+    today = table.today
+    scope = _scope(filters, places.units)
     first, last = _range_weeks(filters, today)
     weeks = trends(campaign_ids=[campaign.pk], tz=tz, units=scope, first=first, last=last)
     points = weeks.get(campaign.pk, [])
     organizers = organizer_rows(campaign=campaign, filters=filters, tz=tz, today=today)
-    actions = action_rows(campaign=campaign, filters=filters, tz=tz)
     now = timezone.now()
+    actions = action_rows(campaign=campaign, filters=filters, tz=tz, now=now)
     upcoming = [a for a in actions.rows if a.starts_at >= now]
     past = [a for a in actions.rows if a.starts_at < now][::-1]  # the latest first
-    whole = coverage.campaign.get(campaign.pk) or total
     return Dashboard(
         campaign=campaign,
         filters=filters,
         today=today,
-        sites=sites,
-        unit_options=options,
-        total=total,
-        units=unit_rows,
+        sites=places.sites,
+        unit_options=places.options,
+        total=table.total,
+        units=table.units,
         weeks=points,
         organizers=organizers,
         upcoming=upcoming[:ACTIONS_SHOWN],
         past=past[:ACTIONS_SHOWN],
         upcoming_more=max(len(upcoming) - ACTIONS_SHOWN, 0),
         past_more=max(len(past) - ACTIONS_SHOWN, 0),
-        structure=_structure(actions.came, whole),
+        structure=_structure(actions.came, table.whole),
     )
 
 
@@ -679,12 +694,15 @@ class Actions:
     came: dict[int, int]  # level (0 unassessed) -> distinct roster people who came to a past one
 
 
-def action_rows(*, campaign: Campaign, filters: DashboardFilters, tz: ZoneInfo) -> Actions:
+def action_rows(
+    *, campaign: Campaign, filters: DashboardFilters, tz: ZoneInfo, now: datetime
+) -> Actions:
     """The campaign's actions in the date range (not cancelled), soonest first, with their
     RSVPs and attendance split by the current assessment of who came; and, over the past
-    ones, how many people at each level came at least once. One statement."""
+    ones (begun before `now`), how many people at each level came at least once. One
+    statement."""
     since, until = local_bounds(filters, tz)
-    params = {"campaign": campaign.pk, "since": since, "until": until, "now": timezone.now()}
+    params = {"campaign": campaign.pk, "since": since, "until": until, "now": now}
     with connection.cursor() as cursor:
         cursor.execute(ACTIONS_SQL, params)
         rows = cursor.fetchall()

@@ -52,16 +52,19 @@ def action_create(
 
 def action_update(*, action: Action, data: ActionData) -> bool:
     """Change an action's details; returns whether its time moved (a reschedule), so the
-    caller can say so. A cancelled action stays as it was."""
-    if action.is_cancelled:
-        raise ValidationError(_("This action was cancelled: it can no longer change."), "cancelled")
-    _check(action.campaign, data)
+    caller can say so. A cancelled action stays as it was, even one cancelled since `action`
+    was read: only the fields set here are saved, under the row's lock."""
     moved = (action.starts_at, action.ends_at) != (data.starts_at, data.ends_at)
     with transaction.atomic():
-        Action.objects.select_for_update().only("pk").get(pk=action.pk)
-        for name, value in _fields(data).items():
+        if Action.objects.select_for_update().only("cancelled_at").get(pk=action.pk).is_cancelled:
+            raise ValidationError(
+                _("This action was cancelled: it can no longer change."), "cancelled"
+            )
+        _check(action.campaign, data)
+        fields = _fields(data)
+        for name, value in fields.items():
             setattr(action, name, value)
-        action.save()
+        action.save(update_fields=[*fields, "updated_at"])
         # More places (or no limit now) let the waitlist in, first come first served.
         waitlist_promote(action=action)
         # Reminders follow the new time and offsets; if it moved, who is coming is told.

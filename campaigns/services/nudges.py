@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,8 +119,8 @@ def _plan_for_users(committee: Committee, kind: str, user_ids: set[int], due: da
         ).values_list("user_id", flat=True)
     )
     users = list(User.objects.filter(pk__in=user_ids - planned, is_active=True))
-    for user in users:
-        outbox_plan_many(kind=kind, committee=committee, people=[], user=user, due_at=due)
+    if users:
+        outbox_plan_many(kind=kind, committee=committee, people=[], users=users, due_at=due)
     return len(users)
 
 
@@ -143,12 +144,13 @@ def nudge_supporter_drop(*, conversation: Conversation, before: int | None) -> N
     if current != after:
         return
     campaign = conversation.campaign
-    for lead in _leads_of(campaign).exclude(pk=conversation.organizer_id):
+    leads = list(_leads_of(campaign).exclude(pk=conversation.organizer_id))
+    if leads:
         outbox_plan_many(
             kind=Kind.SUPPORTER_DROP,
             committee=campaign.committee,
             people=[conversation.person],
-            user=lead,
+            users=leads,
             due_at=conversation.created_at,
         )
 
@@ -157,51 +159,80 @@ def nudge_no_shows(*, action: Action, person_ids: list[int] | None = None) -> No
     """After no-shows are recorded at `action`: whoever said yes and did not come to their two
     latest past actions is their organizer's to call (the person's assigned organizer on the
     campaign, else whoever created the action). Planned for when the action ends, keyed on
-    it, so recording the same no-show again plans nothing new."""
+    it, so recording the same no-show again plans nothing new. A few queries however many
+    no-shows a close-out records."""
     rsvps = Rsvp.objects.filter(action=action, response=Rsvp.Response.YES, attended=False)
     if person_ids is not None:
         rsvps = rsvps.filter(person_id__in=person_ids)
-    now = timezone.now()
-    for rsvp in rsvps.select_related("person"):
-        latest = list(
-            Rsvp.objects.filter(
-                person_id=rsvp.person_id,
-                response=Rsvp.Response.YES,
-                waitlisted_at__isnull=True,
-                action__starts_at__lte=max(now, action.starts_at),
-                action__cancelled_at__isnull=True,
-            )
-            .order_by("-action__starts_at")
-            .values_list("action_id", "attended")[:2]
-        )
-        if len(latest) < 2 or any(attended is not False for _id, attended in latest):
-            continue
-        if action.pk not in {action_id for action_id, _attended in latest}:
-            continue
-        organizer = _organizer_of(action, rsvp.person_id)
-        if organizer is None:
-            continue
-        last = action if latest[0][0] == action.pk else Action.objects.get(pk=latest[0][0])
+    people = {rsvp.person_id: rsvp.person for rsvp in rsvps.select_related("person")}
+    last_missed = _missed_twice(action, list(people))
+    if not last_missed:
+        return
+    organizers = _organizers_of(action, list(last_missed))
+    others = Action.objects.in_bulk(set(last_missed.values()) - {action.pk})
+    planned: dict[tuple[User, Action], list] = defaultdict(list)
+    for person_id, last_id in last_missed.items():
+        organizer = organizers.get(person_id) or action.created_by
+        if organizer is not None:
+            last = action if last_id == action.pk else others[last_id]
+            planned[organizer, last].append(people[person_id])
+    for (organizer, last), missed in planned.items():
         outbox_plan_many(
             kind=Kind.NO_SHOW_TWICE,
             committee=action.committee,
             action=last,
-            people=[rsvp.person],
-            user=organizer,
+            people=missed,
+            users=[organizer],
             due_at=last.ends_at,
         )
 
 
-def _organizer_of(action: Action, person_id: int) -> User | None:
+def _missed_twice(action: Action, person_ids: list[int]) -> dict[int, int]:
+    """person id -> their latest action, for those who said yes (with a place) to their two
+    latest past actions, `action` one of them, and came to neither."""
+    latest = (
+        Rsvp.objects.filter(
+            person_id__in=person_ids,
+            response=Rsvp.Response.YES,
+            waitlisted_at__isnull=True,
+            action__starts_at__lte=max(timezone.now(), action.starts_at),
+            action__cancelled_at__isnull=True,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("person_id"), order_by=F("action__starts_at").desc()
+            )
+        )
+        .filter(rank__lte=2)
+        .order_by("person_id", "rank")
+        .values_list("person_id", "action_id", "attended")
+    )
+    two: dict[int, list[tuple[int, bool | None]]] = defaultdict(list)
+    for person_id, action_id, attended in latest:
+        two[person_id].append((action_id, attended))
+    return {
+        person_id: rows[0][0]
+        for person_id, rows in two.items()
+        if len(rows) == 2
+        and all(attended is False for _id, attended in rows)
+        and action.pk in {action_id for action_id, _attended in rows}
+    }
+
+
+def _organizers_of(action: Action, person_ids: list[int]) -> dict[int, User]:
+    """person id -> their organizer on the action's campaign (or, for a committee-wide action,
+    on the committee's first campaign that assigns them one)."""
     entries = RosterEntry.objects.filter(
-        person_id=person_id, removed_at=None, organizer__isnull=False
+        person_id__in=person_ids, removed_at=None, organizer__isnull=False
     )
     if action.campaign_id:
         entries = entries.filter(campaign_id=action.campaign_id)
     else:
         entries = entries.filter(campaign__committee_id=action.committee_id)
-    entry = entries.select_related("organizer").order_by("pk").first()
-    return entry.organizer if entry else action.created_by
+    organizers: dict[int, User] = {}
+    for entry in entries.select_related("organizer").order_by("pk"):
+        organizers.setdefault(entry.person_id, entry.organizer)
+    return organizers
 
 
 def _leads_of(campaign: Campaign) -> QuerySet[User]:

@@ -31,7 +31,7 @@ def outbox_plan(
         due_at=due_at,
         action=action,
         people=[person] if person is not None else [],
-        user=user,
+        users=[user] if user is not None else [],
     )
 
 
@@ -42,11 +42,11 @@ def outbox_plan_many(
     people: list[Person],
     due_at: datetime | None = None,
     action: Action | None = None,
-    user: User | None = None,
+    users: list[User] | None = None,
 ) -> None:
-    """Plan the same message to many people (or, with no people, one to `user`)."""
+    """Plan the same message to many people (or to none), for each of `users` (a nudge to a
+    user of the app about them, or about no one), in one insert."""
     due_at = due_at or timezone.now()
-    recipients = people or [None]
     rows = [
         OutboxMessage(
             committee=committee,
@@ -57,14 +57,16 @@ def outbox_plan_many(
             due_at=due_at,
             next_attempt_at=due_at,
         )
-        for person in recipients
+        for user in users or [None]
+        for person in people or [None]
     ]
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     if due_at <= timezone.now():
-        transaction.on_commit(_kick)
+        transaction.on_commit(outbox_kick)
 
 
-def _kick() -> None:
+def outbox_kick() -> None:
+    """Have the dispatcher run now, for messages due now (it also runs every minute)."""
     from campaigns.tasks import outbox_dispatch_due_task
 
     outbox_dispatch_due_task.delay()

@@ -40,6 +40,7 @@ from django.utils.translation import gettext
 from campaigns.models import OutboxMessage, Rsvp
 from campaigns.services.consent import unsubscribe_urls
 from campaigns.services.nudges import NUDGE_CONTEXT, NUDGE_VOID_REASONS
+from campaigns.services.outbox import outbox_kick
 from campaigns.services.rsvp_links import rsvp_link_token
 from members.audit import audit_record
 from members.models import AuditEvent, Committee, Person, User
@@ -105,17 +106,20 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     """Send these messages over one mail-server connection (opened only if one of them needs
     it, and again after a failure broke it); returns how many ended how."""
     outcomes: dict[str, int] = {}
-    # The batch's rows in one query (each is still claimed, and checked, one by one), read
-    # again if sending is slow, so a cancellation meanwhile is seen.
+    # The batch's rows, with their people's addresses, in one read (each row is still claimed,
+    # and checked, one by one), read again if sending is slow, so a cancellation meanwhile is
+    # seen.
     rows: dict[int, OutboxMessage] = {}
     read_at = float("-inf")
     connection = get_connection()
     try:
         for index, message_id in enumerate(message_ids):
             if time.monotonic() - read_at > ROWS_FRESH_FOR:
-                rows = OutboxMessage.objects.select_related(
-                    "action__campaign", "person", "user"
-                ).in_bulk(message_ids[index:])
+                rows = (
+                    OutboxMessage.objects.select_related("action__campaign", "person", "user")
+                    .prefetch_related("person__emails", "person__phones")
+                    .in_bulk(message_ids[index:])
+                )
                 read_at = time.monotonic()
             outcome = outbox_send_one(
                 message_id=message_id, connection=connection, row=rows.get(message_id)
@@ -224,14 +228,14 @@ def _recipient(message: OutboxMessage) -> Recipient:
         return Recipient(Channel.SMS if texts else Channel.EMAIL, suppressed="do not contact")
     if texts and not person.sms_ok:
         return Recipient(Channel.SMS, suppressed="opted out of text messages")
+    # The primary number or address first (the models' ordering), as prefetched for a batch.
     if texts:
-        phones = person.phones.order_by("-is_primary", "pk").values_list("number", flat=True)
-        number = phones.first()
+        number = next((phone.number for phone in person.phones.all()), "")
         if number:
             return Recipient(Channel.SMS, number)
     if not person.email_ok:
         return Recipient(Channel.EMAIL, suppressed="opted out of email")
-    email = person.emails.order_by("-is_primary", "pk").values_list("email", flat=True).first()
+    email = next((row.email for row in person.emails.all()), "")
     if not email:
         return Recipient(Channel.EMAIL, suppressed="no email address")
     return Recipient(Channel.EMAIL, email)
@@ -357,14 +361,8 @@ def outbox_retry(
             count=len(ids),
             request=request,
         )
-        transaction.on_commit(_kick_dispatcher)
+        transaction.on_commit(outbox_kick)
     return len(ids)
-
-
-def _kick_dispatcher() -> None:
-    from campaigns.tasks import outbox_dispatch_due_task
-
-    outbox_dispatch_due_task.delay()
 
 
 # --- What each kind of message says ------------------------------------------------------------

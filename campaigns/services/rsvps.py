@@ -86,19 +86,16 @@ def rsvp_set(
         rsvp.guests = guests if response == Rsvp.Response.YES else 0
         if note is not None:
             rsvp.note = note
-        if response == Rsvp.Response.YES:
-            if not was_confirmed_yes and not _fits(action, rsvp, exclude=rsvp):
-                rsvp.waitlisted_at = rsvp.waitlisted_at or now
-            elif was_confirmed_yes and not _fits(action, rsvp, exclude=rsvp):
-                raise ValidationError(
-                    _("There is no room for more guests: %(free)d places left.")
-                    % {"free": max(_free_places(action, exclude=rsvp), 0)},
-                    code="full",
-                )
-            else:
-                rsvp.waitlisted_at = None
-        else:
+        if response != Rsvp.Response.YES or _fits(action, rsvp):
             rsvp.waitlisted_at = None
+        elif was_confirmed_yes:  # more guests than places: the yes stands as it was
+            raise ValidationError(
+                _("There is no room for more guests: %(free)d places left.")
+                % {"free": max(_free_places(action, exclude=rsvp), 0)},
+                code="full",
+            )
+        else:
+            rsvp.waitlisted_at = rsvp.waitlisted_at or now
         rsvp.save()
         reminders_for_rsvp(rsvp=rsvp)
         promoted = waitlist_promote(action=action) if was_confirmed_yes else []
@@ -143,10 +140,14 @@ WHERE r.action_id = %(action)s AND r.person_id = %(person)s AND a.id = r.action_
 def waitlist_promote(*, action: Action) -> list[Rsvp]:
     """Give freed places to the waitlist in the order people asked, and tell them so.
     Call inside a transaction that holds the action's row lock."""
+    waiting = action.rsvps.filter(waitlisted_at__isnull=False).select_related("person")
+    free = None if action.capacity is None else _free_places(action)
     promoted = []
-    for rsvp in action.rsvps.filter(waitlisted_at__isnull=False).order_by("waitlisted_at", "pk"):
-        if not _fits(action, rsvp, exclude=rsvp):
-            break
+    for rsvp in waiting.order_by("waitlisted_at", "pk"):
+        if free is not None:
+            if free < 1 + rsvp.guests:
+                break
+            free -= 1 + rsvp.guests
         rsvp.waitlisted_at = None
         rsvp.save(update_fields=["waitlisted_at", "updated_at"])
         reminders_for_rsvp(rsvp=rsvp)
@@ -189,18 +190,16 @@ def action_invite(*, action: Action, people: list[Person], by: User) -> int:
     return len(new)
 
 
-def _free_places(action: Action, *, exclude: Rsvp) -> int:
-    taken = (
-        action.rsvps.filter(response=Rsvp.Response.YES, waitlisted_at__isnull=True)
-        .exclude(pk=exclude.pk)
-        .aggregate(seats=Sum(F("guests") + 1))["seats"]
-        or 0
-    )
-    return action.capacity - taken
+def _free_places(action: Action, *, exclude: Rsvp | None = None) -> int:
+    """Places left under the capacity, not counting `exclude`'s own (an answer being changed)."""
+    taken = action.rsvps.filter(response=Rsvp.Response.YES, waitlisted_at__isnull=True)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    return action.capacity - (taken.aggregate(seats=Sum(F("guests") + 1))["seats"] or 0)
 
 
-def _fits(action: Action, rsvp: Rsvp, *, exclude: Rsvp) -> bool:
+def _fits(action: Action, rsvp: Rsvp) -> bool:
     """Whether this RSVP's places (the person and their guests) fit under the capacity."""
     if action.capacity is None:
         return True
-    return _free_places(action, exclude=exclude) >= 1 + rsvp.guests
+    return _free_places(action, exclude=rsvp) >= 1 + rsvp.guests

@@ -13,7 +13,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.access import action_for_user
-from campaigns.forms_actions import ActionForm, InviteForm, initial_for_new, initial_from
+from campaigns.forms_actions import (
+    ActionForm,
+    InviteForm,
+    PersonIds,
+    initial_for_new,
+    initial_from,
+)
 from campaigns.models import Action
 from campaigns.selectors import actions as selectors
 from campaigns.selectors.actions import InviteCriteria
@@ -179,12 +185,11 @@ def action_invite_search(request: HttpRequest, action_id: int) -> HttpResponse:
     """People to pick one by one, by name; those already picked stay ticked."""
     action = action_for_user(request.user, action_id)
     query = request.GET.get("q", "")[:100]
-    picked_ids = _ids(request.GET.getlist("person"))
-    picked = selectors.people_picked(request.user, action, picked_ids)
+    picked = selectors.people_picked(request.user, action, _ids(request.GET.getlist("person")))
     found = [
         person
         for person in selectors.invite_search(request.user, action, query)
-        if person.pk not in set(picked_ids)
+        if person not in picked
     ]
     context = {"action": action, "query": query, "picked": picked, "found": found}
     return render(request, f"{PAGES}/_invite_search.html", context)
@@ -194,7 +199,7 @@ def action_invite_search(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()][:500]
+    return PersonIds().to_python(values)
 
 
 def _int(value: str | None) -> int | None:

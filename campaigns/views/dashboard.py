@@ -24,7 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -40,7 +40,6 @@ from campaigns.access import (
 )
 from campaigns.models import Campaign
 from campaigns.selectors import dashboard as selectors
-from campaigns.selectors.chart import GOALS
 from campaigns.selectors.dashboard import (
     Coverage,
     Dashboard,
@@ -217,8 +216,9 @@ def campaign_dashboard_export(request: HttpRequest, campaign_id: int) -> HttpRes
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     places = selectors.dashboard_places(access.campaign)
-    context = _dashboard_context(access, DashboardFilterForm(request.GET, places=places), places)
-    rows: list[UnitRow] = context["units"]
+    form = DashboardFilterForm(request.GET, places=places)
+    table = selectors.unit_table(campaign=access.campaign, filters=form.filters(), places=places)
+    rows = selectors.sort_units(table.units, form.order)
     audit_record(
         actor=request.user,
         kind=AuditEvent.Kind.EXPORT,
@@ -226,7 +226,7 @@ def campaign_dashboard_export(request: HttpRequest, campaign_id: int) -> HttpRes
         subject=access.campaign,
         campaign_id=access.campaign.pk,
         count=len(rows),
-        detail={"of": "dashboard_units", "format": "csv", "filters": context["query"]},
+        detail={"of": "dashboard_units", "format": "csv", "filters": form.query()},
         request=request,
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -235,8 +235,9 @@ def campaign_dashboard_export(request: HttpRequest, campaign_id: int) -> HttpRes
     writer.writerow(CSV_COLUMNS())
     writer.writerows(_csv_row(row) for row in rows)
     name = slugify(access.campaign.code_name) or "campaign"
-    day = context["dashboard"].today
-    response["Content-Disposition"] = f'attachment; filename="{name}-units-{day:%Y-%m-%d}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-units-{table.today:%Y-%m-%d}.csv"'
+    )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -293,6 +294,7 @@ def _dashboard_context(
         "place_name": _place_name(filters, places),
         "quiet_days": selectors.QUIET_DAYS,
         "order_label": dict(SORT_CHOICES)[form.order],
+        "structure": [(level, LEVEL_NAMES[level.level]) for level in dashboard.structure],
     }
 
 
@@ -414,22 +416,15 @@ def distribution(coverage: Coverage) -> list[Segment]:
 
 @dataclass(frozen=True)
 class GoalLine:
-    key: str
-    name: str
     at: int
     reached: bool
     x: float  # where its tick sits on the distribution bar (600 wide)
 
 
 def goal_lines(coverage: Coverage, campaign: Campaign) -> list[GoalLine]:
-    names = {
-        "interest": _("Showing of interest"),
-        "majority": _("Majority"),
-        "super": _("Supermajority"),
-    }
     return [
-        GoalLine(key, names[key], at, coverage.stats.reached > i, DIST_WIDTH * at / 100)
-        for i, (key, at) in enumerate(zip(GOALS, campaign.thresholds, strict=True))
+        GoalLine(at, coverage.stats.reached > i, DIST_WIDTH * at / 100)
+        for i, at in enumerate(campaign.thresholds)
     ]
 
 
@@ -461,6 +456,13 @@ def _y(pct: float, top: float = TOP, bottom: float = BOTTOM) -> float:
     return round(bottom - (bottom - top) * pct / 100, 1)
 
 
+def _ticks(weeks: list[WeekPoint], xs: list[float]) -> list[tuple[float, str]]:
+    """About six week labels ("03 Mar", the month in the page's language) at their `xs`."""
+    step = max(1, (len(weeks) + 5) // 6)
+    shown = range(0, len(weeks), step)
+    return [(xs[i], dateformat.format(weeks[i].starts_on, "d M")) for i in shown]
+
+
 def trend_chart(weeks: list[WeekPoint], campaign: Campaign) -> TrendChart | None:
     if not weeks:
         return None
@@ -469,8 +471,6 @@ def trend_chart(weeks: list[WeekPoint], campaign: Campaign) -> TrendChart | None
     support = [_y(w.support) for w in weeks]
     assessed = [_y(w.assessed_pct) for w in weeks]
     names = [_("interest"), _("majority"), _("supermajority")]
-    step = max(1, (n + 5) // 6)  # about six week labels
-    ticks = [(xs[i], f"{weeks[i].starts_on:%d %b}") for i in range(0, n, step)]
     return TrendChart(
         support=" ".join(f"{x},{y}" for x, y in zip(xs, support, strict=True)),
         assessed=" ".join(f"{x},{y}" for x, y in zip(xs, assessed, strict=True)),
@@ -483,7 +483,7 @@ def trend_chart(weeks: list[WeekPoint], campaign: Campaign) -> TrendChart | None
             (_y(at), at, name) for at, name in zip(campaign.thresholds, names, strict=True)
         ],
         grid=[(_y(p), p) for p in (0, 25, 50, 75, 100)],
-        ticks=ticks,
+        ticks=_ticks(weeks, xs),
         last_support=(support[-1], weeks[-1].support),
         last_assessed=(assessed[-1], weeks[-1].assessed_pct),
     )
@@ -518,12 +518,7 @@ def conversation_bars(weeks: list[WeekPoint]) -> Bars | None:
                 week,
             )
         )
-    step = max(1, (n + 5) // 6)
-    ticks = [
-        (round(LEFT + slot * (i + 0.5), 1), f"{weeks[i].starts_on:%d %b}")
-        for i in range(0, n, step)
-    ]
-    return Bars(bars, top, ticks)
+    return Bars(bars, top, _ticks(weeks, [round(LEFT + slot * (i + 0.5), 1) for i in range(n)]))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ gets a page saying so, not a 404: it is their own page, only empty.
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from campaigns.access import person_of_user
+from campaigns.forms_actions import RsvpForm
 from campaigns.models import CalendarFeed, Rsvp
 from campaigns.selectors.my_actions import (
     MyAction,
@@ -34,27 +33,6 @@ from members.models import Person
 from organizing.http import next_url
 
 PAGES = "campaigns/my_actions"
-MAX_GUESTS = 20
-
-
-class RsvpForm(forms.Form):
-    """One tap: the answer is the button pressed; guests and a note ride along."""
-
-    response = forms.ChoiceField(
-        label=gettext_lazy("Your answer"),
-        choices=[
-            (Rsvp.Response.YES, gettext_lazy("Yes")),
-            (Rsvp.Response.MAYBE, gettext_lazy("Maybe")),
-            (Rsvp.Response.NO, gettext_lazy("No")),
-        ],
-        error_messages={"required": gettext_lazy("Choose yes, maybe or no.")},
-    )
-    guests = forms.IntegerField(
-        label=gettext_lazy("Guests you bring"), min_value=0, max_value=MAX_GUESTS, required=False
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note for the organizers"), max_length=300, required=False
-    )
 
 
 @dataclass(frozen=True)

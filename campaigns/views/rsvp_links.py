@@ -10,17 +10,16 @@ links in a browser that keeps no cookies can still answer.
 
 from zoneinfo import ZoneInfo
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from campaigns.forms_actions import RsvpForm
 from campaigns.models import Rsvp
 from campaigns.services import calendar as calendars
 from campaigns.services.rsvp_links import (
@@ -34,23 +33,6 @@ from campaigns.views.my_actions import calendar_response
 
 PAGES = "campaigns/rsvp"
 ANSWERED = "answered"  # set on the page an answer redirects to: it says what was saved
-MAX_GUESTS = 20
-
-
-class RsvpLinkForm(forms.Form):
-    """The answer: one of three buttons, and optionally guests and a note."""
-
-    response = forms.ChoiceField(
-        choices=[c for c in Rsvp.Response.choices if c[0]],
-        error_messages={
-            "required": _("Choose yes, maybe or no."),
-            "invalid_choice": _("Choose yes, maybe or no."),
-        },
-    )
-    guests = forms.IntegerField(
-        label=_("Guests you are bringing"), min_value=0, max_value=MAX_GUESTS, required=False
-    )
-    note = forms.CharField(label=_("Note for the organizers"), max_length=300, required=False)
 
 
 @csrf_exempt
@@ -96,23 +78,23 @@ def _answer_simply(request: HttpRequest, token: str) -> HttpResponse | None:
 
 
 def _cleaned(data) -> dict:
-    """What RsvpLinkForm would clean, by its own fields, without building a form (which
+    """What RsvpForm would clean, by its own fields, without building a form (which
     copies every field): the quick path needs no error messages, only a clean answer or a
     ValidationError."""
     return {
         name: field.clean(field.widget.value_from_datadict(data, {}, name))
-        for name, field in RsvpLinkForm.base_fields.items()
+        for name, field in RsvpForm.base_fields.items()
     }
 
 
 def _answer(request: HttpRequest, rsvp: Rsvp) -> HttpResponse:
     problem = rsvp_open_problem(rsvp.action)
     if request.method == "GET" or problem:
-        form = RsvpLinkForm(initial={"guests": rsvp.guests or None, "note": rsvp.note})
+        form = RsvpForm(initial={"guests": rsvp.guests or None, "note": rsvp.note})
         status = 409 if request.method == "POST" else 200
         answered = request.method == "GET" and request.GET.get(ANSWERED) == "1"
         return _page(request, rsvp, form, problem=problem, status=status, answered=answered)
-    form = RsvpLinkForm(request.POST)
+    form = RsvpForm(request.POST)
     if not form.is_valid():
         return _page(request, rsvp, form, status=422)
     try:
@@ -137,7 +119,7 @@ def _answer(request: HttpRequest, rsvp: Rsvp) -> HttpResponse:
 def _page(
     request: HttpRequest,
     rsvp: Rsvp,
-    form: RsvpLinkForm,
+    form: RsvpForm,
     *,
     problem: str | None = None,
     answered: bool = False,

@@ -15,6 +15,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from campaigns.models import (
@@ -32,6 +33,7 @@ from campaigns.models import (
 )
 from campaigns.services.checkin import action_close_out
 from campaigns.services.conversations import ConversationData, conversation_log
+from campaigns.services.people import person_channels_add
 from campaigns.services.roster import assessment_record, roster_add
 from members.models import Committee, Membership, Person, PersonEmail, PersonPhone, Tag, User
 
@@ -520,9 +522,7 @@ class Command(BaseCommand):
             person.given_name, _space, person.family_name = user.name.partition(" ")
             person.user = user
             person.save(update_fields=["given_name", "family_name", "user", "updated_at"])
-        PersonEmail.objects.get_or_create(
-            person=person, email=user.email, defaults={"is_primary": not person.emails.exists()}
-        )
+        person_channels_add(person=person, email=user.email, phone="")
         return person
 
     def actions(self, committee: Committee, campaigns: dict, lead: User, member: Person) -> None:
@@ -572,11 +572,9 @@ class Command(BaseCommand):
         entries = list(entries.select_related("person").order_by("pk"))
         rng.shuffle(entries)
         entries.sort(key=lambda e: (not e.is_leader, e.assessment or 4))
-        people = []
-        for entry in entries:
-            if entry.person not in people:
-                people.append(entry.person)
-        return people[:size]
+        # A person on both rosters keeps their first place.
+        people = {entry.person_id: entry.person for entry in entries}
+        return list(people.values())[:size]
 
     def invite(self, action, people, lead, rng, member) -> None:
         """Invitations sent a week or two ahead, and a realistic spread of answers."""
@@ -654,10 +652,12 @@ class Command(BaseCommand):
                 f"  campaign {campaign.code_name}: {count} people on the roster, "
                 f"{talks} one-on-ones logged"
             )
-        for action in Action.objects.filter(committee=committee).order_by("starts_at"):
+        actions = Action.objects.filter(committee=committee).annotate(
+            rows=Count("rsvps"), came=Count("rsvps", filter=Q(rsvps__attended=True))
+        )
+        for action in actions.order_by("starts_at"):
             self.stdout.write(
-                f"  action {action.title}: {action.rsvps.count()} invited or came, "
-                f"{action.rsvps.filter(attended=True).count()} came"
+                f"  action {action.title}: {action.rows} invited or came, {action.came} came"
             )
         for email, _name, role in PERSONAS:
             self.stdout.write(f"  {role:<10} {email:<28} password: {DEMO_PASSWORD}")
