@@ -95,7 +95,7 @@ def main() -> None:
     setup_django()
     from django.urls import reverse
 
-    from campaigns.services import imports
+    from campaigns.imports import services as imports
 
     lead, campaign = setup(args.known)
     data = make_csv(args.rows, random.Random(42))  # noqa: S311 - test data

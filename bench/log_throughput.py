@@ -56,7 +56,7 @@ def world() -> tuple[str, list[str], str]:
     from django.urls import reverse
 
     from campaigns.models import Ask, Campaign, IssueTag, TeamMember
-    from campaigns.services.roster import roster_add
+    from campaigns.roster.services import roster_add
     from members.models import Committee, Membership, Person, User
 
     committee = Committee.objects.create(name=f"Bench log {time.time_ns()}")

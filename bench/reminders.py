@@ -74,7 +74,6 @@ def seed(people: int):
     from django.utils import timezone
 
     from campaigns.models import Action, Campaign, OutboxMessage, Rsvp
-    from campaigns.services.reminders import reminder_time
     from members.models import Committee, Person, PersonEmail
 
     Committee.objects.filter(name="Reminder Bench").delete()
@@ -113,7 +112,7 @@ def seed(people: int):
         ],
         batch_size=2000,
     )
-    due = reminder_time(action, 24 * 60)
+    due = action.reminder_time(24 * 60)
     assert due <= now, "the day-before reminder must be due"
     OutboxMessage.objects.bulk_create(
         [
@@ -198,7 +197,7 @@ def main() -> None:
     from django.db.models import Count
 
     from campaigns.models import OutboxMessage
-    from campaigns.services.outbox_send import outbox_dispatch_due
+    from campaigns.outbox.services.send import outbox_dispatch_due
     from organizing.celery import app
     from tests.conftest import free_port
 

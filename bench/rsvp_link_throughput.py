@@ -47,8 +47,8 @@ def world() -> list[str]:
     from django.urls import reverse
     from django.utils import timezone
 
+    from campaigns.actions.services.links import rsvp_link_token
     from campaigns.models import Action, Campaign, Rsvp
-    from campaigns.services.rsvp_links import rsvp_link_token
     from members.models import Committee, Person
 
     committee = Committee.objects.create(name=f"Bench RSVP {time.time_ns()}")

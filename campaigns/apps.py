@@ -1,7 +1,21 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# Areas that register kinds of message with the outbox, and areas with Celery tasks. Loaded
+# when the app is ready, in the web process as in a worker, so the outbox knows every kind and
+# every task named in campaigns is registered before anything queues it.
+MESSAGES = ("actions", "conversations", "nudges")
+TASKS = ("imports", "nudges", "outbox")
 
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        for area in MESSAGES:
+            import_module(f"campaigns.{area}.messages")
+        for area in TASKS:
+            import_module(f"campaigns.{area}.tasks")

@@ -1,35 +1,26 @@
-"""Campaign URLs, one module per area."""
+"""Campaign URLs: each area brings its own."""
 
-from campaigns import (
-    urls_actions,
-    urls_chart,
-    urls_checkin,
-    urls_conversations,
-    urls_dashboard,
-    urls_imports,
-    urls_manage,
-    urls_my_actions,
-    urls_mylist,
-    urls_nudges,
-    urls_outbox,
-    urls_people,
-    urls_rsvp_links,
-)
+from campaigns.actions import urls as actions
+from campaigns.conversations import urls as conversations
+from campaigns.dashboards import urls as dashboards
+from campaigns.imports import urls as imports
+from campaigns.manage import urls as manage
+from campaigns.nudges import urls as nudges
+from campaigns.outbox import urls as outbox
+from campaigns.people import urls as people
+from campaigns.roster import urls as roster
 
 # Django tries the patterns in order, so the busiest come first: the emailed RSVP link (a
 # crowd answers one invitation at once) and logging one-on-ones. No two areas share a prefix.
 urlpatterns = [
-    *urls_rsvp_links.urlpatterns,
-    *urls_conversations.urlpatterns,
-    *urls_mylist.urlpatterns,
-    *urls_manage.urlpatterns,
-    *urls_chart.urlpatterns,
-    *urls_dashboard.urlpatterns,
-    *urls_people.urlpatterns,
-    *urls_imports.urlpatterns,
-    *urls_actions.urlpatterns,
-    *urls_checkin.urlpatterns,
-    *urls_my_actions.urlpatterns,
-    *urls_nudges.urlpatterns,
-    *urls_outbox.urlpatterns,
+    *actions.links,
+    *conversations.urlpatterns,
+    *manage.urlpatterns,
+    *roster.urlpatterns,
+    *dashboards.urlpatterns,
+    *people.urlpatterns,
+    *imports.urlpatterns,
+    *actions.urlpatterns,
+    *nudges.urlpatterns,
+    *outbox.urlpatterns,
 ]

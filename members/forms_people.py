@@ -1,5 +1,5 @@
 """Forms for a person's own data, one per section of the person page. They validate; the
-services in campaigns.services.people write."""
+services in campaigns.people.services write."""
 
 from django import forms
 from django.conf import settings

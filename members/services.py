@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from members.audit import audit_record
 from members.models import ROLE_RANK, AuditEvent, Committee, Invitation, Membership, User
 from members.selectors import INVITATION_SALT
+from organizing.celery import task_queue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +55,7 @@ def invitation_create(
 
 
 def invitation_queue_send(*, invitation_id: int) -> None:
-    from members.tasks import invitation_send
-
-    transaction.on_commit(lambda: invitation_send.delay(invitation_id))
+    task_queue_on_commit("members.tasks.invitation_send", invitation_id)
 
 
 def invitation_cancel(
@@ -90,6 +89,14 @@ def invitation_send(*, invitation_id: int) -> bool:
     Claims the invitation with a conditional UPDATE (a short lease), so two workers never send
     the same invitation twice; records the attempt before sending and the outcome after.
     Raises the mail error after recording it, so the Celery task can retry.
+
+    The same claim / lease / retry pattern as the outbox (campaigns.outbox), but not its
+    engine: the outbox's rows live in campaigns' schema and are sent to people on a roster in
+    their language and channel, and members knows nothing of campaigns (the layers in
+    pyproject.toml). An invitation is a one-off email to someone who is not a user yet, kept
+    on its own row (sent, failed, the error) for the Team page; the Celery task's
+    autoretry gives it the backoff with jitter, and the beat re-queues any whose task was
+    lost (invitations_send_pending).
     """
     now = timezone.now()
     claimed = Invitation.objects.filter(

@@ -281,18 +281,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "purge-abandoned-imports": {
-        "task": "campaigns.tasks.imports_purge_abandoned_task",
+        "task": "imports.purge_abandoned",
         "schedule": 3600.0,
     },
     # The outbox: invitations, reminders and nudges due now, and retries of failed sends.
     "dispatch-due-outbox": {
-        "task": "campaigns.tasks.outbox_dispatch_due_task",
+        "task": "outbox.dispatch_due",
         "schedule": 60.0,
         "options": {"expires": 55},  # a late one is dropped: the next is on its way
     },
     # Nudges: the 09:00 digests in each committee's time zone (planning twice is a no-op).
     "plan-nudges": {
-        "task": "campaigns.tasks.nudges_plan_due_task",
+        "task": "nudges.plan_due",
         "schedule": 300.0,
         "options": {"expires": 290},
     },

@@ -50,7 +50,8 @@ def _isolated_cache(settings):
 
 @pytest.fixture(autouse=True)
 def _dashboards_computed_every_time(settings):
-    """Tests change data and look again at once; tests/test_dashboard.py tests the cache."""
+    """Tests change data and look again at once; tests/dashboards/test_dashboard.py tests the
+    cache."""
     settings.DASHBOARD_CACHE_SECONDS = 0
 
 

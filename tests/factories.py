@@ -99,7 +99,7 @@ def person(*, committee: Committee, given_name: str = "", family_name: str = "",
 
 
 def on_roster(*, campaign, person, unit=None, **fields):
-    from campaigns.services.roster import roster_add
+    from campaigns.roster.services import roster_add
 
     return roster_add(campaign=campaign, person=person, unit=unit, **fields)
 

@@ -155,7 +155,7 @@ def test_a_lead_charts_a_building_imports_tenants_and_an_organizer_finds_the_una
     page: Page, live_server, tmp_path, browser
 ):
     from campaigns.models import RosterEntry
-    from campaigns.services.roster import assessment_record
+    from campaigns.roster.services import assessment_record
     from members.models import Committee
     from tests import factories
 

@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from campaigns.actions.services.links import rsvp_link_token
+from campaigns.conversations.services.log import ConversationData, conversation_log
 from campaigns.models import (
     Action,
     CalendarFeed,
@@ -26,10 +28,8 @@ from campaigns.models import (
     TeamMember,
     Unit,
 )
-from campaigns.services.consent import unsubscribe_token
-from campaigns.services.conversations import ConversationData, conversation_log
-from campaigns.services.roster import roster_add
-from campaigns.services.rsvp_links import rsvp_link_token
+from campaigns.outbox.services.consent import unsubscribe_token
+from campaigns.roster.services import roster_add
 from members.models import Invitation, Membership, Person, Tag
 from members.services import invitation_token
 from tests import factories

@@ -1,20 +1,22 @@
 """The campaigns app's models, one module per area; import them from here."""
 
 from campaigns.models.actions import Action, CalendarFeed, Rsvp
+from campaigns.models.conversations import (
+    Ask,
+    AskAnswer,
+    Conversation,
+    FollowUp,
+    IssueTag,
+    ScheduledOneOnOne,
+)
+from campaigns.models.imports import ImportBatch
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.roster import (
-    Ask,
-    AskAnswer,
     Assessment,
     AssessmentRecord,
     Campaign,
-    Conversation,
-    FollowUp,
-    ImportBatch,
-    IssueTag,
     RosterEntry,
-    ScheduledOneOnOne,
     Site,
     TeamMember,
     Unit,

@@ -1,6 +1,8 @@
 """Actions (meetings, trainings, pickets...) and who is coming: invitations, RSVPs, check-in."""
 
 import secrets
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -102,6 +104,17 @@ class Action(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    def reminder_time(self, minutes_before: int) -> datetime:
+        """When a reminder `minutes_before` the start is due. Whole days count on the local
+        clock and the rest in real time: the day-before reminder of a Monday 18:00 meeting goes
+        out on Sunday at 18:00 local time even when the clocks changed in between."""
+        days, minutes = divmod(minutes_before, 24 * 60)
+        local_start = self.starts_at.astimezone(ZoneInfo(self.time_zone))
+        wall_clock = local_start - timedelta(days=days)  # aware arithmetic keeps the local clock
+        # When the clock skips or repeats that time that day, the later of its two readings.
+        same_clock_days_before = max(wall_clock.replace(fold=f).astimezone(UTC) for f in (0, 1))
+        return same_clock_days_before - timedelta(minutes=minutes)
 
 
 class Rsvp(models.Model):

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models.conversations import FollowUp
 from campaigns.models.outbox import OutboxMessage
-from campaigns.models.roster import FollowUp
 from members.models import Person
 
 

@@ -1,0 +1,125 @@
+"""Setting actions up: creating, editing, rescheduling and cancelling them.
+
+Times arrive as aware datetimes (the form reads them in the action's zone); they are stored in
+UTC with the zone's name, so the action shows at the same local time wherever it is read.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.actions.services.reminders import reminders_cancel, reminders_replan
+from campaigns.actions.services.rsvps import waitlist_promote
+from campaigns.models import Action, Campaign, OutboxMessage, Site
+from members.audit import audit_record
+from members.models import AuditEvent, Committee, User
+
+
+@dataclass
+class ActionData:
+    """What an organizer sets about an action."""
+
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    site: Site | None = None
+    location: str = ""
+    video_url: str = ""
+    description: str = ""
+    capacity: int | None = None
+    visibility: str = Action.Visibility.INVITED
+    rsvp_deadline: datetime | None = None
+
+
+def action_create(
+    *, committee: Committee, campaign: Campaign | None, data: ActionData, by: User
+) -> Action:
+    """A new action of the committee, on a campaign or committee-wide (campaign None)."""
+    if campaign is not None and campaign.committee_id != committee.pk:
+        raise ValidationError(_("This campaign is not the committee's."), code="committee")
+    _check(campaign, data)
+    return Action.objects.create(
+        committee=committee, campaign=campaign, created_by=by, **_fields(data)
+    )
+
+
+def action_update(*, action: Action, data: ActionData) -> bool:
+    """Change an action's details; returns whether its time moved (a reschedule), so the
+    caller can say so. A cancelled action stays as it was, even one cancelled since `action`
+    was read: only the fields set here are saved, under the row's lock."""
+    moved = (action.starts_at, action.ends_at) != (data.starts_at, data.ends_at)
+    with transaction.atomic():
+        if Action.objects.select_for_update().only("cancelled_at").get(pk=action.pk).is_cancelled:
+            raise ValidationError(
+                _("This action was cancelled: it can no longer change."), "cancelled"
+            )
+        _check(action.campaign, data)
+        fields = _fields(data)
+        for name, value in fields.items():
+            setattr(action, name, value)
+        action.save(update_fields=[*fields, "updated_at"])
+        # More places (or no limit now) let the waitlist in, first come first served.
+        waitlist_promote(action=action)
+        # Reminders follow the new time and offsets; if it moved, who is coming is told.
+        reminders_replan(action=action, moved=moved)
+    return moved
+
+
+def action_cancel(*, action: Action, by: User, request: HttpRequest | None = None) -> bool:
+    """Cancel an action: it stays, marked cancelled, and takes no more answers. Messages not
+    sent yet will not go out; everyone who said yes or maybe is told it is off. Returns False
+    if it was cancelled already."""
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        if locked.is_cancelled:
+            return False
+        action.cancelled_at, action.cancelled_by = timezone.now(), by
+        action.save(update_fields=["cancelled_at", "cancelled_by", "updated_at"])
+        OutboxMessage.objects.filter(action=action, status=OutboxMessage.Status.PENDING).update(
+            status=OutboxMessage.Status.VOID, reason="action cancelled"
+        )
+        reminders_cancel(action=action)  # and yes and maybe hear it is off
+        audit_record(
+            actor=by,
+            kind=AuditEvent.Kind.DELETE,
+            committee_id=action.committee_id,
+            subject=action,
+            campaign_id=action.campaign_id,
+            detail={"change": "cancelled"},
+            request=request,
+        )
+    return True
+
+
+def _check(campaign: Campaign | None, data: ActionData) -> None:
+    """The rules the form also checks, kept here so no caller can skip them."""
+    if data.site is not None and (campaign is None or data.site.campaign_id != campaign.pk):
+        raise ValidationError(_("Pick a site of the action's campaign."), code="site")
+    if data.ends_at <= data.starts_at:
+        raise ValidationError(_("The end must come after the start."), code="ends_at")
+    if data.rsvp_deadline is not None and data.rsvp_deadline > data.starts_at:
+        raise ValidationError(_("RSVPs must close before the action starts."), code="deadline")
+
+
+def _fields(data: ActionData) -> dict:
+    return {
+        "title": data.title.strip(),
+        "kind": data.kind,
+        "starts_at": data.starts_at,
+        "ends_at": data.ends_at,
+        "time_zone": data.time_zone,
+        "site": data.site,
+        "location": data.location.strip(),
+        "video_url": data.video_url.strip(),
+        "description": data.description.strip(),
+        "capacity": data.capacity,
+        "visibility": data.visibility,
+        "rsvp_deadline": data.rsvp_deadline,
+    }

@@ -1,0 +1,257 @@
+"""Running actions: the list, setting one up, its page with who is coming, cancelling it, and
+inviting people to it."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from campaigns.access import action_for_user
+from campaigns.actions.forms.actions import (
+    ActionForm,
+    InviteForm,
+    PersonIds,
+    initial_for_new,
+    initial_from,
+)
+from campaigns.actions.selectors import actions as selectors
+from campaigns.actions.selectors.actions import InviteCriteria
+from campaigns.actions.services import actions as services
+from campaigns.actions.services import rsvps
+from campaigns.models import Action
+from members.models import Committee, Tag
+
+PAGES = "campaigns/actions"
+
+
+@login_required
+@require_GET
+def action_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming and past actions the user may run."""
+    if selectors.action_committee(request.user) is None:
+        raise Http404
+    context = {"actions": selectors.actions_for_list(request.user), "now": timezone.now()}
+    return render(request, f"{PAGES}/action_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest) -> HttpResponse:
+    """Set an action up, on a campaign (?campaign=<id> picks it) or committee-wide."""
+    committee = selectors.action_committee(request.user)
+    if committee is None:
+        raise Http404
+    campaigns = selectors.action_campaigns(request.user, committee)
+    preselected = campaigns.filter(pk=_int(request.GET.get("campaign"))).first()
+    form = _action_form(request, committee, campaigns, initial=initial_for_new(preselected))
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_create(
+                committee=committee,
+                campaign=form.cleaned_data["campaign"],
+                data=form.action_data(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Created the action. Now invite people to it."))
+            _warn_if_nowhere(request, form)
+            return redirect("action_detail", action_id=action.pk)
+    return _render_form(request, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Change an action's details or time; a cancelled action is left as it was."""
+    action = action_for_user(request.user, action_id)
+    if action.is_cancelled:
+        messages.error(request, _("This action was cancelled: it can no longer be edited."))
+        return redirect("action_detail", action_id=action.pk)
+    campaigns = selectors.action_campaigns(request.user, action.committee)
+    if action.campaign_id is not None:
+        campaigns = campaigns.filter(pk=action.campaign_id)
+    form = _action_form(
+        request, action.committee, campaigns, initial=initial_from(action), action=action
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.action_update(action=action, data=form.action_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if moved:
+                messages.success(
+                    request,
+                    _("Saved. The time changed: everyone who said yes or maybe gets an "
+                      "email with the new time, and their reminders move with it."),
+                )  # fmt: skip
+            else:
+                messages.success(request, _("Saved the action."))
+            _warn_if_nowhere(request, form)
+            return redirect("action_detail", action_id=action.pk)
+    return _render_form(request, form, action=action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_cancel(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Asks first; cancelling keeps the action, marked cancelled, and is audited."""
+    action = action_for_user(request.user, action_id)
+    if request.method == "POST":
+        if services.action_cancel(action=action, by=request.user, request=request):
+            messages.success(request, _("Cancelled the action."))
+        else:
+            messages.info(request, _("This action was already cancelled."))
+        return redirect("action_detail", action_id=action.pk)
+    counts = selectors.action_counts(action)
+    return render(request, f"{PAGES}/action_cancel.html", {"action": action, "counts": counts})
+
+
+@login_required
+@require_GET
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    """When, where and what; who is coming in numbers; the invitees, a page at a time,
+    filtered by answer and searched by name (the list alone for htmx)."""
+    action = action_for_user(request.user, action_id)
+    show = request.GET.get("show", "")
+    show = show if show in selectors.SHOW else ""
+    query = request.GET.get("q", "")[:100]
+    context = {
+        "action": action,
+        "show": show,
+        "query": query,
+        "invitees": selectors.invitees(
+            action, show=show, query=query, page=request.GET.get("page", 1)
+        ),
+    }
+    if request.htmx and request.htmx.target == "invitees":
+        return render(request, f"{PAGES}/_invitees.html", context)
+    context |= {
+        "counts": selectors.action_counts(action),
+        "closed": rsvps.rsvp_open_problem(action),
+        "site_url": settings.SITE_URL,
+    }
+    return render(request, f"{PAGES}/action_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_invite(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Choose whom to invite, see how many that is, then send. GET with the form's fields
+    (or htmx on every change) shows the count; POST invites."""
+    action = action_for_user(request.user, action_id)
+    problem = rsvps.rsvp_open_problem(action)
+    if problem:
+        messages.error(request, _("No invitations now: %(why)s") % {"why": problem})
+        return redirect("action_detail", action_id=action.pk)
+    form = _invite_form(request, action)
+    preview = None
+    if form.is_bound and form.is_valid():
+        people = selectors.invite_matching(request.user, action, form.criteria())
+        if request.method == "POST":
+            count = rsvps.action_invite(
+                action=action,
+                people=selectors.invite_recipients(action, people),
+                by=request.user,
+            )
+            messages.success(request, _invited_message(count))
+            return redirect("action_detail", action_id=action.pk)
+        preview = selectors.invite_preview(action, people)
+    elif not form.is_bound and action.campaign_id is not None:
+        everyone = InviteCriteria(who="group", campaign=action.campaign)
+        preview = selectors.invite_preview(
+            action, selectors.invite_matching(request.user, action, everyone)
+        )
+    context = {"action": action, "form": form, "preview": preview}
+    if request.htmx and request.htmx.target == "invite-preview":
+        return render(request, f"{PAGES}/_invite_preview.html", context)
+    data = request.POST if request.method == "POST" else request.GET
+    context["picked"] = selectors.people_picked(request.user, action, _ids(data.getlist("person")))
+    status = 422 if form.errors and request.method == "POST" else 200
+    return render(request, f"{PAGES}/action_invite.html", context, status=status)
+
+
+@login_required
+@require_GET
+def action_invite_search(request: HttpRequest, action_id: int) -> HttpResponse:
+    """People to pick one by one, by name; those already picked stay ticked."""
+    action = action_for_user(request.user, action_id)
+    query = request.GET.get("q", "")[:100]
+    picked = selectors.people_picked(request.user, action, _ids(request.GET.getlist("person")))
+    found = [
+        person
+        for person in selectors.invite_search(request.user, action, query)
+        if person not in picked
+    ]
+    context = {"action": action, "query": query, "picked": picked, "found": found}
+    return render(request, f"{PAGES}/_invite_search.html", context)
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _ids(values: list[str]) -> list[int]:
+    return PersonIds().to_python(values)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _action_form(request, committee: Committee, campaigns, *, initial: dict, action=None):
+    kwargs = {
+        "committee": committee,
+        "campaigns": campaigns,
+        "sites": selectors.action_sites(campaigns),
+        "action": action,
+    }
+    if request.method == "POST":
+        # The initial values still count: a disabled field (the campaign, when editing) keeps it.
+        return ActionForm(request.POST, initial=initial, **kwargs)
+    return ActionForm(initial=initial, **kwargs)
+
+
+def _render_form(request: HttpRequest, form: ActionForm, action: Action | None = None):
+    context = {"form": form, "action": action, "committee_zone": form.committee.time_zone}
+    status = 422 if form.errors else 200
+    return render(request, f"{PAGES}/action_form.html", context, status=status)
+
+
+def _warn_if_nowhere(request: HttpRequest, form: ActionForm) -> None:
+    if form.has_no_place:
+        messages.warning(
+            request, _("The action has no address and no video link yet: add one before inviting.")
+        )
+
+
+def _invite_form(request: HttpRequest, action: Action) -> InviteForm:
+    campaigns = selectors.invite_campaigns(request.user, action)
+    kwargs = {
+        "campaigns": campaigns,
+        "units": selectors.invite_units(campaigns),
+        "tags": Tag.objects.filter(committee_id=action.committee_id).order_by("name"),
+        "fixed": action.campaign_id is not None,
+    }
+    if request.method == "POST":
+        return InviteForm(request.POST, **kwargs)
+    if "who" in request.GET:
+        return InviteForm(request.GET, **kwargs)
+    return InviteForm(initial={"who": "group", "campaign": action.campaign_id}, **kwargs)
+
+
+def _invited_message(count: int) -> str:
+    if count == 0:
+        return _("Everyone you picked was invited already: no new invitations.")
+    return ngettext(
+        "Invited %(count)d person; their email is on the way.",
+        "Invited %(count)d people; their emails are on the way.",
+        count,
+    ) % {"count": count}

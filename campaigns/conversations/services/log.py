@@ -1,0 +1,241 @@
+"""Logging one-on-ones: the conversation, its answers and issues, the assessment it records,
+the follow-up it promises and the next one-on-one it schedules, all in one transaction."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Subquery
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.conversations.services.supporter_drop import nudge_supporter_drop
+from campaigns.models import (
+    Ask,
+    AskAnswer,
+    AssessmentRecord,
+    Campaign,
+    Conversation,
+    FollowUp,
+    IssueTag,
+    OutboxMessage,
+    RosterEntry,
+    ScheduledOneOnOne,
+)
+from campaigns.outbox.services.plan import outbox_plan
+from campaigns.roster.services import assessment_advance, assessment_recompute
+from members.audit import audit_record
+from members.models import AuditEvent, Person, User
+
+# The organizer is reminded of a scheduled one-on-one this long before it.
+
+
+
+@dataclass
+class ConversationData:
+    """What an organizer records about one conversation."""
+
+    happened_at: datetime
+    channel: str
+    duration_minutes: int | None = None
+    issues: list[IssueTag] = field(default_factory=list)
+    answers: dict[int, str] = field(default_factory=dict)  # ask id -> yes / maybe / no
+    assessment: int | None = None
+    is_leader: bool = False
+    notes: str = ""
+    next_step: str = ""
+    follow_up_on: date | None = None
+    schedule_at: datetime | None = None
+    schedule_place: str = ""
+
+
+def conversation_log(
+    *,
+    campaign: Campaign,
+    person: Person,
+    organizer: User,
+    data: ConversationData,
+    entry: RosterEntry | None = None,
+) -> Conversation:
+    """Record a one-on-one with someone on the campaign's roster (`entry`, their active
+    roster entry, if the caller has it already).
+
+    Logging closes the person's open follow-ups on this campaign (the promised talk happened)
+    and marks a one-on-one scheduled for it as held. It is the hot path of the app (an
+    organizer logs between two conversations), so every step is one statement.
+    """
+    mine = entry is not None and (entry.campaign_id, entry.person_id) == (campaign.pk, person.pk)
+    if not mine or entry.removed_at is not None:
+        entry = _active_entry(campaign, person)
+    # No savepoint: inside a caller's transaction a failure undoes the whole of it anyway.
+    with transaction.atomic(savepoint=False):
+        conversation = Conversation.objects.create(
+            campaign=campaign, person=person, organizer=organizer, **_fields(data)
+        )
+        _write_details(conversation, entry, data, recorded_by=organizer)
+        _close_follow_ups(conversation, closed_by=organizer)
+        _mark_scheduled_held(conversation)
+        _plan_next(conversation, entry, data)
+        on_roster = assessment_advance(
+            entry_id=entry.pk,
+            level=data.assessment,
+            happened_at=data.happened_at,
+            is_leader=data.is_leader and not entry.is_leader,
+        )
+        if not on_roster:  # taken off the roster since the caller looked: keep nothing
+            raise _not_on_roster(person)
+        nudge_supporter_drop(conversation=conversation, before=entry.assessment)
+    return conversation
+
+
+def conversation_update(*, conversation: Conversation, data: ConversationData, by: User) -> None:
+    """Change a logged conversation; the current assessment is recomputed from the history."""
+    entry = _active_entry(conversation.campaign, conversation.person)
+    with transaction.atomic():
+        for name, value in _fields(data).items():
+            setattr(conversation, name, value)
+        conversation.save()
+        conversation.issues.clear()
+        conversation.answers.all().delete()
+        AssessmentRecord.objects.filter(conversation=conversation).delete()
+        _write_details(conversation, entry, data, recorded_by=by)
+        assessment_recompute(entry_id=entry.pk)
+
+
+def conversation_delete(
+    *, conversation: Conversation, actor: User, request: HttpRequest | None = None
+) -> None:
+    """Delete a conversation (its assessment goes with it) and record who did."""
+    entry_ids = list(
+        AssessmentRecord.objects.filter(conversation=conversation).values_list(
+            "roster_entry_id", flat=True
+        )
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            kind=AuditEvent.Kind.DELETE,
+            committee=conversation.campaign.committee,
+            subject=conversation,
+            campaign_id=conversation.campaign_id,
+            request=request,
+        )
+        conversation.delete()
+        for entry_id in entry_ids:
+            assessment_recompute(entry_id=entry_id)
+
+
+def _active_entry(campaign: Campaign, person: Person) -> RosterEntry:
+    entry = RosterEntry.objects.filter(campaign=campaign, person=person, removed_at=None).first()
+    if entry is None:
+        raise _not_on_roster(person)
+    return entry
+
+
+def _not_on_roster(person: Person) -> ValidationError:
+    return ValidationError(
+        _("%(person)s is not on this campaign's roster.") % {"person": person},
+        code="not_on_roster",
+    )
+
+
+def _fields(data: ConversationData) -> dict:
+    return {
+        "happened_at": data.happened_at,
+        "channel": data.channel,
+        "duration_minutes": data.duration_minutes,
+        "assessment": data.assessment,
+        "is_leader": data.is_leader,
+        "notes": data.notes,
+        "next_step": data.next_step,
+    }
+
+
+def _write_details(
+    conversation: Conversation, entry: RosterEntry, data: ConversationData, *, recorded_by: User
+) -> None:
+    """Issues, answers and the assessment record, for a conversation that has none yet."""
+    Issue = Conversation.issues.through  # noqa: N806 - a model class
+    Issue.objects.bulk_create(
+        Issue(conversation=conversation, issuetag=tag)
+        for tag in data.issues
+        if tag.campaign_id == conversation.campaign_id
+    )
+    if data.answers:
+        asks = set(
+            Ask.objects.filter(campaign=conversation.campaign, pk__in=data.answers).values_list(
+                "pk", flat=True
+            )
+        )
+        AskAnswer.objects.bulk_create(
+            AskAnswer(conversation=conversation, ask_id=ask_id, answer=answer)
+            for ask_id, answer in data.answers.items()
+            if ask_id in asks
+        )
+    if data.assessment is not None:
+        AssessmentRecord.objects.create(
+            roster_entry=entry,
+            conversation=conversation,
+            level=data.assessment,
+            happened_at=data.happened_at,
+            recorded_by=recorded_by,
+        )
+
+
+def _close_follow_ups(conversation: Conversation, *, closed_by: User) -> None:
+    FollowUp.objects.filter(
+        campaign=conversation.campaign, person=conversation.person, closed_at=None
+    ).update(
+        closed_at=timezone.now(),
+        closed_reason=FollowUp.CloseReason.DONE,
+        closed_by=closed_by,
+    )
+
+
+def _mark_scheduled_held(conversation: Conversation) -> None:
+    """The earliest open one-on-one scheduled up to a day after this talk is the one held."""
+    earliest = (
+        ScheduledOneOnOne.objects.filter(
+            campaign=conversation.campaign,
+            person=conversation.person,
+            held_in=None,
+            cancelled_at=None,
+            starts_at__lte=conversation.happened_at + timedelta(days=1),
+        )
+        .order_by("starts_at")
+        .values("pk")[:1]
+    )
+    ScheduledOneOnOne.objects.filter(pk__in=Subquery(earliest)).update(held_in=conversation)
+
+
+def _plan_next(conversation: Conversation, entry: RosterEntry, data: ConversationData) -> None:
+    """The promised follow-up goes to the person's assigned organizer (or the logger)."""
+    if data.follow_up_on is not None:
+        FollowUp.objects.create(
+            campaign=conversation.campaign,
+            person=conversation.person,
+            organizer_id=entry.organizer_id or conversation.organizer_id,
+            conversation=conversation,
+            description=data.next_step,
+            due_on=data.follow_up_on,
+        )
+    if data.schedule_at is not None:
+        ScheduledOneOnOne.objects.create(
+            campaign=conversation.campaign,
+            person=conversation.person,
+            organizer=conversation.organizer,
+            starts_at=data.schedule_at,
+            place=data.schedule_place,
+            scheduled_in=conversation,
+        )
+        remind_at = data.schedule_at - ScheduledOneOnOne.REMINDER_BEFORE
+        if remind_at > timezone.now():
+            outbox_plan(
+                kind=OutboxMessage.Kind.ONE_ON_ONE_REMINDER,
+                committee=conversation.campaign.committee,
+                person=conversation.person,
+                user=conversation.organizer,
+                due_at=remind_at,
+            )

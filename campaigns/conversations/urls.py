@@ -1,0 +1,26 @@
+"""One-on-ones: logging, editing and deleting a conversation, finding whom to log, closing a
+follow-up, and My list (the organizer's home across campaigns)."""
+
+from django.urls import path
+
+from campaigns.conversations.views import log, mylist
+
+urlpatterns = [
+    path(
+        "campaigns/<int:campaign_id>/people/<int:person_id>/log/",
+        log.conversation_new,
+        name="conversation_new",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/conversations/<int:conversation_id>/edit/",
+        log.conversation_edit,
+        name="conversation_edit",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/conversations/<int:conversation_id>/delete/",
+        log.conversation_delete,
+        name="conversation_delete",
+    ),
+    path("log/", log.log_search, name="log_search"),
+    path("my-list/", mylist.my_list, name="my_list"),
+]

@@ -1,0 +1,211 @@
+"""Logging a one-on-one from a phone, editing or deleting it, and finding whom to log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from campaigns.access import (
+    CampaignAccess,
+    campaign_for_user,
+    can_change_conversation,
+    conversation_for_user,
+)
+from campaigns.conversations.forms.log import ConversationForm, initial_for_new, initial_from
+from campaigns.conversations.selectors import log as selectors
+from campaigns.conversations.selectors.mylist import my_list_allowed
+from campaigns.conversations.services import log as services
+from campaigns.conversations.services.log_form import asks_ensure_defaults, issue_tag_find_or_create
+from campaigns.conversations.views.mylist import my_list_refreshed
+from campaigns.models import Conversation, RosterEntry
+from organizing.http import next_url
+
+PAGES = "campaigns/conversations"
+SAVED_DRAFTS = "log_saved_drafts"  # session key: draft tokens the server has saved
+DRAFT_SAVED = "log-draft-saved"  # htmx event: the server saved this draft, the browser drops it
+MY_LIST = "my_list"  # in_place: the form opened under a row of My list, which takes it back
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def conversation_new(request: HttpRequest, campaign_id: int, person_id: int) -> HttpResponse:
+    """The one-on-one form for someone on the campaign's roster; one tap saves it.
+
+    Opened in place from My list (htmx, `in_place=my_list`) it answers with the form alone,
+    and a save answers with the list's fresh sections instead of going to another page.
+    """
+    access = campaign_for_user(request.user, campaign_id)
+    entry = selectors.active_entry(access.campaign, person_id)
+    form = _form(request, access, entry, initial=initial_for_new(selectors.entry_time_zone(entry)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # an issue typed inline is kept only with its log
+                services.conversation_log(
+                    campaign=access.campaign,
+                    person=entry.person,
+                    organizer=request.user,
+                    data=form.conversation_data(new_issue=_new_issue(access, form)),
+                    entry=entry,
+                )
+        except ValidationError as error:  # e.g. taken off the roster while this was typed
+            form.add_error(None, error)
+        else:
+            _remember_saved_draft(request)
+            messages.success(
+                request, _("Logged your conversation with %(name)s.") % {"name": entry.person}
+            )
+            return _logged(request, access, entry)
+    return _render_form(request, access, entry, form, in_place=_in_place(request))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_edit(request: HttpRequest, campaign_id: int, conversation_id: int) -> HttpResponse:
+    """Its author or a lead corrects a logged conversation; the assessment is recomputed."""
+    access, conversation = _changeable(request, campaign_id, conversation_id)
+    entry = selectors.active_entry(access.campaign, conversation.person_id)
+    tz = selectors.entry_time_zone(entry)
+    form = _form(request, access, entry, initial=initial_from(conversation, tz), plan=False)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():  # an issue typed inline is kept only with the change
+            services.conversation_update(
+                conversation=conversation,
+                data=form.conversation_data(new_issue=_new_issue(access, form)),
+                by=request.user,
+            )
+        messages.success(
+            request, _("Saved the conversation with %(name)s.") % {"name": entry.person}
+        )
+        return _go(request, reverse("person_detail", args=[entry.person_id]))
+    return _render_form(request, access, entry, form, conversation=conversation)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_delete(
+    request: HttpRequest, campaign_id: int, conversation_id: int
+) -> HttpResponse:
+    """Asks first; deleting is audited and the assessment is recomputed without it."""
+    access, conversation = _changeable(request, campaign_id, conversation_id)
+    if request.method == "POST":
+        person_id = conversation.person_id
+        services.conversation_delete(conversation=conversation, actor=request.user, request=request)
+        messages.success(request, _("Deleted the conversation."))
+        return _go(request, reverse("person_detail", args=[person_id]))
+    context = {"campaign": access.campaign, "access": access, "conversation": conversation}
+    return render(request, f"{PAGES}/conversation_delete.html", context)
+
+
+@login_required
+@require_GET
+def log_search(request: HttpRequest) -> HttpResponse:
+    """The "Log a one-on-one" search: find the person across my campaigns by name or phone."""
+    if not selectors.may_log(request.user):
+        raise Http404
+    query = request.GET.get("q", "")[:100]
+    context = {"query": query, "results": selectors.people_to_log(user=request.user, query=query)}
+    if request.htmx:
+        return render(request, f"{PAGES}/_log_results.html", context)
+    return render(request, f"{PAGES}/log_search.html", context)
+
+
+def _changeable(
+    request: HttpRequest, campaign_id: int, conversation_id: int
+) -> tuple[CampaignAccess, Conversation]:
+    access = campaign_for_user(request.user, campaign_id)
+    conversation = conversation_for_user(access, conversation_id)
+    if not can_change_conversation(access, conversation):
+        raise PermissionDenied
+    return access, conversation
+
+
+def _form(
+    request: HttpRequest, access: CampaignAccess, entry: RosterEntry, *, initial: dict, **kwargs
+) -> ConversationForm:
+    kwargs |= {
+        "asks": asks_ensure_defaults(campaign=access.campaign),
+        "issues": selectors.campaign_issues(access.campaign),
+        "tz": selectors.entry_time_zone(entry),
+    }
+    if request.method == "POST":
+        return ConversationForm(request.POST, **kwargs)
+    return ConversationForm(initial=initial, **kwargs)
+
+
+def _new_issue(access: CampaignAccess, form: ConversationForm):
+    name = form.cleaned_data["new_issue"].strip()
+    return issue_tag_find_or_create(campaign=access.campaign, name=name) if name else None
+
+
+def _render_form(
+    request: HttpRequest,
+    access: CampaignAccess,
+    entry: RosterEntry,
+    form: ConversationForm,
+    conversation: Conversation | None = None,
+    in_place: str = "",
+) -> HttpResponse:
+    """The page, or for htmx the form alone (opened in place, or re-rendered with errors)."""
+    context = {
+        "campaign": access.campaign,
+        "access": access,
+        "entry": entry,
+        "person": entry.person,
+        "form": form,
+        "conversation": conversation,
+        "next": next_url(request),
+        "in_place": in_place,
+        "draft_key": "" if conversation else _draft_key(access, entry),
+        "saved_drafts": " ".join(request.session.get(SAVED_DRAFTS, [])),
+    }
+    status = 422 if form.errors else 200
+    template = "_form.html" if request.htmx else "conversation_form.html"
+    return render(request, f"{PAGES}/{template}", context, status=status)
+
+
+def _in_place(request: HttpRequest) -> str:
+    value = request.POST.get("in_place") or request.GET.get("in_place") or ""
+    return value if request.htmx and value == MY_LIST else ""
+
+
+def _logged(request: HttpRequest, access: CampaignAccess, entry: RosterEntry) -> HttpResponse:
+    """Logged in place: My list's fresh sections, and the browser told to drop the draft it
+    sent. Otherwise on to `next` or the person's page."""
+    if _in_place(request) != MY_LIST or not my_list_allowed(request.user):
+        return _go(request, reverse("person_detail", args=[entry.person_id]))
+    response = my_list_refreshed(request)
+    token = _draft_token(request)
+    if token:
+        detail = {"key": _draft_key(access, entry), "token": token}
+        trigger_client_event(response, DRAFT_SAVED, detail)
+    return response
+
+
+def _draft_key(access: CampaignAccess, entry: RosterEntry) -> str:
+    """The browser's localStorage key for a draft log with this person (static/js/log-draft.js)."""
+    return f"majority-log-draft:{access.campaign.pk}:{entry.person_id}"
+
+
+def _draft_token(request: HttpRequest) -> str:
+    return request.POST.get("draft_token", "")[:64]
+
+
+def _remember_saved_draft(request: HttpRequest) -> None:
+    """The browser's draft is cleared only once the server has said it saved it, so a
+    dropped connection never loses what was typed."""
+    token = _draft_token(request)
+    if token:
+        request.session[SAVED_DRAFTS] = [*request.session.get(SAVED_DRAFTS, [])[-19:], token]
+
+
+def _go(request: HttpRequest, default: str) -> HttpResponse:
+    target = next_url(request, default)
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)

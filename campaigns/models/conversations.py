@@ -1,0 +1,196 @@
+"""One-on-ones and what they promise: issues raised, asks answered, follow-ups, and the
+next one-on-one scheduled."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models.roster import Assessment, Campaign
+from members.models import Person
+
+
+class IssueTag(models.Model):
+    """An issue people raise in this campaign: wages, scheduling, safety, mold, rent increase."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="issue_tags")
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("campaign", Lower("name"), name="issue_tag_unique_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ask(models.Model):
+    """Something organizers ask in this campaign: "sign a card", "come to the meeting"."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="asks")
+    text = models.CharField(_("ask"), max_length=120)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("still asked"), default=True)
+
+    class Meta:
+        verbose_name = _("ask")
+        verbose_name_plural = _("asks")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Conversation(models.Model):
+    """A one-on-one: the unit of organizing work. `happened_at` (not `created_at`) decides
+    which assessment is current, so back-dated logs come out right."""
+
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        DOOR = "door", _("At the door")
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video")
+        TEXT = "text", _("Text messages")
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="conversations")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="conversations")
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="conversations",
+        verbose_name=_("organizer"),
+    )
+    happened_at = models.DateTimeField(_("when"))
+    channel = models.CharField(_("how"), max_length=20, choices=Channel.choices)
+    duration_minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    issues = models.ManyToManyField(IssueTag, blank=True, related_name="conversations")
+    assessment = models.PositiveSmallIntegerField(
+        _("assessment"), choices=Assessment.choices, null=True, blank=True
+    )
+    is_leader = models.BooleanField(_("a leader"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        indexes = [
+            models.Index(
+                F("campaign"), F("person"), F("happened_at").desc(), name="conversation_person_idx"
+            ),
+            models.Index(
+                F("organizer"), F("happened_at").desc(), name="conversation_organizer_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.happened_at:%Y-%m-%d}"
+
+
+class AskAnswer(models.Model):
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        MAYBE = "maybe", _("Maybe")
+        NO = "no", _("No")
+
+    conversation = models.ForeignKey(Conversation, models.CASCADE, related_name="answers")
+    ask = models.ForeignKey(Ask, models.CASCADE, related_name="answers")
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "ask"], name="one_answer_per_ask"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ask}: {self.answer}"
+
+
+class FollowUp(models.Model):
+    """The next step promised in a conversation, with a due date. Overdue follow-ups are the
+    most common way organizing silently fails."""
+
+    class CloseReason(models.TextChoices):
+        DONE = "done", _("Done: we talked")
+        MOVED_AWAY = "moved_away", _("Moved away")
+        QUIT = "quit", _("Quit or left")
+        DO_NOT_CONTACT = "do_not_contact", _("Asked not to be contacted")
+        OTHER = "other", _("Other")
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="follow_ups")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="follow_ups")
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="follow_ups"
+    )
+    conversation = models.ForeignKey(
+        Conversation, models.CASCADE, null=True, blank=True, related_name="follow_ups"
+    )
+    description = models.CharField(_("next step"), max_length=200, blank=True)
+    due_on = models.DateField(_("follow up by"))
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(
+        _("reason"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    closed_note = models.CharField(_("note"), max_length=200, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [
+            models.Index(
+                fields=["organizer", "due_on"],
+                condition=Q(closed_at__isnull=True),
+                name="follow_up_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} by {self.due_on}"
+
+
+class ScheduledOneOnOne(models.Model):
+    """A one-on-one set for later (it gets a reminder)."""
+
+    REMINDER_BEFORE = timedelta(hours=1)  # the organizer's reminder, before it starts
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="scheduled")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="scheduled_one_on_ones")
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="scheduled_one_on_ones"
+    )
+    starts_at = models.DateTimeField(_("when"))
+    place = models.CharField(_("where"), max_length=200, blank=True)
+    scheduled_in = models.ForeignKey(
+        Conversation, models.SET_NULL, null=True, blank=True, related_name="scheduled_next"
+    )
+    held_in = models.ForeignKey(
+        Conversation, models.SET_NULL, null=True, blank=True, related_name="scheduled_held"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scheduled one-on-one")
+        verbose_name_plural = _("scheduled one-on-ones")
+        indexes = [
+            models.Index(fields=["organizer", "starts_at"], name="scheduled_organizer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.starts_at:%Y-%m-%d %H:%M}"

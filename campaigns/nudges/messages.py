@@ -1,0 +1,175 @@
+"""What the nudges on a clock say when they go out, and when they no longer apply: registered
+with the outbox (campaigns.outbox.registry). `nudge_context` is what every nudge's email gets."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.access import campaigns_visible_to
+from campaigns.models import FollowUp, OutboxMessage, ScheduledOneOnOne
+from campaigns.nudges.services.digests import (
+    QuietUnit,
+    lead_digest_items,
+    local_day,
+    open_overdue,
+    quiet_units,
+    scheduled_today,
+)
+from campaigns.nudges.services.snooze import (
+    SNOOZE_DAYS,
+    snooze_link_url,
+    snooze_reason,
+    snoozed_follow_ups,
+)
+from campaigns.outbox.registry import message_kind_register
+
+Kind = OutboxMessage.Kind
+
+
+def _digest_day_reason(message: OutboxMessage, now: datetime) -> str:
+    """A digest left from an earlier day (the beat or the mail was down): today's has it."""
+    zone = message.committee.time_zone
+    if local_day(zone, now) > local_day(zone, message.due_at):
+        return "a newer digest is due"
+    return ""
+
+
+@dataclass
+class OrganizerDigest:
+    overdue: list[FollowUp]
+    today: list[ScheduledOneOnOne]
+
+
+def _organizer_digest(message: OutboxMessage) -> OrganizerDigest:
+    """The user's open overdue follow-ups (not snoozed) and their one-on-ones of the day, in
+    the campaigns of the message's committee they may still see. Computed once per send."""
+    cached = getattr(message, "_nudge_digest", None)
+    if cached is not None:
+        return cached
+    committee, user = message.committee, message.user
+    day = local_day(committee.time_zone, message.due_at)
+    visible = campaigns_visible_to(user)
+    overdue = (
+        open_overdue(committee, day)
+        .filter(organizer=user, campaign__in=visible)
+        .exclude(pk__in=snoozed_follow_ups(user.pk, timezone.now()))
+        .select_related("person", "campaign")
+        .order_by("due_on", "pk")
+    )
+    meetings = (
+        scheduled_today(committee, day)
+        .filter(organizer=user, campaign__in=visible)
+        .select_related("person", "campaign")
+        .order_by("starts_at", "pk")
+    )
+    digest = OrganizerDigest(overdue=list(overdue), today=list(meetings))
+    for follow_up in digest.overdue:
+        follow_up.days_late = (day - follow_up.due_on).days
+    message._nudge_digest = digest
+    return digest
+
+
+def _organizer_digest_void_reason(message: OutboxMessage, now: datetime) -> str:
+    if message.user is None:
+        return "no recipient"
+    reason = _digest_day_reason(message, now) or snooze_reason(message, now)
+    if reason:
+        return reason
+    digest = _organizer_digest(message)
+    return "" if digest.overdue or digest.today else "nothing due"
+
+
+def _lead_digest(message: OutboxMessage) -> list[FollowUp]:
+    cached = getattr(message, "_nudge_digest", None)
+    if cached is not None:
+        return cached
+    day = local_day(message.committee.time_zone, message.due_at)
+    snoozed = snoozed_follow_ups(message.user_id, timezone.now())
+    items = [
+        follow_up
+        for follow_up in lead_digest_items(message.committee, day).get(message.user_id, [])
+        if follow_up.pk not in snoozed
+    ]
+    for follow_up in items:
+        follow_up.days_late = (day - follow_up.due_on).days
+    message._nudge_digest = items
+    return items
+
+
+def _lead_digest_void_reason(message: OutboxMessage, now: datetime) -> str:
+    if message.user is None:
+        return "no recipient"
+    reason = _digest_day_reason(message, now) or snooze_reason(message, now)
+    if reason:
+        return reason
+    return "" if _lead_digest(message) else "nothing due"
+
+
+def _quiet(message: OutboxMessage) -> list[QuietUnit]:
+    cached = getattr(message, "_nudge_digest", None)
+    if cached is None:
+        cached = quiet_units(message.committee, timezone.now()).get(message.user_id, [])
+        message._nudge_digest = cached
+    return cached
+
+
+def _quiet_units_void_reason(message: OutboxMessage, now: datetime) -> str:
+    if message.user is None:
+        return "no recipient"
+    if now - message.due_at > timedelta(days=6):
+        return "a newer weekly email is due"
+    return snooze_reason(message, now) or ("" if _quiet(message) else "nothing due")
+
+
+def nudge_context(message: OutboxMessage) -> dict:
+    return {
+        "zone": message.committee.time_zone,
+        "my_list_url": settings.SITE_URL + reverse("my_list"),
+        "recipient": message.user,
+    }
+
+
+def person_url(person_id: int) -> str:
+    return settings.SITE_URL + reverse("person_detail", args=[person_id])
+
+
+def _organizer_digest_context(message: OutboxMessage) -> dict:
+    digest = _organizer_digest(message)
+    for follow_up in digest.overdue:
+        follow_up.snooze_url = snooze_link_url(message=message, follow_up=follow_up)
+        follow_up.person_url = person_url(follow_up.person_id)
+    for meeting in digest.today:
+        meeting.person_url = person_url(meeting.person_id)
+    return nudge_context(message) | {"overdue": digest.overdue, "today": digest.today}
+
+
+def _lead_digest_context(message: OutboxMessage) -> dict:
+    items = _lead_digest(message)
+    for follow_up in items:
+        follow_up.snooze_url = snooze_link_url(message=message, follow_up=follow_up)
+        follow_up.person_url = person_url(follow_up.person_id)
+    return nudge_context(message) | {"items": items}
+
+
+def _quiet_units_context(message: OutboxMessage) -> dict:
+    return nudge_context(message) | {
+        "units": _quiet(message),
+        "snooze_url": snooze_link_url(message=message),
+        "weeks": SNOOZE_DAYS[Kind.QUIET_UNITS] // 7,
+    }
+
+
+message_kind_register(
+    Kind.ORGANIZER_DIGEST,
+    void_reason=_organizer_digest_void_reason,
+    context=_organizer_digest_context,
+)
+message_kind_register(
+    Kind.LEAD_DIGEST, void_reason=_lead_digest_void_reason, context=_lead_digest_context
+)
+message_kind_register(
+    Kind.QUIET_UNITS, void_reason=_quiet_units_void_reason, context=_quiet_units_context
+)

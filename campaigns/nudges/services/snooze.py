@@ -1,0 +1,128 @@
+"""Snoozing a nudge: a recipient hears no more of a follow-up, a person or a whole kind of
+nudge for a while, from My list or from the link in the email (signed, ids only)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import FollowUp, NudgeSnooze, OutboxMessage
+from members.models import User
+
+Kind = OutboxMessage.Kind
+
+SNOOZE_DAYS = {Kind.QUIET_UNITS: 28}  # a weekly email is snoozed for four weeks
+SNOOZE_DEFAULT_DAYS = 7
+LINK_SALT = "majority.nudge-snooze"
+LINK_MAX_AGE = timedelta(days=60)
+
+
+class LinkInvalid(Exception):
+    """A snooze link tampered with, too old, or for a message that is gone."""
+
+
+def nudge_snooze(
+    *,
+    user: User,
+    kind: str,
+    person_id: int | None = None,
+    follow_up: FollowUp | None = None,
+    days: int | None = None,
+) -> NudgeSnooze:
+    """`user` hears no more of this (a follow-up, a person, or the whole kind) for a while."""
+    days = days or SNOOZE_DAYS.get(kind, SNOOZE_DEFAULT_DAYS)
+    return NudgeSnooze.objects.create(
+        user=user,
+        kind=kind,
+        person_id=person_id,
+        follow_up=follow_up,
+        until=timezone.now() + timedelta(days=days),
+    )
+
+
+def _active_snoozes(user_id: int | None, now: datetime) -> QuerySet[NudgeSnooze]:
+    return NudgeSnooze.objects.filter(user_id=user_id, until__gt=now)
+
+
+def snoozed_follow_ups(user_id: int | None, now: datetime) -> set[int]:
+    """A follow-up snoozed by this user is left out of all their digests."""
+    return set(
+        _active_snoozes(user_id, now)
+        .filter(follow_up__isnull=False)
+        .values_list("follow_up_id", flat=True)
+    )
+
+
+def nudge_snoozes_mark(*, user: User, follow_ups: list[FollowUp]) -> None:
+    """Set `snoozed_until` on each follow-up (None when not snoozed), for My list."""
+    until: dict[int, datetime] = {}
+    for follow_up_id, moment in (
+        _active_snoozes(user.pk, timezone.now())
+        .filter(follow_up_id__in=[f.pk for f in follow_ups])
+        .values_list("follow_up_id", "until")
+    ):
+        until[follow_up_id] = max(moment, until.get(follow_up_id, moment))
+    for follow_up in follow_ups:
+        follow_up.snoozed_until = until.get(follow_up.pk)
+
+
+def snooze_link_token(*, message: OutboxMessage, follow_up: FollowUp | None = None) -> str:
+    """A signed token of ids only: the message and, for a digest's line, the follow-up."""
+    return signing.dumps(
+        [message.pk, follow_up.pk if follow_up else 0], salt=LINK_SALT, compress=False
+    )
+
+
+def snooze_link_url(*, message: OutboxMessage, follow_up: FollowUp | None = None) -> str:
+    token = snooze_link_token(message=message, follow_up=follow_up)
+    return settings.SITE_URL + reverse("nudge_snooze_link", args=[token])
+
+
+def snooze_link_resolve(token: str) -> tuple[OutboxMessage, FollowUp | None]:
+    """The nudge (and follow-up) a snooze link stands for; raises LinkInvalid."""
+    try:
+        message_id, follow_up_id = signing.loads(
+            token, salt=LINK_SALT, max_age=LINK_MAX_AGE.total_seconds()
+        )
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise LinkInvalid from error
+    message = (
+        OutboxMessage.objects.select_related("user", "committee")
+        .filter(pk=message_id, user__isnull=False)
+        .first()
+    )
+    if message is None:
+        raise LinkInvalid
+    follow_up = FollowUp.objects.filter(pk=follow_up_id).first() if follow_up_id else None
+    if follow_up_id and follow_up is None:
+        raise LinkInvalid
+    return message, follow_up
+
+
+def snooze_from_link(*, message: OutboxMessage, follow_up: FollowUp | None) -> NudgeSnooze:
+    """What the link snoozes: the digest's line, the person the nudge is about, or (a nudge
+    about no one person) the kind."""
+    return nudge_snooze(
+        user=message.user,
+        kind=message.kind,
+        person_id=None if follow_up else message.person_id,
+        follow_up=follow_up,
+    )
+
+
+def _snoozed_until(message: OutboxMessage, now: datetime) -> datetime | None:
+    """The end of a snooze covering this whole message (its person, or its kind)."""
+    snoozes = _active_snoozes(message.user_id, now).filter(
+        Q(person_id=message.person_id) | Q(person__isnull=True),
+        kind=message.kind,
+        follow_up__isnull=True,
+    )
+    return max(snoozes.values_list("until", flat=True), default=None)
+
+
+def snooze_reason(message: OutboxMessage, now: datetime) -> str:
+    until = _snoozed_until(message, now)
+    return f"snoozed until {until:%Y-%m-%d %H:%M} UTC" if until else ""

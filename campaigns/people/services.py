@@ -1,0 +1,343 @@
+"""Writing people: adding them to a roster without making duplicates, editing a person's
+sections and roster placement, taking them off a roster, and merging two records of one person.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from campaigns.models import (
+    Campaign,
+    Conversation,
+    FollowUp,
+    RosterEntry,
+    ScheduledOneOnOne,
+    Unit,
+)
+from campaigns.people.selectors import MERGE_FIELDS, person_matching
+from campaigns.roster.services import assessment_recompute, roster_add, roster_remove
+from members.audit import audit_record
+from members.models import AuditEvent, Committee, Person, PersonEmail, PersonPhone, Tag, User
+
+# The fields each simple section of the person page writes.
+SECTION_FIELDS = {
+    "details": [
+        "given_name",
+        "family_name",
+        "preferred_name",
+        "pronouns",
+        "preferred_language",
+        "preferred_channel",
+    ],
+    "consent": ["email_ok", "sms_ok", "do_not_contact", "do_not_contact_reason"],
+    "notes": ["notes"],
+}
+REASON_MAX = 200
+
+
+@dataclass(frozen=True)
+class RosterAddResult:
+    """What adding someone did: whether the person and the entry are new."""
+
+    entry: RosterEntry
+    person: Person
+    person_created: bool
+    entry_created: bool
+
+
+def person_create_on_roster(
+    *,
+    campaign: Campaign,
+    given_name: str,
+    family_name: str = "",
+    phone: str = "",
+    email: str = "",
+    unit: Unit | None = None,
+    title: str = "",
+    shift: str = "",
+    is_leader: bool = False,
+    organizer: User | None = None,
+) -> RosterAddResult:
+    """Put someone on the roster, reusing the committee's person with this email or phone
+    (`phone` in E.164) so one human stays one record across campaigns.
+
+    Someone already on this roster is left exactly as they are.
+    """
+    with transaction.atomic():
+        person = person_matching(committee=campaign.committee, email=email, phone=phone)
+        if person is not None:
+            active = RosterEntry.objects.filter(campaign=campaign, person=person, removed_at=None)
+            if (entry := active.first()) is not None:
+                return RosterAddResult(entry, person, person_created=False, entry_created=False)
+        created = person is None
+        if created:
+            person = Person.objects.create(
+                committee=campaign.committee, given_name=given_name, family_name=family_name
+            )
+        person_channels_add(person=person, email=email, phone=phone)
+        entry = roster_add(
+            campaign=campaign,
+            person=person,
+            unit=unit,
+            title=title,
+            shift=shift,
+            is_leader=is_leader,
+            organizer=organizer,
+        )
+    return RosterAddResult(entry, person, person_created=created, entry_created=True)
+
+
+def person_channels_add(*, person: Person, email: str, phone: str) -> None:
+    """Add the email and phone the person does not have yet; the first of each is primary."""
+    if email and not person.emails.filter(email__iexact=email).exists():
+        PersonEmail.objects.create(
+            person=person, email=email, is_primary=not person.emails.exists()
+        )
+    if phone and not person.phones.filter(number=phone).exists():
+        PersonPhone.objects.create(
+            person=person, number=phone, is_primary=not person.phones.exists()
+        )
+
+
+def person_update(*, person: Person, section: str, data: dict) -> Person:
+    """Save one section of the person page from its form's cleaned data."""
+    if section == "contact":
+        person_contact_update(person=person, **data)
+    elif section == "tags":
+        person_tags_set(person=person, tags=data["tags"], new_names=data["new_tags"])
+    else:
+        fields = SECTION_FIELDS[section]
+        for field in fields:
+            setattr(person, field, data[field])
+        person.save(update_fields=[*fields, "updated_at"])
+    return person
+
+
+def person_contact_update(
+    *,
+    person: Person,
+    primary_phone: int | None = None,
+    remove_phones: Iterable[int] = (),
+    new_phone: str = "",
+    new_phone_label: str = "",
+    primary_email: int | None = None,
+    remove_emails: Iterable[int] = (),
+    new_email: str = "",
+) -> None:
+    """Remove, add and choose the primary phone and email; one primary of each remains."""
+    with transaction.atomic():
+        person.phones.filter(pk__in=list(remove_phones)).delete()
+        person.emails.filter(pk__in=list(remove_emails)).delete()
+        if new_phone:
+            person.phones.get_or_create(number=new_phone, defaults={"label": new_phone_label})
+        if new_email and not person.emails.filter(email__iexact=new_email).exists():
+            person.emails.create(email=new_email)
+        _primary_set(person.phones.all(), primary_phone)
+        _primary_set(person.emails.all(), primary_email)
+
+
+def _primary_set(rows, chosen_id: int | None) -> None:
+    """Make `chosen_id` the primary row, or keep the current one, or promote the first."""
+    ids = [row.pk for row in rows.order_by("-is_primary", "pk")]
+    if not ids:
+        return
+    primary = chosen_id if chosen_id in ids else ids[0]
+    rows.exclude(pk=primary).filter(is_primary=True).update(is_primary=False)
+    rows.filter(pk=primary, is_primary=False).update(is_primary=True)
+
+
+def person_tags_set(
+    *, person: Person, tags: Iterable[Tag], new_names: Iterable[str] = ()
+) -> list[Tag]:
+    """Give the person exactly these tags, creating the new names in the committee (a name
+    that exists in another case is the same tag)."""
+    with transaction.atomic():
+        chosen = list(tags)
+        chosen += [tag_get_or_create(committee=person.committee, name=n) for n in new_names]
+        person.tags.set(chosen)
+    return chosen
+
+
+def tag_get_or_create(*, committee: Committee, name: str) -> Tag:
+    existing = Tag.objects.filter(committee=committee, name__iexact=name).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(committee=committee, name=name)
+    except IntegrityError:  # someone created it in another case a moment ago
+        return Tag.objects.get(committee=committee, name__iexact=name)
+
+
+def roster_entry_update(
+    *,
+    entry: RosterEntry,
+    unit: Unit | None,
+    title: str,
+    shift: str,
+    is_leader: bool,
+    organizer: User | None,
+) -> RosterEntry:
+    """Move someone within the campaign and change their placement. Never the assessment:
+    only conversations set that (through assessment_record)."""
+    entry.unit, entry.title, entry.shift = unit, title, shift
+    entry.is_leader, entry.organizer = is_leader, organizer
+    entry.save(update_fields=["unit", "title", "shift", "is_leader", "organizer"])
+    return entry
+
+
+def roster_entry_remove(
+    *,
+    entry: RosterEntry,
+    reason: str,
+    do_not_contact: bool = False,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Take someone off the roster with a reason, on the record. Someone who asked not to be
+    contacted is marked so everywhere: no campaign may message them after that."""
+    with transaction.atomic():
+        roster_remove(entry=entry, reason=reason[:REASON_MAX])
+        if do_not_contact:
+            person = entry.person
+            person.do_not_contact = True
+            person.do_not_contact_reason = person.do_not_contact_reason or reason[:REASON_MAX]
+            person.save(update_fields=["do_not_contact", "do_not_contact_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            kind=AuditEvent.Kind.DELETE,
+            committee=entry.campaign.committee,
+            subject=entry,
+            campaign_id=entry.campaign_id,
+            request=request,
+        )
+
+
+def person_merge(
+    *,
+    survivor: Person,
+    duplicate: Person,
+    choices: dict[str, str],
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> Person:
+    """Fold `duplicate` into `survivor` and delete it, losing nothing: roster entries (with
+    their assessment history), conversations, follow-ups, scheduled one-on-ones, emails,
+    phones, tags, the login and the notes all move.
+
+    `choices` says, for each field where both have a different value, which one wins
+    ("survivor" or "duplicate"); a blank value always gives way to a filled one.
+    """
+    if survivor.pk == duplicate.pk or survivor.committee_id != duplicate.committee_id:
+        raise ValidationError(_("Pick another person of the committee to merge."))
+    if survivor.user_id and duplicate.user_id:
+        raise ValidationError(
+            _(
+                "Both people have their own login, so they may really be two people. "
+                "Merging would lock one of them out: it was not done."
+            )
+        )
+    with transaction.atomic():
+        list(Person.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk]))
+        merged_id = duplicate.pk
+        _merge_fields(survivor=survivor, duplicate=duplicate, choices=choices)
+        _merge_entries(survivor=survivor, duplicate=duplicate)
+        _merge_one_on_ones(survivor=survivor, duplicate=duplicate)
+        _merge_channels(survivor=survivor, duplicate=duplicate)
+        survivor.tags.add(*duplicate.tags.all())
+        if duplicate.user_id:
+            login, duplicate.user = duplicate.user, None
+            duplicate.save(update_fields=["user"])
+            survivor.user = login
+        survivor.save()
+        duplicate.delete()
+        audit_record(
+            actor=actor,
+            kind=AuditEvent.Kind.MERGE,
+            committee=survivor.committee,
+            subject=survivor,
+            detail={"merged_person_id": merged_id},
+            request=request,
+        )
+    return survivor
+
+
+def _merge_fields(*, survivor: Person, duplicate: Person, choices: dict[str, str]) -> None:
+    for field in MERGE_FIELDS:
+        mine, theirs = getattr(survivor, field), getattr(duplicate, field)
+        wins_theirs = choices.get(field) == "duplicate" or (mine in ("", None) and theirs)
+        if wins_theirs:
+            setattr(survivor, field, theirs)
+    survivor.notes = "\n\n".join(n for n in [survivor.notes, duplicate.notes] if n.strip())
+    if duplicate.do_not_contact:  # the safe side wins: never contact someone who said no
+        survivor.do_not_contact = True
+        reasons = [survivor.do_not_contact_reason, duplicate.do_not_contact_reason]
+        unique = list(dict.fromkeys(r for r in reasons if r))
+        survivor.do_not_contact_reason = "; ".join(unique)[:REASON_MAX]
+
+
+def _merge_entries(*, survivor: Person, duplicate: Person) -> None:
+    """Move each roster entry; where both are active on a campaign, fold into survivor's."""
+    for entry in duplicate.roster_entries.all():
+        keep = None
+        if entry.removed_at is None:
+            keep = survivor.roster_entries.filter(
+                campaign_id=entry.campaign_id, removed_at=None
+            ).first()
+        if keep is None:
+            entry.person = survivor
+            entry.save(update_fields=["person"])
+        else:
+            _merge_entry_into(keep=keep, other=entry)
+
+
+def _merge_entry_into(*, keep: RosterEntry, other: RosterEntry) -> None:
+    other.assessments.update(roster_entry=keep)
+    for field in ["unit_id", "title", "shift", "organizer_id"]:
+        if not getattr(keep, field):
+            setattr(keep, field, getattr(other, field))
+    keep.is_leader = keep.is_leader or other.is_leader
+    keep.added_at = min(keep.added_at, other.added_at)
+    other.delete()
+    # added_at is auto_now_add, which save() leaves alone; update() writes it.
+    RosterEntry.objects.filter(pk=keep.pk).update(
+        unit_id=keep.unit_id,
+        title=keep.title,
+        shift=keep.shift,
+        organizer_id=keep.organizer_id,
+        is_leader=keep.is_leader,
+        added_at=keep.added_at,
+    )
+    assessment_recompute(entry_id=keep.pk)
+
+
+def _merge_one_on_ones(*, survivor: Person, duplicate: Person) -> None:
+    """Conversations, follow-ups and scheduled one-on-ones follow the person. Their assessment
+    records moved with the roster entries, so each record still sits on the survivor's entry
+    of the conversation's campaign."""
+    for model in (Conversation, FollowUp, ScheduledOneOnOne):
+        model.objects.filter(person=duplicate).update(person=survivor)
+
+
+def _merge_channels(*, survivor: Person, duplicate: Person) -> None:
+    """Move the emails and phones survivor does not have; keep survivor's primary ones."""
+    have_emails = {e.lower() for e in survivor.emails.values_list("email", flat=True)}
+    have_phones = set(survivor.phones.values_list("number", flat=True))
+    moving_emails = [e.pk for e in duplicate.emails.all() if e.email.lower() not in have_emails]
+    moving_phones = [p.pk for p in duplicate.phones.all() if p.number not in have_phones]
+    # Survivor's primary stays primary; if survivor had none, duplicate's primary takes over.
+    _rows_move(PersonEmail.objects.filter(pk__in=moving_emails), survivor, bool(have_emails))
+    _rows_move(PersonPhone.objects.filter(pk__in=moving_phones), survivor, bool(have_phones))
+    _primary_set(survivor.emails.all(), None)
+    _primary_set(survivor.phones.all(), None)
+
+
+def _rows_move(rows, survivor: Person, survivor_has_some: bool) -> None:
+    changes: dict = {"person": survivor}
+    if survivor_has_some:
+        changes["is_primary"] = False
+    rows.update(**changes)

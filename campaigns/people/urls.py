@@ -1,0 +1,37 @@
+"""People: adding to a roster, the person page and its sections, roster entries, merging."""
+
+from django.urls import path
+
+from campaigns.people import views
+
+urlpatterns = [
+    path("campaigns/<int:campaign_id>/roster/add/", views.roster_add, name="roster_add"),
+    path(
+        "campaigns/<int:campaign_id>/roster/<int:entry_id>/",
+        views.roster_entry_edit,
+        name="roster_entry_edit",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/roster/<int:entry_id>/remove/",
+        views.roster_entry_remove,
+        name="roster_entry_remove",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/follow-ups/<int:follow_up_id>/close/",
+        views.follow_up_close,
+        name="follow_up_close",
+    ),
+    path("people/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<int:person_id>/merge/", views.person_merge, name="person_merge"),
+    # One name per section (person_edit_details, person_edit_contact, ...): each reverses
+    # with the person's id alone.
+    *[
+        path(
+            f"people/<int:person_id>/edit/{slug}/",
+            views.person_edit,
+            {"section": slug},
+            name=f"person_edit_{slug}",
+        )
+        for slug in views.SECTIONS
+    ],
+]

@@ -1,0 +1,412 @@
+"""The people pages: adding someone to a roster, a person's page with its sections edited in
+place, a roster entry's placement and removal, and merging two records of one person."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from campaigns.access import (
+    CampaignAccess,
+    campaign_for_user,
+    person_for_user,
+    roster_entry_for_user,
+)
+from campaigns.actions.selectors.checkin import person_action_history
+from campaigns.conversations.forms.followups import FollowUpCloseForm
+from campaigns.conversations.services.followups import follow_up_close as follow_up_close_service
+from campaigns.models import Campaign, FollowUp, RosterEntry, TeamMember
+from campaigns.outbox.selectors import person_messages
+from campaigns.people import selectors, services
+from campaigns.people.forms import PersonMergeForm, RosterAddForm, RosterRemoveForm
+from campaigns.people.forms import PlacementForm as RosterEntryForm
+from campaigns.people.services import SECTION_FIELDS, RosterAddResult
+from members.audit import audit_record
+from members.forms_people import (
+    PersonConsentForm,
+    PersonContactForm,
+    PersonDetailsForm,
+    PersonNotesForm,
+    PersonTagsForm,
+)
+from members.models import AuditEvent, Person
+from organizing.http import next_url
+
+PAGES = "campaigns/people"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One editable section of the person page."""
+
+    slug: str
+    title: str
+    form: type[Form]
+
+    @property
+    def template(self) -> str:
+        return f"{PAGES}/_{self.slug}.html"
+
+    @property
+    def url_name(self) -> str:
+        return f"person_edit_{self.slug}"
+
+
+SECTIONS = {
+    section.slug: section
+    for section in [
+        Section("details", gettext_lazy("Details"), PersonDetailsForm),
+        Section("contact", gettext_lazy("Contact"), PersonContactForm),
+        Section("consent", gettext_lazy("Consent and do not contact"), PersonConsentForm),
+        Section("notes", gettext_lazy("Notes"), PersonNotesForm),
+        Section("tags", gettext_lazy("Tags"), PersonTagsForm),
+    ]
+}
+
+
+# --- Adding someone to a roster ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """One short form to put someone on the roster; a known email or phone reuses the person."""
+    access = campaign_for_user(request.user, campaign_id)
+    kwargs = _placement_kwargs(access.campaign)
+    if request.method == "POST":
+        form = RosterAddForm(request.POST, **kwargs)
+        if form.is_valid():
+            result = services.person_create_on_roster(
+                campaign=access.campaign, **_person_fields(form), **form.placement()
+            )
+            _roster_add_message(request, result)
+            return _after_roster_add(request, access.campaign, result)
+    else:
+        form = RosterAddForm(initial=_roster_add_initial(request, access, kwargs), **kwargs)
+    context = {"campaign": access.campaign, "access": access, "form": form}
+    template = f"{PAGES}/_roster_add_form.html" if request.htmx else f"{PAGES}/roster_add.html"
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+def _placement_kwargs(campaign: Campaign) -> dict:
+    return {
+        "campaign": campaign,
+        "units": selectors.campaign_units(campaign.pk),
+        "organizers": selectors.assignable_organizers(campaign),
+    }
+
+
+def _person_fields(form: RosterAddForm) -> dict:
+    return {key: form.cleaned_data[key] for key in ["given_name", "family_name", "phone", "email"]}
+
+
+def _roster_add_initial(request: HttpRequest, access: CampaignAccess, kwargs: dict) -> dict:
+    """The unit from ?unit= when it is one of this campaign's; the adder as organizer when
+    they are on the campaign's team."""
+    initial = {}
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit() and any(unit.pk == int(unit_id) for unit, _path in kwargs["units"]):
+        initial["unit"] = int(unit_id)
+    if selectors.is_on_team(request.user, access.campaign):
+        initial["organizer"] = request.user.pk
+    return initial
+
+
+def _roster_add_message(request: HttpRequest, result: RosterAddResult) -> None:
+    name = {"name": result.person.display_name}
+    if not result.entry_created:
+        messages.info(request, _("%(name)s is already on this roster: nothing changed.") % name)
+    elif not result.person_created:
+        messages.info(
+            request,
+            _("%(name)s was already in the committee's records: added to this roster.") % name,
+        )
+    else:
+        messages.success(request, _("%(name)s is on the roster.") % name)
+
+
+def _after_roster_add(
+    request: HttpRequest, campaign: Campaign, result: RosterAddResult
+) -> HttpResponse:
+    """Back to the chart, or to a fresh form for the same unit with "Save and add another"."""
+    if "another" in request.POST:
+        url = reverse("roster_add", args=[campaign.pk])
+        if result.entry.unit_id:
+            url += f"?unit={result.entry.unit_id}"
+    else:
+        url = reverse("campaign_chart", args=[campaign.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+# --- The person page ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person, and their place on the rosters of campaigns the viewer may see (only those)."""
+    person = person_for_user(request.user, person_id)
+    context = {
+        **_person_context(request, person),
+        "positions": selectors.person_positions(person=person, user=request.user),
+        "action_history": person_action_history(person=person, user=request.user),
+        "sent_messages": person_messages(person=person, user=request.user),
+    }
+    is_committee_lead = context["can_merge"]
+    context["activity"] = selectors.person_activity(
+        person=person,
+        user=request.user,
+        positions=context["positions"],
+        is_committee_lead=is_committee_lead,
+    )
+    if not is_committee_lead:
+        _audit_view_from_outside(request, person, context["positions"])
+    return render(request, f"{PAGES}/person_detail.html", context)
+
+
+def _audit_view_from_outside(
+    request: HttpRequest, person: Person, positions: list[RosterEntry]
+) -> None:
+    """Record a look at someone's page by a team member who is neither their organizer nor a
+    lead of a campaign they are on (committee leads are not recorded): looking up people you
+    don't organize is how a roster gets scraped. The person's id only, never what was shown."""
+    current = [entry for entry in positions if entry.removed_at is None]
+    if any(entry.organizer_id == request.user.pk for entry in current):
+        return
+    leads = TeamMember.objects.filter(
+        user=request.user,
+        role=TeamMember.Role.LEAD,
+        campaign_id__in=[entry.campaign_id for entry in current],
+    )
+    if leads.exists():
+        return
+    audit_record(
+        actor=request.user,
+        kind=AuditEvent.Kind.PERSON_VIEW,
+        committee_id=person.committee_id,
+        subject=person,
+        request=request,
+    )
+
+
+def _person_context(request: HttpRequest, person: Person) -> dict:
+    return {
+        "person": selectors.person_with_channels(person),
+        "can_merge": selectors.is_committee_lead(request.user, person.committee_id),
+        "sections": SECTIONS,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int, section: str) -> HttpResponse:
+    """One section of the person page as a form (GET), saved in place (POST): htmx swaps the
+    section; without htmx it is a page of its own that returns to the person."""
+    person = selectors.person_with_channels(person_for_user(request.user, person_id))
+    spec = SECTIONS[section]
+    form = _section_form(spec, person, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.person_update(person=person, section=section, data=form.cleaned_data)
+        messages.success(request, _("Saved."))
+        if not request.htmx:
+            return redirect("person_detail", person_id=person.pk)
+        fresh = Person.objects.get(pk=person.pk)
+        context = {**_person_context(request, fresh), "section": spec}
+        return render(request, f"{PAGES}/_section_saved.html", context)
+    context = {**_person_context(request, person), "section": spec, "form": form}
+    template = f"{PAGES}/_section_form.html" if request.htmx else f"{PAGES}/person_edit.html"
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+def _section_form(spec: Section, person: Person, data: QueryDict | None) -> Form:
+    if spec.slug == "contact":
+        return PersonContactForm(data, person=person)
+    if spec.slug == "tags":
+        initial = {"tags": [tag.pk for tag in person.tags.all()]}
+        return PersonTagsForm(data, person=person, initial=initial)
+    initial = {field: getattr(person, field) for field in SECTION_FIELDS[spec.slug]}
+    return spec.form(data, initial=initial)
+
+
+# --- Follow-ups ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_close(request: HttpRequest, campaign_id: int, follow_up_id: int) -> HttpResponse:
+    """Close a follow-up that no conversation will close: done some other way, moved away,
+    quit, or asked not to be contacted (which also marks the person do-not-contact)."""
+    access = campaign_for_user(request.user, campaign_id)
+    follow_up = get_object_or_404(
+        FollowUp.objects.select_related("person", "organizer"),
+        pk=follow_up_id,
+        campaign=access.campaign,
+    )
+    fallback = reverse("person_detail", args=[follow_up.person_id])
+    form = FollowUpCloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and follow_up.closed_at is not None:
+        messages.info(request, _("This follow-up was already closed."))
+        return redirect(next_url(request, fallback))
+    if request.method == "POST" and form.is_valid():
+        follow_up_close_service(
+            follow_up=follow_up,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"].strip(),
+            by=request.user,
+        )
+        messages.success(request, _("Follow-up closed."))
+        return redirect(next_url(request, fallback))
+    context = {"campaign": access.campaign, "access": access, "follow_up": follow_up}
+    context.update(form=form, next=next_url(request, ""))
+    status = 422 if form.errors else 200
+    return render(request, f"{PAGES}/follow_up_close.html", context, status=status)
+
+
+# --- A roster entry: placement and removal ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_entry_edit(request: HttpRequest, campaign_id: int, entry_id: int) -> HttpResponse:
+    """Move someone to another unit, change their title, shift, leader flag or organizer.
+    The assessment is shown, never edited: conversations set it."""
+    access = campaign_for_user(request.user, campaign_id)
+    entry = roster_entry_for_user(access, entry_id)
+    kwargs = _placement_kwargs(access.campaign)
+    form = RosterEntryForm(initial=_entry_initial(entry), **kwargs)
+    status = 200
+    if request.method == "POST" and entry.removed_at is not None:
+        messages.error(request, _("They are no longer on this roster: nothing to change."))
+        status = 409
+    elif request.method == "POST":
+        form = RosterEntryForm(request.POST, **kwargs)
+        if form.is_valid():
+            services.roster_entry_update(entry=entry, **form.placement())
+            messages.success(request, _("Saved %(name)s's place.") % {"name": entry.person})
+            return redirect(next_url(request, _entry_fallback_url(entry)))
+        status = 422
+    context = {"campaign": access.campaign, "access": access, "entry": entry, "form": form}
+    context["remove_form"] = RosterRemoveForm()
+    context["next"] = next_url(request, "")
+    return render(request, f"{PAGES}/roster_entry_edit.html", context, status=status)
+
+
+def _entry_initial(entry: RosterEntry) -> dict:
+    return {
+        "unit": entry.unit_id,
+        "title": entry.title,
+        "shift": entry.shift,
+        "is_leader": entry.is_leader,
+        "organizer": entry.organizer_id,
+    }
+
+
+def _entry_fallback_url(entry: RosterEntry) -> str:
+    return reverse("campaign_chart", args=[entry.campaign_id])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_entry_remove(request: HttpRequest, campaign_id: int, entry_id: int) -> HttpResponse:
+    """Take someone off the roster with a reason; the entry stays in their history."""
+    access = campaign_for_user(request.user, campaign_id)
+    entry = roster_entry_for_user(access, entry_id)
+    form = RosterRemoveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and entry.removed_at is not None:
+        messages.info(request, _("%(name)s was already off this roster.") % {"name": entry.person})
+        return redirect(next_url(request, _entry_fallback_url(entry)))
+    if request.method == "POST" and form.is_valid():
+        services.roster_entry_remove(
+            entry=entry,
+            reason=form.reason_text(),
+            do_not_contact=form.do_not_contact,
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("%(name)s is off the roster.") % {"name": entry.person})
+        return redirect(next_url(request, _entry_fallback_url(entry)))
+    context = {"campaign": access.campaign, "access": access, "entry": entry, "form": form}
+    context["next"] = next_url(request, "")
+    status = 422 if form.errors else 200
+    return render(request, f"{PAGES}/roster_entry_remove.html", context, status=status)
+
+
+# --- Merging two records of one person ---------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Committee leads find a duplicate (?q=), compare it side by side (?with=), choose the
+    values that win, and fold it into this person."""
+    person = person_for_user(request.user, person_id)
+    if not selectors.is_committee_lead(request.user, person.committee_id):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    raw = request.POST.get("duplicate") if data is not None else request.GET.get("with")
+    duplicate = _merge_duplicate(person, raw)
+    form = _merge_form(data, person, duplicate)
+    if data is not None and form.is_valid():
+        try:
+            services.person_merge(
+                survivor=person,
+                duplicate=duplicate,
+                choices=form.choices(),
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Merged into %(name)s.") % {"name": person})
+            return redirect("person_detail", person_id=person.pk)
+    context = _merge_context(request, person, duplicate, form)
+    return render(
+        request, f"{PAGES}/person_merge.html", context, status=422 if form.errors else 200
+    )
+
+
+def _merge_duplicate(person: Person, raw: str | None) -> Person | None:
+    """The other person of the committee named by the request; 404 for anyone else."""
+    if not raw or not raw.isdigit():
+        return None
+    others = Person.objects.filter(committee_id=person.committee_id).exclude(pk=person.pk)
+    return get_object_or_404(others, pk=int(raw))
+
+
+def _merge_form(data: QueryDict | None, person: Person, duplicate: Person | None) -> Form:
+    conflicts = selectors.merge_conflicts(person, duplicate) if duplicate else []
+    initial = {"duplicate": duplicate.pk} if duplicate else {}
+    form = PersonMergeForm(
+        data, conflicts=conflicts, survivor=person, duplicate=duplicate, initial=initial
+    )
+    if data is not None and duplicate is None:
+        form.add_error(None, _("Pick the person to merge into this one first."))
+    return form
+
+
+def _merge_context(
+    request: HttpRequest, person: Person, duplicate: Person | None, form: Form
+) -> dict:
+    query = request.GET.get("q", "").strip()
+    people = [person, duplicate] if duplicate else [person]
+    for someone in people:
+        selectors.person_with_channels(someone)
+        someone.positions = selectors.person_positions(person=someone, user=request.user)
+    return {
+        "person": person,
+        "duplicate": duplicate,
+        "form": form,
+        "query": query,
+        "candidates": [] if duplicate else selectors.merge_candidates(person=person, query=query),
+        "both_have_logins": bool(duplicate and person.user_id and duplicate.user_id),
+    }

@@ -1,0 +1,355 @@
+"""The chart: a campaign's (or one site's) units with everyone in them as coloured chips,
+where each unit stands against the campaign's thresholds, filters, and bulk changes.
+
+Chips are rendered here in Python rather than in a template loop: a campaign chart can hold
+10,000 of them, and a template include per chip costs more than all the rest of the page.
+"""
+
+from collections.abc import Callable
+from html import escape
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
+
+from campaigns.access import CampaignAccess, campaign_for_user, site_for_user
+from campaigns.models import Assessment, Campaign, Site
+from campaigns.roster import bulk
+from campaigns.roster.selectors import (
+    Chart,
+    ChartFilters,
+    ChartRow,
+    Stats,
+    chart_build,
+    chart_organizers,
+    chart_tags,
+)
+from members.models import Tag, User
+
+PAGE = "campaigns/roster/chart.html"
+REGION = "campaigns/roster/_chart.html"
+DASH = '<b aria-hidden="true">–</b>'  # an unassessed chip: never a number
+SENTINEL = 987654321  # stands for a person's id in a reversed URL, replaced per chip
+NONE = "none"  # the "unassessed" assessment filter, the "no organizer" one
+ASSESSMENT_CHOICES = [(str(n), label) for n, label in Assessment.choices] + [
+    (NONE, gettext_lazy("Unassessed"))
+]
+
+
+class ChartFilterForm(forms.Form):
+    """The chart's GET filters. Values that do not fit (a stale bookmark, a tag since deleted)
+    are dropped rather than refused: the chart still shows, unfiltered by them."""
+
+    q = forms.CharField(label=gettext_lazy("Find a person"), required=False, max_length=100)
+    assessment = forms.MultipleChoiceField(
+        label=gettext_lazy("Assessment"),
+        choices=ASSESSMENT_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organizer = forms.ChoiceField(label=gettext_lazy("Organizer"), required=False)
+    leader = forms.BooleanField(label=gettext_lazy("Leaders only"), required=False)
+    tag = forms.ChoiceField(label=gettext_lazy("Tag"), required=False)
+    unit = forms.IntegerField(label=gettext_lazy("Unit"), required=False, min_value=1)
+
+    def __init__(self, data: QueryDict, *, organizers: list[User], tags: list[Tag]) -> None:
+        super().__init__(data, auto_id="filter_%s")
+        self.fields["organizer"].choices = [
+            ("", _("Any organizer")),
+            (NONE, _("No organizer")),
+            *((str(user.pk), str(user)) for user in organizers),
+        ]
+        self.fields["tag"].choices = [("", _("Any tag")), *((str(t.pk), t.name) for t in tags)]
+
+    def filters(self) -> ChartFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        levels = data.get("assessment") or []
+        organizer = data.get("organizer") or ""
+        return ChartFilters(
+            levels=frozenset(int(level) for level in levels if level != NONE),
+            unassessed=NONE in levels,
+            organizer_id=int(organizer) if organizer.isdigit() else None,
+            unassigned=organizer == NONE,
+            leader=bool(data.get("leader")),
+            tag_id=int(data["tag"]) if data.get("tag") else None,
+            unit_id=data.get("unit"),
+            q=(data.get("q") or "").strip().casefold(),
+        )
+
+    def query(self, *, select: bool = False) -> str:
+        """The valid filters as a query string (for links and redirects), "" when none."""
+        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None, False, [])}
+        data = {k: (1 if v is True else v) for k, v in data.items()}
+        if select:
+            data["select"] = 1
+        return urlencode(data, doseq=True)
+
+
+class IdsField(forms.Field):
+    """Ticked checkboxes' ids; anything that is not a number is dropped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        return [int(v) for v in value or [] if str(v).isdigit()]
+
+
+class BulkForm(forms.Form):
+    """A bulk change to the people ticked on the chart."""
+
+    entry = IdsField(error_messages={"required": gettext_lazy("Tick at least one person.")})
+    action = forms.ChoiceField(
+        choices=[("assign_organizer", "assign_organizer"), ("add_tag", "add_tag")]
+    )
+    organizer = forms.ChoiceField(label=gettext_lazy("Organizer"), required=False)
+    tag = forms.ChoiceField(label=gettext_lazy("Tag"), required=False)
+    new_tag = forms.CharField(label=gettext_lazy("or a new tag"), required=False, max_length=60)
+
+    def __init__(self, *args, organizers: list[User], tags: list[Tag], **kwargs) -> None:
+        super().__init__(*args, auto_id="bulk_%s", **kwargs)
+        self.organizers = {str(user.pk): user for user in organizers}
+        self.tags = {str(tag.pk): tag for tag in tags}
+        self.fields["organizer"].choices = [("", "—")] + [
+            (k, str(u)) for k, u in self.organizers.items()
+        ]
+        self.fields["tag"].choices = [("", "—")] + [(k, t.name) for k, t in self.tags.items()]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign_organizer" and not data.get("organizer"):
+            self.add_error("organizer", _("Choose an organizer."))
+        if action == "add_tag" and not (data.get("tag") or data.get("new_tag", "").strip()):
+            self.add_error("tag", _("Choose a tag or type a new one."))
+        return data
+
+
+@login_required
+def campaign_chart(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The whole campaign: every site's units, the unplaced, and the totals."""
+    access = campaign_for_user(request.user, campaign_id)
+    return _chart_response(request, access, None)
+
+
+@login_required
+def site_chart(request: HttpRequest, campaign_id: int, site_id: int) -> HttpResponse:
+    """One site of the campaign, the same way."""
+    access = campaign_for_user(request.user, campaign_id)
+    return _chart_response(request, access, site_for_user(access, site_id))
+
+
+def _chart_response(request: HttpRequest, access: CampaignAccess, site: Site | None):
+    """The page, or only the chart region for htmx (filters changed). The method is checked
+    after access, so another campaign's site answers 404 to every method."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    context = _chart_context(access, site, request.GET)
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, REGION if partial else PAGE, context)
+    if partial:  # the address bar gets the filters without the empty fields
+        query = context["query"]
+        push_url(response, context["chart_url"] + (f"?{query}" if query else ""))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_POST
+def roster_bulk(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Assign an organizer to, or tag, the people ticked on the chart; back to the chart with
+    its filters. Organizers on the team may do it; only this campaign's entries change."""
+    access = campaign_for_user(request.user, campaign_id)
+    site = Site.objects.filter(campaign=access.campaign, pk=_int(request.POST.get("site"))).first()
+    organizers, tags = chart_organizers(access.campaign), chart_tags(access.campaign)
+    form = BulkForm(request.POST, organizers=organizers, tags=tags)
+    back = QueryDict(request.POST.get("back", ""), mutable=True)
+    if form.is_valid():
+        try:
+            messages.success(request, _bulk_apply(request, access, form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            filters = ChartFilterForm(back, organizers=organizers, tags=tags)
+            filters.is_valid()
+            return redirect(f"{_chart_url(access, site)}?{filters.query(select=True)}")
+    back["select"] = "1"
+    context = _chart_context(access, site, back, bulk_form=form)
+    return render(request, PAGE, context, status=422)
+
+
+def _bulk_apply(request: HttpRequest, access: CampaignAccess, form: BulkForm) -> str:
+    """Run the chosen bulk change; the flash message saying what it did."""
+    data, campaign = form.cleaned_data, access.campaign
+    if data["action"] == "assign_organizer":
+        organizer = form.organizers[data["organizer"]]
+        count = bulk.roster_assign_organizer(
+            campaign=campaign,
+            entry_ids=data["entry"],
+            organizer=organizer,
+            actor=request.user,
+            request=request,
+        )
+        return ngettext(
+            "Assigned %(count)d person to %(name)s.",
+            "Assigned %(count)d people to %(name)s.",
+            count,
+        ) % {"count": count, "name": organizer}
+    tag, count = bulk.roster_add_tag(
+        campaign=campaign,
+        entry_ids=data["entry"],
+        tag=form.tags.get(data["tag"]),
+        tag_name=data["new_tag"],
+        actor=request.user,
+        request=request,
+    )
+    return ngettext(
+        "Tagged %(count)d person “%(tag)s”.", "Tagged %(count)d people “%(tag)s”.", count
+    ) % {"count": count, "tag": tag.name}
+
+
+def _chart_context(
+    access: CampaignAccess,
+    site: Site | None,
+    params: QueryDict,
+    *,
+    bulk_form: BulkForm | None = None,
+) -> dict:
+    """Everything the chart page shows, filtered by the query `params`."""
+    campaign = access.campaign
+    organizers, tags = chart_organizers(campaign), chart_tags(campaign)
+    filter_form = ChartFilterForm(params, organizers=organizers, tags=tags)
+    filters = filter_form.filters()
+    select = params.get("select") == "1"
+    chart = chart_build(campaign=campaign, site=site, filters=filters)
+    selected = set(bulk_form.cleaned_data.get("entry", [])) if bulk_form else set()
+    return {
+        "campaign": campaign,
+        "access": access,
+        "site": site,
+        "chart": chart,
+        "totals": _render_html(chart, campaign, select=select, selected=selected),
+        "filters": filters,
+        "filter_form": filter_form,
+        "more_filters_open": _more_filters_on(filters),
+        "select_mode": select,
+        "query": filter_form.query(),
+        "select_query": filter_form.query(select=True),
+        "chart_url": _chart_url(access, site),
+        "campaign_chart_url": _chart_url(access, None),
+        "add_url": reverse("roster_add", args=[campaign.pk]),
+        "bulk_form": bulk_form or BulkForm(organizers=organizers, tags=tags),
+    }
+
+
+def _render_html(chart: Chart, campaign: Campaign, *, select: bool, selected: set[int]) -> str:
+    """Fill in each unit's chips and stats line, and each site's; the campaign's stats line."""
+    render_chips = _chip_renderer(select=select, selected=selected)
+    stats_line = _StatsLine(campaign.thresholds)
+    for node in chart.nodes():
+        node.chips, node.summary = render_chips(node.rows), stats_line(node.stats)
+    for site_chart in chart.sites:
+        site_chart.summary = stats_line(site_chart.stats)
+    return stats_line(chart.stats)
+
+
+def _more_filters_on(filters: ChartFilters) -> bool:
+    """Whether a filter folded under "More filters" is on, so the fold opens to show it."""
+    return any(
+        [filters.organizer_id, filters.unassigned, filters.leader, filters.tag_id, filters.unit_id]
+    )
+
+
+def _chip_renderer(*, select: bool, selected: set[int]) -> Callable[[list[ChartRow]], str]:
+    """A function turning rows into chips' HTML: links to each person's page, or checkboxes
+    in select mode. One small element per person, classes only, no inline style."""
+    prefix, _sentinel, suffix = reverse("person_detail", args=[SENTINEL]).partition(str(SENTINEL))
+    star = '<span class="star" role="img" aria-label="{0}" title="{0}">★</span>'.format(
+        escape(_("Leader"))
+    )
+    unassessed = ' title="{}"'.format(escape(_("Unassessed")))
+
+    def chip(row: ChartRow) -> str:
+        level = row.assessment or 0
+        number, title = (f"<b>{level}</b>", "") if level else (DASH, unassessed)
+        inner = f"{star if row.is_leader else ''}{escape(row.display_name)} {number}"
+        if select:
+            checked = " checked" if row.entry_id in selected else ""
+            return (
+                f'<label class="chip a{level}"{title}><input type="checkbox" name="entry" '
+                f'value="{row.entry_id}"{checked}>{inner}</label>'
+            )
+        href = f"{prefix}{row.person_id}{suffix}"
+        return f'<a class="chip a{level}" href="{href}"{title}>{inner}</a>'
+
+    return lambda rows: mark_safe("".join(map(chip, rows)))  # noqa: S308 - escaped above
+
+
+class _StatsLine:
+    """Where a unit, a site or the campaign stands, as HTML: a bar with the thresholds as
+    ticks, "42% · majority at 50%", then the counts. A chart has hundreds of these, so the
+    words are translated once per page and the HTML is put together here, not in a template."""
+
+    def __init__(self, thresholds: list[int]) -> None:
+        self.goals = {
+            "interest": _("showing of interest at %(at)d%%"),
+            "majority": _("majority above %(at)d%%"),
+            "super": _("supermajority at %(at)d%%"),
+            "": _("supermajority reached"),
+        }
+        self.assessed = _("%(count)d assessed")
+        self.levels = _("1s %(ones)d · 2s %(twos)d")
+        self.no_leader = escape(_("no leader yet"))
+        self.ticks = "".join(f'<line x1="{t}" x2="{t}" y1="0" y2="10"/>' for t in thresholds)
+
+    def __call__(self, stats: Stats) -> str:
+        goal = escape(self.goals[stats.goal] % {"at": stats.goal_at})
+        people = ngettext("%(count)d person", "%(count)d people", stats.people)
+        counts = " · ".join(
+            [
+                escape(people % {"count": stats.people}),
+                escape(self.assessed % {"count": stats.assessed}),
+                escape(self.levels % {"ones": stats.ones, "twos": stats.twos}),
+                self._leaders(stats),
+            ]
+        )
+        return mark_safe(  # noqa: S308 - every word escaped above
+            f'<span class="stats"><span class="support">{self._bar(stats)} '
+            f"<strong>{stats.support}%</strong> · {goal}</span>"
+            f'<span class="counts">{counts}</span></span>'
+        )
+
+    def _bar(self, stats: Stats) -> str:
+        return (
+            '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
+            'aria-hidden="true" focusable="false"><rect class="track" width="100" height="10"/>'
+            f'<rect class="fill r{stats.reached}" width="{stats.support}" height="10"/>'
+            f"{self.ticks}</svg>"
+        )
+
+    def _leaders(self, stats: Stats) -> str:
+        if not stats.leaders:
+            return f'<span class="no-leader">{self.no_leader}</span>' if stats.people else ""
+        words = ngettext("★ %(count)d leader", "★ %(count)d leaders", stats.leaders)
+        return f'<span class="leaders">{escape(words % {"count": stats.leaders})}</span>'
+
+
+def _chart_url(access: CampaignAccess, site: Site | None) -> str:
+    if site is None:
+        return reverse("campaign_chart", args=[access.campaign.pk])
+    return reverse("site_chart", args=[access.campaign.pk, site.pk])
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

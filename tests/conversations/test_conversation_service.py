@@ -1,0 +1,206 @@
+"""Logging one-on-ones keeps the current assessment true: latest by when it happened."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.conversations.services.log import (
+    ConversationData,
+    conversation_delete,
+    conversation_log,
+    conversation_update,
+)
+from campaigns.models import FollowUp, OutboxMessage, RosterEntry, ScheduledOneOnOne
+from members.models import AuditEvent
+from tests import factories
+
+
+@pytest.fixture
+def entry(campaign, committee):
+    person = factories.person(committee=committee, given_name="Maria", family_name="Lopez")
+    return factories.on_roster(campaign=campaign, person=person)
+
+
+def log(entry, organizer, *, days_ago: float, assessment=None, **fields):
+    data = ConversationData(
+        happened_at=timezone.now() - timedelta(days=days_ago),
+        channel="in_person",
+        assessment=assessment,
+        **fields,
+    )
+    return conversation_log(
+        campaign=entry.campaign, person=entry.person, organizer=organizer, data=data
+    )
+
+
+def current(entry) -> int | None:
+    return RosterEntry.objects.get(pk=entry.pk).assessment
+
+
+def test_the_latest_conversation_by_when_it_happened_sets_the_assessment(entry, team_organizer):
+    log(entry, team_organizer, days_ago=1, assessment=2)
+    log(entry, team_organizer, days_ago=10, assessment=4)  # typed later, happened earlier
+
+    assert current(entry) == 2
+
+
+def test_a_conversation_without_an_assessment_keeps_the_last_one(entry, team_organizer):
+    log(entry, team_organizer, days_ago=5, assessment=3)
+    log(entry, team_organizer, days_ago=1)
+
+    assert current(entry) == 3
+
+
+def test_editing_and_deleting_recompute_it(entry, team_organizer, lead):
+    early = log(entry, team_organizer, days_ago=10, assessment=4)
+    late = log(entry, team_organizer, days_ago=1, assessment=2)
+
+    data = ConversationData(happened_at=late.happened_at, channel="phone", assessment=1)
+    conversation_update(conversation=late, data=data, by=team_organizer)
+    assert current(entry) == 1
+
+    late_id = late.pk
+    conversation_delete(conversation=late, actor=lead)
+    assert current(entry) == 4
+    assert AuditEvent.objects.filter(kind="delete", subject_id=late_id).exists()
+
+    conversation_delete(conversation=early, actor=lead)
+    assert current(entry) is None
+
+
+def test_logging_closes_open_follow_ups_and_plans_the_next(entry, team_organizer):
+    first = log(
+        entry,
+        team_organizer,
+        days_ago=3,
+        next_step="Bring a card",
+        follow_up_on=timezone.localdate(),
+    )
+    assert FollowUp.objects.get(conversation=first).closed_at is None
+
+    log(
+        entry,
+        team_organizer,
+        days_ago=0,
+        schedule_at=timezone.now() + timedelta(days=2),
+        schedule_place="Break room",
+    )
+
+    assert FollowUp.objects.get(conversation=first).closed_reason == "done"
+    assert ScheduledOneOnOne.objects.get(person=entry.person).place == "Break room"
+
+
+def test_a_leader_flag_in_a_conversation_marks_the_roster(entry, team_organizer):
+    log(entry, team_organizer, days_ago=0, is_leader=True)
+
+    assert RosterEntry.objects.get(pk=entry.pk).is_leader
+
+
+def test_an_entry_passed_in_from_another_campaign_is_not_the_one_assessed(
+    entry, team_organizer, committee
+):
+    elsewhere = factories.on_roster(
+        campaign=factories.campaign(committee=committee), person=entry.person
+    )
+    data = ConversationData(happened_at=timezone.now(), channel="in_person", assessment=2)
+
+    conversation_log(
+        campaign=entry.campaign,
+        person=entry.person,
+        organizer=team_organizer,
+        data=data,
+        entry=elsewhere,
+    )
+
+    assert current(entry) == 2
+    assert current(elsewhere) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_organizers_logging_at_once_are_both_saved(campaign, committee, lead):
+    person = factories.person(committee=committee, given_name="Kwame")
+    entry = factories.on_roster(campaign=campaign, person=person)
+    barrier = threading.Barrier(2)
+    now = timezone.now()
+
+    def log_as(level: int, minutes_ago: int) -> None:
+        barrier.wait()
+        try:
+            data = ConversationData(
+                happened_at=now - timedelta(minutes=minutes_ago), channel="door", assessment=level
+            )
+            conversation_log(campaign=campaign, person=person, organizer=lead, data=data)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=log_as, args=args) for args in [(2, 5), (3, 60)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert person.conversations.count() == 2
+    assert current(entry) == 2  # the one that happened last, whichever committed last
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("first", "second", "expected"), [((2, 5), (3, 60), 2), ((3, 60), (2, 5), 2)]
+)
+def test_whichever_commits_first_the_later_conversation_wins(
+    campaign, committee, lead, first, second, expected
+):
+    """The first log holds the roster row until it commits; the second waits on it and then
+    re-checks against what the first left, so commit order never beats when things happened."""
+    person = factories.person(committee=committee, given_name="Kwame")
+    entry = factories.on_roster(campaign=campaign, person=person)
+    now = timezone.now()
+    first_logged, release = threading.Event(), threading.Event()
+
+    def log_as(level: int, minutes_ago: int, *, hold: bool) -> None:
+        data = ConversationData(
+            happened_at=now - timedelta(minutes=minutes_ago), channel="door", assessment=level
+        )
+        try:
+            with transaction.atomic():
+                conversation_log(campaign=campaign, person=person, organizer=lead, data=data)
+                if hold:
+                    first_logged.set()
+                    release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=log_as, args=first, kwargs={"hold": True})
+    holder.start()
+    assert first_logged.wait(10)
+    waiter = threading.Thread(target=log_as, args=second, kwargs={"hold": False})
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive(), "the second log should wait for the first one's row lock"
+    release.set()
+    holder.join()
+    waiter.join()
+
+    assert person.conversations.count() == 2
+    assert current(entry) == expected
+
+
+def test_scheduling_the_next_one_on_one_plans_the_organizers_reminder_an_hour_before(
+    entry, team_organizer
+):
+    starts = timezone.now() + timedelta(days=2)
+
+    log(entry, team_organizer, days_ago=0, schedule_at=starts, schedule_place="Break room")
+
+    (reminder,) = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.ONE_ON_ONE_REMINDER)
+    assert (reminder.user, reminder.person) == (team_organizer, entry.person)
+    assert reminder.due_at == starts - timedelta(hours=1)
+
+
+def test_no_reminder_for_a_one_on_one_less_than_an_hour_away(entry, team_organizer):
+    log(entry, team_organizer, days_ago=0, schedule_at=timezone.now() + timedelta(minutes=30))
+
+    assert not OutboxMessage.objects.filter(kind=OutboxMessage.Kind.ONE_ON_ONE_REMINDER).exists()
