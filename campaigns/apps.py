@@ -15,6 +15,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
+        from campaigns.audit import audit_register
+
+        audit_register()
         for area in MESSAGES:
             import_module(f"campaigns.{area}.messages")
         for area in TASKS:

@@ -3,6 +3,7 @@
 from campaigns.actions import urls as actions
 from campaigns.conversations import urls as conversations
 from campaigns.dashboards import urls as dashboards
+from campaigns.home import urls as home
 from campaigns.imports import urls as imports
 from campaigns.manage import urls as manage
 from campaigns.nudges import urls as nudges
@@ -15,6 +16,7 @@ from campaigns.roster import urls as roster
 urlpatterns = [
     *actions.links,
     *conversations.urlpatterns,
+    *home.urlpatterns,
     *manage.urlpatterns,
     *roster.urlpatterns,
     *dashboards.urlpatterns,

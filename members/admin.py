@@ -1,8 +1,17 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from members.mfa import staff_with_two_factor
 from members.models import Committee, Invitation, Membership, User
+
+# The admin shows every row: only active staff with a second factor get in, and they log in
+# through allauth's login, code step included. (organizing/urls.py serves it only when
+# ADMIN_ENABLED is set.)
+admin.site.has_permission = staff_with_two_factor  # type: ignore[method-assign]  # Django's documented hook
+admin.site.login = secure_admin_login(AdminSite.login.__get__(admin.site))  # type: ignore[method-assign]  # same
 
 
 @admin.register(User)

@@ -13,6 +13,9 @@ class MembersConfig(AppConfig):
         import members.mfa  # noqa: F401
         import members.sessions  # noqa: F401
 
+        # Services queue tasks by name: register them in every process, web as well as worker.
+        import members.tasks  # noqa: F401
+
     @staticmethod
     def _connect_audit_receivers() -> None:
         """Put logins, failed logins, logouts and two-factor changes on the audit trail."""

@@ -5,17 +5,18 @@ refuses it anyway (migration 0003). What is recorded is who, what kind, which ob
 many, from which IP and when: never the content of notes or messages, never what was typed.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -115,12 +116,44 @@ def audit_actors(committee: Committee) -> list[User]:
     return list(User.objects.filter(pk__in=members).only("name", "email").order_by("name", "email"))
 
 
+# --- What other apps teach the log ---------------------------------------------------------------
+# members/ knows nothing of campaigns: the app that owns a kind of subject (a roster entry, a
+# unit, an action, a team row) registers how the log names it, from its AppConfig.ready.
+
+
+@dataclass(frozen=True)
+class AuditSubject:
+    """How the log describes events about one model of another app. `person_field` /
+    `user_field`: the subject's field naming the person or user it is about (read for a page
+    of events in one query); `deleted`: the sentence for its deletion, given the event and
+    the campaign's name."""
+
+    model: type[models.Model]
+    person_field: str = ""
+    user_field: str = ""
+    deleted: Callable[[AuditEvent, str], str] | None = None
+
+
+SUBJECTS: dict[str, AuditSubject] = {}
+# The names of campaigns (the `campaign_id` of events) and of team roles, as the owner gives them.
+_campaign_names: list[Callable[[Committee], dict[int, str]]] = []
+TEAM_ROLES: dict[str, str | Promise] = {}
+
+
+def audit_subject_register(subject: AuditSubject) -> None:
+    SUBJECTS[subject.model._meta.label_lower] = subject
+
+
+def audit_campaign_names_register(
+    names: Callable[[Committee], dict[int, str]], *, team_roles: dict[str, str | Promise]
+) -> None:
+    _campaign_names[:] = [names]
+    TEAM_ROLES.update(team_roles)
+
+
 def audit_campaigns(committee: Committee) -> dict[int, str]:
-    """The committee's campaigns' code names by id: one query. members/ never imports
-    campaigns, so the model is looked up by name."""
-    campaign = apps.get_model("campaigns", "Campaign")
-    rows = campaign.objects.filter(committee=committee).order_by("code_name")
-    return dict(rows.values_list("pk", "code_name"))
+    """The committee's campaigns' names by id, as registered by the app that has them."""
+    return _campaign_names[0](committee) if _campaign_names else {}
 
 
 @dataclass(frozen=True)
@@ -149,23 +182,25 @@ class _Names:
     campaigns: dict[int, str]
     users: dict[int, User]
     people: dict[int, Person]
-    entry_person: dict[int, int]
-    member_user: dict[int, int]
+    subject_person: dict[tuple[str, int], int]  # (subject type, id) -> the person it is about
+    subject_user: dict[tuple[str, int], int]  # (subject type, id) -> the user it is about
 
     @classmethod
-    def load(cls, events: list[AuditEvent], *, committee: Committee, campaigns: dict[int, str]):
-        entry_person = _campaign_rows(events, "rosterentry", "person_id")
-        member_user = _campaign_rows(events, "teammember", "user_id")
+    def load(
+        cls, events: list[AuditEvent], *, committee: Committee, campaigns: dict[int, str]
+    ) -> "_Names":
+        subject_person = _subject_rows(events, "person_field")
+        subject_user = _subject_rows(events, "user_field")
         organizers = {e.detail.get("organizer_id") for e in events if e.kind == Kind.BULK}
-        user_ids = _subject_ids(events, "members.user") | set(member_user.values()) | organizers
+        user_ids = _subject_ids(events, "members.user") | set(subject_user.values()) | organizers
         user_ids.discard(None)
-        person_ids = _subject_ids(events, "members.person") | set(entry_person.values())
+        person_ids = _subject_ids(events, "members.person") | set(subject_person.values())
         users = User.objects.only("name", "email").in_bulk(user_ids) if user_ids else {}
         # A committee lead may see every person of the committee: only those are linked.
         people = (
             Person.objects.filter(committee=committee).in_bulk(person_ids) if person_ids else {}
         )
-        return cls(campaigns, users, people, entry_person, member_user)
+        return cls(campaigns, users, people, subject_person, subject_user)
 
     def campaign(self, event: AuditEvent) -> str:
         return self.campaigns.get(event.campaign_id, _("a campaign"))
@@ -182,12 +217,17 @@ def _subject_ids(events: list[AuditEvent], subject_type: str) -> set[int]:
     return {e.subject_id for e in events if e.subject_type == subject_type and e.subject_id}
 
 
-def _campaign_rows(events: list[AuditEvent], model: str, field: str) -> dict[int, int]:
-    ids = _subject_ids(events, f"campaigns.{model}")
-    if not ids:
-        return {}
-    rows = apps.get_model("campaigns", model).objects.filter(pk__in=ids)
-    return dict(rows.values_list("pk", field))
+def _subject_rows(events: list[AuditEvent], field: str) -> dict[tuple[str, int], int]:
+    """For the registered subjects that name a person (or a user), whom each names: one query
+    per kind of subject on the page."""
+    found: dict[tuple[str, int], int] = {}
+    for label, subject in SUBJECTS.items():
+        name = getattr(subject, field)
+        ids = _subject_ids(events, label) if name else set()
+        if ids:
+            rows = subject.model._default_manager.filter(pk__in=ids).values_list("pk", name)
+            found.update(((label, pk), value) for pk, value in rows)
+    return found
 
 
 def _person_line(event: AuditEvent, text: str, names: _Names, person_id: int | None) -> AuditLine:
@@ -243,7 +283,7 @@ def _team_change(event: AuditEvent, names: _Names) -> AuditLine:
     if event.subject_type == "members.user":
         user_id = event.subject_id
     else:
-        user_id = names.member_user.get(event.subject_id)
+        user_id = names.subject_user.get((event.subject_type, event.subject_id or 0))
     values = {
         "user": names.user(user_id),
         "campaign": names.campaign(event),
@@ -314,26 +354,17 @@ def _bulk(event: AuditEvent, names: _Names) -> AuditLine:
 
 
 def _delete(event: AuditEvent, names: _Names) -> AuditLine:
-    campaign = {"campaign": names.campaign(event)}
-    if event.subject_type == "campaigns.rosterentry":
-        text = _("Took someone off the roster of %(campaign)s") % campaign
-        return _person_line(event, text, names, names.entry_person.get(event.subject_id))
-    if event.subject_type == "campaigns.unit":
-        values = {**campaign, "count": event.count or 0}
-        text = ngettext(
-            "Deleted a unit of %(campaign)s; %(count)s person moved",
-            "Deleted a unit of %(campaign)s; %(count)s people moved",
-            values["count"],
-        )
-        return AuditLine(event, text % values)
     if event.subject_type == "members.invitation":
         role = {"role": ROLES.get(event.detail.get("role"), "?")}
         return AuditLine(event, _("Withdrew an invitation to join as %(role)s") % role)
-    if event.subject_type == "campaigns.action" and event.campaign_id is None:
-        return AuditLine(event, _("Cancelled a committee-wide action"))
-    if event.subject_type == "campaigns.action":
-        return AuditLine(event, _("Cancelled an action of %(campaign)s") % campaign)
-    return AuditLine(event, _("Deleted something"))
+    subject = SUBJECTS.get(event.subject_type)
+    if subject is None or subject.deleted is None:
+        return AuditLine(event, _("Deleted something"))
+    text = subject.deleted(event, names.campaign(event))
+    if not subject.person_field:
+        return AuditLine(event, text)
+    person_id = names.subject_person.get((event.subject_type, event.subject_id or 0))
+    return _person_line(event, text, names, person_id)
 
 
 def _person_view(event: AuditEvent, names: _Names) -> AuditLine:
@@ -356,8 +387,6 @@ _DESCRIBE = {
 }
 
 ROLES = dict(Membership.Role.choices)
-# campaigns.TeamMember.Role, which members/ may not import.
-TEAM_ROLES = {"lead": gettext_lazy("campaign lead"), "organizer": gettext_lazy("organizer")}
 # allauth's authentication records and authenticator types.
 METHODS = {
     "password": gettext_lazy("password"),

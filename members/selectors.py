@@ -7,7 +7,7 @@ from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 
-from members.models import ROLE_RANK, Invitation, Membership, User
+from members.models import ROLE_RANK, Committee, Invitation, Membership, Person, User
 
 INVITATION_SALT = "members.invitation"
 
@@ -63,3 +63,16 @@ def invitations_pending(committee) -> list[Invitation]:
         .select_related("invited_by")
         .order_by("-created_at")
     )
+
+
+def person_matching(*, committee: Committee, email: str = "", phone: str = "") -> Person | None:
+    """The committee's person with this email (in any case) or, failing that, this phone
+    (in E.164). Email first: a phone may be a household's, an email rarely is."""
+    people = Person.objects.filter(committee=committee).order_by("pk")
+    if email:
+        found = people.filter(emails__email__iexact=email).first()
+        if found is not None:
+            return found
+    if phone:
+        return people.filter(phones__number=phone).first()
+    return None

@@ -1,4 +1,5 @@
-"""Changes to users, memberships and invitations: views and tasks call these to write."""
+"""Changes to users, memberships, invitations and people's channels: views and tasks call these
+to write."""
 
 import logging
 from datetime import timedelta
@@ -16,7 +17,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.audit import audit_record
-from members.models import ROLE_RANK, AuditEvent, Committee, Invitation, Membership, User
+from members.models import (
+    ROLE_RANK,
+    AuditEvent,
+    Committee,
+    Invitation,
+    Membership,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    User,
+)
 from members.selectors import INVITATION_SALT
 from organizing.celery import task_queue_on_commit
 
@@ -192,3 +203,15 @@ def user_create_from_invitation(
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         invitation_accept(invitation=invitation, user=user, request=request)
     return user
+
+
+def person_channels_add(*, person: Person, email: str, phone: str) -> None:
+    """Add the email and phone the person does not have yet; the first of each is primary."""
+    if email and not person.emails.filter(email__iexact=email).exists():
+        PersonEmail.objects.create(
+            person=person, email=email, is_primary=not person.emails.exists()
+        )
+    if phone and not person.phones.filter(number=phone).exists():
+        PersonPhone.objects.create(
+            person=person, number=phone, is_primary=not person.phones.exists()
+        )

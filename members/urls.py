@@ -3,7 +3,6 @@ from django.urls import path
 from members import audit_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("committees/<int:committee_id>/team/", views.team, name="team"),
     path(
         "committees/<int:committee_id>/invitations/<int:invitation_id>/cancel/",

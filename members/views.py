@@ -4,31 +4,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors, services
 from members.access import membership_for_user
 from members.forms import InvitationAcceptForm, InvitationForm
 from members.models import Membership
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on what it needs first: organizers and leads on a campaign's team on
-    their list of people to talk with next, members on their actions (invitations, RSVPs)."""
-    membership = selectors.membership_primary(request.user)
-    if membership is not None and membership.is_organizer and _on_a_team(request.user):
-        return redirect("my_list")
-    if membership is not None and not membership.is_organizer:
-        return redirect("my_actions")
-    return render(request, "members/home.html", {"membership": membership})
-
-
-def _on_a_team(user) -> bool:
-    from campaigns.models import TeamMember  # members never import campaigns at module level
-
-    return TeamMember.objects.filter(user=user).exists()
 
 
 @login_required

@@ -27,7 +27,7 @@ from campaigns.models import (
     TeamMember,
     Unit,
 )
-from members.models import Committee, Membership, Person, User
+from members.models import Membership, Person, User
 from members.phones import phone_display, phone_normalize
 
 # Fields of a person that a merge asks about when both people have a different value.
@@ -102,19 +102,6 @@ def is_committee_lead(user: User, committee_id: int) -> bool:
 
 def is_on_team(user: User, campaign: Campaign) -> bool:
     return TeamMember.objects.filter(user=user, campaign=campaign).exists()
-
-
-def person_matching(*, committee: Committee, email: str = "", phone: str = "") -> Person | None:
-    """The committee's person with this email (in any case) or, failing that, this phone
-    (in E.164). Email first: a phone may be a household's, an email rarely is."""
-    people = Person.objects.filter(committee=committee).order_by("pk")
-    if email:
-        found = people.filter(emails__email__iexact=email).first()
-        if found is not None:
-            return found
-    if phone:
-        return people.filter(phones__number=phone).first()
-    return None
 
 
 def person_with_channels(person: Person) -> Person:

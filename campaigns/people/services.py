@@ -18,10 +18,12 @@ from campaigns.models import (
     ScheduledOneOnOne,
     Unit,
 )
-from campaigns.people.selectors import MERGE_FIELDS, person_matching
+from campaigns.people.selectors import MERGE_FIELDS
 from campaigns.roster.services import assessment_recompute, roster_add, roster_remove
 from members.audit import audit_record
 from members.models import AuditEvent, Committee, Person, PersonEmail, PersonPhone, Tag, User
+from members.selectors import person_matching
+from members.services import person_channels_add
 
 # The fields each simple section of the person page writes.
 SECTION_FIELDS = {
@@ -89,18 +91,6 @@ def person_create_on_roster(
             organizer=organizer,
         )
     return RosterAddResult(entry, person, person_created=created, entry_created=True)
-
-
-def person_channels_add(*, person: Person, email: str, phone: str) -> None:
-    """Add the email and phone the person does not have yet; the first of each is primary."""
-    if email and not person.emails.filter(email__iexact=email).exists():
-        PersonEmail.objects.create(
-            person=person, email=email, is_primary=not person.emails.exists()
-        )
-    if phone and not person.phones.filter(number=phone).exists():
-        PersonPhone.objects.create(
-            person=person, number=phone, is_primary=not person.phones.exists()
-        )
 
 
 def person_update(*, person: Person, section: str, data: dict) -> Person:

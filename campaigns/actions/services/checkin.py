@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from campaigns.actions.services.no_shows import nudge_no_shows
 from campaigns.models import Action, Rsvp
-from campaigns.people.selectors import person_matching
-from campaigns.people.services import person_channels_add
 from campaigns.roster.services import roster_add
 from members.models import Person, User
+from members.selectors import person_matching
+from members.services import person_channels_add
 
 
 def checkin_problem(action: Action) -> str | None:

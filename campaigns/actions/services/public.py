@@ -14,9 +14,9 @@ from django.db import transaction
 
 from campaigns.actions.services.rsvps import RsvpOutcome, rsvp_set
 from campaigns.models import Action, Rsvp
-from campaigns.people.selectors import person_matching
-from campaigns.people.services import person_channels_add
 from members.models import Person
+from members.selectors import person_matching
+from members.services import person_channels_add
 
 RATE_LIMIT = 10  # answers per address...
 RATE_WINDOW = 600  # ...per ten minutes
