@@ -65,14 +65,17 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
 
 
 def campaign(*, committee: Committee, code_name: str | None = None, kind: str = "workplace"):
+    from campaigns.conversations.services.asks import asks_defaults_create
     from campaigns.models import Campaign
 
-    return Campaign.objects.create(
+    made = Campaign.objects.create(
         committee=committee,
         kind=kind,
         code_name=code_name or f"Campaign {next(_seq)}",
         target="Acme Logistics" if kind == "workplace" else "Skyline Properties",
     )
+    asks_defaults_create(campaign=made)  # as campaign_create does
+    return made
 
 
 def site(*, campaign, name: str = "Main site"):

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from campaigns.conversations.services.asks import asks_defaults_create
 from campaigns.manage.selectors import unit_subtree_ids
 from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
 from members.audit import audit_record
@@ -43,6 +44,7 @@ def campaign_create(
     _campaign_check(campaign)
     with transaction.atomic():
         _save_unique(campaign, "code_name", _code_name_taken(campaign))
+        asks_defaults_create(campaign=campaign)
         team_member_set(
             campaign=campaign,
             user=created_by,

@@ -517,3 +517,16 @@ def test_an_organizer_logs_a_one_on_one_on_a_phone_and_nothing_typed_is_lost(
     expect(page.locator("[name=notes]")).to_have_value("")
     key = f"majority-log-draft:{campaign.pk}:{maria.person_id}"
     assert page.evaluate(f"localStorage.getItem('{key}')") is None
+
+
+def test_opening_the_form_writes_nothing_even_for_a_campaign_without_asks(
+    client, team_organizer, maria
+):
+    """Asks are written when a campaign starts (campaign_create), never on a GET."""
+    maria.campaign.asks.all().delete()
+    client.force_login(team_organizer)
+
+    response = client.get(log_url(maria))
+
+    assert response.status_code == 200
+    assert not maria.campaign.asks.exists()

@@ -308,3 +308,14 @@ def test_the_update_service_refuses_a_threshold_of_zero_and_keeps_the_campaign(c
         campaign_update(campaign=campaign, threshold_interest=0)
 
     assert campaign.threshold_interest == 30
+
+
+def test_a_new_campaign_starts_with_the_asks_of_its_kind(committee, lead):
+    tenants = campaign_create(
+        committee=committee, created_by=lead, **{**fields(), "kind": "tenant", "code_name": "oak"}
+    )
+
+    assert list(tenants.asks.values_list("text", flat=True)) == [
+        "Sign the petition",
+        "Come to the next tenant meeting",
+    ]

@@ -139,17 +139,15 @@ class ConversationForm(forms.Form):
     def ask_fields(self) -> list[forms.BoundField]:
         return [self[f"ask_{ask.pk}"] for ask in self.asks]
 
-    def conversation_data(self, *, new_issue: IssueTag | None) -> ConversationData:
+    def conversation_data(self) -> ConversationData:
         """The cleaned form as the logging service takes it."""
         data = self.cleaned_data
-        issues = [self.issue_tags[pk] for pk in data["issues"]]
-        if new_issue is not None and new_issue not in issues:
-            issues.append(new_issue)
         return ConversationData(
             happened_at=data["happened_at"],
             channel=data["channel"],
             duration_minutes=data["duration_minutes"],
-            issues=issues,
+            issues=[self.issue_tags[pk] for pk in data["issues"]],
+            new_issue=data["new_issue"].strip(),
             answers={ask.pk: data[f"ask_{ask.pk}"] for ask in self.asks if data[f"ask_{ask.pk}"]},
             assessment=data["assessment"],
             is_leader=data["is_leader"],

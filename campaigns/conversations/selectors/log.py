@@ -10,7 +10,7 @@ from django.db.models.functions import Concat, Greatest
 from django.shortcuts import get_object_or_404
 
 from campaigns.access import campaigns_visible_to
-from campaigns.models import Campaign, IssueTag, RosterEntry
+from campaigns.models import Ask, Campaign, IssueTag, RosterEntry
 from members.models import Membership, User
 
 SIMILAR = 0.3
@@ -84,3 +84,8 @@ def _by_name(entries: QuerySet[RosterEntry], query: str) -> QuerySet[RosterEntry
         .filter(Q(similarity__gte=SIMILAR) | Q(prefix=1.0))
         .order_by(F("prefix").desc(), F("similarity").desc(), "person__family_name", "person__pk")
     )
+
+
+def asks_active(campaign: Campaign) -> list[Ask]:
+    """What organizers ask in this campaign now, in order."""
+    return list(Ask.objects.filter(campaign=campaign, is_active=True))

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Subquery
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ class ConversationData:
     channel: str
     duration_minutes: int | None = None
     issues: list[IssueTag] = field(default_factory=list)
+    new_issue: str = ""  # an issue typed inline: found (in any case) or added with the log
     answers: dict[int, str] = field(default_factory=dict)  # ask id -> yes / maybe / no
     assessment: int | None = None
     is_leader: bool = False
@@ -69,8 +71,7 @@ def conversation_log(
     mine = entry is not None and (entry.campaign_id, entry.person_id) == (campaign.pk, person.pk)
     if not mine or entry.removed_at is not None:
         entry = _active_entry(campaign, person)
-    # No savepoint: inside a caller's transaction a failure undoes the whole of it anyway.
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():  # an issue typed inline is kept only with its log
         conversation = Conversation.objects.create(
             campaign=campaign, person=person, organizer=organizer, **_fields(data)
         )
@@ -156,11 +157,15 @@ def _fields(data: ConversationData) -> dict:
 def _write_details(
     conversation: Conversation, entry: RosterEntry, data: ConversationData, *, recorded_by: User
 ) -> None:
-    """Issues, answers and the assessment record, for a conversation that has none yet."""
+    """Issues (one typed inline is added with it), answers and the assessment record, for a
+    conversation that has none yet."""
+    tags = list(data.issues)
+    if data.new_issue:
+        tags.append(issue_tag_find_or_create(campaign=conversation.campaign, name=data.new_issue))
     Issue = Conversation.issues.through  # noqa: N806 - a model class
     Issue.objects.bulk_create(
         Issue(conversation=conversation, issuetag=tag)
-        for tag in data.issues
+        for tag in dict.fromkeys(tags)
         if tag.campaign_id == conversation.campaign_id
     )
     if data.answers:
@@ -239,3 +244,28 @@ def _plan_next(conversation: Conversation, entry: RosterEntry, data: Conversatio
                 user=conversation.organizer,
                 due_at=remind_at,
             )
+
+
+def issue_tag_find_or_create(*, campaign: Campaign, name: str) -> IssueTag:
+    """The campaign's issue of this name in any case, or a new one: "Parking" and "parking"
+    are one issue."""
+    name = " ".join(name.split())
+    found = _issue_named(campaign, name)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return IssueTag.objects.create(campaign=campaign, name=name)
+    except IntegrityError:  # someone added it a moment ago
+        found = _issue_named(campaign, name)
+        if found is None:
+            raise
+        return found
+
+
+def _issue_named(campaign: Campaign, name: str) -> IssueTag | None:
+    return (
+        IssueTag.objects.annotate(lower=Lower("name"))
+        .filter(campaign=campaign, lower=name.lower())
+        .first()
+    )

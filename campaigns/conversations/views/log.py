@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,6 @@ from campaigns.conversations.forms.log import ConversationForm, initial_for_new,
 from campaigns.conversations.selectors import log as selectors
 from campaigns.conversations.selectors.mylist import my_list_allowed
 from campaigns.conversations.services import log as services
-from campaigns.conversations.services.log_form import asks_ensure_defaults, issue_tag_find_or_create
 from campaigns.conversations.views.mylist import my_list_refreshed
 from campaigns.models import Conversation, RosterEntry
 from organizing.http import next_url
@@ -47,14 +45,13 @@ def conversation_new(request: HttpRequest, campaign_id: int, person_id: int) -> 
     form = _form(request, access, entry, initial=initial_for_new(selectors.entry_time_zone(entry)))
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():  # an issue typed inline is kept only with its log
-                services.conversation_log(
-                    campaign=access.campaign,
-                    person=entry.person,
-                    organizer=request.user,
-                    data=form.conversation_data(new_issue=_new_issue(access, form)),
-                    entry=entry,
-                )
+            services.conversation_log(
+                campaign=access.campaign,
+                person=entry.person,
+                organizer=request.user,
+                data=form.conversation_data(),
+                entry=entry,
+            )
         except ValidationError as error:  # e.g. taken off the roster while this was typed
             form.add_error(None, error)
         else:
@@ -75,12 +72,9 @@ def conversation_edit(request: HttpRequest, campaign_id: int, conversation_id: i
     tz = selectors.entry_time_zone(entry)
     form = _form(request, access, entry, initial=initial_from(conversation, tz), plan=False)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():  # an issue typed inline is kept only with the change
-            services.conversation_update(
-                conversation=conversation,
-                data=form.conversation_data(new_issue=_new_issue(access, form)),
-                by=request.user,
-            )
+        services.conversation_update(
+            conversation=conversation, data=form.conversation_data(), by=request.user
+        )
         messages.success(
             request, _("Saved the conversation with %(name)s.") % {"name": entry.person}
         )
@@ -131,18 +125,13 @@ def _form(
     request: HttpRequest, access: CampaignAccess, entry: RosterEntry, *, initial: dict, **kwargs
 ) -> ConversationForm:
     kwargs |= {
-        "asks": asks_ensure_defaults(campaign=access.campaign),
+        "asks": selectors.asks_active(access.campaign),
         "issues": selectors.campaign_issues(access.campaign),
         "tz": selectors.entry_time_zone(entry),
     }
     if request.method == "POST":
         return ConversationForm(request.POST, **kwargs)
     return ConversationForm(initial=initial, **kwargs)
-
-
-def _new_issue(access: CampaignAccess, form: ConversationForm):
-    name = form.cleaned_data["new_issue"].strip()
-    return issue_tag_find_or_create(campaign=access.campaign, name=name) if name else None
 
 
 def _render_form(

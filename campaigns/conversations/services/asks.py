@@ -1,0 +1,22 @@
+"""The asks a campaign starts with, so its first one-on-one already records the asks that
+matter. Written when the campaign is created, never when a form is shown."""
+
+from django.utils.translation import gettext as _
+
+from campaigns.models import Ask, Campaign
+
+
+def default_asks(kind: str) -> list[str]:
+    if kind == Campaign.Kind.TENANT:
+        return [_("Sign the petition"), _("Come to the next tenant meeting")]
+    return [_("Sign a union card"), _("Come to the next meeting")]
+
+
+def asks_defaults_create(*, campaign: Campaign) -> list[Ask]:
+    """Give a campaign without asks the two every campaign starts with."""
+    if Ask.objects.filter(campaign=campaign).exists():
+        return []
+    return Ask.objects.bulk_create(
+        Ask(campaign=campaign, text=text, position=position)
+        for position, text in enumerate(default_asks(campaign.kind))
+    )
