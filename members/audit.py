@@ -36,10 +36,10 @@ def audit_record(
     campaign_id: int | None = None,
     count: int | None = None,
     detail: dict | None = None,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> AuditEvent:
     """Record one event. Pass the committee or its id, and the subject before deleting it
-    (a deleted instance has lost its id)."""
+    (a deleted instance has lost its id); `ip` is the client's (client_ip(request))."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         kind=kind,
@@ -49,7 +49,21 @@ def audit_record(
         campaign_id=campaign_id,
         count=count,
         detail=detail or {},
-        ip=client_ip(request) if request is not None else None,
+        ip=ip,
+    )
+
+
+def audit_download_record(
+    *, committee: Committee, actor: User, count: int, ip: str | None
+) -> AuditEvent:
+    """Downloading the log is itself on the log."""
+    return audit_record(
+        actor=actor,
+        kind=Kind.EXPORT,
+        committee=committee,
+        count=count,
+        detail={"of": "audit", "format": "csv"},
+        ip=ip,
     )
 
 

@@ -11,7 +11,7 @@ address, and an append-only log could never forget it.
 
 from django.http import HttpRequest
 
-from members.audit import audit_record, committee_of, user_by_email
+from members.audit import audit_record, client_ip, committee_of, user_by_email
 from members.models import AuditEvent, User
 
 Kind = AuditEvent.Kind
@@ -27,7 +27,7 @@ def on_logged_in(sender, request: HttpRequest, user: User, **kwargs) -> None:
         kind=Kind.LOGIN,
         committee=committee_of(user),
         detail={"methods": methods} if methods else None,
-        request=request,
+        ip=client_ip(request),
     )
 
 
@@ -41,14 +41,14 @@ def on_login_failed(
         committee=committee_of(target),
         subject=target,
         detail={"stage": "password"},
-        request=request,
+        ip=client_ip(request),
     )
 
 
 def on_logged_out(sender, request: HttpRequest, user: User | None, **kwargs) -> None:
     if user is None:
         return
-    audit_record(actor=user, kind=Kind.LOGOUT, committee=committee_of(user), request=request)
+    audit_record(actor=user, kind=Kind.LOGOUT, committee=committee_of(user), ip=client_ip(request))
 
 
 def on_mfa_failed(sender, request: HttpRequest, user: User, authenticator, **kwargs) -> None:
@@ -59,7 +59,7 @@ def on_mfa_failed(sender, request: HttpRequest, user: User, authenticator, **kwa
         committee=committee_of(user),
         subject=user,
         detail={"stage": "mfa", "type": authenticator.type},
-        request=request,
+        ip=client_ip(request),
     )
 
 
@@ -70,7 +70,7 @@ def _mfa_change(change: str):
             kind=Kind.MFA_CHANGE,
             committee=committee_of(user),
             detail={"change": change, "type": authenticator.type},
-            request=request,
+            ip=client_ip(request),
         )
 
     return receiver

@@ -103,13 +103,8 @@ def audit_log_csv(request: HttpRequest, committee_id: int) -> HttpResponse:
         return audit_log(request, committee_id)
     events = audit.audit_events(committee=committee, **form.filters())
     count = events.count()
-    download = audit.audit_record(
-        actor=request.user,
-        kind=AuditEvent.Kind.EXPORT,
-        committee=committee,
-        count=count,
-        detail={"of": "audit", "format": "csv"},
-        request=request,
+    download = audit.audit_download_record(
+        committee=committee, actor=request.user, count=count, ip=audit.client_ip(request)
     )
     # The file holds what was there when it was asked for, not its own download.
     before = events.filter(pk__lt=download.pk)

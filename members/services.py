@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -70,7 +69,7 @@ def invitation_queue_send(*, invitation_id: int) -> None:
 
 
 def invitation_cancel(
-    *, invitation: Invitation, actor: User | None = None, request: HttpRequest | None = None
+    *, invitation: Invitation, actor: User | None = None, ip: str | None = None
 ) -> None:
     """Withdraw a pending invitation: its link stops working at once. Audited with the role
     it offered, not the address: the log keeps no one's email."""
@@ -81,7 +80,7 @@ def invitation_cancel(
             committee_id=invitation.committee_id,
             subject=invitation,
             detail={"role": invitation.role},
-            request=request,
+            ip=ip,
         )
         invitation.delete()
 
@@ -151,7 +150,7 @@ def _invitation_email(invitation: Invitation) -> EmailMultiAlternatives:
 
 
 def invitation_accept(
-    *, invitation: Invitation, user: User, request: HttpRequest | None = None
+    *, invitation: Invitation, user: User, ip: str | None = None
 ) -> Membership:
     """Join the committee with the invited role (or keep a higher role the user already has).
     A new membership or a raised role is audited; a role kept as it was is not."""
@@ -164,7 +163,7 @@ def invitation_accept(
             membership.role = invitation.role
             membership.save(update_fields=["role"])
         if membership.role != previous:
-            _role_change_audit(invitation, membership, previous, request)
+            _role_change_audit(invitation, membership, previous, ip)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -175,7 +174,7 @@ def _role_change_audit(
     invitation: Invitation,
     membership: Membership,
     previous: str | None,
-    request: HttpRequest | None,
+    ip: str | None,
 ) -> None:
     audit_record(
         actor=membership.user,
@@ -188,12 +187,12 @@ def _role_change_audit(
             "invitation_id": invitation.pk,
             "invited_by": invitation.invited_by_id,
         },
-        request=request,
+        ip=ip,
     )
 
 
 def user_create_from_invitation(
-    *, invitation: Invitation, name: str, password: str, request: HttpRequest | None = None
+    *, invitation: Invitation, name: str, password: str, ip: str | None = None
 ) -> User:
     """Create the invited person's account, its email already proven by the invitation link."""
     from allauth.account.models import EmailAddress
@@ -201,7 +200,7 @@ def user_create_from_invitation(
     with transaction.atomic():
         user = User.objects.create_user(invitation.email, password, name=name.strip())
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-        invitation_accept(invitation=invitation, user=user, request=request)
+        invitation_accept(invitation=invitation, user=user, ip=ip)
     return user
 
 

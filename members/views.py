@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors, services
 from members.access import membership_for_user
+from members.audit import client_ip
 from members.forms import InvitationAcceptForm, InvitationForm
 from members.models import Membership
 
@@ -53,7 +54,7 @@ def invitation_cancel(request: HttpRequest, committee_id: int, invitation_id: in
     invitation = get_object_or_404(
         membership.committee.invitations, pk=invitation_id, accepted_at=None
     )
-    services.invitation_cancel(invitation=invitation, actor=request.user, request=request)
+    services.invitation_cancel(invitation=invitation, actor=request.user, ip=client_ip(request))
     messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
     return redirect("team", committee_id=committee_id)
 
@@ -93,7 +94,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             invitation=invitation,
             name=form.cleaned_data["name"],
             password=form.cleaned_data["password1"],
-            request=request,
+            ip=client_ip(request),
         )
         messages.success(request, _("Your account is ready. Log in with your new password."))
         return redirect("account_login")
@@ -107,7 +108,7 @@ def _invitation_accept_existing(request, invitation, existing) -> HttpResponse:
         context = {"invitation": invitation, "token_path": request.get_full_path()}
         return render(request, "members/invitation_login.html", context)
     if request.method == "POST":
-        services.invitation_accept(invitation=invitation, user=request.user, request=request)
+        services.invitation_accept(invitation=invitation, user=request.user, ip=client_ip(request))
         messages.success(
             request, _("You joined %(committee)s.") % {"committee": invitation.committee}
         )

@@ -47,9 +47,10 @@ from campaigns.dashboards.selectors import (
     WeekPoint,
 )
 from campaigns.imports import csv_formats
+from campaigns.imports.services import roster_export_record
 from campaigns.models import Campaign
-from members.audit import audit_record
-from members.models import AuditEvent, Committee, Membership
+from members.audit import client_ip
+from members.models import Committee, Membership
 
 PAGE = "campaigns/dashboards/dashboard.html"
 REGION = "campaigns/dashboards/_dashboard.html"
@@ -219,15 +220,13 @@ def campaign_dashboard_export(request: HttpRequest, campaign_id: int) -> HttpRes
     form = DashboardFilterForm(request.GET, places=places)
     table = selectors.unit_table(campaign=access.campaign, filters=form.filters(), places=places)
     rows = selectors.sort_units(table.units, form.order)
-    audit_record(
+    roster_export_record(
+        campaign=access.campaign,
         actor=request.user,
-        kind=AuditEvent.Kind.EXPORT,
-        committee=access.campaign.committee,
-        subject=access.campaign,
-        campaign_id=access.campaign.pk,
         count=len(rows),
-        detail={"of": "dashboard_units", "format": "csv", "filters": form.query()},
-        request=request,
+        ip=client_ip(request),
+        of="dashboard_units",
+        filters=form.query(),
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write(csv_formats.BOM)

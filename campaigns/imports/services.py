@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -108,7 +107,7 @@ def import_dry_run(*, batch: ImportBatch, mapping: dict[str, str]) -> ImportRepo
 
 
 def import_commit(
-    *, batch_id: int, actor: User, request: HttpRequest | None = None
+    *, batch_id: int, actor: User, ip: str | None = None
 ) -> ImportReport:
     """Import every row of the batch with its saved mapping, or none if any row fails.
 
@@ -126,7 +125,7 @@ def import_commit(
             report = _import(batch)
             if report.errors:
                 raise _RolledBack(report)
-            _commit_record(batch=batch, report=report, actor=actor, request=request)
+            _commit_record(batch=batch, report=report, actor=actor, ip=ip)
     except _RolledBack as stopped:
         return stopped.report
     except DatabaseError:
@@ -139,7 +138,7 @@ def import_commit(
 
 
 def _commit_record(
-    *, batch: ImportBatch, report: ImportReport, actor: User, request: HttpRequest | None
+    *, batch: ImportBatch, report: ImportReport, actor: User, ip: str | None
 ) -> None:
     """Mark the batch imported, drop the file's text (personal data shouldn't linger), audit."""
     batch.status = ImportBatch.Status.COMMITTED
@@ -155,7 +154,7 @@ def _commit_record(
         campaign_id=batch.campaign_id,
         count=report.people,
         detail={k: v for k, v in report.counts().items() if k != "rows"},
-        request=request,
+        ip=ip,
     )
 
 
@@ -167,9 +166,20 @@ def import_discard(*, batch: ImportBatch) -> None:
 
 
 def roster_export_record(
-    *, campaign: Campaign, actor: User, count: int, request: HttpRequest | None = None
+    *,
+    campaign: Campaign,
+    actor: User,
+    count: int,
+    ip: str | None = None,
+    of: str = "",
+    filters: dict | None = None,
 ) -> None:
-    """Every export of a roster is on the record: who, when, from where, how many people."""
+    """Every export of a campaign's people is on the record: who, when, from where, how many
+    rows; `of` names what other than the roster was exported (the dashboard's unit table),
+    with the filters it was cut by."""
+    detail: dict = {"format": "csv"}
+    if of:
+        detail |= {"of": of, "filters": filters or {}}
     audit_record(
         actor=actor,
         kind=AuditEvent.Kind.EXPORT,
@@ -177,8 +187,8 @@ def roster_export_record(
         subject=campaign,
         campaign_id=campaign.pk,
         count=count,
-        detail={"format": "csv"},
-        request=request,
+        detail=detail,
+        ip=ip,
     )
 
 

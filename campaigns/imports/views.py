@@ -25,6 +25,7 @@ from campaigns.imports.csv_formats import PersonRow
 from campaigns.imports.forms import ImportMappingForm, ImportUploadForm
 from campaigns.imports.services import ImportReport
 from campaigns.models import ImportBatch
+from members.audit import client_ip
 
 
 @login_required
@@ -97,7 +98,7 @@ def _check(request, access, batch, form: ImportMappingForm, action: str) -> Http
 
 
 def _commit(request, access, batch: ImportBatch) -> HttpResponse:
-    report = services.import_commit(batch_id=batch.pk, actor=request.user, request=request)
+    report = services.import_commit(batch_id=batch.pk, actor=request.user, ip=client_ip(request))
     if report.already_committed:
         return _already_done(request, batch)
     if not report.committed:
@@ -202,7 +203,7 @@ def roster_export(request: HttpRequest, campaign_id: int) -> StreamingHttpRespon
     access = campaign_for_user(request.user, campaign_id, manage=True)
     count = selectors.roster_export_count(campaign_id)
     services.roster_export_record(
-        campaign=access.campaign, actor=request.user, count=count, request=request
+        campaign=access.campaign, actor=request.user, count=count, ip=client_ip(request)
     )
     response = StreamingHttpResponse(
         _csv_lines(campaign_id), content_type="text/csv; charset=utf-8"

@@ -8,7 +8,6 @@ ValidationError keyed by the form field it is about, so the views only show it.
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from campaigns.conversations.services.asks import asks_defaults_create
@@ -37,7 +36,7 @@ SITE_FIELDS = ("name", "address", "time_zone")
 
 
 def campaign_create(
-    *, committee: Committee, created_by: User, request: HttpRequest | None = None, **fields
+    *, committee: Committee, created_by: User, ip: str | None = None, **fields
 ) -> Campaign:
     """Start a campaign; whoever starts it leads it, so it never begins without a team."""
     campaign = Campaign(committee=committee, **_only(fields, CAMPAIGN_FIELDS))
@@ -50,7 +49,7 @@ def campaign_create(
             user=created_by,
             role=TeamMember.Role.LEAD,
             actor=created_by,
-            request=request,
+            ip=ip,
         )
     return campaign
 
@@ -200,7 +199,7 @@ def unit_delete(
     unit: Unit,
     move_people_to: Unit | None,
     actor: User | None = None,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> int:
     """Delete a unit and every unit under it; the people placed there go to `move_people_to`
     (another unit of the site, or no unit), so nobody drops off the chart unnoticed.
@@ -219,7 +218,7 @@ def unit_delete(
         moved = RosterEntry.objects.filter(unit_id__in=doomed, removed_at__isnull=True).update(
             unit=move_people_to
         )
-        _unit_delete_audit(unit, doomed, moved, move_people_to, actor, request)
+        _unit_delete_audit(unit, doomed, moved, move_people_to, actor, ip)
         unit.delete()
     return moved
 
@@ -230,7 +229,7 @@ def _unit_delete_audit(
     moved: int,
     move_to: Unit | None,
     actor: User | None,
-    request: HttpRequest | None,
+    ip: str | None,
 ) -> None:
     campaign = Campaign.objects.values("pk", "committee_id").get(sites=unit.site_id)
     audit_record(
@@ -241,7 +240,7 @@ def _unit_delete_audit(
         subject=unit,
         count=moved,
         detail={"units": len(doomed), "moved_to": move_to.pk if move_to else None},
-        request=request,
+        ip=ip,
     )
 
 
@@ -286,7 +285,7 @@ def team_member_set(
     user: User,
     role: str,
     actor: User,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> TeamMember:
     """Put someone on the campaign's team with a role, or change their role.
 
@@ -312,12 +311,12 @@ def team_member_set(
         member = member or TeamMember(campaign=campaign, user=user)
         member.role = role
         member.save()
-        _team_audit(campaign, member, role, change, actor, request)
+        _team_audit(campaign, member, role, change, actor, ip)
     return member
 
 
 def team_member_remove(
-    *, campaign: Campaign, user: User, actor: User, request: HttpRequest | None = None
+    *, campaign: Campaign, user: User, actor: User, ip: str | None = None
 ) -> bool:
     """Take someone off the campaign's team (their assigned people stay assigned to them
     until reassigned). Returns False if they were not on it."""
@@ -326,11 +325,11 @@ def team_member_remove(
         if member is None:
             return False
         member.delete()
-        _team_audit(campaign, user, member.role, "removed", actor, request)
+        _team_audit(campaign, user, member.role, "removed", actor, ip)
     return True
 
 
-def _team_audit(campaign, subject, role: str, change: str, actor, request) -> None:
+def _team_audit(campaign, subject, role: str, change: str, actor, ip: str | None) -> None:
     audit_record(
         actor=actor,
         kind=AuditEvent.Kind.TEAM_CHANGE,
@@ -338,7 +337,7 @@ def _team_audit(campaign, subject, role: str, change: str, actor, request) -> No
         campaign_id=campaign.pk,
         subject=subject,
         detail={"role": role, "change": change},
-        request=request,
+        ip=ip,
     )
 
 

@@ -25,6 +25,7 @@ from campaigns.manage.forms import (
     UnitRenameForm,
 )
 from campaigns.models import Campaign, Site, TeamMember, Unit
+from members.audit import client_ip
 from members.models import User
 
 # --- Campaigns -----------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             campaign = services.campaign_create(
                 committee=membership.committee,
                 created_by=request.user,
-                request=request,
+                ip=client_ip(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -229,7 +230,9 @@ def unit_delete(request: HttpRequest, campaign_id: int, site_id: int, unit_id: i
     choice = form.cleaned_data["move_to"] if people else NO_UNIT
     move_to = None if choice == NO_UNIT else structure.unit_or_none(choice)
     try:
-        services.unit_delete(unit=unit, move_people_to=move_to, actor=request.user, request=request)
+        services.unit_delete(
+            unit=unit, move_people_to=move_to, actor=request.user, ip=client_ip(request)
+        )
     except ValidationError as error:
         form.add_error(None, error)
         structure.open_tools(unit.pk, delete_form=form)
@@ -391,7 +394,7 @@ def _team_set(request: HttpRequest, campaign: Campaign, user: User | None, role:
             {"user": _("Only the committee's organizers and leads can join a campaign team.")}
         )
     return services.team_member_set(
-        campaign=campaign, user=user, role=role, actor=request.user, request=request
+        campaign=campaign, user=user, role=role, actor=request.user, ip=client_ip(request)
     )
 
 
@@ -405,7 +408,7 @@ def campaign_team_remove(request: HttpRequest, campaign_id: int, user_id: int) -
     )
     access.require_manage()
     services.team_member_remove(
-        campaign=access.campaign, user=member.user, actor=request.user, request=request
+        campaign=access.campaign, user=member.user, actor=request.user, ip=client_ip(request)
     )
     messages.success(request, _("%(user)s is off the team.") % {"user": member.user})
     if member.user == request.user:

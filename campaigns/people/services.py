@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
@@ -16,6 +15,7 @@ from campaigns.models import (
     FollowUp,
     RosterEntry,
     ScheduledOneOnOne,
+    TeamMember,
     Unit,
 )
 from campaigns.people.selectors import MERGE_FIELDS
@@ -186,7 +186,7 @@ def roster_entry_remove(
     reason: str,
     do_not_contact: bool = False,
     actor: User | None,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> None:
     """Take someone off the roster with a reason, on the record. Someone who asked not to be
     contacted is marked so everywhere: no campaign may message them after that."""
@@ -203,7 +203,7 @@ def roster_entry_remove(
             committee=entry.campaign.committee,
             subject=entry,
             campaign_id=entry.campaign_id,
-            request=request,
+            ip=ip,
         )
 
 
@@ -213,7 +213,7 @@ def person_merge(
     duplicate: Person,
     choices: dict[str, str],
     actor: User | None = None,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> Person:
     """Fold `duplicate` into `survivor` and delete it, losing nothing: roster entries (with
     their assessment history), conversations, follow-ups, scheduled one-on-ones, emails,
@@ -251,7 +251,7 @@ def person_merge(
             committee=survivor.committee,
             subject=survivor,
             detail={"merged_person_id": merged_id},
-            request=request,
+            ip=ip,
         )
     return survivor
 
@@ -331,3 +331,29 @@ def _rows_move(rows, survivor: Person, survivor_has_some: bool) -> None:
     if survivor_has_some:
         changes["is_primary"] = False
     rows.update(**changes)
+
+
+def person_view_record(
+    *, person: Person, viewer: User, positions: list[RosterEntry], ip: str | None
+) -> None:
+    """Record a look at someone's page by a team member who is neither their organizer nor a
+    lead of a campaign they are on (committee leads are not recorded by the caller): looking
+    up people you don't organize is how a roster gets scraped. The person's id only, never
+    what was shown. `positions`: the person's roster entries the viewer may see."""
+    current = [entry for entry in positions if entry.removed_at is None]
+    if any(entry.organizer_id == viewer.pk for entry in current):
+        return
+    leads = TeamMember.objects.filter(
+        user=viewer,
+        role=TeamMember.Role.LEAD,
+        campaign_id__in=[entry.campaign_id for entry in current],
+    )
+    if leads.exists():
+        return
+    audit_record(
+        actor=viewer,
+        kind=AuditEvent.Kind.PERSON_VIEW,
+        committee_id=person.committee_id,
+        subject=person,
+        ip=ip,
+    )

@@ -24,13 +24,13 @@ from campaigns.access import (
 from campaigns.actions.selectors.checkin import person_action_history
 from campaigns.conversations.forms.followups import FollowUpCloseForm
 from campaigns.conversations.services.followups import follow_up_close as follow_up_close_service
-from campaigns.models import Campaign, FollowUp, RosterEntry, TeamMember
+from campaigns.models import Campaign, FollowUp, RosterEntry
 from campaigns.outbox.selectors import person_messages
 from campaigns.people import selectors, services
 from campaigns.people.forms import PersonMergeForm, RosterAddForm, RosterRemoveForm
 from campaigns.people.forms import PlacementForm as RosterEntryForm
 from campaigns.people.services import SECTION_FIELDS, RosterAddResult
-from members.audit import audit_record
+from members.audit import client_ip
 from members.forms_people import (
     PersonConsentForm,
     PersonContactForm,
@@ -38,7 +38,7 @@ from members.forms_people import (
     PersonNotesForm,
     PersonTagsForm,
 )
-from members.models import AuditEvent, Person
+from members.models import Person
 from organizing.http import next_url
 
 PAGES = "campaigns/people"
@@ -169,33 +169,13 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         is_committee_lead=is_committee_lead,
     )
     if not is_committee_lead:
-        _audit_view_from_outside(request, person, context["positions"])
+        services.person_view_record(
+            person=person,
+            viewer=request.user,
+            positions=context["positions"],
+            ip=client_ip(request),
+        )
     return render(request, f"{PAGES}/person_detail.html", context)
-
-
-def _audit_view_from_outside(
-    request: HttpRequest, person: Person, positions: list[RosterEntry]
-) -> None:
-    """Record a look at someone's page by a team member who is neither their organizer nor a
-    lead of a campaign they are on (committee leads are not recorded): looking up people you
-    don't organize is how a roster gets scraped. The person's id only, never what was shown."""
-    current = [entry for entry in positions if entry.removed_at is None]
-    if any(entry.organizer_id == request.user.pk for entry in current):
-        return
-    leads = TeamMember.objects.filter(
-        user=request.user,
-        role=TeamMember.Role.LEAD,
-        campaign_id__in=[entry.campaign_id for entry in current],
-    )
-    if leads.exists():
-        return
-    audit_record(
-        actor=request.user,
-        kind=AuditEvent.Kind.PERSON_VIEW,
-        committee_id=person.committee_id,
-        subject=person,
-        request=request,
-    )
 
 
 def _person_context(request: HttpRequest, person: Person) -> dict:
@@ -330,7 +310,7 @@ def roster_entry_remove(request: HttpRequest, campaign_id: int, entry_id: int) -
             reason=form.reason_text(),
             do_not_contact=form.do_not_contact,
             actor=request.user,
-            request=request,
+            ip=client_ip(request),
         )
         messages.success(request, _("%(name)s is off the roster.") % {"name": entry.person})
         return redirect(next_url(request, _entry_fallback_url(entry)))
@@ -362,7 +342,7 @@ def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
                 duplicate=duplicate,
                 choices=form.choices(),
                 actor=request.user,
-                request=request,
+                ip=client_ip(request),
             )
         except ValidationError as error:
             form.add_error(None, error)

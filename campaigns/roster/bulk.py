@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, RosterEntry, TeamMember
@@ -41,7 +40,7 @@ def roster_assign_organizer(
     entry_ids: Iterable[int],
     organizer: User,
     actor: User,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> int:
     """Make `organizer` the assigned organizer of the selected people; returns how many."""
     if not organizer_is_eligible(campaign=campaign, user=organizer):
@@ -50,7 +49,7 @@ def roster_assign_organizer(
         count = roster_bulk_entries(campaign=campaign, entry_ids=entry_ids).update(
             organizer=organizer
         )
-        _audit(campaign, actor, "assign_organizer", count, request, organizer_id=organizer.pk)
+        _audit(campaign, actor, "assign_organizer", count, ip, organizer_id=organizer.pk)
     return count
 
 
@@ -61,7 +60,7 @@ def roster_add_tag(
     tag: Tag | None = None,
     tag_name: str = "",
     actor: User,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> tuple[Tag, int]:
     """Tag the selected people with a committee tag, or with a new one named `tag_name`
     (an existing tag of that name, in any case, is reused). Returns the tag and how many
@@ -77,7 +76,7 @@ def roster_add_tag(
         links.objects.bulk_create(
             [links(person_id=pk, tag_id=tag.pk) for pk in person_ids], ignore_conflicts=True
         )
-        _audit(campaign, actor, "add_tag", len(person_ids), request, tag_id=tag.pk)
+        _audit(campaign, actor, "add_tag", len(person_ids), ip, tag_id=tag.pk)
     return tag, len(person_ids)
 
 
@@ -93,7 +92,7 @@ def _committee_tag(campaign: Campaign, tag: Tag | None, name: str) -> Tag:
     return existing or Tag.objects.create(committee_id=campaign.committee_id, name=name)
 
 
-def _audit(campaign, actor, action: str, count: int, request, **detail) -> None:
+def _audit(campaign, actor, action: str, count: int, ip: str | None, **detail) -> None:
     audit_record(
         actor=actor,
         kind=AuditEvent.Kind.BULK,
@@ -101,5 +100,5 @@ def _audit(campaign, actor, action: str, count: int, request, **detail) -> None:
         campaign_id=campaign.pk,
         count=count,
         detail={"action": action, **detail},
-        request=request,
+        ip=ip,
     )

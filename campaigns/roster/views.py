@@ -35,6 +35,7 @@ from campaigns.roster.selectors import (
     chart_organizers,
     chart_tags,
 )
+from members.audit import client_ip
 from members.models import Tag, User
 
 PAGE = "campaigns/roster/chart.html"
@@ -199,7 +200,7 @@ def _bulk_apply(request: HttpRequest, access: CampaignAccess, form: BulkForm) ->
             entry_ids=data["entry"],
             organizer=organizer,
             actor=request.user,
-            request=request,
+            ip=client_ip(request),
         )
         return ngettext(
             "Assigned %(count)d person to %(name)s.",
@@ -212,7 +213,7 @@ def _bulk_apply(request: HttpRequest, access: CampaignAccess, form: BulkForm) ->
         tag=form.tags.get(data["tag"]),
         tag_name=data["new_tag"],
         actor=request.user,
-        request=request,
+        ip=client_ip(request),
     )
     return ngettext(
         "Tagged %(count)d person “%(tag)s”.", "Tagged %(count)d people “%(tag)s”.", count

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,7 +71,7 @@ def action_update(*, action: Action, data: ActionData) -> bool:
     return moved
 
 
-def action_cancel(*, action: Action, by: User, request: HttpRequest | None = None) -> bool:
+def action_cancel(*, action: Action, by: User, ip: str | None = None) -> bool:
     """Cancel an action: it stays, marked cancelled, and takes no more answers. Messages not
     sent yet will not go out; everyone who said yes or maybe is told it is off. Returns False
     if it was cancelled already."""
@@ -93,7 +92,7 @@ def action_cancel(*, action: Action, by: User, request: HttpRequest | None = Non
             subject=action,
             campaign_id=action.campaign_id,
             detail={"change": "cancelled"},
-            request=request,
+            ip=ip,
         )
     return True
 

@@ -25,6 +25,7 @@ from campaigns.actions.selectors.actions import InviteCriteria
 from campaigns.actions.services import actions as services
 from campaigns.actions.services import rsvps
 from campaigns.models import Action
+from members.audit import client_ip
 from members.models import Committee, Tag
 
 PAGES = "campaigns/actions"
@@ -106,7 +107,7 @@ def action_cancel(request: HttpRequest, action_id: int) -> HttpResponse:
     """Asks first; cancelling keeps the action, marked cancelled, and is audited."""
     action = action_for_user(request.user, action_id)
     if request.method == "POST":
-        if services.action_cancel(action=action, by=request.user, request=request):
+        if services.action_cancel(action=action, by=request.user, ip=client_ip(request)):
             messages.success(request, _("Cancelled the action."))
         else:
             messages.info(request, _("This action was already cancelled."))

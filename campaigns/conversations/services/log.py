@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Lower
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,7 +105,7 @@ def conversation_update(*, conversation: Conversation, data: ConversationData, b
 
 
 def conversation_delete(
-    *, conversation: Conversation, actor: User, request: HttpRequest | None = None
+    *, conversation: Conversation, actor: User, ip: str | None = None
 ) -> None:
     """Delete a conversation (its assessment goes with it) and record who did."""
     entry_ids = list(
@@ -121,7 +120,7 @@ def conversation_delete(
             committee=conversation.campaign.committee,
             subject=conversation,
             campaign_id=conversation.campaign_id,
-            request=request,
+            ip=ip,
         )
         conversation.delete()
         for entry_id in entry_ids:

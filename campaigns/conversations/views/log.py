@@ -23,6 +23,7 @@ from campaigns.conversations.selectors.mylist import my_list_allowed
 from campaigns.conversations.services import log as services
 from campaigns.conversations.views.mylist import my_list_refreshed
 from campaigns.models import Conversation, RosterEntry
+from members.audit import client_ip
 from organizing.http import next_url
 
 PAGES = "campaigns/conversations"
@@ -91,7 +92,9 @@ def conversation_delete(
     access, conversation = _changeable(request, campaign_id, conversation_id)
     if request.method == "POST":
         person_id = conversation.person_id
-        services.conversation_delete(conversation=conversation, actor=request.user, request=request)
+        services.conversation_delete(
+            conversation=conversation, actor=request.user, ip=client_ip(request)
+        )
         messages.success(request, _("Deleted the conversation."))
         return _go(request, reverse("person_detail", args=[person_id]))
     context = {"campaign": access.campaign, "access": access, "conversation": conversation}

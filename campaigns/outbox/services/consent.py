@@ -8,7 +8,6 @@ it never expires, since an unsubscribe link must keep working. Opening the page 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,7 +49,7 @@ def unsubscribe_resolve(token: str) -> tuple[Person, str]:
 
 
 def consent_opt_out(
-    *, person: Person, channel: str, via: str, request: HttpRequest | None = None
+    *, person: Person, channel: str, via: str, ip: str | None = None
 ) -> bool:
     """Stop messages to the person on this channel; records the change (only a change: a
     second click is a no-op). Returns whether anything changed."""
@@ -66,7 +65,7 @@ def consent_opt_out(
                 committee_id=person.committee_id,
                 subject=person,
                 detail={"channel": channel, "change": "opted_out", "via": via},
-                request=request,
+                ip=ip,
             )
     setattr(person, field, False)
     return bool(changed)

@@ -336,7 +336,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def outbox_retry(
-    *, committee: Committee, by: User, message_id: int | None = None, request=None
+    *, committee: Committee, by: User, message_id: int | None = None, ip: str | None = None
 ) -> int:
     """A lead's retry: the committee's failed message (or all of them, without an id) back to
     pending, due now, with its attempts counted afresh; the dispatcher is kicked when the
@@ -357,7 +357,7 @@ def outbox_retry(
             committee=committee,
             subject=OutboxMessage(pk=ids[0]) if message_id is not None else None,
             count=len(ids),
-            request=request,
+            ip=ip,
         )
         transaction.on_commit(outbox_kick)
     return len(ids)

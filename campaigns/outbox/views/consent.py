@@ -19,6 +19,7 @@ from campaigns.outbox.services.consent import (
     consent_opt_out,
     unsubscribe_resolve,
 )
+from members.audit import client_ip
 
 PAGES = "campaigns/outbox/consent"
 ONE_CLICK = "List-Unsubscribe=One-Click"
@@ -34,7 +35,7 @@ def unsubscribe(request: HttpRequest, unsubscribe_token: str) -> HttpResponse:
         return render(request, f"{PAGES}/link_invalid.html", status=404)
     with translation.override(person.preferred_language or translation.get_language()):
         if request.method == "POST":
-            consent_opt_out(person=person, channel=channel, via="link", request=request)
+            consent_opt_out(person=person, channel=channel, via="link", ip=client_ip(request))
             return _page(request, unsubscribe_token, channel, done=True)
         return _page(request, unsubscribe_token, channel, done=False)
 
@@ -53,7 +54,7 @@ def unsubscribe_one_click(request: HttpRequest, unsubscribe_token: str) -> HttpR
         return render(request, f"{PAGES}/link_invalid.html", status=404)
     if request.POST.get("List-Unsubscribe") != "One-Click":
         return HttpResponseBadRequest(f"Expected the body {ONE_CLICK}.", content_type="text/plain")
-    consent_opt_out(person=person, channel=channel, via="one_click", request=request)
+    consent_opt_out(person=person, channel=channel, via="one_click", ip=client_ip(request))
     with translation.override(person.preferred_language or translation.get_language()):
         return _page(request, unsubscribe_token, channel, done=True)
 

@@ -19,6 +19,7 @@ from campaigns.models import OutboxMessage
 from campaigns.outbox.selectors import outbox_counts, outbox_messages
 from campaigns.outbox.services.send import outbox_retry as outbox_retry_service
 from members.access import membership_for_user
+from members.audit import client_ip
 from members.models import Membership
 from organizing.http import next_url
 
@@ -77,7 +78,10 @@ def outbox_retry(request: HttpRequest, committee_id: int, message_id: int) -> Ht
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
     message = get_object_or_404(OutboxMessage, pk=message_id, committee=membership.committee)
     if outbox_retry_service(
-        committee=membership.committee, by=request.user, message_id=message.pk, request=request
+        committee=membership.committee,
+        by=request.user,
+        message_id=message.pk,
+        ip=client_ip(request),
     ):
         messages.success(request, _("The message is back in line: it goes out in a minute."))
     else:
@@ -90,7 +94,9 @@ def outbox_retry(request: HttpRequest, committee_id: int, message_id: int) -> Ht
 def outbox_retry_failed(request: HttpRequest, committee_id: int) -> HttpResponse:
     """Put every failed message of the committee back in line."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
-    count = outbox_retry_service(committee=membership.committee, by=request.user, request=request)
+    count = outbox_retry_service(
+        committee=membership.committee, by=request.user, ip=client_ip(request)
+    )
     text = ngettext(
         "%(count)s message is back in line.", "%(count)s messages are back in line.", count
     )
