@@ -1,4 +1,5 @@
-"""The permission matrix's table, one module per area so each area keeps its own rows.
+"""The permission matrix's table, one module per area (named after it; `actions_checkin` is
+a part of actions) so each area keeps its own rows.
 
 Each module defines ROWS: {url name: {persona: (GET status, POST status)}} covering every
 persona in PERSONAS. tests/test_permission_matrix.py merges them and walks every named URL.

@@ -4,13 +4,6 @@ ORGANIZERS = ["organizer_a", "organizer_b"]
 
 ROWS = {
     "healthz": every((200, 405)),
-    # Organizers on a campaign's team land on My list, members on My actions; the world's
-    # lead is on no team.
-    "home": {
-        "anonymous": (LOGIN, LOGIN),
-        **dict.fromkeys(PERSONAS[1:], (200, 405)),
-        **dict.fromkeys([*ORGANIZERS, "member"], (302, 405)),
-    },
     "team": {
         "anonymous": (LOGIN, LOGIN),
         "member": (403, 403),
