@@ -217,7 +217,8 @@ class _Names:
         return cls(campaigns, users, people, subject_person, subject_user)
 
     def campaign(self, event: AuditEvent) -> str:
-        return self.campaigns.get(event.campaign_id, _("a campaign"))
+        found = self.campaigns.get(event.campaign_id) if event.campaign_id else None
+        return found or _("a campaign")
 
     def user(self, user_id: int | None) -> str:
         """The user's name; "someone" when the record that named them is gone."""
@@ -245,7 +246,7 @@ def _subject_rows(events: list[AuditEvent], field: str) -> dict[tuple[str, int],
 
 
 def _person_line(event: AuditEvent, text: str, names: _Names, person_id: int | None) -> AuditLine:
-    person = names.people.get(person_id)
+    person = names.people.get(person_id) if person_id is not None else None
     if person is None:
         return AuditLine(event, text)
     return AuditLine(event, text, str(person), reverse("person_detail", args=[person.pk]))
@@ -312,28 +313,30 @@ def _team_change(event: AuditEvent, names: _Names) -> AuditLine:
 
 
 def _import(event: AuditEvent, names: _Names) -> AuditLine:
-    values = {"count": event.count or 0, "campaign": names.campaign(event)}
+    count = event.count or 0
+    values: dict[str, object] = {"count": count, "campaign": names.campaign(event)}
     text = ngettext(
         "Imported %(count)s person into %(campaign)s",
         "Imported %(count)s people into %(campaign)s",
-        values["count"],
+        count,
     )
     return AuditLine(event, text % values)
 
 
 def _export(event: AuditEvent, names: _Names) -> AuditLine:
-    values = {"count": event.count or 0, "campaign": names.campaign(event)}
+    count = event.count or 0
+    values: dict[str, object] = {"count": count, "campaign": names.campaign(event)}
     if event.detail.get("of") == "audit":
         text = ngettext(
             "Downloaded %(count)s event of this log",
             "Downloaded %(count)s events of this log",
-            values["count"],
+            count,
         )
         return AuditLine(event, text % values)
     text = ngettext(
         "Exported %(count)s row of %(campaign)s",
         "Exported %(count)s rows of %(campaign)s",
-        values["count"],
+        count,
     )
     return AuditLine(event, text % values)
 
@@ -343,26 +346,27 @@ def _merge(event: AuditEvent, names: _Names) -> AuditLine:
 
 
 def _bulk(event: AuditEvent, names: _Names) -> AuditLine:
-    values = {"count": event.count or 0, "campaign": names.campaign(event)}
+    count = event.count or 0
+    values: dict[str, object] = {"count": count, "campaign": names.campaign(event)}
     action = event.detail.get("action")
     if action == "assign_organizer":
         values["user"] = names.user(event.detail.get("organizer_id"))
         text = ngettext(
             "Assigned %(count)s person of %(campaign)s to %(user)s",
             "Assigned %(count)s people of %(campaign)s to %(user)s",
-            values["count"],
+            count,
         )
     elif action == "add_tag":
         text = ngettext(
             "Tagged %(count)s person of %(campaign)s",
             "Tagged %(count)s people of %(campaign)s",
-            values["count"],
+            count,
         )
     else:
         text = ngettext(
             "Changed %(count)s person of %(campaign)s at once",
             "Changed %(count)s people of %(campaign)s at once",
-            values["count"],
+            count,
         )
     return AuditLine(event, text % values)
 
@@ -385,7 +389,7 @@ def _person_view(event: AuditEvent, names: _Names) -> AuditLine:
     return _person_line(event, _("Viewed a person's page"), names, event.subject_id)
 
 
-_DESCRIBE = {
+_DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.LOGIN: _login,
     Kind.LOGIN_FAILED: _login_failed,
     Kind.LOGOUT: lambda event, names: AuditLine(event, _("Logged out")),

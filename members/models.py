@@ -263,6 +263,8 @@ class PersonEmail(models.Model):
 class PersonPhone(models.Model):
     """A phone number, stored in E.164 (+15551234567) so the same number always matches."""
 
+    display: str  # not stored: the number as people write it, set by the selectors that show it
+
     person = models.ForeignKey(Person, models.CASCADE, related_name="phones")
     number = models.CharField(_("phone number"), max_length=20, db_index=True)
     label = models.CharField(_("label"), max_length=30, blank=True)

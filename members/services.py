@@ -159,7 +159,8 @@ def invitation_accept(
             committee=invitation.committee, user=user, defaults={"role": invitation.role}
         )
         previous = None if created else membership.role
-        if not created and ROLE_RANK[invitation.role] > ROLE_RANK[membership.role]:
+        offered, held = Membership.Role(invitation.role), Membership.Role(membership.role)
+        if not created and ROLE_RANK[offered] > ROLE_RANK[held]:
             membership.role = invitation.role
             membership.save(update_fields=["role"])
         if membership.role != previous:

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +36,13 @@ def _action_context(message: OutboxMessage) -> dict[str, Any]:
     return context
 
 
+def _rsvps(message: OutboxMessage) -> QuerySet[Rsvp]:
+    """The person's answer to the message's action (none when either is gone)."""
+    if message.action_id is None or message.person_id is None:
+        return Rsvp.objects.none()
+    return Rsvp.objects.filter(action_id=message.action_id, person_id=message.person_id)
+
+
 def _action_void_reason(message: OutboxMessage, now: datetime) -> str:
     action = message.action
     if action is None:
@@ -50,9 +58,7 @@ def _invitation_void_reason(message: OutboxMessage, now: datetime) -> str:
     reason = _action_void_reason(message, now)
     if reason:
         return reason
-    if not Rsvp.objects.filter(
-        action_id=message.action_id, person_id=message.person_id, invited_at__isnull=False
-    ).exists():
+    if not _rsvps(message).filter(invited_at__isnull=False).exists():
         return "no longer invited"
     return ""
 
@@ -61,33 +67,24 @@ def _promotion_void_reason(message: OutboxMessage, now: datetime) -> str:
     reason = _action_void_reason(message, now)
     if reason:
         return reason
-    if not Rsvp.objects.filter(
-        action_id=message.action_id,
-        person_id=message.person_id,
-        response=Rsvp.Response.YES,
-        waitlisted_at__isnull=True,
-    ).exists():
+    if not _rsvps(message).filter(response=Rsvp.Response.YES, waitlisted_at__isnull=True).exists():
         return "no longer coming"
     return ""
 
 
 def _coming(message: OutboxMessage, *, with_place: bool = True) -> bool:
     """Whether the person still says yes or maybe (and, `with_place`, is off the waitlist)."""
-    rsvps = Rsvp.objects.filter(
-        action_id=message.action_id,
-        person_id=message.person_id,
-        response__in=[Rsvp.Response.YES, Rsvp.Response.MAYBE],
-    )
+    rsvps = _rsvps(message).filter(response__in=[Rsvp.Response.YES, Rsvp.Response.MAYBE])
     if with_place:
         rsvps = rsvps.filter(waitlisted_at__isnull=True)
     return rsvps.exists()
 
 
 def _reminder_void_reason(message: OutboxMessage, now: datetime) -> str:
-    reason = _action_void_reason(message, now)
-    if reason:
-        return reason
     action = message.action
+    reason = _action_void_reason(message, now)
+    if reason or action is None:
+        return reason
     if message.due_at < action.starts_at <= now:  # late: a reminder to come after it began
         return "the action has started"
     if message.due_at not in {action.reminder_time(m) for m in action.reminder_offsets}:
@@ -117,11 +114,14 @@ def _cancelled_void_reason(message: OutboxMessage, now: datetime) -> str:
     return ""
 
 
-def _reminder_context(message: OutboxMessage) -> dict:
+def _reminder_context(message: OutboxMessage) -> dict[str, Any]:
     """Whether the action is "today" or "tomorrow" on its local calendar (else "")."""
-    zone = ZoneInfo(message.action.time_zone)
+    action = message.action
+    if action is None:
+        return {}
+    zone = ZoneInfo(action.time_zone)
     days = (
-        timezone.localtime(message.action.starts_at, zone).date()
+        timezone.localtime(action.starts_at, zone).date()
         - timezone.localtime(timezone.now(), zone).date()
     ).days
     relative_day = {0: "today", 1: "tomorrow"}.get(days, "")
@@ -131,15 +131,17 @@ def _reminder_context(message: OutboxMessage) -> dict:
 def _no_show_void_reason(message: OutboxMessage, now: datetime) -> str:
     if message.user is None or message.person is None or message.action is None:
         return "no recipient, person or action"
-    rsvps = Rsvp.objects.filter(person_id=message.person_id)
+    rsvps = Rsvp.objects.filter(person=message.person)
     if rsvps.filter(attended=True, action__starts_at__gt=message.action.starts_at).exists():
         return "came since"
-    if not rsvps.filter(action_id=message.action_id, attended=False).exists():
+    if not rsvps.filter(action=message.action, attended=False).exists():
         return "attendance corrected"
     return snooze_reason(message, now)
 
 
-def _no_show_context(message: OutboxMessage) -> dict:
+def _no_show_context(message: OutboxMessage) -> dict[str, Any]:
+    if message.action is None or message.person_id is None:
+        return nudge_context(message)
     return _action_context(message) | nudge_context(message) | {
         "zone": message.action.time_zone,
         "person_url": person_url(message.person_id),

@@ -3,6 +3,7 @@ outbox: the organizer's reminder before a scheduled one-on-one, and the leads' n
 supporter's drop."""
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -15,7 +16,9 @@ from campaigns.outbox.registry import message_kind_register
 Kind = OutboxMessage.Kind
 
 
-def _one_on_one(message: OutboxMessage):
+def _one_on_one(message: OutboxMessage) -> ScheduledOneOnOne | None:
+    if message.user_id is None or message.person_id is None:
+        return None
     return (
         ScheduledOneOnOne.objects.select_related("campaign__committee")
         .filter(
@@ -37,7 +40,7 @@ def _one_on_one_void_reason(message: OutboxMessage, now: datetime) -> str:
     return ""
 
 
-def _one_on_one_context(message: OutboxMessage) -> dict:
+def _one_on_one_context(message: OutboxMessage) -> dict[str, Any]:
     """When and where, in the committee's time zone, and the person's page (behind login)."""
     meeting = _one_on_one(message)
     zone = meeting.campaign.committee.time_zone if meeting else settings.TIME_ZONE
@@ -51,6 +54,8 @@ def _one_on_one_context(message: OutboxMessage) -> dict:
 
 
 def _drop_conversation(message: OutboxMessage) -> Conversation | None:
+    if message.person_id is None:
+        return None
     return (
         Conversation.objects.select_related("campaign", "organizer")
         .filter(person_id=message.person_id, created_at__lte=message.due_at)
@@ -62,15 +67,15 @@ def _drop_conversation(message: OutboxMessage) -> Conversation | None:
 def _supporter_drop_void_reason(message: OutboxMessage, now: datetime) -> str:
     if message.user is None or message.person is None:
         return "no recipient or no person"
-    if Conversation.objects.filter(
-        person_id=message.person_id, created_at__gt=message.due_at
-    ).exists():
+    if Conversation.objects.filter(person=message.person, created_at__gt=message.due_at).exists():
         return "a newer conversation was logged"
     return snooze_reason(message, now)
 
 
-def _supporter_drop_context(message: OutboxMessage) -> dict:
+def _supporter_drop_context(message: OutboxMessage) -> dict[str, Any]:
     conversation = _drop_conversation(message)
+    if message.person_id is None:
+        return nudge_context(message)
     before = None
     if conversation is not None:
         before = (

@@ -1,7 +1,7 @@
 """One-on-ones and what they promise: issues raised, asks answered, follow-ups, and the
 next one-on-one scheduled."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -51,6 +51,10 @@ class Ask(models.Model):
 class Conversation(models.Model):
     """A one-on-one: the unit of organizing work. `happened_at` (not `created_at`) decides
     which assessment is current, so back-dated logs come out right."""
+
+    # Not stored: set by the selectors that show a conversation to one reader.
+    notes_visible: bool
+    can_change: bool
 
     class Channel(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
@@ -122,6 +126,13 @@ class FollowUp(models.Model):
     """The next step promised in a conversation, with a due date. Overdue follow-ups are the
     most common way organizing silently fails."""
 
+    # Not stored: set by the selectors and emails that list follow-ups.
+    days_late: int
+    overdue: bool
+    snoozed_until: datetime | None
+    snooze_url: str
+    person_url: str
+
     class CloseReason(models.TextChoices):
         DONE = "done", _("Done: we talked")
         MOVED_AWAY = "moved_away", _("Moved away")
@@ -168,6 +179,7 @@ class ScheduledOneOnOne(models.Model):
     """A one-on-one set for later (it gets a reminder)."""
 
     REMINDER_BEFORE = timedelta(hours=1)  # the organizer's reminder, before it starts
+    person_url: str  # not stored: set by the emails that list one-on-ones
 
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="scheduled")
     person = models.ForeignKey(Person, models.CASCADE, related_name="scheduled_one_on_ones")

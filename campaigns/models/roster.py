@@ -184,6 +184,8 @@ class RosterEntry(models.Model):
     Removing someone from the roster sets `removed_at`: the row and its history stay.
     """
 
+    unit_path: str  # not stored: "Site/Floor/Unit", set by the selectors that show it
+
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="roster")
     person = models.ForeignKey(Person, models.CASCADE, related_name="roster_entries")
     unit = models.ForeignKey(

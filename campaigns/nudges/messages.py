@@ -1,8 +1,10 @@
 """What the nudges on a clock say when they go out, and when they no longer apply: registered
 with the outbox (campaigns.outbox.registry). `nudge_context` is what every nudge's email gets."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.urls import reverse
@@ -27,6 +29,8 @@ from campaigns.nudges.services.snooze import (
 from campaigns.outbox.registry import message_kind_register
 
 Kind = OutboxMessage.Kind
+T = TypeVar("T")
+KEPT = "_nudge_digest"  # the attribute a message keeps its digest's list in, during one send
 
 
 def _digest_day_reason(message: OutboxMessage, now: datetime) -> str:
@@ -43,13 +47,26 @@ class OrganizerDigest:
     today: list[ScheduledOneOnOne]
 
 
+def _kept(message: OutboxMessage, compute: Callable[[], T]) -> T:
+    """What a digest lists, computed once per send: the void check and the email that follows
+    it read the same list."""
+    cached = getattr(message, KEPT, None)
+    if cached is None:
+        cached = compute()
+        setattr(message, KEPT, cached)
+    return cached
+
+
 def _organizer_digest(message: OutboxMessage) -> OrganizerDigest:
+    return _kept(message, lambda: _organizer_digest_now(message))
+
+
+def _organizer_digest_now(message: OutboxMessage) -> OrganizerDigest:
     """The user's open overdue follow-ups (not snoozed) and their one-on-ones of the day, in
-    the campaigns of the message's committee they may still see. Computed once per send."""
-    cached = getattr(message, "_nudge_digest", None)
-    if cached is not None:
-        return cached
+    the campaigns of the message's committee they may still see."""
     committee, user = message.committee, message.user
+    if user is None:
+        return OrganizerDigest(overdue=[], today=[])
     day = local_day(committee.time_zone, message.due_at)
     visible = campaigns_visible_to(user)
     overdue = (
@@ -68,7 +85,6 @@ def _organizer_digest(message: OutboxMessage) -> OrganizerDigest:
     digest = OrganizerDigest(overdue=list(overdue), today=list(meetings))
     for follow_up in digest.overdue:
         follow_up.days_late = (day - follow_up.due_on).days
-    message._nudge_digest = digest
     return digest
 
 
@@ -83,9 +99,12 @@ def _organizer_digest_void_reason(message: OutboxMessage, now: datetime) -> str:
 
 
 def _lead_digest(message: OutboxMessage) -> list[FollowUp]:
-    cached = getattr(message, "_nudge_digest", None)
-    if cached is not None:
-        return cached
+    return _kept(message, lambda: _lead_digest_now(message))
+
+
+def _lead_digest_now(message: OutboxMessage) -> list[FollowUp]:
+    if message.user_id is None:
+        return []
     day = local_day(message.committee.time_zone, message.due_at)
     snoozed = snoozed_follow_ups(message.user_id, timezone.now())
     items = [
@@ -95,7 +114,6 @@ def _lead_digest(message: OutboxMessage) -> list[FollowUp]:
     ]
     for follow_up in items:
         follow_up.days_late = (day - follow_up.due_on).days
-    message._nudge_digest = items
     return items
 
 
@@ -109,11 +127,10 @@ def _lead_digest_void_reason(message: OutboxMessage, now: datetime) -> str:
 
 
 def _quiet(message: OutboxMessage) -> list[QuietUnit]:
-    cached = getattr(message, "_nudge_digest", None)
-    if cached is None:
-        cached = quiet_units(message.committee, timezone.now()).get(message.user_id, [])
-        message._nudge_digest = cached
-    return cached
+    return _kept(
+        message,
+        lambda: quiet_units(message.committee, timezone.now()).get(message.user_id or 0, []),
+    )
 
 
 def _quiet_units_void_reason(message: OutboxMessage, now: datetime) -> str:

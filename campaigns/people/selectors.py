@@ -128,7 +128,7 @@ def person_positions(*, person: Person, user: User) -> list[RosterEntry]:
     )
     paths = unit_paths({entry.unit.site_id for entry in entries if entry.unit})
     for entry in entries:
-        entry.unit_path = paths.get(entry.unit_id, "")
+        entry.unit_path = paths.get(entry.unit_id, "") if entry.unit_id else ""
     return entries
 
 

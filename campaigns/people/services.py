@@ -76,7 +76,7 @@ def person_create_on_roster(
             if (entry := active.first()) is not None:
                 return RosterAddResult(entry, person, person_created=False, entry_created=False)
         created = person is None
-        if created:
+        if person is None:
             person = Person.objects.create(
                 committee=campaign.committee, given_name=given_name, family_name=family_name
             )

@@ -90,5 +90,6 @@ def _organizers_of(action: Action, person_ids: list[int]) -> dict[int, User]:
         entries = entries.filter(campaign__committee_id=action.committee_id)
     organizers: dict[int, User] = {}
     for entry in entries.select_related("organizer").order_by("pk"):
-        organizers.setdefault(entry.person_id, entry.organizer)
+        if entry.organizer is not None:  # the query asks for entries with one
+            organizers.setdefault(entry.person_id, entry.organizer)
     return organizers

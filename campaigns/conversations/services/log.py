@@ -67,8 +67,11 @@ def conversation_log(
     and marks a one-on-one scheduled for it as held. It is the hot path of the app (an
     organizer logs between two conversations), so every step is one statement.
     """
-    mine = entry is not None and (entry.campaign_id, entry.person_id) == (campaign.pk, person.pk)
-    if not mine or entry.removed_at is not None:
+    if (
+        entry is None
+        or (entry.campaign_id, entry.person_id) != (campaign.pk, person.pk)
+        or entry.removed_at is not None
+    ):
         entry = _active_entry(campaign, person)
     with transaction.atomic():  # an issue typed inline is kept only with its log
         conversation = Conversation.objects.create(

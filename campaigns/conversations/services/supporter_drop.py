@@ -38,7 +38,7 @@ def nudge_supporter_drop(*, conversation: Conversation, before: int | None) -> N
     if current != after:
         return
     campaign = conversation.campaign
-    leads = list(leads_of(campaign).exclude(pk=conversation.organizer_id))
+    leads = list(leads_of(campaign).exclude(pk__in=[conversation.organizer_id]))
     if leads:
         outbox_plan_many(
             kind=Kind.SUPPORTER_DROP,

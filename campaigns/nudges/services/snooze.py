@@ -14,7 +14,7 @@ from members.models import User
 
 Kind = OutboxMessage.Kind
 
-SNOOZE_DAYS = {Kind.QUIET_UNITS: 28}  # a weekly email is snoozed for four weeks
+SNOOZE_DAYS: dict[str, int] = {Kind.QUIET_UNITS: 28}  # a weekly email is snoozed for four weeks
 SNOOZE_DEFAULT_DAYS = 7
 LINK_SALT = "majority.nudge-snooze"
 LINK_MAX_AGE = timedelta(days=60)
@@ -43,11 +43,11 @@ def nudge_snooze(
     )
 
 
-def _active_snoozes(user_id: int | None, now: datetime) -> QuerySet[NudgeSnooze]:
+def _active_snoozes(user_id: int, now: datetime) -> QuerySet[NudgeSnooze]:
     return NudgeSnooze.objects.filter(user_id=user_id, until__gt=now)
 
 
-def snoozed_follow_ups(user_id: int | None, now: datetime) -> set[int]:
+def snoozed_follow_ups(user_id: int, now: datetime) -> set[int]:
     """A follow-up snoozed by this user is left out of all their digests."""
     return set(
         _active_snoozes(user_id, now)
@@ -85,7 +85,7 @@ def snooze_link_resolve(token: str) -> tuple[OutboxMessage, FollowUp | None]:
     """The nudge (and follow-up) a snooze link stands for; raises LinkInvalid."""
     try:
         message_id, follow_up_id = signing.loads(
-            token, salt=LINK_SALT, max_age=LINK_MAX_AGE.total_seconds()
+            token, salt=LINK_SALT, max_age=LINK_MAX_AGE
         )
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise LinkInvalid from error
@@ -105,6 +105,8 @@ def snooze_link_resolve(token: str) -> tuple[OutboxMessage, FollowUp | None]:
 def snooze_from_link(*, message: OutboxMessage, follow_up: FollowUp | None) -> NudgeSnooze:
     """What the link snoozes: the digest's line, the person the nudge is about, or (a nudge
     about no one person) the kind."""
+    if message.user is None:  # resolved links always have one
+        raise LinkInvalid
     return nudge_snooze(
         user=message.user,
         kind=message.kind,
@@ -115,6 +117,8 @@ def snooze_from_link(*, message: OutboxMessage, follow_up: FollowUp | None) -> N
 
 def _snoozed_until(message: OutboxMessage, now: datetime) -> datetime | None:
     """The end of a snooze covering this whole message (its person, or its kind)."""
+    if message.user_id is None:
+        return None
     snoozes = _active_snoozes(message.user_id, now).filter(
         Q(person_id=message.person_id) | Q(person__isnull=True),
         kind=message.kind,

@@ -48,6 +48,8 @@ def outbox_plan_many(
     """Plan the same message to many people (or to none), for each of `users` (a nudge to a
     user of the app about them, or about no one), in one insert."""
     due_at = due_at or timezone.now()
+    recipients: list[User | None] = [*users] if users else [None]
+    about: list[Person | None] = [*people] if people else [None]
     rows = [
         OutboxMessage(
             committee=committee,
@@ -58,8 +60,8 @@ def outbox_plan_many(
             due_at=due_at,
             next_attempt_at=due_at,
         )
-        for user in users or [None]
-        for person in people or [None]
+        for user in recipients
+        for person in about
     ]
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     if due_at <= timezone.now():

@@ -139,8 +139,8 @@ def outbox_send_one(*, message_id: int, connection=None, row: OutboxMessage | No
     attempts = _claim(message_id, now)
     if attempts is None:
         return SKIPPED
-    if row is not None:
-        message = row
+    message: OutboxMessage | None = row
+    if message is not None:
         message.attempts, message.last_attempt_at = attempts, now
     else:
         message = (
@@ -182,7 +182,7 @@ def _claim(message_id: int, now: datetime) -> int | None:
                 "id": message_id,
                 "now": now,
                 "lease": now + STUCK_AFTER,
-                "stuck": STUCK_AFTER,
+                "stuck": STUCK_AFTER,  # type: ignore[dict-item]  # psycopg adapts timedelta
                 "pending": Status.PENDING.value,
                 "sending": Status.SENDING.value,
             },
@@ -309,7 +309,9 @@ def _finish(message: OutboxMessage, status: str, reason: str, *, to_address: str
         status=status, reason=reason[:500], to_address=to_address
     )
     log.info("outbox %s: %s (%s)", message.pk, status, reason)
-    return {Status.FAILED: FAILED, Status.VOID: VOID, Status.SUPPRESSED: SUPPRESSED}[status]
+    return {Status.FAILED: FAILED, Status.VOID: VOID, Status.SUPPRESSED: SUPPRESSED}[
+        Status(status)
+    ]
 
 
 def _retry_later(message: OutboxMessage, reason: str, *, to_address: str) -> str:
@@ -377,9 +379,9 @@ def _email(message: OutboxMessage, address: str, connection=None) -> EmailMultiA
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     with _speaking(message):
-        subject = render_to_string(f"emails/{message.kind}-subject.txt", context)
-        body = render_to_string(f"emails/{message.kind}-body.txt", context)
-        html = render_to_string(f"emails/{message.kind}-body.html", context)
+        subject: str = render_to_string(f"emails/{message.kind}-subject.txt", context)
+        body: str = render_to_string(f"emails/{message.kind}-body.txt", context)
+        html: str = render_to_string(f"emails/{message.kind}-body.html", context)
         if member is not None:
             body = f"{body.rstrip()}\n\n{render_to_string('emails/_unsubscribe.txt', context)}"
             footer = render_to_string("emails/_unsubscribe.html", context)
