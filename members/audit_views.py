@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from members import audit
 from members.access import membership_for_user
+from members.http import AuthedHttpRequest
 from members.models import AuditEvent, Committee, Membership
 
 PAGE_SIZE = 50
@@ -74,7 +75,7 @@ def _filtered(request: HttpRequest, committee: Committee) -> tuple[AuditFilterFo
 
 @login_required
 @require_GET
-def audit_log(request: HttpRequest, committee_id: int) -> HttpResponse:
+def audit_log(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """Who did what with sensitive data, newest first, 50 to a page: committee leads only."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
     committee = membership.committee
@@ -93,7 +94,7 @@ def audit_log(request: HttpRequest, committee_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def audit_log_csv(request: HttpRequest, committee_id: int) -> HttpResponse:
+def audit_log_csv(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """The filtered log as CSV, for a committee's own records. Downloading it is itself
     recorded."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)

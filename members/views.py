@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,12 +10,13 @@ from members import selectors, services
 from members.access import membership_for_user
 from members.audit import client_ip
 from members.forms import InvitationAcceptForm, InvitationForm
+from members.http import AuthedHttpRequest
 from members.models import Membership
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team(request: HttpRequest, committee_id: int) -> HttpResponse:
+def team(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """The committee's team and pending invitations; leads invite from here."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.ORGANIZER)
     form = InvitationForm()
@@ -49,7 +50,9 @@ def team(request: HttpRequest, committee_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_cancel(request: HttpRequest, committee_id: int, invitation_id: int) -> HttpResponse:
+def invitation_cancel(
+    request: AuthedHttpRequest, committee_id: int, invitation_id: int
+) -> HttpResponse:
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
     invitation = get_object_or_404(
         membership.committee.invitations, pk=invitation_id, accepted_at=None
@@ -61,7 +64,9 @@ def invitation_cancel(request: HttpRequest, committee_id: int, invitation_id: in
 
 @login_required
 @require_POST
-def invitation_resend(request: HttpRequest, committee_id: int, invitation_id: int) -> HttpResponse:
+def invitation_resend(
+    request: AuthedHttpRequest, committee_id: int, invitation_id: int
+) -> HttpResponse:
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
     invitation = get_object_or_404(
         membership.committee.invitations, pk=invitation_id, accepted_at=None
@@ -79,7 +84,7 @@ def invitation_resend(request: HttpRequest, committee_id: int, invitation_id: in
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
     """Where the invitation email leads: set a password, or join with the account you have."""
     invitation = selectors.invitation_from_token(token)
     if invitation is None:

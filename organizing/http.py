@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
 
 
 def next_url(request: HttpRequest, fallback: str = "") -> str:
@@ -11,3 +12,9 @@ def next_url(request: HttpRequest, fallback: str = "") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     local = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
     return target if local else fallback
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as our views see it: django-htmx's middleware sets `htmx` on every one."""
+
+    htmx: HtmxDetails

@@ -50,6 +50,7 @@ from campaigns.imports import csv_formats
 from campaigns.imports.services import roster_export_record
 from campaigns.models import Campaign
 from members.audit import client_ip
+from members.http import AuthedHttpRequest
 from members.models import Committee, Membership
 
 PAGE = "campaigns/dashboards/dashboard.html"
@@ -130,7 +131,7 @@ class DashboardFilterForm(forms.Form):
 
 
 @login_required
-def campaign_dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_dashboard(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """The campaign dashboard, or only its region for htmx (a filter changed). Access is
     checked before the method, so another campaign answers 404 to every method.
 
@@ -152,7 +153,7 @@ def campaign_dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return response
 
 
-def _page(request: HttpRequest, campaign_id: int, roles: CampaignRoles) -> str:
+def _page(request: AuthedHttpRequest, campaign_id: int, roles: CampaignRoles) -> str:
     """The whole page, kept as briefly as the region for this session (its navigation and
     form tokens are this user's) unless a message waits to be shown on it. The caller has
     checked `roles`: the user may see the campaign."""
@@ -210,7 +211,7 @@ def _parts(request: HttpRequest, access: CampaignAccess) -> dict[str, str]:
 
 
 @login_required
-def campaign_dashboard_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_dashboard_export(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """The unit table as shown (same filters, same order) as CSV. Every export is on the
     record, as the roster's is."""
     access = campaign_for_user(request.user, campaign_id)
@@ -243,7 +244,7 @@ def campaign_dashboard_export(request: HttpRequest, campaign_id: int) -> HttpRes
 
 
 @login_required
-def committee_overview(request: HttpRequest, committee_id: int) -> HttpResponse:
+def committee_overview(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """Every active campaign the user may see, side by side, and overdue follow-ups across
     them. Leads see every campaign, organizers their own; anyone else gets a 404."""
     membership = get_object_or_404(

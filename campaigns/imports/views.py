@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +26,12 @@ from campaigns.imports.forms import ImportMappingForm, ImportUploadForm
 from campaigns.imports.services import ImportReport
 from campaigns.models import ImportBatch
 from members.audit import client_ip
+from members.http import AuthedHttpRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def import_new(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """Upload a roster file; it is read and checked before anything is stored."""
     access = campaign_for_user(request.user, campaign_id, manage=True)
     form = ImportUploadForm()
@@ -62,7 +63,7 @@ def import_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_detail(request: HttpRequest, campaign_id: int, import_id: int) -> HttpResponse:
+def import_detail(request: AuthedHttpRequest, campaign_id: int, import_id: int) -> HttpResponse:
     """Map the file's columns, check it (dry run), then import it all at once (commit)."""
     access = campaign_for_user(request.user, campaign_id)
     batch = selectors.import_batch_for_user(access, import_id)
@@ -198,7 +199,7 @@ class _Echo:
 
 @login_required
 @require_GET
-def roster_export(request: HttpRequest, campaign_id: int) -> StreamingHttpResponse:
+def roster_export(request: AuthedHttpRequest, campaign_id: int) -> StreamingHttpResponse:
     """The active roster as CSV, in the format the import reads; every export is audited."""
     access = campaign_for_user(request.user, campaign_id, manage=True)
     count = selectors.roster_export_count(campaign_id)

@@ -26,6 +26,7 @@ from campaigns.manage.forms import (
 )
 from campaigns.models import Campaign, Site, TeamMember, Unit
 from members.audit import client_ip
+from members.http import AuthedHttpRequest
 from members.models import User
 
 # --- Campaigns -----------------------------------------------------------------------------------
@@ -33,7 +34,7 @@ from members.models import User
 
 @login_required
 @require_GET
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthedHttpRequest) -> HttpResponse:
     """Every campaign the user may see; an empty page for those on none (members included)."""
     context = {
         "campaigns": selectors.campaigns_for_list(request.user),
@@ -44,7 +45,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthedHttpRequest) -> HttpResponse:
     """A committee lead starts a campaign in their committee, then charts its first site."""
     membership = selectors.lead_membership(request.user)
     if membership is None:
@@ -71,7 +72,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_edit(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """The campaign's settings and its list of sites."""
     access = campaign_for_user(request.user, campaign_id, manage=True)
     campaign = access.campaign
@@ -95,7 +96,7 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def site_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def site_create(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """Add a worksite or a building; then straight to charting its structure."""
     access = campaign_for_user(request.user, campaign_id, manage=True)
     form = SiteForm(_data(request), kind=access.campaign.kind)
@@ -116,7 +117,7 @@ def site_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def site_detail(request: HttpRequest, campaign_id: int, site_id: int) -> HttpResponse:
+def site_detail(request: AuthedHttpRequest, campaign_id: int, site_id: int) -> HttpResponse:
     """A site's details and its structure: the unit tree, built here unit by unit.
 
     `?parent=<id>` preselects where the next unit goes; `?edit=<id>` opens a unit's tools.
@@ -150,7 +151,7 @@ def site_detail(request: HttpRequest, campaign_id: int, site_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def unit_create(request: HttpRequest, campaign_id: int, site_id: int) -> HttpResponse:
+def unit_create(request: AuthedHttpRequest, campaign_id: int, site_id: int) -> HttpResponse:
     """Add a unit; the form comes back empty with the same parent, ready for the next one."""
     structure, _unit = _Structure.for_post(request, campaign_id, site_id)
     form = UnitAddForm(request.POST, rows=structure.rows)
@@ -171,7 +172,9 @@ def unit_create(request: HttpRequest, campaign_id: int, site_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def unit_update(request: HttpRequest, campaign_id: int, site_id: int, unit_id: int) -> HttpResponse:
+def unit_update(
+    request: AuthedHttpRequest, campaign_id: int, site_id: int, unit_id: int
+) -> HttpResponse:
     """Rename a unit."""
     structure, unit = _Structure.for_post(request, campaign_id, site_id, unit_id)
     form = UnitRenameForm(request.POST)
@@ -189,7 +192,9 @@ def unit_update(request: HttpRequest, campaign_id: int, site_id: int, unit_id: i
 
 @login_required
 @require_POST
-def unit_move(request: HttpRequest, campaign_id: int, site_id: int, unit_id: int) -> HttpResponse:
+def unit_move(
+    request: AuthedHttpRequest, campaign_id: int, site_id: int, unit_id: int
+) -> HttpResponse:
     """Move a unit up or down among its siblings (`direction`), or under another `parent`."""
     structure, unit = _Structure.for_post(request, campaign_id, site_id, unit_id)
     direction = request.POST.get("direction")
@@ -213,7 +218,9 @@ def unit_move(request: HttpRequest, campaign_id: int, site_id: int, unit_id: int
 
 @login_required
 @require_POST
-def unit_delete(request: HttpRequest, campaign_id: int, site_id: int, unit_id: int) -> HttpResponse:
+def unit_delete(
+    request: AuthedHttpRequest, campaign_id: int, site_id: int, unit_id: int
+) -> HttpResponse:
     """Delete a unit and its units. When people are placed there (or units hang under it),
     the first POST answers with a confirmation that says how many and asks where people go."""
     structure, unit = _Structure.for_post(request, campaign_id, site_id, unit_id)
@@ -359,7 +366,7 @@ class _Structure:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_team(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_team(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """The campaign's leads and organizers: add someone, or change someone's role."""
     access = campaign_for_user(request.user, campaign_id, manage=True)
     campaign = access.campaign
@@ -388,7 +395,7 @@ def campaign_team(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return _render(request, "campaigns/manage/campaign_team.html", context, form)
 
 
-def _team_set(request: HttpRequest, campaign: Campaign, user: User | None, role: str):
+def _team_set(request: AuthedHttpRequest, campaign: Campaign, user: User | None, role: str):
     if user is None:
         raise ValidationError(
             {"user": _("Only the committee's organizers and leads can join a campaign team.")}
@@ -400,7 +407,9 @@ def _team_set(request: HttpRequest, campaign: Campaign, user: User | None, role:
 
 @login_required
 @require_POST
-def campaign_team_remove(request: HttpRequest, campaign_id: int, user_id: int) -> HttpResponse:
+def campaign_team_remove(
+    request: AuthedHttpRequest, campaign_id: int, user_id: int
+) -> HttpResponse:
     """Take someone off the team. Whoever removes themselves goes back to the campaign list."""
     access = campaign_for_user(request.user, campaign_id)
     member = get_object_or_404(

@@ -18,6 +18,7 @@ from campaigns.nudges.services.snooze import (
     snooze_from_link,
     snooze_link_resolve,
 )
+from members.http import AuthedHttpRequest
 from organizing.http import next_url
 
 PAGES = "campaigns/nudges"
@@ -43,7 +44,9 @@ def nudge_snooze_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_snooze(request: HttpRequest, campaign_id: int, follow_up_id: int) -> HttpResponse:
+def follow_up_snooze(
+    request: AuthedHttpRequest, campaign_id: int, follow_up_id: int
+) -> HttpResponse:
     """Leave an overdue follow-up out of my digests for a week (it stays on My list)."""
     access = campaign_for_user(request.user, campaign_id)
     follow_up = get_object_or_404(FollowUp, pk=follow_up_id, campaign=access.campaign)

@@ -38,8 +38,9 @@ from members.forms_people import (
     PersonNotesForm,
     PersonTagsForm,
 )
+from members.http import AuthedHttpRequest
 from members.models import Person
-from organizing.http import next_url
+from organizing.http import HtmxHttpRequest, next_url
 
 PAGES = "campaigns/people"
 
@@ -78,7 +79,7 @@ SECTIONS = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roster_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def roster_add(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """One short form to put someone on the roster; a known email or phone reuses the person."""
     access = campaign_for_user(request.user, campaign_id)
     kwargs = _placement_kwargs(access.campaign)
@@ -109,7 +110,7 @@ def _person_fields(form: RosterAddForm) -> dict:
     return {key: form.cleaned_data[key] for key in ["given_name", "family_name", "phone", "email"]}
 
 
-def _roster_add_initial(request: HttpRequest, access: CampaignAccess, kwargs: dict) -> dict:
+def _roster_add_initial(request: AuthedHttpRequest, access: CampaignAccess, kwargs: dict) -> dict:
     """The unit from ?unit= when it is one of this campaign's; the adder as organizer when
     they are on the campaign's team."""
     initial = {}
@@ -135,7 +136,7 @@ def _roster_add_message(request: HttpRequest, result: RosterAddResult) -> None:
 
 
 def _after_roster_add(
-    request: HttpRequest, campaign: Campaign, result: RosterAddResult
+    request: HtmxHttpRequest, campaign: Campaign, result: RosterAddResult
 ) -> HttpResponse:
     """Back to the chart, or to a fresh form for the same unit with "Save and add another"."""
     if "another" in request.POST:
@@ -152,7 +153,7 @@ def _after_roster_add(
 
 @login_required
 @require_GET
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     """A person, and their place on the rosters of campaigns the viewer may see (only those)."""
     person = person_for_user(request.user, person_id)
     context = {
@@ -178,7 +179,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, f"{PAGES}/person_detail.html", context)
 
 
-def _person_context(request: HttpRequest, person: Person) -> dict:
+def _person_context(request: AuthedHttpRequest, person: Person) -> dict:
     return {
         "person": selectors.person_with_channels(person),
         "can_merge": selectors.is_committee_lead(request.user, person.committee_id),
@@ -188,7 +189,7 @@ def _person_context(request: HttpRequest, person: Person) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, person_id: int, section: str) -> HttpResponse:
+def person_edit(request: AuthedHttpRequest, person_id: int, section: str) -> HttpResponse:
     """One section of the person page as a form (GET), saved in place (POST): htmx swaps the
     section; without htmx it is a page of its own that returns to the person."""
     person = selectors.person_with_channels(person_for_user(request.user, person_id))
@@ -222,7 +223,9 @@ def _section_form(spec: Section, person: Person, data: QueryDict | None) -> Form
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def follow_up_close(request: HttpRequest, campaign_id: int, follow_up_id: int) -> HttpResponse:
+def follow_up_close(
+    request: AuthedHttpRequest, campaign_id: int, follow_up_id: int
+) -> HttpResponse:
     """Close a follow-up that no conversation will close: done some other way, moved away,
     quit, or asked not to be contacted (which also marks the person do-not-contact)."""
     access = campaign_for_user(request.user, campaign_id)
@@ -256,7 +259,7 @@ def follow_up_close(request: HttpRequest, campaign_id: int, follow_up_id: int) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roster_entry_edit(request: HttpRequest, campaign_id: int, entry_id: int) -> HttpResponse:
+def roster_entry_edit(request: AuthedHttpRequest, campaign_id: int, entry_id: int) -> HttpResponse:
     """Move someone to another unit, change their title, shift, leader flag or organizer.
     The assessment is shown, never edited: conversations set it."""
     access = campaign_for_user(request.user, campaign_id)
@@ -296,7 +299,9 @@ def _entry_fallback_url(entry: RosterEntry) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roster_entry_remove(request: HttpRequest, campaign_id: int, entry_id: int) -> HttpResponse:
+def roster_entry_remove(
+    request: AuthedHttpRequest, campaign_id: int, entry_id: int
+) -> HttpResponse:
     """Take someone off the roster with a reason; the entry stays in their history."""
     access = campaign_for_user(request.user, campaign_id)
     entry = roster_entry_for_user(access, entry_id)
@@ -325,7 +330,7 @@ def roster_entry_remove(request: HttpRequest, campaign_id: int, entry_id: int) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_merge(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     """Committee leads find a duplicate (?q=), compare it side by side (?with=), choose the
     values that win, and fold it into this person."""
     person = person_for_user(request.user, person_id)
@@ -375,7 +380,7 @@ def _merge_form(data: QueryDict | None, person: Person, duplicate: Person | None
 
 
 def _merge_context(
-    request: HttpRequest, person: Person, duplicate: Person | None, form: Form
+    request: AuthedHttpRequest, person: Person, duplicate: Person | None, form: Form
 ) -> dict:
     query = request.GET.get("q", "").strip()
     people = [person, duplicate] if duplicate else [person]

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -36,7 +36,9 @@ from campaigns.roster.selectors import (
     chart_tags,
 )
 from members.audit import client_ip
+from members.http import AuthedHttpRequest
 from members.models import Tag, User
+from organizing.http import HtmxHttpRequest
 
 PAGE = "campaigns/roster/chart.html"
 REGION = "campaigns/roster/_chart.html"
@@ -138,20 +140,20 @@ class BulkForm(forms.Form):
 
 
 @login_required
-def campaign_chart(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_chart(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """The whole campaign: every site's units, the unplaced, and the totals."""
     access = campaign_for_user(request.user, campaign_id)
     return _chart_response(request, access, None)
 
 
 @login_required
-def site_chart(request: HttpRequest, campaign_id: int, site_id: int) -> HttpResponse:
+def site_chart(request: AuthedHttpRequest, campaign_id: int, site_id: int) -> HttpResponse:
     """One site of the campaign, the same way."""
     access = campaign_for_user(request.user, campaign_id)
     return _chart_response(request, access, site_for_user(access, site_id))
 
 
-def _chart_response(request: HttpRequest, access: CampaignAccess, site: Site | None):
+def _chart_response(request: HtmxHttpRequest, access: CampaignAccess, site: Site | None):
     """The page, or only the chart region for htmx (filters changed). The method is checked
     after access, so another campaign's site answers 404 to every method."""
     if request.method not in ("GET", "HEAD"):
@@ -168,7 +170,7 @@ def _chart_response(request: HttpRequest, access: CampaignAccess, site: Site | N
 
 @login_required
 @require_POST
-def roster_bulk(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def roster_bulk(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """Assign an organizer to, or tag, the people ticked on the chart; back to the chart with
     its filters. Organizers on the team may do it; only this campaign's entries change."""
     access = campaign_for_user(request.user, campaign_id)
@@ -190,7 +192,7 @@ def roster_bulk(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return render(request, PAGE, context, status=422)
 
 
-def _bulk_apply(request: HttpRequest, access: CampaignAccess, form: BulkForm) -> str:
+def _bulk_apply(request: AuthedHttpRequest, access: CampaignAccess, form: BulkForm) -> str:
     """Run the chosen bulk change; the flash message saying what it did."""
     data, campaign = form.cleaned_data, access.campaign
     if data["action"] == "assign_organizer":

@@ -26,6 +26,7 @@ from campaigns.actions.services import actions as services
 from campaigns.actions.services import rsvps
 from campaigns.models import Action
 from members.audit import client_ip
+from members.http import AuthedHttpRequest
 from members.models import Committee, Tag
 
 PAGES = "campaigns/actions"
@@ -33,7 +34,7 @@ PAGES = "campaigns/actions"
 
 @login_required
 @require_GET
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: AuthedHttpRequest) -> HttpResponse:
     """Upcoming and past actions the user may run."""
     if selectors.action_committee(request.user) is None:
         raise Http404
@@ -43,7 +44,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_create(request: HttpRequest) -> HttpResponse:
+def action_create(request: AuthedHttpRequest) -> HttpResponse:
     """Set an action up, on a campaign (?campaign=<id> picks it) or committee-wide."""
     committee = selectors.action_committee(request.user)
     if committee is None:
@@ -70,7 +71,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_edit(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """Change an action's details or time; a cancelled action is left as it was."""
     action = action_for_user(request.user, action_id)
     if action.is_cancelled:
@@ -103,7 +104,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_cancel(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_cancel(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """Asks first; cancelling keeps the action, marked cancelled, and is audited."""
     action = action_for_user(request.user, action_id)
     if request.method == "POST":
@@ -118,7 +119,7 @@ def action_cancel(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """When, where and what; who is coming in numbers; the invitees, a page at a time,
     filtered by answer and searched by name (the list alone for htmx)."""
     action = action_for_user(request.user, action_id)
@@ -145,7 +146,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_invite(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_invite(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """Choose whom to invite, see how many that is, then send. GET with the form's fields
     (or htmx on every change) shows the count; POST invites."""
     action = action_for_user(request.user, action_id)
@@ -182,7 +183,7 @@ def action_invite(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def action_invite_search(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_invite_search(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """People to pick one by one, by name; those already picked stay ticked."""
     action = action_for_user(request.user, action_id)
     query = request.GET.get("q", "")[:100]
@@ -233,7 +234,7 @@ def _warn_if_nowhere(request: HttpRequest, form: ActionForm) -> None:
         )
 
 
-def _invite_form(request: HttpRequest, action: Action) -> InviteForm:
+def _invite_form(request: AuthedHttpRequest, action: Action) -> InviteForm:
     campaigns = selectors.invite_campaigns(request.user, action)
     kwargs = {
         "campaigns": campaigns,

@@ -7,7 +7,7 @@ team, the committee's leads; organizers for committee-wide actions) see who is c
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,8 @@ from campaigns.actions.forms.checkin import AttendanceForm, WalkInForm
 from campaigns.actions.selectors import checkin as selectors
 from campaigns.actions.services import checkin as services
 from campaigns.models import Action
-from organizing.http import next_url
+from members.http import AuthedHttpRequest
+from organizing.http import HtmxHttpRequest, next_url
 
 PAGES = "campaigns/actions/checkin"
 QUERY_MAX = 100
@@ -31,7 +32,7 @@ QUERY_MAX = 100
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def action_checkin(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_checkin(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """The door: who is expected, a name search, one tap to check someone in."""
     action = action_for_user(request.user, action_id)
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
@@ -50,7 +51,9 @@ def action_checkin(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_checkin_person(request: HttpRequest, action_id: int, person_id: int) -> HttpResponse:
+def action_checkin_person(
+    request: AuthedHttpRequest, action_id: int, person_id: int
+) -> HttpResponse:
     """Check someone in, or undo it (the same button); the turnout page sends `attended` to
     set came / no-show outright. htmx gets the row back with the new count."""
     action = action_for_user(request.user, action_id)
@@ -86,7 +89,7 @@ def action_checkin_person(request: HttpRequest, action_id: int, person_id: int) 
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def action_walk_in(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_walk_in(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """Someone not on the list: find them among the committee's people, or add them."""
     action = action_for_user(request.user, action_id)
     problem = services.checkin_problem(action)
@@ -113,7 +116,7 @@ def action_walk_in(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def action_turnout(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_turnout(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """Who was invited, who answered what, who came, and by assessment as of the action."""
     action = action_for_user(request.user, action_id)
     context = {
@@ -129,7 +132,7 @@ def action_turnout(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_close_out(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_close_out(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """Everyone who said yes and was not checked in becomes a no-show."""
     action = action_for_user(request.user, action_id)
     try:
@@ -146,7 +149,7 @@ def action_close_out(request: HttpRequest, action_id: int) -> HttpResponse:
     return redirect("action_turnout", action_id=action.pk)
 
 
-def _partial(request: HttpRequest) -> bool:
+def _partial(request: HtmxHttpRequest) -> bool:
     """htmx asked for the results alone (not when it restores a page from history)."""
     return bool(request.htmx) and not request.htmx.history_restore_request
 

@@ -29,6 +29,7 @@ from campaigns.actions.selectors.my_actions import (
 from campaigns.actions.services import calendar as calendars
 from campaigns.actions.services.rsvps import RsvpOutcome, rsvp_set
 from campaigns.models import CalendarFeed, Rsvp
+from members.http import AuthedHttpRequest
 from members.models import Person
 from organizing.http import next_url
 
@@ -45,7 +46,7 @@ class Flash:
 
 @login_required
 @require_GET
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: AuthedHttpRequest) -> HttpResponse:
     """Invitations waiting for an answer, what is coming, the recent past, and the calendar."""
     person = person_of_user(request.user)
     if person is None:
@@ -55,7 +56,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_rsvp(request: HttpRequest, action_id: int) -> HttpResponse:
+def my_rsvp(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """Answer (or change an answer). htmx gets the card back, or every list when the card moves
     from one list to another; without JavaScript the page reloads."""
     person = person_of_user(request.user)
@@ -82,7 +83,7 @@ def my_rsvp(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def action_ics(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_ics(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """One action for the member's calendar app."""
     mine = my_action_for_user(request.user, action_id)
     body = calendars.calendar_ics([(mine.action, _action_url(request, action_id))])
@@ -102,7 +103,7 @@ def calendar_feed(request: HttpRequest, feed_key: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_feed_rotate(request: HttpRequest) -> HttpResponse:
+def calendar_feed_rotate(request: AuthedHttpRequest) -> HttpResponse:
     """A new calendar address; the old one stops working."""
     person = person_of_user(request.user)
     if person is None:

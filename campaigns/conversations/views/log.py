@@ -24,7 +24,8 @@ from campaigns.conversations.services import log as services
 from campaigns.conversations.views.mylist import my_list_refreshed
 from campaigns.models import Conversation, RosterEntry
 from members.audit import client_ip
-from organizing.http import next_url
+from members.http import AuthedHttpRequest
+from organizing.http import HtmxHttpRequest, next_url
 
 PAGES = "campaigns/conversations"
 SAVED_DRAFTS = "log_saved_drafts"  # session key: draft tokens the server has saved
@@ -35,7 +36,7 @@ MY_LIST = "my_list"  # in_place: the form opened under a row of My list, which t
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def conversation_new(request: HttpRequest, campaign_id: int, person_id: int) -> HttpResponse:
+def conversation_new(request: AuthedHttpRequest, campaign_id: int, person_id: int) -> HttpResponse:
     """The one-on-one form for someone on the campaign's roster; one tap saves it.
 
     Opened in place from My list (htmx, `in_place=my_list`) it answers with the form alone,
@@ -66,7 +67,9 @@ def conversation_new(request: HttpRequest, campaign_id: int, person_id: int) -> 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conversation_edit(request: HttpRequest, campaign_id: int, conversation_id: int) -> HttpResponse:
+def conversation_edit(
+    request: AuthedHttpRequest, campaign_id: int, conversation_id: int
+) -> HttpResponse:
     """Its author or a lead corrects a logged conversation; the assessment is recomputed."""
     access, conversation = _changeable(request, campaign_id, conversation_id)
     entry = selectors.active_entry(access.campaign, conversation.person_id)
@@ -86,7 +89,7 @@ def conversation_edit(request: HttpRequest, campaign_id: int, conversation_id: i
 @login_required
 @require_http_methods(["GET", "POST"])
 def conversation_delete(
-    request: HttpRequest, campaign_id: int, conversation_id: int
+    request: AuthedHttpRequest, campaign_id: int, conversation_id: int
 ) -> HttpResponse:
     """Asks first; deleting is audited and the assessment is recomputed without it."""
     access, conversation = _changeable(request, campaign_id, conversation_id)
@@ -103,7 +106,7 @@ def conversation_delete(
 
 @login_required
 @require_GET
-def log_search(request: HttpRequest) -> HttpResponse:
+def log_search(request: AuthedHttpRequest) -> HttpResponse:
     """The "Log a one-on-one" search: find the person across my campaigns by name or phone."""
     if not selectors.may_log(request.user):
         raise Http404
@@ -115,7 +118,7 @@ def log_search(request: HttpRequest) -> HttpResponse:
 
 
 def _changeable(
-    request: HttpRequest, campaign_id: int, conversation_id: int
+    request: AuthedHttpRequest, campaign_id: int, conversation_id: int
 ) -> tuple[CampaignAccess, Conversation]:
     access = campaign_for_user(request.user, campaign_id)
     conversation = conversation_for_user(access, conversation_id)
@@ -138,7 +141,7 @@ def _form(
 
 
 def _render_form(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     access: CampaignAccess,
     entry: RosterEntry,
     form: ConversationForm,
@@ -163,12 +166,12 @@ def _render_form(
     return render(request, f"{PAGES}/{template}", context, status=status)
 
 
-def _in_place(request: HttpRequest) -> str:
+def _in_place(request: HtmxHttpRequest) -> str:
     value = request.POST.get("in_place") or request.GET.get("in_place") or ""
     return value if request.htmx and value == MY_LIST else ""
 
 
-def _logged(request: HttpRequest, access: CampaignAccess, entry: RosterEntry) -> HttpResponse:
+def _logged(request: AuthedHttpRequest, access: CampaignAccess, entry: RosterEntry) -> HttpResponse:
     """Logged in place: My list's fresh sections, and the browser told to drop the draft it
     sent. Otherwise on to `next` or the person's page."""
     if _in_place(request) != MY_LIST or not my_list_allowed(request.user):
@@ -198,6 +201,6 @@ def _remember_saved_draft(request: HttpRequest) -> None:
         request.session[SAVED_DRAFTS] = [*request.session.get(SAVED_DRAFTS, [])[-19:], token]
 
 
-def _go(request: HttpRequest, default: str) -> HttpResponse:
+def _go(request: HtmxHttpRequest, default: str) -> HttpResponse:
     target = next_url(request, default)
     return HttpResponseClientRedirect(target) if request.htmx else redirect(target)

@@ -9,6 +9,7 @@ from django_htmx.http import reswap, retarget
 
 from campaigns.conversations.selectors.mylist import my_list_allowed, my_list_build
 from campaigns.nudges.services.snooze import nudge_snoozes_mark
+from members.http import AuthedHttpRequest
 
 PAGES = "campaigns/conversations/mylist"
 SECTIONS = "#mylist-sections"  # the region a one-on-one logged in place refreshes
@@ -16,7 +17,7 @@ SECTIONS = "#mylist-sections"  # the region a one-on-one logged in place refresh
 
 @login_required
 @require_GET
-def my_list(request: HttpRequest) -> HttpResponse:
+def my_list(request: AuthedHttpRequest) -> HttpResponse:
     """Overdue and due follow-ups, this week's one-on-ones, people gone quiet, unassessed.
 
     Members and anyone without a campaign get 404, as for any page they may not see.
@@ -34,7 +35,7 @@ def my_list_refreshed(request: HttpRequest) -> HttpResponse:
     return retarget(reswap(response, "outerHTML"), SECTIONS)
 
 
-def _context(request: HttpRequest) -> dict:
+def _context(request: AuthedHttpRequest) -> dict:
     my = my_list_build(request.user)
     nudge_snoozes_mark(user=request.user, follow_ups=my.follow_ups)
     return {"my": my, "next_url": reverse("my_list")}

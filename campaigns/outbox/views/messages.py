@@ -20,6 +20,7 @@ from campaigns.outbox.selectors import outbox_counts, outbox_messages
 from campaigns.outbox.services.send import outbox_retry as outbox_retry_service
 from members.access import membership_for_user
 from members.audit import client_ip
+from members.http import AuthedHttpRequest
 from members.models import Membership
 from organizing.http import next_url
 
@@ -47,7 +48,7 @@ class OutboxFilterForm(forms.Form):
 
 @login_required
 @require_GET
-def outbox(request: HttpRequest, committee_id: int) -> HttpResponse:
+def outbox(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """Every message of the committee, latest due first, 50 to a page: leads only."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
     committee = membership.committee
@@ -73,7 +74,7 @@ def outbox(request: HttpRequest, committee_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def outbox_retry(request: HttpRequest, committee_id: int, message_id: int) -> HttpResponse:
+def outbox_retry(request: AuthedHttpRequest, committee_id: int, message_id: int) -> HttpResponse:
     """Put a failed message back in line, to be sent now."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
     message = get_object_or_404(OutboxMessage, pk=message_id, committee=membership.committee)
@@ -91,7 +92,7 @@ def outbox_retry(request: HttpRequest, committee_id: int, message_id: int) -> Ht
 
 @login_required
 @require_POST
-def outbox_retry_failed(request: HttpRequest, committee_id: int) -> HttpResponse:
+def outbox_retry_failed(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """Put every failed message of the committee back in line."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
     count = outbox_retry_service(
