@@ -1,8 +1,9 @@
 # make run    start Majority at http://127.0.0.1:8000 with its Postgres, Redis, worker and beat
-# make test   ruff, the missing-migrations check and pytest (pytest options: make test ARGS="-k team")
+# make test   ruff, the missing-migrations check, import-linter, mypy, djLint, then pytest
+#             (pytest options: make test ARGS="-k team")
 #
 # Needs only Python 3.11+: Postgres and Redis are used from this machine if they are running,
-# and otherwise started from the packages installed into .venv (see organizing/devstack.py).
+# and otherwise started from the packages installed into .venv (see devstack/).
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
@@ -12,10 +13,10 @@ ARGS ?=
 .PHONY: run test install clean
 
 run: $(STAMP)
-	$(PYTHON) -m organizing.devstack run
+	$(PYTHON) -m devstack run
 
 test: $(STAMP)
-	$(PYTHON) -m organizing.devstack test $(ARGS)
+	$(PYTHON) -m devstack test $(ARGS)
 
 install: $(STAMP)
 

@@ -1,5 +1,5 @@
 """`make run` and `make test` on a machine with nothing installed: the embedded servers that
-organizing.devstack falls back to start, answer, and are gone again after stop; a wrong URL is
+devstack falls back to start, answer, and are gone again after stop; a wrong URL is
 one line, not a traceback. Each test uses its own port and directory, never 5432/6379 or .data.
 """
 
@@ -12,7 +12,9 @@ import psycopg
 import pytest
 import redis
 
-from organizing import devstack
+from devstack.common import BASE_DIR, DevstackError
+from devstack.postgres import find_postgres, start_embedded_postgres
+from devstack.redis import find_redis, redis_answers
 
 
 def free_port() -> int:
@@ -23,8 +25,8 @@ def free_port() -> int:
 
 def run_devstack(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "organizing.devstack", *args],
-        cwd=devstack.BASE_DIR,
+        [sys.executable, "-m", "devstack", *args],
+        cwd=BASE_DIR,
         env={**os.environ, **env},
         capture_output=True,
         text=True,
@@ -38,7 +40,7 @@ def test_with_nothing_installed_an_embedded_postgres_starts_answers_and_stops(
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MAJORITY_LOCAL_PG_PORT", str(free_port()))  # nothing listens there
     port = free_port()
-    service = devstack.find_postgres(tmp_path / "postgres", port)
+    service = find_postgres(tmp_path / "postgres", port)
     try:
         assert service.url == f"postgres://postgres@127.0.0.1:{port}/majority"
         assert service.description.startswith("Postgres: embedded server in ")
@@ -53,9 +55,9 @@ def test_with_nothing_installed_an_embedded_postgres_starts_answers_and_stops(
 
 def test_a_running_embedded_postgres_is_reused_and_left_to_its_owner(tmp_path):
     port = free_port()
-    first = devstack.start_embedded_postgres(tmp_path / "postgres", port)
+    first = start_embedded_postgres(tmp_path / "postgres", port)
     try:
-        second = devstack.start_embedded_postgres(tmp_path / "postgres", free_port())
+        second = start_embedded_postgres(tmp_path / "postgres", free_port())
         assert second.url == first.url  # the port the running server has, not the one asked
         assert second.stop is None
         assert "already running" in second.description
@@ -67,14 +69,14 @@ def test_with_nothing_installed_an_embedded_redis_starts_answers_and_stops(tmp_p
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.setenv("MAJORITY_LOCAL_REDIS_PORT", str(free_port()))  # nothing listens there
     port = free_port()
-    service = devstack.find_redis(tmp_path / "redis", port, db=1)
+    service = find_redis(tmp_path / "redis", port, db=1)
     try:
         assert service.url == f"redis://127.0.0.1:{port}/1"
         assert service.description.startswith("Redis: embedded server in ")
         assert redis.Redis.from_url(service.url).ping()
     finally:
         service.stop()
-    assert not devstack.redis_answers(service.url)
+    assert not redis_answers(service.url)
 
 
 def test_an_unreachable_database_url_is_one_line_naming_it(tmp_path):
@@ -88,8 +90,8 @@ def test_an_unreachable_database_url_is_one_line_naming_it(tmp_path):
 
 def test_an_unreachable_redis_url_names_it_and_hides_the_password(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://:hunter2@127.0.0.1:1/0")
-    with pytest.raises(devstack.DevstackError) as error:
-        devstack.find_redis()
+    with pytest.raises(DevstackError) as error:
+        find_redis()
     assert "REDIS_URL=redis://:***@127.0.0.1:1/0" in str(error.value)
     assert "hunter2" not in str(error.value)
 
@@ -97,4 +99,4 @@ def test_an_unreachable_redis_url_names_it_and_hides_the_password(monkeypatch):
 def test_an_unknown_command_prints_the_usage():
     result = run_devstack("serve")
     assert result.returncode == 2
-    assert result.stderr.startswith("usage: python -m organizing.devstack run | test")
+    assert result.stderr.startswith("usage: python -m devstack run | test")

@@ -225,7 +225,7 @@ def make_run(monkeypatch, **environ: str) -> tuple[dict, list[str]]:
     environment its steps get and what it says."""
     import contextlib
 
-    from organizing import devstack
+    from devstack import commands as devstack
 
     for name in ["MFA_REQUIRED", "PORT"]:
         monkeypatch.delenv(name, raising=False)

