@@ -41,7 +41,8 @@ def on_login_failed(
         committee=committee_of(target),
         subject=target,
         detail={"stage": "password"},
-        ip=client_ip(request),
+        # authenticate() called without a request (the test client's login) sends None.
+        ip=client_ip(request) if request is not None else None,
     )
 
 
@@ -54,7 +55,8 @@ def on_logged_out(sender, request: HttpRequest, user: User | None, **kwargs) -> 
 def on_mfa_failed(sender, request: HttpRequest, user: User, authenticator, **kwargs) -> None:
     """A wrong two-factor code: the password was right, so the account is named."""
     audit_record(
-        actor=request.user,
+        # Anonymous while logging in; signed in when a code is asked again to confirm a change.
+        actor=request.user if request.user.is_authenticated else None,
         kind=Kind.LOGIN_FAILED,
         committee=committee_of(user),
         subject=user,

@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from members import audit
 from members.access import membership_for_user
 from members.http import AuthedHttpRequest
 from members.models import AuditEvent, Committee, Membership
+from organizing.forms import DateInput
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500
@@ -33,22 +35,25 @@ class AuditFilterForm(forms.Form):
     campaign = forms.TypedChoiceField(
         label=gettext_lazy("Campaign"), required=False, coerce=int, empty_value=None
     )
-    since = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
 
     def __init__(self, data, *, actors: list, campaigns: dict[int, str]) -> None:
         super().__init__(data)
-        self.fields["kind"].choices = [("", _("Anything")), *AuditEvent.Kind.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", _("Anything")),
+            *AuditEvent.Kind.choices,
+        ]
         everyone = [(user.pk, str(user)) for user in actors]
-        self.fields["actor"].choices = [("", _("Anyone")), *everyone]
-        self.fields["campaign"].choices = [("", _("Any campaign")), *campaigns.items()]
+        cast(forms.TypedChoiceField, self.fields["actor"]).choices = [("", _("Anyone")), *everyone]
+        cast(forms.TypedChoiceField, self.fields["campaign"]).choices = [
+            ("", _("Any campaign")),
+            *campaigns.items(),
+        ]
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             self.add_error("until", _("The end date is before the start date."))
@@ -94,7 +99,9 @@ def audit_log(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def audit_log_csv(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
+def audit_log_csv(
+    request: AuthedHttpRequest, committee_id: int
+) -> HttpResponse | StreamingHttpResponse:
     """The filtered log as CSV, for a committee's own records. Downloading it is itself
     recorded."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)

@@ -7,6 +7,6 @@ from members.selectors import membership_primary
 def membership(request: HttpRequest) -> dict:
     """The signed-in user's membership, for navigation by role; whether signup is open."""
     return {
-        "membership": membership_primary(request.user),
+        "membership": membership_primary(request.user) if request.user.is_authenticated else None,
         "SIGNUP_OPEN": settings.SIGNUP_OPEN,
     }

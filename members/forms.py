@@ -33,7 +33,8 @@ class InvitationAcceptForm(forms.Form):
         self.email = email
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords differ."))

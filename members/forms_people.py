@@ -1,6 +1,8 @@
 """Forms for a person's own data, one per section of the person page. They validate; the
 services in campaigns.people.services write."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,7 @@ class PhoneField(forms.CharField):
     def widget_attrs(self, widget: forms.Widget) -> dict:
         return {**super().widget_attrs(widget), "type": "tel", "autocomplete": "tel"}
 
-    def to_python(self, value: str | None) -> str:
+    def to_python(self, value: str | None) -> str | None:
         text = super().to_python(value)
         return phone_normalize(text) if text else text
 
@@ -42,7 +44,9 @@ class PersonDetailsForm(forms.Form):
         required=False,
     )
     preferred_channel = forms.ChoiceField(
-        label=_("Preferred channel"), choices=NONE_CHOSEN + Person.Channel.choices, required=False
+        label=_("Preferred channel"),
+        choices=[*NONE_CHOSEN, *Person.Channel.choices],
+        required=False,
     )
 
 
@@ -57,7 +61,8 @@ class PersonConsentForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        cleaned = self.cleaned_data
         if not cleaned.get("do_not_contact"):
             cleaned["do_not_contact_reason"] = ""
         return cleaned
@@ -88,7 +93,8 @@ class PersonTagsForm(forms.Form):
 
     def __init__(self, *args, person: Person, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tags"].queryset = Tag.objects.filter(committee_id=person.committee_id)
+        tags = cast(forms.ModelMultipleChoiceField, self.fields["tags"])
+        tags.queryset = Tag.objects.filter(committee_id=person.committee_id)
 
     def clean_new_tags(self) -> list[str]:
         names = [name.strip() for name in self.cleaned_data["new_tags"].split(",")]
@@ -134,10 +140,10 @@ class PersonContactForm(forms.Form):
         self.emails = list(person.emails.all())
         phone_choices = [(p.pk, _phone_label(p)) for p in self.phones]
         email_choices = [(e.pk, e.email) for e in self.emails]
-        self.fields["primary_phone"].choices = phone_choices
-        self.fields["remove_phones"].choices = phone_choices
-        self.fields["primary_email"].choices = email_choices
-        self.fields["remove_emails"].choices = email_choices
+        cast(forms.TypedChoiceField, self.fields["primary_phone"]).choices = phone_choices
+        cast(forms.TypedMultipleChoiceField, self.fields["remove_phones"]).choices = phone_choices
+        cast(forms.TypedChoiceField, self.fields["primary_email"]).choices = email_choices
+        cast(forms.TypedMultipleChoiceField, self.fields["remove_emails"]).choices = email_choices
         if not self.is_bound:
             self.initial["primary_phone"] = next((p.pk for p in self.phones if p.is_primary), None)
             self.initial["primary_email"] = next((e.pk for e in self.emails if e.is_primary), None)

@@ -7,6 +7,7 @@ at login; this module decides who must have a second factor and sends them to ge
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import cast
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -56,6 +57,14 @@ class Standing:
 NOBODY = Standing(organizes=False, enrolled=False)
 
 
+class _MarkedRequest(HttpRequest):
+    """The attributes this module sets on a request: the standing read for it (absent until
+    then) and `two_factor` for templates."""
+
+    _security_standing: Standing | None
+    two_factor: "TwoFactor"
+
+
 def now_seconds() -> int:
     return int(timezone.now().timestamp())
 
@@ -66,7 +75,7 @@ def standing(request: HttpRequest) -> Standing:
     A role given or an authenticator removed in another session counts within a minute."""
     found = getattr(request, "_security_standing", None)
     if found is None:
-        found = request._security_standing = standing_in_session(request)
+        found = cast(_MarkedRequest, request)._security_standing = standing_in_session(request)
     return found
 
 
@@ -90,7 +99,7 @@ def remember_standing(request: HttpRequest, user: User) -> Standing:
 def standing_at_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
     """Read at login, while the session is written anyway, so the next page needs no query."""
     if request is not None and hasattr(request, "session"):
-        request._security_standing = None
+        cast(_MarkedRequest, request)._security_standing = None
         remember_standing(request, user)
 
 
@@ -152,7 +161,7 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.two_factor = TwoFactor(request)
+        cast(_MarkedRequest, request).two_factor = TwoFactor(request)
         response = self.get_response(request)
         match = request.resolver_match
         if request.method == "POST" and match and (match.url_name or "").startswith("mfa_"):
@@ -161,6 +170,8 @@ class RequireTwoFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         match = request.resolver_match
+        if match is None:  # never: Django resolves the URL before it calls process_view
+            return None
         if match.namespace == "admin":
             needs_enrolment = request.user.is_staff and not staff_with_two_factor(request)
         else:
@@ -169,7 +180,9 @@ class RequireTwoFactorMiddleware:
 
 
 def is_open(url_name: str | None) -> bool:
-    return bool(url_name) and (url_name.startswith(OPEN_URL_PREFIXES) or url_name in OPEN_URL_NAMES)
+    if not url_name:
+        return False
+    return url_name.startswith(OPEN_URL_PREFIXES) or url_name in OPEN_URL_NAMES
 
 
 def enrolment_redirect(request: HttpRequest) -> HttpResponse:

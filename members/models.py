@@ -1,5 +1,7 @@
 """Users, the committee they belong to, their role in it, and invitations to join."""
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.indexes import GinIndex
@@ -8,16 +10,16 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
@@ -26,17 +28,20 @@ class User(AbstractUser):
     """A login. Email is the identity; one name field, because names do not split the same way
     in every culture."""
 
-    username = None
-    first_name = None
-    last_name = None
+    # Django drops an inherited field that a subclass sets to None; the stubs cannot say so.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # Email, not username, is the login: Django's docs swap in such a manager; the stubs type
+    # AbstractUser.objects as the username-based auth.UserManager.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         constraints = [
@@ -111,7 +116,12 @@ class Membership(models.Model):
         return self.has_role(self.Role.ORGANIZER)
 
 
-ROLE_RANK = {Membership.Role.MEMBER: 0, Membership.Role.ORGANIZER: 1, Membership.Role.LEAD: 2}
+# Keyed by the stored role string, which is what a Membership row holds.
+ROLE_RANK: dict[str, int] = {
+    Membership.Role.MEMBER: 0,
+    Membership.Role.ORGANIZER: 1,
+    Membership.Role.LEAD: 2,
+}
 
 
 class Invitation(models.Model):
@@ -180,6 +190,10 @@ class Person(models.Model):
     A person belongs to the committee, not to a campaign: the same person can be on several
     campaigns' rosters (campaigns.RosterEntry).
     """
+
+    # Not stored: the person's roster entries (campaigns.RosterEntry, which members does not
+    # import), set by the pages that show them.
+    positions: list
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -1,7 +1,9 @@
 """Small request helpers every app uses."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 
@@ -18,3 +20,24 @@ class HtmxHttpRequest(HttpRequest):
     """A request as our views see it: django-htmx's middleware sets `htmx` on every one."""
 
     htmx: HtmxDetails
+
+
+def link_invalid(
+    request: HttpRequest,
+    *,
+    message: str,
+    title: str = "",
+    heading: str = "",
+    status: int = 404,
+) -> HttpResponse:
+    """The page an emailed link opens when it cannot be used (tampered with, too old, for an
+    action that is over): what went wrong, what to do instead, and that nothing changed.
+
+    One page for every such link, so each says it the same way; by default the link is not
+    recognised (404). It sets no cookie: the links must work in browsers that keep none."""
+    context = {
+        "title": title or _("Link not recognised"),
+        "heading": heading or _("This link does not work"),
+        "message": message,
+    }
+    return render(request, "link_invalid.html", context, status=status)

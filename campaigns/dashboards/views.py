@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,7 @@ from campaigns.models import Campaign
 from members.audit import client_ip
 from members.http import AuthedHttpRequest
 from members.models import Committee, Membership
+from organizing.forms import DateInput
 
 PAGE = "campaigns/dashboards/dashboard.html"
 REGION = "campaigns/dashboards/_dashboard.html"
@@ -76,12 +78,12 @@ class DashboardFilterForm(forms.Form):
     since = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     until = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     site = forms.TypedChoiceField(
         label=gettext_lazy("Site"), required=False, coerce=int, empty_value=None
@@ -95,10 +97,10 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, data: QueryDict, *, places: selectors.Places) -> None:
         super().__init__(data, auto_id="dash_%s")
-        self.fields["site"].choices = [("", _("All sites"))] + [
+        cast(forms.TypedChoiceField, self.fields["site"]).choices = [("", _("All sites"))] + [
             (str(pk), name) for pk, name in places.sites
         ]
-        self.fields["unit"].choices = [("", _("All units"))] + [
+        cast(forms.TypedChoiceField, self.fields["unit"]).choices = [("", _("All units"))] + [
             (name, [(str(o.unit_id), o.label) for o in places.options if o.site_id == pk])
             for pk, name in places.sites
         ]
@@ -158,9 +160,11 @@ def _page(request: AuthedHttpRequest, campaign_id: int, roles: CampaignRoles) ->
     form tokens are this user's) unless a message waits to be shown on it. The caller has
     checked `roles`: the user may see the campaign."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    session = hashlib.sha256(request.session.session_key.encode()).hexdigest()[:32]
+    # Logging in saved the session, so it has a key; were it ever missing, nothing is kept.
+    session_key = request.session.session_key
+    session = hashlib.sha256((session_key or "").encode()).hexdigest()[:32]
     key = f"dashboard-page:{session}:{campaign_id}:{get_language()}:{_query(request)}"
-    keep = seconds and not len(get_messages(request))
+    keep = seconds and session_key and not len(get_messages(request))
     page = cache.get(key) if keep else None
     if page is None:
         access = campaign_for_user(request.user, campaign_id, roles=roles)

@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,12 +22,15 @@ from django.utils.translation import gettext as _
 
 from members.phones import phone_normalize
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 BOM = "\ufeff"
 
 # Our fields, in the order the mapping form shows them.
-FIELDS: dict[str, str] = {
+FIELDS: "dict[str, StrOrPromise]" = {
     "full_name": gettext_lazy("Full name"),
     "given_name": gettext_lazy("Given name"),
     "family_name": gettext_lazy("Family name"),

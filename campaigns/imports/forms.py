@@ -37,7 +37,8 @@ class ImportMappingForm(forms.Form):
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        data = self.cleaned_data
         if not any(data.get(name) for name in NAME_FIELDS):
             self.add_error(
                 "full_name",

@@ -56,9 +56,12 @@ class ImportReport:
         return {k: v for k, v in asdict(self).items() if type(v) is int}
 
     @classmethod
-    def from_summary(cls, summary: dict[str, Any], **flags: bool) -> "ImportReport":
+    def from_summary(
+        cls, summary: dict[str, Any], *, already_committed: bool = False
+    ) -> "ImportReport":
         known = cls().counts()
-        return cls(**{k: v for k, v in summary.items() if k in known}, **flags)
+        counts = {k: v for k, v in summary.items() if k in known}
+        return cls(**counts, already_committed=already_committed)
 
 
 class _RolledBack(Exception):
@@ -172,11 +175,11 @@ def roster_export_record(
     count: int,
     ip: str | None = None,
     of: str = "",
-    filters: dict | None = None,
+    filters: str = "",
 ) -> None:
     """Every export of a campaign's people is on the record: who, when, from where, how many
     rows; `of` names what other than the roster was exported (the dashboard's unit table),
-    with the filters it was cut by."""
+    with the filters it was cut by (as a query string)."""
     detail: dict = {"format": "csv"}
     if of:
         detail |= {"of": of, "filters": filters or {}}

@@ -1,20 +1,26 @@
 """Forms for managing campaigns: they parse and label input; the rules live in the services."""
 
 import zoneinfo
+from collections.abc import Collection
 from functools import cache
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.manage.selectors import UnitRow
 from campaigns.models import Campaign, TeamMember
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TOP_LEVEL = "top"
 NO_UNIT = "none"
 
 
-def _percent(label: str, initial: int) -> forms.IntegerField:
+def _percent(label: "StrOrPromise", initial: int) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=1,
@@ -116,7 +122,7 @@ class SiteForm(forms.Form):
 
     def __init__(self, *args, kind: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices()
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = time_zone_choices()
         self.fields["time_zone"].initial = settings.TIME_ZONE
         if kind == Campaign.Kind.TENANT:
             self.fields["name"].label = _("Building name")
@@ -132,7 +138,7 @@ class SiteForm(forms.Form):
         return {"name": site.name, "address": site.address, "time_zone": site.time_zone}
 
 
-def unit_choices(rows: list[UnitRow], *, exclude: set[int] = frozenset()) -> list[tuple]:
+def unit_choices(rows: list[UnitRow], *, exclude: Collection[int] = frozenset()) -> list[tuple]:
     """Units as select options, indented by depth so the tree shows in the list."""
     return [
         (str(row.unit.pk), "\u2003" * row.depth + row.unit.name)
@@ -149,9 +155,12 @@ class UnitAddForm(forms.Form):
     )
     parent = forms.ChoiceField(label=_("Under"), required=False)
 
-    def __init__(self, *args, rows: list[UnitRow], **kwargs) -> None:
-        super().__init__(*args, auto_id="add-unit-%s", **kwargs)
-        self.fields["parent"].choices = [("", _("— top level —")), *unit_choices(rows)]
+    def __init__(self, data: QueryDict | None = None, *, rows: list[UnitRow], **kwargs) -> None:
+        super().__init__(data, auto_id="add-unit-%s", **kwargs)
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
+            ("", _("— top level —")),
+            *unit_choices(rows),
+        ]
 
 
 class UnitRenameForm(forms.Form):
@@ -159,17 +168,19 @@ class UnitRenameForm(forms.Form):
         label=_("Name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, auto_id="rename-%s", **kwargs)
+    def __init__(self, data: QueryDict | None = None, **kwargs) -> None:
+        super().__init__(data, auto_id="rename-%s", **kwargs)
 
 
 class UnitMoveForm(forms.Form):
     parent = forms.ChoiceField(label=_("Move under"))
 
-    def __init__(self, *args, rows: list[UnitRow], exclude: set[int], **kwargs) -> None:
-        super().__init__(*args, auto_id="move-%s", **kwargs)
+    def __init__(
+        self, data: QueryDict | None = None, *, rows: list[UnitRow], exclude: set[int], **kwargs
+    ) -> None:
+        super().__init__(data, auto_id="move-%s", **kwargs)
         top = (TOP_LEVEL, _("— top level —"))
-        self.fields["parent"].choices = [
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
             ("", _("Choose…")),
             top,
             *unit_choices(rows, exclude=exclude),
@@ -179,10 +190,15 @@ class UnitMoveForm(forms.Form):
 class UnitDeleteForm(forms.Form):
     move_to = forms.ChoiceField(label=_("Where do the people placed there go?"))
 
-    def __init__(self, *args, rows: list[UnitRow], exclude: set[int], **kwargs) -> None:
-        super().__init__(*args, auto_id="delete-%s", **kwargs)
+    def __init__(
+        self, data: QueryDict | None = None, *, rows: list[UnitRow], exclude: set[int], **kwargs
+    ) -> None:
+        super().__init__(data, auto_id="delete-%s", **kwargs)
         no_unit = (NO_UNIT, _("No unit (place them later)"))
-        self.fields["move_to"].choices = [no_unit, *unit_choices(rows, exclude=exclude)]
+        cast(forms.ChoiceField, self.fields["move_to"]).choices = [
+            no_unit,
+            *unit_choices(rows, exclude=exclude),
+        ]
 
 
 class TeamMemberForm(forms.Form):

@@ -58,19 +58,6 @@ def unit_rows(site: Site) -> list[UnitRow]:
     return [UnitRow(unit, depth, counts.get(unit.pk, 0)) for unit, depth in unit_tree(site.pk)]
 
 
-def unit_subtree_ids(unit: Unit) -> set[int]:
-    """The unit and every unit under it, at any depth (one query for the whole site)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Unit.objects.filter(site_id=unit.site_id).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, todo = set(), [unit.pk]
-    while todo:
-        current = todo.pop()
-        found.add(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
 def subtree_rows(rows: list[UnitRow], unit_id: int) -> list[UnitRow]:
     """The row of a unit and the rows under it, read off tree-ordered rows (no query): the
     descendants are the rows right after it that sit deeper."""

@@ -11,8 +11,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from campaigns.conversations.services.asks import asks_defaults_create
-from campaigns.manage.selectors import unit_subtree_ids
 from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
+from campaigns.roster.units import unit_subtree_ids
 from members.audit import audit_record
 from members.models import AuditEvent, Committee, Membership, User
 

@@ -153,7 +153,7 @@ def site_detail(request: AuthedHttpRequest, campaign_id: int, site_id: int) -> H
 @require_POST
 def unit_create(request: AuthedHttpRequest, campaign_id: int, site_id: int) -> HttpResponse:
     """Add a unit; the form comes back empty with the same parent, ready for the next one."""
-    structure, _unit = _Structure.for_post(request, campaign_id, site_id)
+    structure = _Structure.for_post(request, campaign_id, site_id)
     form = UnitAddForm(request.POST, rows=structure.rows)
     structure.add_form, structure.focus_add = form, True
     if form.is_valid():
@@ -176,7 +176,7 @@ def unit_update(
     request: AuthedHttpRequest, campaign_id: int, site_id: int, unit_id: int
 ) -> HttpResponse:
     """Rename a unit."""
-    structure, unit = _Structure.for_post(request, campaign_id, site_id, unit_id)
+    structure, unit = _Structure.for_unit_post(request, campaign_id, site_id, unit_id)
     form = UnitRenameForm(request.POST)
     if form.is_valid():
         try:
@@ -196,7 +196,7 @@ def unit_move(
     request: AuthedHttpRequest, campaign_id: int, site_id: int, unit_id: int
 ) -> HttpResponse:
     """Move a unit up or down among its siblings (`direction`), or under another `parent`."""
-    structure, unit = _Structure.for_post(request, campaign_id, site_id, unit_id)
+    structure, unit = _Structure.for_unit_post(request, campaign_id, site_id, unit_id)
     direction = request.POST.get("direction")
     if direction in {"up", "down"}:
         services.unit_reorder(unit=unit, step=-1 if direction == "up" else 1)
@@ -223,7 +223,7 @@ def unit_delete(
 ) -> HttpResponse:
     """Delete a unit and its units. When people are placed there (or units hang under it),
     the first POST answers with a confirmation that says how many and asks where people go."""
-    structure, unit = _Structure.for_post(request, campaign_id, site_id, unit_id)
+    structure, unit = _Structure.for_unit_post(request, campaign_id, site_id, unit_id)
     doomed = structure.subtree_rows(unit.pk)
     people = sum(row.people for row in doomed)
     data = request.POST if "confirm" in request.POST else None
@@ -267,7 +267,7 @@ class _Structure:
     the one unit being edited. Built from the tree rows read once, so its size does not change
     the number of queries."""
 
-    def __init__(self, request: HttpRequest, access: CampaignAccess, site: Site) -> None:
+    def __init__(self, request: AuthedHttpRequest, access: CampaignAccess, site: Site) -> None:
         self.request, self.access, self.site = request, access, site
         self.rows = selectors.unit_rows(site)
         self.add_form: UnitAddForm | None = None
@@ -275,20 +275,26 @@ class _Structure:
         self.tools: dict = {}
 
     @classmethod
-    def for_post(
-        cls, request: HttpRequest, campaign_id: int, site_id: int, unit_id: int | None = None
-    ) -> tuple["_Structure", Unit | None]:
-        """The structure of a site the user manages, and the unit in the URL if any.
+    def for_post(cls, request: AuthedHttpRequest, campaign_id: int, site_id: int) -> "_Structure":
+        """The structure of a site the user manages (another campaign's site: 404)."""
+        access = campaign_for_user(request.user, campaign_id)
+        site = site_for_user(access, site_id)
+        access.require_manage()
+        return cls(request, access, site)
+
+    @classmethod
+    def for_unit_post(
+        cls, request: AuthedHttpRequest, campaign_id: int, site_id: int, unit_id: int
+    ) -> tuple["_Structure", Unit]:
+        """The structure of a site the user manages, and the unit in the URL.
 
         Everything is looked up before the role is checked: another campaign's site or unit
         gives everyone the same 404, never a 403 that would confirm it exists."""
         access = campaign_for_user(request.user, campaign_id)
         site = site_for_user(access, site_id)
-        unit = None
-        if unit_id is not None:
-            unit = unit_for_user(access, unit_id)
-            if unit.site_id != site.pk:
-                raise Http404
+        unit = unit_for_user(access, unit_id)
+        if unit.site_id != site.pk:
+            raise Http404
         access.require_manage()
         return cls(request, access, site), unit
 

@@ -1,7 +1,7 @@
 """Actions (meetings, trainings, pickets...) and who is coming: invitations, RSVPs, check-in."""
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -123,6 +123,8 @@ class Rsvp(models.Model):
     One row per person and action (a unique constraint, so a double click never makes two).
     `attended` is None until someone records it: True checked in, False a no-show.
     """
+
+    local_date: date  # not stored: the action's day in its own zone, set by the selectors
 
     class Response(models.TextChoices):
         NONE = "", _("No answer yet")

@@ -185,6 +185,7 @@ class RosterEntry(models.Model):
     """
 
     unit_path: str  # not stored: "Site/Floor/Unit", set by the selectors that show it
+    days_quiet: int | None  # not stored: days since the last conversation, set by My list
 
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="roster")
     person = models.ForeignKey(Person, models.CASCADE, related_name="roster_entries")

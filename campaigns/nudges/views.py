@@ -19,7 +19,7 @@ from campaigns.nudges.services.snooze import (
     snooze_link_resolve,
 )
 from members.http import AuthedHttpRequest
-from organizing.http import next_url
+from organizing.http import link_invalid, next_url
 
 PAGES = "campaigns/nudges"
 
@@ -32,7 +32,13 @@ def nudge_snooze_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         message, follow_up = snooze_link_resolve(token)
     except LinkInvalid:
-        return render(request, f"{PAGES}/link_invalid.html", status=404)
+        return link_invalid(
+            request,
+            message=_(
+                "It may have been copied only in part, or it is too old. You can snooze "
+                "follow-ups from My list."
+            ),
+        )
     context = {
         "kind": message.get_kind_display(),
         "one_item": follow_up is not None or message.person_id is not None,

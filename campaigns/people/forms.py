@@ -1,7 +1,11 @@
 """Forms for putting people on a roster, placing them, taking them off, and merging two
 records of one person. They validate; campaigns.people.services writes."""
 
+from collections.abc import Sequence
+from typing import cast
+
 from django import forms
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +46,10 @@ class PlacementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.units = {unit.pk: unit for unit, _path in units}
         self.organizers = {user.pk: user for user in organizers}
-        self.fields["unit"].choices = UNPLACED + [(unit.pk, path) for unit, path in units]
-        self.fields["organizer"].choices = UNASSIGNED + [
+        cast(forms.TypedChoiceField, self.fields["unit"]).choices = UNPLACED + [
+            (unit.pk, path) for unit, path in units
+        ]
+        cast(forms.TypedChoiceField, self.fields["organizer"]).choices = UNASSIGNED + [
             (user.pk, user.name or user.email) for user in organizers
         ]
         tenant = campaign.kind == Campaign.Kind.TENANT
@@ -111,7 +117,8 @@ class RosterRemoveForm(forms.Form):
     other = forms.CharField(label=_("Say why"), max_length=200, required=False)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        cleaned = self.cleaned_data
         if cleaned.get("reason") == self.OTHER and not cleaned.get("other", "").strip():
             self.add_error("other", _("Say why they are leaving the roster."))
         return cleaned
@@ -136,15 +143,19 @@ class PersonMergeForm(forms.Form):
     def __init__(
         self,
         *args,
-        conflicts: list[str] = (),
+        conflicts: Sequence[str] = (),
         survivor: Person | None = None,
         duplicate: Person | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if survivor is None or duplicate is None:
+            return  # nothing to compare until the duplicate is picked
         for field in conflicts:
+            # MERGE_FIELDS are Person's own columns, never a relation.
+            model_field = cast(models.Field, Person._meta.get_field(field))
             self.fields[f"choice_{field}"] = forms.ChoiceField(
-                label=capfirst(Person._meta.get_field(field).verbose_name),
+                label=capfirst(model_field.verbose_name),
                 choices=[
                     ("survivor", _value(survivor, field)),
                     ("duplicate", _value(duplicate, field)),

@@ -27,6 +27,7 @@ from campaigns.models import (
     TeamMember,
     Unit,
 )
+from campaigns.roster.units import unit_places
 from members.models import Membership, Person, User
 from members.phones import phone_display, phone_normalize
 
@@ -43,43 +44,18 @@ MERGE_FIELDS = [
 ]
 
 
-def units_with_paths(units: list[Unit]) -> list[tuple[Unit, str]]:
-    """Units in tree order, site by site, each with its path: "Site / Floor 1 / 1A".
-
-    Units must come with their site (select_related) and ordered by position and name.
-    """
-    children: dict[tuple[int, int | None], list[Unit]] = {}
-    sites = {}
-    for unit in units:
-        children.setdefault((unit.site_id, unit.parent_id), []).append(unit)
-        sites[unit.site_id] = unit.site
-    ordered: list[tuple[Unit, str]] = []
-
-    def walk(site_id: int, parent_id: int | None, prefix: str) -> None:
-        for unit in children.get((site_id, parent_id), []):
-            path = f"{prefix} / {unit.name}"
-            ordered.append((unit, path))
-            walk(site_id, unit.pk, path)
-
-    for site in sorted(sites.values(), key=lambda s: (s.position, s.name)):
-        walk(site.pk, None, site.name)
-    return ordered
-
-
-def _units_of(**filters) -> list[Unit]:
-    return list(Unit.objects.filter(**filters).select_related("site").order_by("position", "name"))
-
-
 def campaign_units(campaign_id: int) -> list[tuple[Unit, str]]:
-    """Every unit of the campaign, across its sites, for a select: one query."""
-    return units_with_paths(_units_of(site__campaign_id=campaign_id))
+    """Every unit of the campaign, across its sites, with its path, for a select: one query."""
+    places = unit_places(Unit.objects.filter(site__campaign_id=campaign_id))
+    return [(place.unit, place.path) for place in places]
 
 
 def unit_paths(site_ids: set[int]) -> dict[int, str]:
     """The path of every unit of these sites, by unit id: one query (none without sites)."""
     if not site_ids:
         return {}
-    return {unit.pk: path for unit, path in units_with_paths(_units_of(site_id__in=site_ids))}
+    places = unit_places(Unit.objects.filter(site_id__in=site_ids))
+    return {place.unit.pk: place.path for place in places}
 
 
 def assignable_organizers(campaign: Campaign) -> list[User]:

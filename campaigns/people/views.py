@@ -2,6 +2,7 @@
 place, a roster entry's placement and removal, and merging two records of one person."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,6 +43,9 @@ from members.http import AuthedHttpRequest
 from members.models import Person
 from organizing.http import HtmxHttpRequest, next_url
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGES = "campaigns/people"
 
 
@@ -50,7 +54,7 @@ class Section:
     """One editable section of the person page."""
 
     slug: str
-    title: str
+    title: "StrOrPromise"
     form: type[Form]
 
     @property
@@ -340,7 +344,7 @@ def person_merge(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     raw = request.POST.get("duplicate") if data is not None else request.GET.get("with")
     duplicate = _merge_duplicate(person, raw)
     form = _merge_form(data, person, duplicate)
-    if data is not None and form.is_valid():
+    if data is not None and duplicate is not None and form.is_valid():
         try:
             services.person_merge(
                 survivor=person,
@@ -368,7 +372,9 @@ def _merge_duplicate(person: Person, raw: str | None) -> Person | None:
     return get_object_or_404(others, pk=int(raw))
 
 
-def _merge_form(data: QueryDict | None, person: Person, duplicate: Person | None) -> Form:
+def _merge_form(
+    data: QueryDict | None, person: Person, duplicate: Person | None
+) -> PersonMergeForm:
     conflicts = selectors.merge_conflicts(person, duplicate) if duplicate else []
     initial = {"duplicate": duplicate.pk} if duplicate else {}
     form = PersonMergeForm(

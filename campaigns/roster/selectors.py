@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.db.models import Exists, OuterRef, Q
 
 from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
+from campaigns.roster.units import UnitPlace, unit_places
 from members.models import Membership, Person, Tag, User
 
 GOALS = ("interest", "majority", "super")
@@ -220,12 +221,12 @@ CHART_ROW_FIELDS = (
 )
 
 
-def chart_units(*, campaign: Campaign, site: Site | None = None) -> list[dict]:
-    """The units in scope (all sites' in one query), in the order of unit_tree."""
+def chart_units(*, campaign: Campaign, site: Site | None = None) -> list[UnitPlace]:
+    """The units in scope (all sites' in one query), in tree order."""
     units = Unit.objects.filter(site__campaign=campaign)
     if site is not None:
         units = units.filter(site=site)
-    return list(units.order_by("position", "name").values("pk", "site_id", "parent_id", "name"))
+    return unit_places(units)
 
 
 def chart_organizers(campaign: Campaign) -> list[User]:
@@ -311,14 +312,16 @@ def _prune(nodes: list[UnitNode]) -> list[UnitNode]:
 class _TreeBuilder:
     """Builds unit trees bottom-up from the rows grouped by unit."""
 
-    def __init__(self, units, rows, filters, tagged, thresholds) -> None:
+    def __init__(self, places, rows, filters, tagged, thresholds) -> None:
         self.filters, self.tagged, self.thresholds = filters, tagged, thresholds
+        self.places: list[UnitPlace] = places
         self.by_unit: dict[int | None, list[ChartRow]] = {}
         for row in rows:
             self.by_unit.setdefault(row.unit_id, []).append(row)
-        self.children: dict[tuple[int, int | None], list[dict]] = {}
-        for unit in units:
-            self.children.setdefault((unit["site_id"], unit["parent_id"]), []).append(unit)
+        self.children: dict[tuple[int, int | None], list[Unit]] = {}
+        for place in places:
+            unit = place.unit
+            self.children.setdefault((unit.site_id, unit.parent_id), []).append(unit)
 
     def site(self, site_id: int, name: str) -> SiteChart:
         nodes = [self.node(unit, 0) for unit in self.children.get((site_id, None), [])]
@@ -327,9 +330,9 @@ class _TreeBuilder:
             stats.absorb(node.stats)
         return SiteChart(site_id, name, stats, nodes, sum(node.shown for node in nodes))
 
-    def node(self, unit: dict, depth: int) -> UnitNode:
-        node = self._leaf(unit["pk"], unit["name"], depth)
-        for child in self.children.get((unit["site_id"], unit["pk"]), []):
+    def node(self, unit: Unit, depth: int) -> UnitNode:
+        node = self._leaf(unit.pk, unit.name, depth)
+        for child in self.children.get((unit.site_id, unit.pk), []):
             sub = self.node(child, depth + 1)
             node.children.append(sub)
             node.stats.absorb(sub.stats)
@@ -356,12 +359,4 @@ class _TreeBuilder:
 
     def choices(self, site_id: int) -> list[tuple[int, str]]:
         """The site's units in tree order as (id, path), e.g. "Receiving › Night shift"."""
-        ordered: list[tuple[int, str]] = []
-
-        def walk(parent_id: int | None, path: str) -> None:
-            for unit in self.children.get((site_id, parent_id), []):
-                ordered.append((unit["pk"], path + unit["name"]))
-                walk(unit["pk"], f"{path}{unit['name']} › ")
-
-        walk(None, "")
-        return ordered
+        return [(p.unit.pk, p.label) for p in self.places if p.unit.site_id == site_id]

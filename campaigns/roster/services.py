@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from campaigns.models import AssessmentRecord, Campaign, RosterEntry, Unit
@@ -82,7 +83,8 @@ def assessment_advance(
 
     Returns False, changing nothing, if the entry is off the roster (by now).
     """
-    changes = {"assessment": F("assessment")}  # at least lock the row and check it is on
+    # At least lock the row and check it is on.
+    changes: dict[str, Combinable] = {"assessment": F("assessment")}
     if level is not None:
         newer = Q(assessed_at__isnull=True) | Q(assessed_at__lte=happened_at)
         entry = RosterEntry._meta

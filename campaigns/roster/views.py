@@ -7,6 +7,7 @@ Chips are rendered here in Python rather than in a template loop: a campaign cha
 
 from collections.abc import Callable
 from html import escape
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -68,12 +69,15 @@ class ChartFilterForm(forms.Form):
 
     def __init__(self, data: QueryDict, *, organizers: list[User], tags: list[Tag]) -> None:
         super().__init__(data, auto_id="filter_%s")
-        self.fields["organizer"].choices = [
+        cast(forms.ChoiceField, self.fields["organizer"]).choices = [
             ("", _("Any organizer")),
             (NONE, _("No organizer")),
             *((str(user.pk), str(user)) for user in organizers),
         ]
-        self.fields["tag"].choices = [("", _("Any tag")), *((str(t.pk), t.name) for t in tags)]
+        cast(forms.ChoiceField, self.fields["tag"]).choices = [
+            ("", _("Any tag")),
+            *((str(t.pk), t.name) for t in tags),
+        ]
 
     def filters(self) -> ChartFilters:
         self.is_valid()
@@ -120,17 +124,22 @@ class BulkForm(forms.Form):
     tag = forms.ChoiceField(label=gettext_lazy("Tag"), required=False)
     new_tag = forms.CharField(label=gettext_lazy("or a new tag"), required=False, max_length=60)
 
-    def __init__(self, *args, organizers: list[User], tags: list[Tag], **kwargs) -> None:
-        super().__init__(*args, auto_id="bulk_%s", **kwargs)
+    def __init__(
+        self, data: QueryDict | None = None, *, organizers: list[User], tags: list[Tag], **kwargs
+    ) -> None:
+        super().__init__(data, auto_id="bulk_%s", **kwargs)
         self.organizers = {str(user.pk): user for user in organizers}
         self.tags = {str(tag.pk): tag for tag in tags}
-        self.fields["organizer"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["organizer"]).choices = [("", "—")] + [
             (k, str(u)) for k, u in self.organizers.items()
         ]
-        self.fields["tag"].choices = [("", "—")] + [(k, t.name) for k, t in self.tags.items()]
+        cast(forms.ChoiceField, self.fields["tag"]).choices = [("", "—")] + [
+            (k, t.name) for k, t in self.tags.items()
+        ]
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        data = self.cleaned_data
         action = data.get("action")
         if action == "assign_organizer" and not data.get("organizer"):
             self.add_error("organizer", _("Choose an organizer."))
@@ -174,7 +183,9 @@ def roster_bulk(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """Assign an organizer to, or tag, the people ticked on the chart; back to the chart with
     its filters. Organizers on the team may do it; only this campaign's entries change."""
     access = campaign_for_user(request.user, campaign_id)
-    site = Site.objects.filter(campaign=access.campaign, pk=_int(request.POST.get("site"))).first()
+    site_id = _int(request.POST.get("site"))
+    sites = Site.objects.filter(campaign=access.campaign)
+    site = sites.filter(pk=site_id).first() if site_id is not None else None
     organizers, tags = chart_organizers(access.campaign), chart_tags(access.campaign)
     form = BulkForm(request.POST, organizers=organizers, tags=tags)
     back = QueryDict(request.POST.get("back", ""), mutable=True)

@@ -162,7 +162,7 @@ def test_it_shows_a_team_organizer_the_form_with_the_unit_and_themselves_chosen(
     assert form["unit"].value() == floor.pk
     assert form["organizer"].value() == team_organizer.pk
     page = response.content.decode()
-    assert "Warehouse / Floor 1" in page
+    assert "Warehouse › Floor 1" in page
     assert "Job title" in page and "Shift" in page
 
 

@@ -74,7 +74,7 @@ def test_it_shows_a_team_organizer_the_person_and_their_place(client, team_organ
     assert "(415) 555-2671" in page, "phones are shown as people read them"
     assert "maria@example.org" in page and "Spanish speaker" in page
     assert "heat on the loading dock" in page
-    assert "Harbor" in page and "Warehouse / Floor 1 / Dock" in page
+    assert "Harbor" in page and "Warehouse › Floor 1 › Dock" in page
     assert "Picker" in page and "Nights" in page and "Leader" in page
     assert "2 · Supporter, will act publicly" in page
     history = page.index("Assessment history")

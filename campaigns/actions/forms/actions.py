@@ -8,6 +8,7 @@ typed times as plain wall-clock times and puts them in the zone once the site is
 
 import datetime
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -17,8 +18,8 @@ from campaigns.actions.selectors.actions import InviteCriteria
 from campaigns.actions.services.actions import ActionData
 from campaigns.models import Action, Assessment, Campaign, Rsvp, Site, Unit
 from members.models import Committee, Tag
+from organizing.forms import DATETIME_LOCAL, DATETIME_LOCAL_FORMATS, DateTimeLocalInput
 
-LOCAL = "%Y-%m-%dT%H:%M"
 TIMES = ["starts_at", "ends_at", "rsvp_deadline"]
 MAX_PICKED = 500
 MAX_GUESTS = 20
@@ -28,8 +29,8 @@ def _local_field(label, *, required: bool = True) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
-        input_formats=[LOCAL, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL),
+        input_formats=DATETIME_LOCAL_FORMATS,
+        widget=DateTimeLocalInput(),
     )
 
 
@@ -95,13 +96,12 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.committee = committee
         self.action = action
-        self.fields["campaign"].queryset = campaigns
+        cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = campaigns
         by_pk = {site.pk: site for site in sites}
-        self.fields["site"].queryset = Site.objects.filter(pk__in=by_pk)
-        self.fields["site"].widget = SiteSelect(sites=by_pk)
-        self.fields["site"].choices = [("", _("No site"))] + [
-            (site.pk, _site_label(site)) for site in sites
-        ]
+        site_field = cast(forms.ModelChoiceField, self.fields["site"])
+        site_field.queryset = Site.objects.filter(pk__in=by_pk)
+        site_field.widget = SiteSelect(sites=by_pk)
+        site_field.choices = [("", _("No site"))] + [(site.pk, _site_label(site)) for site in sites]
         if action is not None:
             # Who was invited came from the campaign's roster: the campaign stays.
             self.fields["campaign"].disabled = True
@@ -115,7 +115,8 @@ class ActionForm(forms.Form):
             super().full_clean()
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        data = self.cleaned_data
         campaign, site = data.get("campaign"), data.get("site")
         if site is not None and (campaign is None or site.campaign_id != campaign.pk):
             self.add_error("site", _("Pick a site of the chosen campaign, or no site."))
@@ -190,7 +191,7 @@ def initial_from(action: Action) -> dict:
     zone = zoneinfo.ZoneInfo(action.time_zone)
 
     def local(value: datetime.datetime | None) -> str:
-        return timezone.localtime(value, zone).strftime(LOCAL) if value is not None else ""
+        return timezone.localtime(value, zone).strftime(DATETIME_LOCAL) if value is not None else ""
 
     return {
         "title": action.title,
@@ -240,13 +241,13 @@ class InviteForm(forms.Form):
     )
     assessment_from = forms.TypedChoiceField(
         label=_("from"),
-        choices=NO_LEVEL + LEVELS,
+        choices=[*NO_LEVEL, *LEVELS],
         coerce=int,
         empty_value=None,
         required=False,
     )
     assessment_to = forms.TypedChoiceField(
-        label=_("to"), choices=NO_LEVEL + LEVELS, coerce=int, empty_value=None, required=False
+        label=_("to"), choices=[*NO_LEVEL, *LEVELS], coerce=int, empty_value=None, required=False
     )
     leaders = forms.BooleanField(label=_("Leaders only"), required=False)
     tag = forms.ModelChoiceField(
@@ -259,17 +260,18 @@ class InviteForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fixed_campaign = fixed
-        self.fields["campaign"].queryset = campaigns
-        self.fields["campaign"].empty_label = None if fixed else _("Pick a campaign")
+        campaign_field = cast(forms.ModelChoiceField, self.fields["campaign"])
+        campaign_field.queryset = campaigns
+        campaign_field.empty_label = None if fixed else _("Pick a campaign")
         labels = {unit.pk: label for unit, label in units}
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=labels).select_related("site")
-        self.fields["unit"].choices = [("", _("Every unit"))] + [
-            (unit.pk, label) for unit, label in units
-        ]
-        self.fields["tag"].queryset = tags
+        unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit_field.queryset = Unit.objects.filter(pk__in=labels).select_related("site")
+        unit_field.choices = [("", _("Every unit"))] + [(unit.pk, label) for unit, label in units]
+        cast(forms.ModelChoiceField, self.fields["tag"]).queryset = tags
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        data = self.cleaned_data
         if data.get("who") == "group":
             self._clean_group(data)
         elif data.get("who") == "people" and not data.get("person"):

@@ -18,7 +18,8 @@ class WalkInForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        cleaned = self.cleaned_data
         if "phone" in cleaned and "email" in cleaned and not (cleaned["phone"] or cleaned["email"]):
             raise forms.ValidationError(
                 _("Add a phone number or an email, so someone can follow up."), code="no_contact"

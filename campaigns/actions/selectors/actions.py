@@ -16,9 +16,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils import timezone
 
 from campaigns.access import actions_visible_to, campaigns_visible_to, people_visible_to
-from campaigns.manage.selectors import unit_subtree_ids
 from campaigns.models import Action, Campaign, OutboxMessage, Rsvp, Site, Unit
-from campaigns.roster.units import roster_active
+from campaigns.roster.search import people_matching
+from campaigns.roster.units import roster_active, unit_places, unit_subtree_ids
 from members.models import Committee, Membership, Person, Tag, User
 
 INVITEES_PER_PAGE = 50
@@ -245,24 +245,8 @@ def invite_pool(user: User, action: Action) -> QuerySet[Person]:
 
 def invite_units(campaigns: QuerySet[Campaign]) -> list[tuple[Unit, str]]:
     """The units of these campaigns with their path ("Site › Floor 2 › 2B"), in tree order."""
-    units = list(
-        Unit.objects.filter(site__campaign__in=campaigns)
-        .select_related("site")
-        .order_by("site__position", "site__name", "position", "name")
-    )
-    by_parent: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        by_parent.setdefault(unit.parent_id, []).append(unit)
-    ordered: list[tuple[Unit, str]] = []
-
-    def walk(parent_id: int | None, path: str) -> None:
-        for unit in by_parent.get(parent_id, []):
-            label = f"{path} › {unit.name}" if path else f"{unit.site.name} › {unit.name}"
-            ordered.append((unit, label))
-            walk(unit.pk, label)
-
-    walk(None, "")
-    return ordered
+    places = unit_places(Unit.objects.filter(site__campaign__in=campaigns))
+    return [(place.unit, place.path) for place in places]
 
 
 def invite_matching(user: User, action: Action, criteria: InviteCriteria) -> QuerySet[Person]:
@@ -315,16 +299,13 @@ def invite_recipients(action: Action, people: QuerySet[Person]) -> list[Person]:
 
 
 def invite_search(user: User, action: Action, query: str) -> list[Person]:
-    """People to pick one by one, by name, within whom the user may invite."""
+    """People to pick one by one, by name or phone (as the other searches find them), within
+    whom the user may invite."""
     query = query.strip()
     if not query:
         return []
-    found = invite_pool(user, action).filter(_name_matches(query))
-    return list(
-        found.annotate(already=_already_invited(action)).order_by(
-            "family_name", "given_name", "pk"
-        )[:SEARCH_RESULTS]
-    )
+    found = people_matching(invite_pool(user, action), query)
+    return list(found.annotate(already=_already_invited(action))[:SEARCH_RESULTS])
 
 
 def people_picked(user: User, action: Action, ids: list[int]) -> list[Person]:

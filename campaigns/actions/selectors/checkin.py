@@ -1,34 +1,23 @@
 """Reads for the door and afterwards: who is expected, finding a name, turnout, and a
 person's history of actions."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Concat, Greatest
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from campaigns.access import actions_visible_to, campaigns_visible_to, people_visible_to
 from campaigns.models import Action, Assessment, AssessmentRecord, Rsvp
+from campaigns.roster.search import people_matching
 from members.models import Person, User
 
-SIMILAR = 0.3
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
 RESULTS = 30
 NAME_ORDER = ["person__family_name", "person__given_name", "person__pk"]
 
@@ -59,7 +48,7 @@ def expected(action: Action) -> list[CheckinRow]:
 def search_list(action: Action, query: str) -> list[CheckinRow]:
     """Anyone with an RSVP to this action, by phone digits or a typo-tolerant name."""
     rsvps = action.rsvps.select_related("person")
-    return _rows(_search(rsvps, query, prefix="person__")[:RESULTS])
+    return _rows(people_matching(rsvps, query, prefix="person__")[:RESULTS])
 
 
 def search_walk_in(*, action: Action, user: User, query: str) -> list[CheckinRow]:
@@ -69,7 +58,7 @@ def search_walk_in(*, action: Action, user: User, query: str) -> list[CheckinRow
     if not query:
         return []
     people = people_visible_to(user).filter(committee_id=action.committee_id)
-    found = list(_search(people, query, prefix="")[:RESULTS])
+    found = list(people_matching(people, query)[:RESULTS])
     rsvps = {r.person_id: r for r in action.rsvps.filter(person__in=[p.pk for p in found])}
     return [CheckinRow(person=person, rsvp=rsvps.get(person.pk)) for person in found]
 
@@ -90,7 +79,15 @@ def person_for_checkin(*, action: Action, user: User, person_id: int) -> Person 
     return Person.objects.filter(on_list | visible, pk=person_id).distinct().first()
 
 
-def _ranked(rsvps: QuerySet[Rsvp]) -> QuerySet[Rsvp]:
+class _Rank(TypedDict):
+    rank: int
+
+
+# An RSVP with its place in the list: yes, maybe, no answer, then the rest.
+RankedRsvp: TypeAlias = "WithAnnotations[Rsvp, _Rank]"
+
+
+def _ranked(rsvps: QuerySet[Rsvp]) -> QuerySet[RankedRsvp]:
     return rsvps.select_related("person").annotate(
         rank=Case(
             When(response=Rsvp.Response.YES, then=Value(0)),
@@ -104,38 +101,6 @@ def _ranked(rsvps: QuerySet[Rsvp]) -> QuerySet[Rsvp]:
 
 def _rows(rsvps) -> list[CheckinRow]:
     return [CheckinRow(person=rsvp.person, rsvp=rsvp) for rsvp in rsvps]
-
-
-def _search(rows: QuerySet, query: str, *, prefix: str) -> QuerySet:
-    """By phone when only digits were typed (any formatting, the number's last digits), else
-    by name; for people (`prefix` "") or for rows that point at a person ("person__")."""
-    digits = re.sub(r"\D", "", query)
-    if len(digits) >= 3 and not re.search(r"[^\W\d_]", query):
-        found = rows.filter(**{f"{prefix}phones__number__endswith": digits[-10:]}).distinct()
-        return found.order_by(*[f"{prefix}{name}" for name in ("family_name", "given_name", "pk")])
-    return _by_name(rows, query, prefix=prefix)
-
-
-def _by_name(rows: QuerySet, query: str, *, prefix: str) -> QuerySet:
-    """Trigram similarity on each name and the full name, names starting with what was typed
-    first (as the one-on-one search does), for people or for rows that point at a person."""
-    names = [f"{prefix}{name}" for name in ("given_name", "family_name", "preferred_name")]
-    full = Concat(f"{prefix}given_name", Value(" "), f"{prefix}family_name")
-    starts = Q()
-    for name in names:
-        starts |= Q(**{f"{name}__istartswith": query})
-    return (
-        rows.annotate(
-            similarity=Greatest(
-                *[TrigramWordSimilarity(query, name) for name in names],
-                TrigramSimilarity(full, query),
-                output_field=FloatField(),
-            ),
-            starts=Case(When(starts, then=Value(1.0)), default=Value(0.0)),
-        )
-        .filter(Q(similarity__gte=SIMILAR) | Q(starts=1.0))
-        .order_by(F("starts").desc(), F("similarity").desc(), f"{prefix}family_name", f"{prefix}pk")
-    )
 
 
 # --- Turnout -------------------------------------------------------------------------------------
@@ -164,7 +129,7 @@ class Turnout:
 @dataclass(frozen=True)
 class LevelRow:
     level: int | None  # None: unassessed
-    label: str
+    label: "StrOrPromise"
     yes: int
     came: int
 
@@ -218,7 +183,7 @@ def turnout_by_level(*, action: Action, user: User) -> list[LevelRow]:
     )
     found = {row["level"]: row for row in grouped}
     empty = {"yes": 0, "came": 0}
-    levels = [*Assessment.choices, (None, _("Unassessed"))]
+    levels: list[tuple[int | None, StrOrPromise]] = [*Assessment.choices, (None, _("Unassessed"))]
     return [
         LevelRow(level, label, found.get(level, empty)["yes"], found.get(level, empty)["came"])
         for level, label in levels

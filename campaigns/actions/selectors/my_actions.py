@@ -8,6 +8,7 @@ shows only to those who had an RSVP: it tells them not to come; to anyone else i
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -19,8 +20,19 @@ from campaigns.actions.services.rsvps import rsvp_open_problem
 from campaigns.models import Action, RosterEntry, Rsvp
 from members.models import Person, User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 PAST_CAP = 20
 OPEN_TO_MEMBERS = [Action.Visibility.CAMPAIGN, Action.Visibility.PUBLIC]
+
+
+class _Mine(TypedDict):
+    mine: list[Rsvp]
+
+
+# An action with the one person's RSVP, if any, prefetched as `mine`.
+ActionOfMine: TypeAlias = "WithAnnotations[Action, _Mine]"
 
 
 @dataclass
@@ -101,13 +113,13 @@ def people_new_from_rsvp(action: Action) -> QuerySet[Person]:
     )
 
 
-def _with_mine(actions: QuerySet[Action], person: Person) -> QuerySet[Action]:
+def _with_mine(actions: QuerySet[Action], person: Person) -> QuerySet[ActionOfMine]:
     return actions.select_related("campaign", "committee", "site").prefetch_related(
         Prefetch("rsvps", queryset=Rsvp.objects.filter(person=person), to_attr="mine")
     )
 
 
-def _as_mine(action: Action, now: datetime | None = None) -> MyAction:
+def _as_mine(action: ActionOfMine, now: datetime | None = None) -> MyAction:
     now = now or timezone.now()
     rsvp = action.mine[0] if action.mine else None
     return MyAction(

@@ -75,12 +75,12 @@ def walk_in_add(
     with transaction.atomic():
         person = person_matching(committee=action.committee, email=email, phone=phone)
         created = person is None
-        if created:
+        if person is None:
             person = Person.objects.create(
                 committee=action.committee, given_name=given_name, family_name=family_name
             )
         person_channels_add(person=person, email=email, phone=phone)
-        if action.campaign_id:
+        if action.campaign is not None:
             roster_add(campaign=action.campaign, person=person)
         rsvp = attendance_set(action=action, person=person, attended=True, by=by)
         if created and rsvp.source == Rsvp.Source.WALK_IN:

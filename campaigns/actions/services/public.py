@@ -36,7 +36,7 @@ def public_rsvp(*, action: Action, data: PublicRsvpData) -> RsvpOutcome:
     with transaction.atomic():
         person = person_matching(committee=action.committee, email=data.email, phone=data.phone)
         created = person is None
-        if created:
+        if person is None:
             person = _person_create(action=action, data=data)
         outcome = rsvp_set(
             action=action, person=person, response=data.response, source=Rsvp.Source.PUBLIC

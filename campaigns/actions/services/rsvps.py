@@ -191,7 +191,10 @@ def action_invite(*, action: Action, people: list[Person], by: User) -> int:
 
 
 def _free_places(action: Action, *, exclude: Rsvp | None = None) -> int:
-    """Places left under the capacity, not counting `exclude`'s own (an answer being changed)."""
+    """Places left under the capacity, not counting `exclude`'s own (an answer being changed).
+    Only for an action with a capacity: without one, places are not counted."""
+    if action.capacity is None:
+        raise ValueError("An action without a capacity has no count of free places.")
     taken = action.rsvps.filter(response=Rsvp.Response.YES, waitlisted_at__isnull=True)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)

@@ -1,6 +1,8 @@
 """Running actions: the list, setting one up, its page with who is coming, cancelling it, and
 inviting people to it."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -50,7 +52,8 @@ def action_create(request: AuthedHttpRequest) -> HttpResponse:
     if committee is None:
         raise Http404
     campaigns = selectors.action_campaigns(request.user, committee)
-    preselected = campaigns.filter(pk=_int(request.GET.get("campaign"))).first()
+    campaign_id = _int(request.GET.get("campaign"))
+    preselected = campaigns.filter(pk=campaign_id).first() if campaign_id is not None else None
     form = _action_form(request, committee, campaigns, initial=initial_for_new(preselected))
     if request.method == "POST" and form.is_valid():
         try:
@@ -236,17 +239,18 @@ def _warn_if_nowhere(request: HttpRequest, form: ActionForm) -> None:
 
 def _invite_form(request: AuthedHttpRequest, action: Action) -> InviteForm:
     campaigns = selectors.invite_campaigns(request.user, action)
-    kwargs = {
-        "campaigns": campaigns,
-        "units": selectors.invite_units(campaigns),
-        "tags": Tag.objects.filter(committee_id=action.committee_id).order_by("name"),
-        "fixed": action.campaign_id is not None,
-    }
+    form = partial(
+        InviteForm,
+        campaigns=campaigns,
+        units=selectors.invite_units(campaigns),
+        tags=Tag.objects.filter(committee_id=action.committee_id).order_by("name"),
+        fixed=action.campaign_id is not None,
+    )
     if request.method == "POST":
-        return InviteForm(request.POST, **kwargs)
+        return form(request.POST)
     if "who" in request.GET:
-        return InviteForm(request.GET, **kwargs)
-    return InviteForm(initial={"who": "group", "campaign": action.campaign_id}, **kwargs)
+        return form(request.GET)
+    return form(initial={"who": "group", "campaign": action.campaign_id})
 
 
 def _invited_message(count: int) -> str:

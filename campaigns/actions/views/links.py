@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,6 +32,7 @@ from campaigns.actions.services.links import (
 from campaigns.actions.services.rsvps import rsvp_answer_simple, rsvp_open_problem, rsvp_set
 from campaigns.actions.views.my_actions import calendar_response
 from campaigns.models import Rsvp
+from organizing.http import link_invalid
 
 PAGES = "campaigns/actions/links"
 ANSWERED = "answered"  # set on the page an answer redirects to: it says what was saved
@@ -49,13 +51,34 @@ def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
         return answered
     try:
         rsvp = rsvp_link_resolve(rsvp_token)
-    except LinkInvalid:
-        return render(request, f"{PAGES}/link_invalid.html", status=404)
-    except LinkExpired:
-        return render(request, f"{PAGES}/link_expired.html", status=410)
+    except (LinkInvalid, LinkExpired) as problem:
+        return _link_problem(request, problem)
     # The page speaks the language the email was written in.
     with translation.override(rsvp.person.preferred_language or translation.get_language()):
-        return _answer(request, rsvp)
+        return _answer(request, rsvp, rsvp_token)
+
+
+def _link_problem(request: HttpRequest, problem: LinkInvalid | LinkExpired) -> HttpResponse:
+    """Why the link cannot be used: not ours (404), or for an action that is over or a person
+    no longer invited (410)."""
+    if isinstance(problem, LinkExpired):
+        return link_invalid(
+            request,
+            title=_("Link expired"),
+            heading=_("This link has expired"),
+            message=_(
+                "The action it was for is over, or you are no longer on its list. If you think "
+                "this is a mistake, ask the organizer who invited you."
+            ),
+            status=410,
+        )
+    return link_invalid(
+        request,
+        message=_(
+            "It may have been copied only in part. Open the link from the email again, or ask "
+            "the organizer who invited you."
+        ),
+    )
 
 
 def _answer_simply(request: HttpRequest, token: str) -> HttpResponse | None:
@@ -88,16 +111,16 @@ def _cleaned(data) -> dict:
     }
 
 
-def _answer(request: HttpRequest, rsvp: Rsvp) -> HttpResponse:
+def _answer(request: HttpRequest, rsvp: Rsvp, token: str) -> HttpResponse:
     problem = rsvp_open_problem(rsvp.action)
     if request.method == "GET" or problem:
         form = RsvpForm(initial={"guests": rsvp.guests or None, "note": rsvp.note})
         status = 409 if request.method == "POST" else 200
         answered = request.method == "GET" and request.GET.get(ANSWERED) == "1"
-        return _page(request, rsvp, form, problem=problem, status=status, answered=answered)
+        return _page(request, rsvp, token, form, problem=problem, status=status, answered=answered)
     form = RsvpForm(request.POST)
     if not form.is_valid():
-        return _page(request, rsvp, form, status=422)
+        return _page(request, rsvp, token, form, status=422)
     try:
         outcome = rsvp_set(
             action=rsvp.action,
@@ -109,17 +132,18 @@ def _answer(request: HttpRequest, rsvp: Rsvp) -> HttpResponse:
         )
     except ValidationError as error:
         if error.code == "closed":
-            return _page(request, rsvp, form, problem=error.messages[0], status=409)
+            return _page(request, rsvp, token, form, problem=error.messages[0], status=409)
         form.add_error(None, error)
-        return _page(request, rsvp, form, status=422)
+        return _page(request, rsvp, token, form, status=422)
     answer = outcome.rsvp
     answer.action = rsvp.action  # the one loaded with its campaign: no query to show it
-    return _page(request, answer, form, answered=True)
+    return _page(request, answer, token, form, answered=True)
 
 
 def _page(
     request: HttpRequest,
     rsvp: Rsvp,
+    token: str,
     form: RsvpForm,
     *,
     problem: str | None = None,
@@ -133,7 +157,7 @@ def _page(
         "form": form,
         "problem": problem,
         "answered": answered,
-        "token": request.resolver_match.kwargs["rsvp_token"],
+        "token": token,
     }
     with timezone.override(ZoneInfo(action.time_zone)):  # times shown where the action happens
         return render(request, f"{PAGES}/answer.html", context, status=status)
@@ -144,10 +168,8 @@ def rsvp_link_ics(request: HttpRequest, rsvp_token: str) -> HttpResponse:
     """The action for the person's calendar app, from the same link: no login either."""
     try:
         rsvp = rsvp_link_resolve(rsvp_token)
-    except LinkInvalid:
-        return render(request, f"{PAGES}/link_invalid.html", status=404)
-    except LinkExpired:
-        return render(request, f"{PAGES}/link_expired.html", status=410)
+    except (LinkInvalid, LinkExpired) as problem:
+        return _link_problem(request, problem)
     link = request.build_absolute_uri(reverse("rsvp_link", args=[rsvp_token]))
     body = calendars.calendar_ics([(rsvp.action, link)])
     return calendar_response(body, filename=f"action-{rsvp.action_id}.ics")

@@ -130,7 +130,7 @@ def _answer(
     """Record the answer; the card's message and the response status."""
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
-        return Flash("error", first), 422
+        return Flash("error", str(first)), 422
     data = form.cleaned_data
     guests = data["guests"]
     if guests is None:

@@ -42,7 +42,8 @@ class PublicRsvpForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        cleaned = self.cleaned_data
         if not cleaned.get("email") and not cleaned.get("phone") and not self.has_error("phone"):
             raise ValidationError(
                 _("Give an email address or a phone number, so organizers can reach you."),
@@ -68,7 +69,7 @@ def action_public(request: HttpRequest, public_key: str) -> HttpResponse:
         public_key=public_key,
         visibility=Action.Visibility.PUBLIC,
     )
-    context = {"action": action, "problem": rsvp_open_problem(action)}
+    context: dict[str, object] = {"action": action, "problem": rsvp_open_problem(action)}
     if request.method != "POST":
         return render(request, PAGE, {**context, "form": PublicRsvpForm()})
     form = PublicRsvpForm(request.POST)

@@ -19,7 +19,8 @@ class FollowUpCloseForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        cleaned = self.cleaned_data
         if (
             cleaned.get("reason") == FollowUp.CloseReason.OTHER
             and not cleaned.get("note", "").strip()

@@ -3,6 +3,7 @@ times in the person's time zone; campaigns.conversations.services.log writes."""
 
 import datetime
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -10,8 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.conversations.services.log import ConversationData
 from campaigns.models import Ask, AskAnswer, Assessment, Conversation, IssueTag
+from organizing.forms import (
+    DATETIME_LOCAL,
+    DATETIME_LOCAL_FORMATS,
+    DateInput,
+    DateTimeLocalInput,
+    TimeInput,
+)
 
-LOCAL = "%Y-%m-%dT%H:%M"
 PICKS = {"tomorrow": 1, "three_days": 3, "next_week": 7}
 PICK_CHOICES = [
     ("tomorrow", _("Tomorrow")),
@@ -27,8 +34,8 @@ class ConversationForm(forms.Form):
 
     happened_at = forms.DateTimeField(
         label=_("When"),
-        input_formats=[LOCAL, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL),
+        input_formats=DATETIME_LOCAL_FORMATS,
+        widget=DateTimeLocalInput(),
     )
     channel = forms.ChoiceField(
         label=_("How"), choices=Conversation.Channel.choices, widget=forms.RadioSelect
@@ -61,16 +68,14 @@ class ConversationForm(forms.Form):
     follow_up_on = forms.DateField(
         label=_("Follow up by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     schedule_on = forms.DateField(
         label=_("Next one-on-one: date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
-    schedule_time = forms.TimeField(
-        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    schedule_time = forms.TimeField(label=_("Time"), required=False, widget=TimeInput())
     schedule_place = forms.CharField(label=_("Where"), max_length=200, required=False)
 
     def __init__(
@@ -89,7 +94,9 @@ class ConversationForm(forms.Form):
                 del self.fields[name]
         self.asks = asks
         self.issue_tags = {tag.pk: tag for tag in issues}
-        self.fields["issues"].choices = [(tag.pk, tag.name) for tag in issues]
+        cast(forms.TypedMultipleChoiceField, self.fields["issues"]).choices = [
+            (tag.pk, tag.name) for tag in issues
+        ]
         for ask in asks:
             self.fields[f"ask_{ask.pk}"] = forms.ChoiceField(
                 label=ask.text,
@@ -121,7 +128,8 @@ class ConversationForm(forms.Form):
         return due
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        data = self.cleaned_data
         on, at = data.get("schedule_on"), data.get("schedule_time")
         if on is not None and at is None and "schedule_time" not in self.errors:
             self.add_error("schedule_time", _("Add a time for the next one-on-one."))
@@ -167,7 +175,7 @@ class ConversationForm(forms.Form):
 
 def initial_for_new(tz: zoneinfo.ZoneInfo) -> dict:
     return {
-        "happened_at": timezone.localtime(timezone=tz).strftime(LOCAL),
+        "happened_at": timezone.localtime(timezone=tz).strftime(DATETIME_LOCAL),
         "channel": Conversation.Channel.IN_PERSON,
         "assessment": "",
     }
@@ -176,7 +184,9 @@ def initial_for_new(tz: zoneinfo.ZoneInfo) -> dict:
 def initial_from(conversation: Conversation, tz: zoneinfo.ZoneInfo) -> dict:
     """The form filled with a logged conversation, for editing it."""
     return {
-        "happened_at": timezone.localtime(conversation.happened_at, timezone=tz).strftime(LOCAL),
+        "happened_at": timezone.localtime(conversation.happened_at, timezone=tz).strftime(
+            DATETIME_LOCAL
+        ),
         "channel": conversation.channel,
         "duration_minutes": conversation.duration_minutes,
         "issues": [tag.pk for tag in conversation.issues.all()],

@@ -1,19 +1,15 @@
 """Reads for logging one-on-ones: who may be logged, in which time zone, and the search."""
 
-import re
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Greatest
 from django.shortcuts import get_object_or_404
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import Ask, Campaign, IssueTag, RosterEntry
+from campaigns.roster.search import people_matching
 from members.models import Membership, User
 
-SIMILAR = 0.3
 RESULTS = 20
 
 
@@ -30,7 +26,7 @@ def active_entry(campaign: Campaign, person_id: int) -> RosterEntry:
 
 def entry_time_zone(entry: RosterEntry) -> zoneinfo.ZoneInfo:
     """Where the talk happened: the person's site's time zone, else the committee's."""
-    name = entry.unit.site.time_zone if entry.unit_id else settings.TIME_ZONE
+    name = entry.unit.site.time_zone if entry.unit is not None else settings.TIME_ZONE
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -57,33 +53,7 @@ def people_to_log(*, user: User, query: str) -> list[RosterEntry]:
     entries = RosterEntry.objects.filter(
         campaign__in=campaigns_visible_to(user), removed_at=None
     ).select_related("person", "campaign", "unit")
-    digits = re.sub(r"\D", "", query)
-    if len(digits) >= 3 and not re.search(r"[^\W\d_]", query):
-        found = entries.filter(person__phones__number__endswith=digits[-10:]).distinct()
-        return list(found.order_by("person__family_name", "person__given_name")[:RESULTS])
-    return list(_by_name(entries, query)[:RESULTS])
-
-
-def _by_name(entries: QuerySet[RosterEntry], query: str) -> QuerySet[RosterEntry]:
-    """Trigram similarity on each name and the full name; names starting with what was typed
-    come first."""
-    names = ["person__given_name", "person__family_name", "person__preferred_name"]
-    full = Concat("person__given_name", Value(" "), "person__family_name")
-    prefix = Q()
-    for name in names:
-        prefix |= Q(**{f"{name}__istartswith": query})
-    return (
-        entries.annotate(
-            similarity=Greatest(
-                *[TrigramWordSimilarity(query, name) for name in names],
-                TrigramSimilarity(full, query),
-                output_field=FloatField(),
-            ),
-            prefix=Case(When(prefix, then=Value(1.0)), default=Value(0.0)),
-        )
-        .filter(Q(similarity__gte=SIMILAR) | Q(prefix=1.0))
-        .order_by(F("prefix").desc(), F("similarity").desc(), "person__family_name", "person__pk")
-    )
+    return list(people_matching(entries, query, prefix="person__")[:RESULTS])
 
 
 def asks_active(campaign: Campaign) -> list[Ask]:

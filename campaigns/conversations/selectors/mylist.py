@@ -7,6 +7,7 @@ an aggregate subquery over conversations, never a query per row.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -15,9 +16,20 @@ from campaigns.access import campaigns_visible_to
 from campaigns.models import Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
 from members.models import Membership, User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 QUIET_DAYS = 21
 WEEK_DAYS = 7
 CAP = 50
+
+
+class _LastContact(TypedDict):
+    last_contact: datetime | None
+
+
+# A roster entry with the time of the last conversation with the person there.
+MyEntry: TypeAlias = "WithAnnotations[RosterEntry, _LastContact]"
 
 
 @dataclass
@@ -94,7 +106,7 @@ def _follow_ups_due(user: User, today: date) -> list[FollowUp]:
         due_on__lte=today,
         campaign__in=campaigns_visible_to(user),
     )
-    rows = list(
+    rows: list[FollowUp] = list(
         follow_ups.select_related("person", "campaign")
         .annotate(unit_name=_unit_name())
         .order_by("due_on", "person__family_name", "pk")
@@ -115,7 +127,7 @@ def _scheduled_this_week(user: User, today: date) -> list[ScheduledOneOnOne]:
         starts_at__lt=_midnight(today + timedelta(days=WEEK_DAYS)),
         campaign__in=campaigns_visible_to(user),
     )
-    rows = list(
+    rows: list[ScheduledOneOnOne] = list(
         scheduled.select_related("person", "campaign")
         .annotate(unit_name=_unit_name())
         .order_by("starts_at", "pk")
@@ -125,7 +137,7 @@ def _scheduled_this_week(user: User, today: date) -> list[ScheduledOneOnOne]:
     return rows
 
 
-def _my_entries(user: User) -> QuerySet[RosterEntry]:
+def _my_entries(user: User) -> QuerySet[MyEntry]:
     """My active roster entries, each with the last time anyone talked with the person there."""
     last = Conversation.objects.filter(campaign=OuterRef("campaign"), person=OuterRef("person"))
     return (
@@ -140,13 +152,13 @@ def _my_entries(user: User) -> QuerySet[RosterEntry]:
     )
 
 
-def _quiet(user: User, today: date) -> QuerySet[RosterEntry]:
+def _quiet(user: User, today: date) -> QuerySet[MyEntry]:
     """Not talked with for QUIET_DAYS days or more (by calendar day), or never."""
     cutoff = _midnight(today - timedelta(days=QUIET_DAYS - 1))
     return _my_entries(user).filter(Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff))
 
 
-def _section(entries: QuerySet[RosterEntry], cap: int) -> Section:
+def _section(entries: QuerySet[MyEntry], cap: int) -> Section:
     rows = list(entries[:cap])
     total = len(rows) if len(rows) < cap else entries.count()
     today = timezone.localdate()

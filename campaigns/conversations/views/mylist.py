@@ -1,7 +1,7 @@
 """My list: an organizer's home, what to do next across their campaigns."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -27,7 +27,7 @@ def my_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, f"{PAGES}/my_list.html", _context(request))
 
 
-def my_list_refreshed(request: HttpRequest) -> HttpResponse:
+def my_list_refreshed(request: AuthedHttpRequest) -> HttpResponse:
     """The list's sections, fresh, with the messages: the htmx answer to a one-on-one logged in
     place from the list (campaigns.conversations.views.log), whatever element posted it. The
     caller has checked `my_list_allowed`."""

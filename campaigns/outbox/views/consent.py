@@ -10,6 +10,7 @@ signed token being its authority; a GET of it shows the same page as the first.
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -20,9 +21,14 @@ from campaigns.outbox.services.consent import (
     unsubscribe_resolve,
 )
 from members.audit import client_ip
+from organizing.http import link_invalid
 
 PAGES = "campaigns/outbox/consent"
 ONE_CLICK = "List-Unsubscribe=One-Click"
+INVALID = gettext_lazy(
+    "It may have been copied only in part. Open the link from the email again, or ask an "
+    "organizer to stop the emails for you."
+)
 
 
 @never_cache
@@ -32,7 +38,7 @@ def unsubscribe(request: HttpRequest, unsubscribe_token: str) -> HttpResponse:
     try:
         person, channel = unsubscribe_resolve(unsubscribe_token)
     except UnsubscribeInvalid:
-        return render(request, f"{PAGES}/link_invalid.html", status=404)
+        return link_invalid(request, message=INVALID)
     with translation.override(person.preferred_language or translation.get_language()):
         if request.method == "POST":
             consent_opt_out(person=person, channel=channel, via="link", ip=client_ip(request))
@@ -51,7 +57,7 @@ def unsubscribe_one_click(request: HttpRequest, unsubscribe_token: str) -> HttpR
     try:
         person, channel = unsubscribe_resolve(unsubscribe_token)
     except UnsubscribeInvalid:
-        return render(request, f"{PAGES}/link_invalid.html", status=404)
+        return link_invalid(request, message=INVALID)
     if request.POST.get("List-Unsubscribe") != "One-Click":
         return HttpResponseBadRequest(f"Expected the body {ONE_CLICK}.", content_type="text/plain")
     consent_opt_out(person=person, channel=channel, via="one_click", ip=client_ip(request))
