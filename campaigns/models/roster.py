@@ -91,6 +91,11 @@ class Campaign(models.Model):
     def thresholds(self) -> list[int]:
         return [self.threshold_interest, self.threshold_majority, self.threshold_super]
 
+    @property
+    def threshold_triple(self) -> tuple[int, int, int]:
+        """The thresholds as the dashboards' Stats take them: interest, majority, super."""
+        return (self.threshold_interest, self.threshold_majority, self.threshold_super)
+
 
 class TeamMember(models.Model):
     """A user on a campaign's team. Committee leads see every campaign without a row here."""

@@ -256,7 +256,7 @@ def chart_build(*, campaign: Campaign, filters: ChartFilters, site: Site | None 
     rows = chart_rows(campaign=campaign, site=site)
     tagged = tagged_people(filters.tag_id) if filters.tag_id else None
     builder = _TreeBuilder(
-        chart_units(campaign=campaign, site=site), rows, filters, tagged, tuple(campaign.thresholds)
+        chart_units(campaign=campaign, site=site), rows, filters, tagged, campaign.threshold_triple
     )
     site_charts = _narrowed([builder.site(s.pk, s.name) for s in sites], filters)
     unplaced = builder.unplaced() if site is None and not filters.unit_id else None

@@ -173,7 +173,7 @@ def unit_table(*, campaign: Campaign, filters: DashboardFilters, places: Places)
         thresholds=campaign.thresholds,
         units=unit_scope(filters, places.units),
     )
-    total = coverage.totals.get(campaign.pk) or Coverage(Stats(tuple(campaign.thresholds)))
+    total = coverage.totals.get(campaign.pk) or Coverage(Stats(campaign.threshold_triple))
     by_unit = coverage.units.get(campaign.pk, {})
     units = _unit_rows(by_unit, places.options, dict(places.sites), today, tz)
     return UnitTable(today, units, total, coverage.campaign.get(campaign.pk) or total)
@@ -198,7 +198,7 @@ def _unit_rows(
     paths = {option.unit_id: option for option in options}
     rows = []
     for unit_id, coverage in by_unit.items():
-        option = paths.get(unit_id)
+        option = paths.get(unit_id) if unit_id is not None else None
         last = coverage.last_contact
         rows.append(
             UnitRow(

@@ -143,7 +143,7 @@ def overview_build(*, committee: Committee, user: User) -> Overview:
     cards = [
         CampaignCard(
             campaign=c,
-            coverage=coverage.campaign.get(c.pk) or Coverage(Stats(tuple(c.thresholds))),
+            coverage=coverage.campaign.get(c.pk) or Coverage(Stats(c.threshold_triple)),
             weeks=weeks.get(c.pk, []),
             overdue=counts.get(c.pk, 0),
         )

@@ -127,9 +127,15 @@ def action_rows(
                 came = {0: unassessed, **dict(enumerate(levels, start=1))}
             continue
         invited, yes, guests, maybe, no, waitlisted, attended, yes_attended = counts[:8]
+        action_id, title, kind, starts_at, time_zone, capacity = head
         found.append(
             ActionRow(
-                *head,
+                action_id=action_id,
+                title=title,
+                kind=kind,
+                starts_at=starts_at,
+                time_zone=time_zone,
+                capacity=capacity,
                 invited=invited,
                 yes=yes,
                 guests=int(guests),
