@@ -1,10 +1,15 @@
 """Small request helpers every app uses."""
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def next_url(request: HttpRequest, fallback: str = "") -> str:
@@ -25,9 +30,9 @@ class HtmxHttpRequest(HttpRequest):
 def link_invalid(
     request: HttpRequest,
     *,
-    message: str,
-    title: str = "",
-    heading: str = "",
+    message: "StrOrPromise",
+    title: "StrOrPromise" = "",
+    heading: "StrOrPromise" = "",
     status: int = 404,
 ) -> HttpResponse:
     """The page an emailed link opens when it cannot be used (tampered with, too old, for an

@@ -182,7 +182,7 @@ def roster_export_record(
     with the filters it was cut by (as a query string)."""
     detail: dict = {"format": "csv"}
     if of:
-        detail |= {"of": of, "filters": filters or {}}
+        detail |= {"of": of, "filters": filters}
     audit_record(
         actor=actor,
         kind=AuditEvent.Kind.EXPORT,

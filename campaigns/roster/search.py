@@ -39,7 +39,8 @@ def _by_name(rows: QuerySet[M], query: str, *, prefix: str) -> QuerySet[M]:
     for name in names:
         starts |= Q(**{f"{name}__istartswith": query})
     return (
-        rows.annotate(
+        # django-stubs' plugin types annotate() on a QuerySet of a TypeVar model as Model's.
+        rows.annotate(  # type: ignore[return-value]
             similarity=Greatest(
                 *[TrigramWordSimilarity(query, name) for name in names],
                 TrigramSimilarity(full, query),
