@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 
-from campaigns.management.commands.seed_demo import DEMO_PASSWORD, PERSONAS
+from campaigns.demo.people import DEMO_PASSWORD, PERSONAS
 from campaigns.models import Campaign, Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
 from members.models import Committee, Invitation, Membership, Person, User
 from tests import factories
