@@ -3,7 +3,7 @@ follow-up, and My list (the organizer's home across campaigns)."""
 
 from django.urls import path
 
-from campaigns.conversations.views import log, mylist
+from campaigns.conversations.views import followups, log, mylist
 
 urlpatterns = [
     path(
@@ -22,5 +22,10 @@ urlpatterns = [
         name="conversation_delete",
     ),
     path("log/", log.log_search, name="log_search"),
+    path(
+        "campaigns/<int:campaign_id>/follow-ups/<int:follow_up_id>/close/",
+        followups.follow_up_close,
+        name="follow_up_close",
+    ),
     path("my-list/", mylist.my_list, name="my_list"),
 ]

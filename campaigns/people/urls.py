@@ -16,11 +16,6 @@ urlpatterns = [
         views.roster_entry_remove,
         name="roster_entry_remove",
     ),
-    path(
-        "campaigns/<int:campaign_id>/follow-ups/<int:follow_up_id>/close/",
-        views.follow_up_close,
-        name="follow_up_close",
-    ),
     path("people/<int:person_id>/", views.person_detail, name="person_detail"),
     path("people/<int:person_id>/merge/", views.person_merge, name="person_merge"),
     # One name per section (person_edit_details, person_edit_contact, ...): each reverses
