@@ -4,16 +4,21 @@ sections and roster placement, taking them off a roster, and merging two records
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
+    CalendarFeed,
     Campaign,
     Conversation,
     FollowUp,
+    NudgeSnooze,
+    OutboxMessage,
     RosterEntry,
+    Rsvp,
     ScheduledOneOnOne,
     TeamMember,
     Unit,
@@ -215,9 +220,11 @@ def person_merge(
     actor: User | None = None,
     ip: str | None = None,
 ) -> Person:
-    """Fold `duplicate` into `survivor` and delete it, losing nothing: roster entries (with
-    their assessment history), conversations, follow-ups, scheduled one-on-ones, emails,
-    phones, tags, the login and the notes all move.
+    """Fold `duplicate` into `survivor` and delete it, losing nothing: every relation to a
+    person is moved or folded (MERGED_RELATIONS names them all, and a test checks it against
+    the models): roster entries with their assessment history, conversations, follow-ups,
+    scheduled one-on-ones, RSVPs with their answers and attendance, the messages sent, the
+    calendar feed, nudge snoozes, emails, phones, tags, the login and the notes.
 
     `choices` says, for each field where both have a different value, which one wins
     ("survivor" or "duplicate"); a blank value always gives way to a filled one.
@@ -238,6 +245,10 @@ def person_merge(
         _merge_entries(survivor=survivor, duplicate=duplicate)
         _merge_one_on_ones(survivor=survivor, duplicate=duplicate)
         _merge_channels(survivor=survivor, duplicate=duplicate)
+        _merge_rsvps(survivor=survivor, duplicate=duplicate)
+        _merge_messages(survivor=survivor, duplicate=duplicate)
+        _merge_calendar_feed(survivor=survivor, duplicate=duplicate)
+        NudgeSnooze.objects.filter(person=duplicate).update(person=survivor)
         survivor.tags.add(*duplicate.tags.all())
         if duplicate.user_id:
             login, duplicate.user = duplicate.user, None
@@ -254,6 +265,86 @@ def person_merge(
             ip=ip,
         )
     return survivor
+
+
+# Every relation to a person ("<app>.<model>.<field>"), each moved or folded by person_merge.
+# tests/people/test_merge.py compares it with the models: a new one must be handled here.
+MERGED_RELATIONS = {
+    "campaigns.calendarfeed.person",
+    "campaigns.conversation.person",
+    "campaigns.followup.person",
+    "campaigns.nudgesnooze.person",
+    "campaigns.outboxmessage.person",
+    "campaigns.rosterentry.person",
+    "campaigns.rsvp.person",
+    "campaigns.scheduledoneonone.person",
+    "members.person_tags.person",
+    "members.personemail.person",
+    "members.personphone.person",
+}
+
+
+def _merge_rsvps(*, survivor: Person, duplicate: Person) -> None:
+    """Move the duplicate's answers; where both have one for an action, fold them: the most
+    recent answer wins, and attendance recorded on either is kept (came beats a no-show).
+    The survivor's reminders are planned again on the outbox's next tick."""
+    mine = {rsvp.action_id: rsvp for rsvp in survivor.rsvps.all()}
+    for theirs in duplicate.rsvps.all():
+        keep = mine.get(theirs.action_id)
+        if keep is None:
+            Rsvp.objects.filter(pk=theirs.pk).update(person=survivor, reminders_stale=True)
+        else:
+            _fold_rsvp(keep=keep, other=theirs)
+
+
+def _fold_rsvp(*, keep: Rsvp, other: Rsvp) -> None:
+    never = datetime.min.replace(tzinfo=UTC)
+    newer = other if (other.responded_at or never) > (keep.responded_at or never) else keep
+    answered = ["response", "responded_at", "source", "guests", "note", "waitlisted_at"]
+    changes = {field: getattr(newer, field) for field in answered}
+    invited = [moment for moment in (keep.invited_at, other.invited_at) if moment]
+    changes["invited_at"] = min(invited, default=None)
+    changes["invited_by_id"] = keep.invited_by_id or other.invited_by_id
+    came = next((rsvp for rsvp in (keep, other) if rsvp.attended), None)
+    recorded = came or next((rsvp for rsvp in (keep, other) if rsvp.attended is not None), keep)
+    changes |= {
+        "attended": recorded.attended,
+        "checked_in_at": recorded.checked_in_at,
+        "checked_in_by_id": recorded.checked_in_by_id,
+    }
+    other.delete()
+    Rsvp.objects.filter(pk=keep.pk).update(**changes, reminders_stale=True)
+
+
+def _merge_messages(*, survivor: Person, duplicate: Person) -> None:
+    """The messages planned for or sent to the duplicate are the survivor's. The same message
+    planned for both (the same kind, action, user and time) would go out twice: the
+    duplicate's copy is dropped if it has not gone yet; if both went, both stay on record,
+    the duplicate's a microsecond later so the outbox's unique key holds."""
+    theirs = OutboxMessage.objects.filter(person=duplicate)
+    mine = set(
+        OutboxMessage.objects.filter(person=survivor).values_list(
+            "kind", "action_id", "user_id", "due_at"
+        )
+    )
+    unsent = [OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]
+    for message in theirs:
+        if (message.kind, message.action_id, message.user_id, message.due_at) not in mine:
+            continue
+        if message.status in unsent:
+            message.delete()
+        else:
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                due_at=message.due_at + timedelta(microseconds=1)
+            )
+    theirs.update(person=survivor)
+
+
+def _merge_calendar_feed(*, survivor: Person, duplicate: Person) -> None:
+    """One calendar address per person: the survivor's stays; the duplicate's becomes theirs
+    when they had none (so a calendar app subscribed to it keeps working)."""
+    if not CalendarFeed.objects.filter(person=survivor).exists():
+        CalendarFeed.objects.filter(person=duplicate).update(person=survivor)
 
 
 def _merge_fields(*, survivor: Person, duplicate: Person, choices: dict[str, str]) -> None:

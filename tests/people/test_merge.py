@@ -10,8 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.conversations.services.log import ConversationData, conversation_log
-from campaigns.models import AssessmentRecord, RosterEntry
-from campaigns.people.services import person_merge
+from campaigns.models import (
+    Action,
+    AssessmentRecord,
+    CalendarFeed,
+    NudgeSnooze,
+    OutboxMessage,
+    RosterEntry,
+    Rsvp,
+)
+from campaigns.people.services import MERGED_RELATIONS, person_merge
 from campaigns.roster.services import assessment_record, roster_remove
 from members.models import AuditEvent, Person, PersonEmail, PersonPhone, Tag
 from tests import factories
@@ -282,3 +290,83 @@ def test_it_never_merges_in_a_person_of_another_committee(client, other_committe
     assert client.get(merge_url(maria), {"with": stranger.pk}).status_code == 404
     assert client.post(merge_url(maria), {"duplicate": stranger.pk}).status_code == 404
     assert Person.objects.filter(pk=stranger.pk).exists()
+
+
+# --- Every relation to a person, RSVPs, messages, calendar and snoozes -----------------------
+
+
+def test_every_relation_to_a_person_is_one_the_merge_handles():
+    """A model that gains a link to Person fails here until person_merge moves or folds it
+    (and MERGED_RELATIONS names it): a merge must never cascade-delete someone's data."""
+    related = {
+        f"{relation.related_model._meta.label_lower}.{relation.field.name}"
+        for relation in Person._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete
+    }
+
+    assert related == MERGED_RELATIONS
+
+
+def an_action(committee, campaign, title: str, days: int) -> Action:
+    starts = timezone.now() + timedelta(days=days)
+    return Action.objects.create(
+        committee=committee,
+        campaign=campaign,
+        title=title,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+
+
+def test_it_keeps_rsvps_attendance_messages_the_calendar_and_snoozes(
+    committee, campaign, lead, organizer, maria, mary
+):
+    past = an_action(committee, campaign, "Last month's meeting", days=-30)
+    picket = an_action(committee, campaign, "Picket", days=7)
+    social = an_action(committee, campaign, "Social", days=14)
+    # Maria said no to the past meeting early; as "Mary" she said yes later, and came.
+    Rsvp.objects.create(action=past, person=maria, response="no", responded_at=days_ago(40))
+    Rsvp.objects.create(
+        action=past, person=mary, response="yes", responded_at=days_ago(35), attended=True
+    )
+    Rsvp.objects.create(action=picket, person=mary, response="maybe", responded_at=days_ago(1))
+    # Maria said yes to the social last, Mary only was invited: Maria's answer stands.
+    Rsvp.objects.create(action=social, person=maria, response="yes", responded_at=days_ago(1))
+    Rsvp.objects.create(action=social, person=mary, invited_at=days_ago(3))
+    sent = OutboxMessage.objects.create(
+        committee=committee,
+        kind=OutboxMessage.Kind.ACTION_INVITATION,
+        action=picket,
+        person=mary,
+        due_at=days_ago(2),
+        next_attempt_at=days_ago(2),
+        status=OutboxMessage.Status.SENT,
+    )
+    twice = {"kind": OutboxMessage.Kind.ACTION_REMINDER, "action": social, "due_at": days_ago(-13)}
+    for person in (maria, mary):
+        OutboxMessage.objects.create(
+            committee=committee, person=person, next_attempt_at=twice["due_at"], **twice
+        )
+    feed = CalendarFeed.objects.create(person=mary)
+    NudgeSnooze.objects.create(
+        user=organizer, kind=OutboxMessage.Kind.NO_SHOW_TWICE, person=mary, until=days_ago(-7)
+    )
+
+    person_merge(survivor=maria, duplicate=mary, choices={}, actor=lead)
+
+    answers = {
+        rsvp.action.title: (rsvp.response, rsvp.attended, rsvp.invited_at is not None)
+        for rsvp in Rsvp.objects.filter(person=maria).select_related("action")
+    }
+    assert answers == {
+        "Last month's meeting": ("yes", True, False),
+        "Picket": ("maybe", None, False),
+        "Social": ("yes", None, True),
+    }
+    assert not Rsvp.objects.exclude(person=maria).exists()
+    sent.refresh_from_db()
+    assert sent.person == maria and sent.status == OutboxMessage.Status.SENT
+    assert OutboxMessage.objects.filter(person=maria, **twice).count() == 1  # not sent twice
+    feed.refresh_from_db()
+    assert feed.person == maria  # her calendar app keeps working
+    assert NudgeSnooze.objects.get().person == maria
