@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from devstack.common import BIN_DIR, DATA_DIR, DevstackError, port_open, say
 from devstack.postgres import find_postgres
@@ -41,6 +42,19 @@ def services_env(stack: contextlib.ExitStack, redis_db: int) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": postgres.url, "REDIS_URL": redis_service.url}
 
 
+def demo_secret_key(data_dir: Path = DATA_DIR) -> Path:
+    """This machine's own random secret key, made on the first `make run` and kept in .data/
+    (git-ignored, readable by this user only). Django's development key is published: with
+    it anyone could forge the demo's sessions, login codes and emailed links."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_urlsafe(50))
+    return path
+
+
 def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
     """Migrate, seed the demo, then web + worker + beat until Ctrl-C or one of them stops."""
     if args:
@@ -53,6 +67,8 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
     # The demo's personas share a published password: asking them to enrol an authenticator
     # app would only get in the way of trying the app. The login page says it is off.
     env.setdefault("MFA_REQUIRED", "0")
+    if not env.get("SECRET_KEY") and not env.get("SECRET_KEY_FILE"):
+        env["SECRET_KEY_FILE"] = str(demo_secret_key())
     env["PYTHONUNBUFFERED"] = "1"
     python = sys.executable
     for step in (["migrate", "--noinput"], ["seed_demo"]):

@@ -5,6 +5,7 @@ one line, not a traceback. Each test uses its own port and directory, never 5432
 
 import os
 import socket
+import stat
 import subprocess
 import sys
 
@@ -100,3 +101,17 @@ def test_an_unknown_command_prints_the_usage():
     result = run_devstack("serve")
     assert result.returncode == 2
     assert result.stderr.startswith("usage: python -m devstack run | test")
+
+
+def test_make_run_signs_with_a_key_of_its_own_made_on_first_run(tmp_path):
+    """Not Django's published development key: with it anyone could forge a demo's links."""
+    from devstack.commands import demo_secret_key
+    from organizing.config import DEV_SECRET_KEY
+
+    path = demo_secret_key(tmp_path)
+    key = path.read_text()
+
+    assert len(key) >= 50 and key != DEV_SECRET_KEY
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert demo_secret_key(tmp_path).read_text() == key  # kept: sessions survive a restart
+    assert demo_secret_key(tmp_path / "another").read_text() != key

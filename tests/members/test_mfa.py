@@ -251,6 +251,16 @@ def test_make_run_switches_it_off_and_says_so(monkeypatch):
     assert any("Two-factor authentication is off in this demo" in line for line in said)
 
 
+def test_make_run_signs_the_demo_with_its_own_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("SECRET_KEY_FILE", raising=False)
+
+    env, _said = make_run(monkeypatch)
+
+    assert "SECRET_KEY" not in env
+    assert env["SECRET_KEY_FILE"].endswith(os.path.join(".data", "secret_key"))
+
+
 def test_make_run_keeps_it_on_when_asked(monkeypatch):
     env, said = make_run(monkeypatch, MFA_REQUIRED="1")
 
