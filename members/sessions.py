@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth import logout, user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -28,6 +28,32 @@ def activity_at_login(sender, request: HttpRequest | None, **kwargs) -> None:
     spares the first page after login a write of its own."""
     if request is not None and hasattr(request, "session"):
         request.session[LAST_ACTIVITY] = now_seconds()
+
+
+CLEARING = "majority_clear_site_data"  # set on a request whose user was logged out
+
+
+@receiver(user_logged_out, dispatch_uid="members.sessions.clear_browser_at_logout")
+def clear_browser_at_logout(sender, request: HttpRequest | None, **kwargs) -> None:
+    """Whoever uses this browser next must find nothing of this user in it (a one-on-one
+    draft, a cached page): ClearSiteDataMiddleware says so to the browser."""
+    if request is not None:
+        setattr(request, CLEARING, True)
+
+
+class ClearSiteDataMiddleware:
+    """On the answer to a logout (by the user, or an idle timeout), ask the browser to drop
+    this site's storage and cache: Clear-Site-Data. Cookies are left, so the page after
+    logging out can still say why. static/js/drafts.js covers browsers without it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, CLEARING, False):
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 class IdleTimeoutMiddleware:

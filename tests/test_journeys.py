@@ -284,7 +284,7 @@ def test_an_organizer_logs_from_my_list_and_the_chart_turns_blue(
     expect(unassessed).to_contain_text("Kwame Mensah")
     expect(page.locator("form.log-form")).to_have_count(0)
     assert page.evaluate("window.stillHere") is True, "the save loaded a page"
-    key = f"majority-log-draft:{campaign.pk}:{maria.pk}"
+    key = f"majority-log-draft:{team_organizer.pk}:{campaign.pk}:{maria.pk}"
     assert page.evaluate(f"localStorage.getItem('{key}')") is None  # the server saved it
 
     page.get_by_role("link", name="Campaigns").click()

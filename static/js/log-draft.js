@@ -4,10 +4,13 @@
 // token: listed in the form's data-saved-drafts (the page), or in a "log-draft-saved" event
 // the htmx answer to a save in place carries (My list). A form re-rendered with errors keeps
 // the server's values. Forms on the page and forms htmx inserts later both get a draft.
+// The key names the user (static/js/drafts.js drops other users' drafts). A restored draft
+// says so, with the time it was typed, and can be discarded; "When" is never restored: a
+// draft from yesterday must not back-date today's talk.
 (function () {
   "use strict";
   if (!window.localStorage) return;
-  var skip = { csrfmiddlewaretoken: 1, draft_token: 1, next: 1, in_place: 1 };
+  var skip = { csrfmiddlewaretoken: 1, draft_token: 1, next: 1, in_place: 1, happened_at: 1 };
   var WEEK = 7 * 24 * 3600 * 1000;
 
   function read(key) {
@@ -40,6 +43,26 @@
     });
   }
 
+  function fresh() {
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  // "Draft from 14:05 restored. [Discard]": the words come translated from the page.
+  function announce(form, at, discard) {
+    var notice = form.querySelector("[data-draft-notice]");
+    if (!notice) return;
+    var text = notice.querySelector("[data-draft-text]");
+    var time = new Date(at).toLocaleTimeString(document.documentElement.lang || [], {
+      hour: "2-digit", minute: "2-digit"
+    });
+    text.textContent = text.getAttribute("data-draft-text").replace("{time}", time);
+    notice.hidden = false;
+    notice.querySelector("[data-draft-discard]").addEventListener("click", function () {
+      discard();
+      notice.hidden = true;
+    });
+  }
+
   function init(form) {
     if (form.dataset.draftReady) return;
     form.dataset.draftReady = "1";
@@ -50,8 +73,16 @@
       localStorage.removeItem(key);
       draft = null;
     }
-    if (draft && form.dataset.hasErrors !== "1") restore(form, draft.values);
-    var token = draft ? draft.token : Date.now().toString(36) + Math.random().toString(36).slice(2);
+    if (draft && form.dataset.hasErrors !== "1") {
+      restore(form, draft.values);
+      announce(form, draft.at, function () {
+        localStorage.removeItem(key);
+        form.reset();
+        token = fresh();
+        form.elements.draft_token.value = token;
+      });
+    }
+    var token = draft ? draft.token : fresh();
     form.elements.draft_token.value = token;
 
     function save() {

@@ -250,7 +250,7 @@ def test_it_opens_in_place_as_the_form_alone(client, team_organizer, nina_s):
     assert f'hx-post="{log_url(nina_s)}"' in html
     assert '<input type="hidden" name="in_place" value="my_list">' in html
     assert '<input type="hidden" name="next" value="/my-list/">' in html
-    key = f"majority-log-draft:{nina_s.campaign_id}:{nina_s.person_id}"
+    key = f"majority-log-draft:{team_organizer.pk}:{nina_s.campaign_id}:{nina_s.person_id}"
     assert f'data-draft-key="{key}"' in html
     assert "One-on-one with Maria Lopez" in html
     assert "HX-Request" in response.headers["Vary"]
@@ -286,7 +286,7 @@ def test_a_save_in_place_answers_with_my_lists_fresh_sections_and_the_flash(
     assert response.status_code == 200
     assert response.headers["HX-Retarget"] == "#mylist-sections"
     assert response.headers["HX-Reswap"] == "outerHTML"
-    key = f"majority-log-draft:{nina_s.campaign_id}:{nina_s.person_id}"
+    key = f"majority-log-draft:{team_organizer.pk}:{nina_s.campaign_id}:{nina_s.person_id}"
     assert json.loads(response.headers["HX-Trigger"]) == {
         "log-draft-saved": {"key": key, "token": "tok1"}
     }
@@ -515,7 +515,7 @@ def test_an_organizer_logs_a_one_on_one_on_a_phone_and_nothing_typed_is_lost(
     # The saved draft is gone: the next log for Maria starts empty.
     page.goto(live_server.url + log_url(maria))
     expect(page.locator("[name=notes]")).to_have_value("")
-    key = f"majority-log-draft:{campaign.pk}:{maria.person_id}"
+    key = f"majority-log-draft:{team_organizer.pk}:{campaign.pk}:{maria.person_id}"
     assert page.evaluate(f"localStorage.getItem('{key}')") is None
 
 
@@ -530,3 +530,57 @@ def test_opening_the_form_writes_nothing_even_for_a_campaign_without_asks(
 
     assert response.status_code == 200
     assert not maria.campaign.asks.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_on_a_shared_phone_stays_with_the_organizer_who_typed_it(
+    page, live_server, campaign, team_organizer, lead, maria
+):
+    """Issue 14, item 9: the draft key names the user; a restored draft says so and can be
+    discarded; "When" is not restored; logging out leaves nothing for the next user."""
+    from playwright.sync_api import expect
+
+    log_in(page, live_server.url, team_organizer)
+    page.goto(live_server.url + log_url(maria))
+    shown_when = page.locator("[name=happened_at]").input_value()
+    page.locator("[name=happened_at]").fill("2026-01-02T08:15")
+    page.locator("[name=notes]").fill("PRIVATE: worried about her visa")
+    page.reload()
+
+    notice = page.locator("[data-draft-notice]")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("restored")
+    expect(page.locator("[name=notes]")).to_have_value("PRIVATE: worried about her visa")
+    assert page.locator("[name=happened_at]").input_value() in (shown_when, "")
+    assert page.locator("[name=happened_at]").input_value() != "2026-01-02T08:15"
+    notice.get_by_role("button", name="Discard").click()
+    expect(page.locator("[name=notes]")).to_have_value("")
+    expect(notice).to_be_hidden()
+    page.reload()
+    expect(page.locator("[name=notes]")).to_have_value("")
+
+    # Typed again, never saved; she logs out and hands the phone to the lead.
+    page.locator("[name=notes]").fill("PRIVATE: worried about her visa")
+    page.wait_for_function(
+        "Object.keys(localStorage).some(k => k.startsWith('majority-log-draft:'))"
+    )
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('majority-log-draft:'))"
+    ) == []
+
+    log_in(page, live_server.url, lead)
+    page.goto(live_server.url + log_url(maria))
+    expect(page.locator("[name=notes]")).to_have_value("")
+    expect(page.locator("[data-draft-notice]")).to_be_hidden()
+
+
+def test_logging_out_asks_the_browser_to_forget_this_site(client, team_organizer):
+    client.force_login(team_organizer)
+
+    response = client.post(reverse("account_logout"))
+
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "Clear-Site-Data" not in client.get(reverse("account_login")).headers

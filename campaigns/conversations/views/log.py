@@ -141,7 +141,7 @@ def _form(
 
 
 def _render_form(
-    request: HtmxHttpRequest,
+    request: AuthedHttpRequest,
     access: CampaignAccess,
     entry: RosterEntry,
     form: ConversationForm,
@@ -158,7 +158,7 @@ def _render_form(
         "conversation": conversation,
         "next": next_url(request),
         "in_place": in_place,
-        "draft_key": "" if conversation else _draft_key(access, entry),
+        "draft_key": "" if conversation else _draft_key(request, access, entry),
         "saved_drafts": " ".join(request.session.get(SAVED_DRAFTS, [])),
     }
     status = 422 if form.errors else 200
@@ -179,14 +179,15 @@ def _logged(request: AuthedHttpRequest, access: CampaignAccess, entry: RosterEnt
     response = my_list_refreshed(request)
     token = _draft_token(request)
     if token:
-        detail = {"key": _draft_key(access, entry), "token": token}
+        detail = {"key": _draft_key(request, access, entry), "token": token}
         trigger_client_event(response, DRAFT_SAVED, detail)
     return response
 
 
-def _draft_key(access: CampaignAccess, entry: RosterEntry) -> str:
-    """The browser's localStorage key for a draft log with this person (static/js/log-draft.js)."""
-    return f"majority-log-draft:{access.campaign.pk}:{entry.person_id}"
+def _draft_key(request: AuthedHttpRequest, access: CampaignAccess, entry: RosterEntry) -> str:
+    """The browser's localStorage key for this user's draft log with this person
+    (static/js/log-draft.js); static/js/drafts.js drops every other user's."""
+    return f"majority-log-draft:{request.user.pk}:{access.campaign.pk}:{entry.person_id}"
 
 
 def _draft_token(request: HttpRequest) -> str:
