@@ -150,7 +150,7 @@ class AuditSubject:
 
 SUBJECTS: dict[str, AuditSubject] = {}
 # The names of campaigns (the `campaign_id` of events) and of team roles, as the owner gives them.
-_campaign_names: list[Callable[[Committee], dict[int, str]]] = []
+_campaign_names: Callable[[Committee], dict[int, str]] | None = None
 TEAM_ROLES: dict[str, str | Promise] = {}
 
 
@@ -161,13 +161,14 @@ def audit_subject_register(subject: AuditSubject) -> None:
 def audit_campaign_names_register(
     names: Callable[[Committee], dict[int, str]], *, team_roles: dict[str, str | Promise]
 ) -> None:
-    _campaign_names[:] = [names]
+    global _campaign_names  # noqa: PLW0603 - set once, at start-up, by the app that has campaigns
+    _campaign_names = names
     TEAM_ROLES.update(team_roles)
 
 
 def audit_campaigns(committee: Committee) -> dict[int, str]:
     """The committee's campaigns' names by id, as registered by the app that has them."""
-    return _campaign_names[0](committee) if _campaign_names else {}
+    return _campaign_names(committee) if _campaign_names else {}
 
 
 @dataclass(frozen=True)

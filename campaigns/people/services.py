@@ -289,12 +289,10 @@ def _merge_rsvps(*, survivor: Person, duplicate: Person) -> None:
     recent answer wins, and attendance recorded on either is kept (came beats a no-show).
     The survivor's reminders are planned again on the outbox's next tick."""
     mine = {rsvp.action_id: rsvp for rsvp in survivor.rsvps.all()}
-    for theirs in duplicate.rsvps.all():
-        keep = mine.get(theirs.action_id)
-        if keep is None:
-            Rsvp.objects.filter(pk=theirs.pk).update(person=survivor, reminders_stale=True)
-        else:
-            _fold_rsvp(keep=keep, other=theirs)
+    clashing = duplicate.rsvps.filter(action_id__in=list(mine))
+    for theirs in clashing:
+        _fold_rsvp(keep=mine[theirs.action_id], other=theirs)
+    duplicate.rsvps.all().update(person=survivor, reminders_stale=True)  # the rest, at once
 
 
 def _fold_rsvp(*, keep: Rsvp, other: Rsvp) -> None:
