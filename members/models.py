@@ -323,6 +323,14 @@ class AuditEvent(models.Model):
         PERSON_VIEW = "person_view", _("Person page viewed")
         CONSENT = "consent", _("Consent change")
         MESSAGE_RETRY = "message_retry", _("Message retried")
+        MATCH = "match", _("Person matching")
+        DUPLICATE = "duplicate", _("Possible duplicate")
+        ACTION_CHANGE = "action_change", _("Action change")
+        USER_DEACTIVATE = "user_deactivate", _("Login deactivated")
+        USER_REACTIVATE = "user_reactivate", _("Login reactivated")
+        MEMBERSHIP_REMOVE = "membership_remove", _("Removed from the committee")
+        LOCKDOWN = "lockdown", _("Lockdown")
+        ERASE = "erase", _("Erasure")
 
     committee = models.ForeignKey(
         Committee, models.DO_NOTHING, db_constraint=False, related_name="+", null=True
