@@ -18,6 +18,7 @@ from campaigns.models import (
     Action,
     Campaign,
     Conversation,
+    FollowUp,
     RosterEntry,
     Site,
     TeamMember,
@@ -149,8 +150,32 @@ def can_change_conversation(access: CampaignAccess, conversation: Conversation) 
 
 
 def can_read_notes(access: CampaignAccess, conversation: Conversation) -> bool:
-    """A campaign may keep notes to their author and the leads."""
+    """A campaign may keep what is typed in a one-on-one (its notes and its next step) to
+    their author and the leads."""
     return not access.campaign.notes_restricted or can_change_conversation(access, conversation)
+
+
+def can_read_next_step(access: CampaignAccess, follow_up: FollowUp) -> bool:
+    """A follow-up's next step is typed in a one-on-one too: where notes are restricted, it is
+    for the organizer who must do it and the leads (others see that a follow-up is due)."""
+    return (
+        not access.campaign.notes_restricted
+        or access.can_manage
+        or follow_up.organizer_id == access.user.pk
+    )
+
+
+def campaigns_managed(user: User, campaigns: list[Campaign]) -> set[int]:
+    """The ids of those of `campaigns` the user may manage, in one query."""
+    lead_of = Membership.objects.filter(user=user, role=Membership.Role.LEAD).values("committee_id")
+    team_lead = TeamMember.objects.filter(
+        user=user, role=TeamMember.Role.LEAD, campaign=OuterRef("pk")
+    )
+    ids = [campaign.pk for campaign in campaigns]
+    return set(
+        Campaign.objects.filter(Q(committee_id__in=lead_of) | Q(Exists(team_lead)), pk__in=ids)
+        .values_list("pk", flat=True)
+    )
 
 
 def actions_visible_to(user: User) -> QuerySet[Action]:

@@ -132,6 +132,7 @@ class FollowUp(models.Model):
     snoozed_until: datetime | None
     snooze_url: str
     person_url: str
+    next_step_visible: bool  # may this viewer read `description` (see can_read_next_step)
 
     class CloseReason(models.TextChoices):
         DONE = "done", _("Done: we talked")

@@ -14,6 +14,7 @@ from campaigns.access import (
     CampaignAccess,
     campaigns_visible_to,
     can_change_conversation,
+    can_read_next_step,
     can_read_notes,
 )
 from campaigns.models import (
@@ -135,15 +136,19 @@ def person_activity(
         return []
     ids = list(blocks)
     led = set(ids) if is_committee_lead else _campaigns_led(user, ids)
+    accesses = {
+        pk: CampaignAccess(campaign=block.campaign, user=user, can_manage=pk in led)
+        for pk, block in blocks.items()
+    }
     for conversation in _conversations(person, ids):
-        block = blocks[conversation.campaign_id]
-        access = CampaignAccess(
-            campaign=block.campaign, user=user, can_manage=block.campaign.pk in led
-        )
+        access = accesses[conversation.campaign_id]
         conversation.notes_visible = can_read_notes(access, conversation)
         conversation.can_change = can_change_conversation(access, conversation)
-        block.conversations.append(conversation)
+        blocks[conversation.campaign_id].conversations.append(conversation)
     _add_plans(person, blocks)
+    for pk, block in blocks.items():
+        for follow_up in block.follow_ups:
+            follow_up.next_step_visible = can_read_next_step(accesses[pk], follow_up)
     return list(blocks.values())
 
 

@@ -102,8 +102,45 @@ def test_it_keeps_restricted_notes_to_their_author_and_leads(
     client.force_login(second_organizer)
     page = client.get(page_url(maria)).content.decode()
     assert "Her sister is sick" not in page
-    assert "Notes are visible to their author and leads." in page
+    assert "Notes and the next step are visible to their author and leads." in page
     assert "2 · Supporter" in page, "the conversation itself is still shown"
+
+
+def test_restricted_notes_cover_the_next_step_wherever_it_is_shown(
+    client, committee, campaign, team_organizer, second_organizer, lead, maria
+):
+    """The next step is typed in the same one-on-one as the notes: the person page, the
+    committee overview and the close-a-follow-up page keep it to its author (who must do it)
+    and the leads; other organizers still see that a follow-up is due."""
+    campaign.notes_restricted = True
+    campaign.save()
+    talk = log(
+        campaign,
+        maria,
+        team_organizer,
+        days_ago=6,
+        next_step="Ask about her immigration lawyer",
+        follow_up_on=timezone.localdate() - timedelta(days=2),
+    )
+    follow_up = talk.follow_ups.get()
+    pages = [
+        page_url(maria),
+        reverse("committee_overview", args=[committee.pk]),
+        reverse("follow_up_close", args=[campaign.pk, follow_up.pk]),
+    ]
+
+    def seen_by(user) -> list[bool]:
+        client.force_login(user)
+        texts = [client.get(url).content.decode() for url in pages]
+        assert all("Maria" in text for text in texts), "the follow-up itself is shown"
+        return ["immigration lawyer" in text for text in texts]
+
+    assert seen_by(team_organizer) == [True, True, True]
+    assert seen_by(lead) == [True, True, True]
+    assert seen_by(second_organizer) == [False, False, False]
+    campaign.notes_restricted = False
+    campaign.save()
+    assert seen_by(second_organizer) == [True, True, True]
 
 
 def test_it_shows_no_conversation_of_a_campaign_the_viewer_is_not_on(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from campaigns.access import campaign_for_user
+from campaigns.access import campaign_for_user, can_read_next_step
 from campaigns.conversations.forms.followups import FollowUpCloseForm
 from campaigns.conversations.services.followups import follow_up_close as follow_up_close_service
 from campaigns.models import FollowUp
@@ -44,6 +44,7 @@ def follow_up_close(
         messages.success(request, _("Follow-up closed."))
         return redirect(next_url(request, fallback))
     context = {"campaign": access.campaign, "access": access, "follow_up": follow_up}
+    context["next_step_visible"] = can_read_next_step(access, follow_up)
     context.update(form=form, next=next_url(request, ""))
     status = 422 if form.errors else 200
     return render(request, "campaigns/conversations/follow_up_close.html", context, status=status)

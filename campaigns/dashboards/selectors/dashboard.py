@@ -8,7 +8,12 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from campaigns.access import campaigns_visible_to
+from campaigns.access import (
+    CampaignAccess,
+    campaigns_managed,
+    campaigns_visible_to,
+    can_read_next_step,
+)
 from campaigns.dashboards.selectors.coverage import (
     Coverage,
     DashboardFilters,
@@ -119,7 +124,7 @@ class Overview:
 
 def overview_build(*, committee: Committee, user: User) -> Overview:
     """Every active campaign of the committee the user may see, side by side, and their
-    overdue follow-ups: five queries however many campaigns there are."""
+    overdue follow-ups: six queries however many campaigns there are."""
     tz = ZoneInfo(committee.time_zone)
     today = timezone.localdate(timezone=tz)
     campaigns = list(
@@ -138,8 +143,13 @@ def overview_build(*, committee: Committee, user: User) -> Overview:
     overdue = _overdue(ids, today)
     counts = dict(overdue.order_by().values_list("campaign_id").annotate(n=Count("pk")))
     shown = list(overdue.select_related("person", "organizer", "campaign")[:OVERDUE_SHOWN])
+    managed = campaigns_managed(user, campaigns)
     for follow_up in shown:
         follow_up.days_late = (today - follow_up.due_on).days
+        access = CampaignAccess(
+            campaign=follow_up.campaign, user=user, can_manage=follow_up.campaign_id in managed
+        )
+        follow_up.next_step_visible = can_read_next_step(access, follow_up)
     cards = [
         CampaignCard(
             campaign=c,
