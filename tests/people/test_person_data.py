@@ -424,3 +424,22 @@ def test_every_text_field_of_a_persons_rows_is_erased_or_deleted():
     handled = {(model, name) for model, names in ERASED_TEXT.items() for name in names}
 
     assert {(m, f) for m, f in typed if m not in ERASED_ROWS} - handled == set()
+
+
+def test_nothing_is_written_about_an_erased_person_again(client, committee, lead, maria):
+    client.force_login(lead)
+    client.post(erase_url(maria), {"confirm": "on"})
+    other = factories.person(committee=committee, given_name="Mary", family_name="Lopez")
+
+    edit = reverse("person_edit_details", args=[maria.pk])
+    response = client.post(edit, {"given_name": "Maria"}, follow=True)
+
+    assert "This person was erased" in response.content.decode()
+    assert Person.objects.get(pk=maria.pk).given_name == ""
+    merged = client.post(
+        reverse("person_merge", args=[other.pk]),
+        {"duplicate": maria.pk, "choice_email_ok": "survivor"},
+    )
+    assert merged.status_code == 422
+    assert "An erased person cannot be merged" in merged.content.decode()
+    assert Person.objects.filter(pk=maria.pk).exists()
