@@ -423,12 +423,22 @@ def _messages(person: Person) -> list[dict[str, Any]]:
 
 
 CONSENT = AuditEvent.Kind.CONSENT
-# What a consent event's detail says (which channel, what changed, from where): never content.
-CONSENT_DETAIL = ("channel", "change", "via")
+CONSENT_CHANNELS = {"email": gettext_lazy("email"), "sms": gettext_lazy("text messages")}
+CONSENT_VIA = {
+    "link": gettext_lazy("from the link in an email"),
+    "one_click": gettext_lazy("from their mail program's unsubscribe button"),
+}
 
 
 def _consent_change(row: dict[str, Any], event: AuditEvent) -> dict[str, Any]:
-    return {**row, **{key: str(event.detail.get(key, "")) for key in CONSENT_DETAIL}}
+    """A consent event in words (which channel, what changed, from where): never content."""
+    channel = CONSENT_CHANNELS.get(event.detail.get("channel"), event.detail.get("channel", ""))
+    via = CONSENT_VIA.get(event.detail.get("via"), event.detail.get("via", ""))
+    if event.detail.get("change") == "opted_out":
+        what = _("Opted out of %(channel)s") % {"channel": channel}
+    else:
+        what = _("Changed their consent to %(channel)s") % {"channel": channel}
+    return {**row, "what": f"{what} ({via})" if via else what}
 
 
 def _audit_events(person: Person) -> list[tuple[dict[str, Any], AuditEvent]]:
@@ -530,8 +540,6 @@ LABELS: dict[str, "StrOrPromise"] = {
     "at": gettext_lazy("When"),
     "what": gettext_lazy("What"),
     "by": gettext_lazy("By"),
-    "change": gettext_lazy("Change"),
-    "via": gettext_lazy("From"),
 }
 
 
