@@ -233,3 +233,15 @@ def _link_by_verified_email(user: User) -> Person | None:
     person = matches[0]
     linked = Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user)
     return person if linked else None
+
+
+def person_for_committee_lead(user: User, person_id: int) -> Person:
+    """A person of a committee the user leads, or 404: a person's whole record (their data
+    export, their erasure) is for committee leads only. An organizer who may see the person's
+    page gets the same 404 as for someone who does not exist."""
+    if not user.is_authenticated:
+        raise Http404
+    lead_of = Membership.objects.filter(user=user, role=Membership.Role.LEAD).values("committee_id")
+    return get_object_or_404(
+        Person.objects.select_related("committee", "user"), pk=person_id, committee_id__in=lead_of
+    )

@@ -334,6 +334,11 @@ def _export(event: AuditEvent, names: _Names) -> AuditLine:
             count,
         )
         return AuditLine(event, text % values)
+    if event.detail.get("of") == "person":
+        text = _("Exported a person's data (%(format)s)") % {
+            "format": str(event.detail.get("format", "")).upper()
+        }
+        return _person_line(event, text, names, event.subject_id)
     text = ngettext(
         "Exported %(count)s row of %(campaign)s",
         "Exported %(count)s rows of %(campaign)s",
@@ -390,6 +395,11 @@ def _person_view(event: AuditEvent, names: _Names) -> AuditLine:
     return _person_line(event, _("Viewed a person's page"), names, event.subject_id)
 
 
+def _erase(event: AuditEvent, names: _Names) -> AuditLine:
+    """The erased person shows as "Erased person": the event never held their name."""
+    return _person_line(event, _("Erased a person's personal data"), names, event.subject_id)
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.LOGIN: _login,
     Kind.LOGIN_FAILED: _login_failed,
@@ -403,6 +413,7 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.BULK: _bulk,
     Kind.DELETE: _delete,
     Kind.PERSON_VIEW: _person_view,
+    Kind.ERASE: _erase,
 }
 
 ROLES = dict(Membership.Role.choices)

@@ -228,6 +228,9 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when a lead erased the person (campaigns.people.data.person_erase): the row stays,
+    # without a name or anything typed about them, so that counts and turnout stay right.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -248,11 +251,15 @@ class Person(models.Model):
     @property
     def display_name(self) -> str:
         """The name to show: the preferred name if there is one, then the family name."""
+        if self.erased_at is not None:
+            return str(_("Erased person"))
         first = self.preferred_name or self.given_name
         return f"{first} {self.family_name}".strip()
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Erased person"))
         return f"{self.given_name} {self.family_name}".strip()
 
 

@@ -51,7 +51,12 @@ def _delimiter(batch: ImportBatch) -> str:
 
 
 def roster_export_count(campaign_id: int) -> int:
-    return roster_active(campaign_id).count()
+    return _exported(campaign_id).count()
+
+
+def _exported(campaign_id: int) -> QuerySet[RosterEntry]:
+    """The active roster, but for people erased (nothing is left of them to export)."""
+    return roster_active(campaign_id).filter(person__erased_at__isnull=True)
 
 
 def roster_export_rows(campaign_id: int) -> Iterator[list[str]]:
@@ -65,7 +70,7 @@ def roster_export_rows(campaign_id: int) -> Iterator[list[str]]:
 
 def _export_entries(campaign_id: int) -> QuerySet[RosterEntry]:
     return (
-        roster_active(campaign_id)
+        _exported(campaign_id)
         .select_related("person", "organizer")
         .prefetch_related(
             Prefetch("person__emails", queryset=PersonEmail.objects.order_by("-is_primary", "pk")),

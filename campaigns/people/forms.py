@@ -179,3 +179,15 @@ def _value(person: Person, field: str) -> str:
         return str(_("Yes") if value else _("No"))
     display = getattr(person, f"get_{field}_display", None)
     return str(display()) if display else str(value)
+
+
+class PersonEraseForm(forms.Form):
+    """Erasing a person cannot be undone: the lead says they understand."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: their name, contact details and everything typed about them are "
+            "removed for good."
+        ),
+        error_messages={"required": _("Tick the box to confirm, or go back.")},
+    )

@@ -231,6 +231,8 @@ def person_merge(
     """
     if survivor.pk == duplicate.pk or survivor.committee_id != duplicate.committee_id:
         raise ValidationError(_("Pick another person of the committee to merge."))
+    if survivor.erased_at is not None or duplicate.erased_at is not None:
+        raise ValidationError(_("An erased person cannot be merged with anyone."))
     if survivor.user_id and duplicate.user_id:
         raise ValidationError(
             _(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.people import views
+from campaigns.people import views, views_data
 
 urlpatterns = [
     path("campaigns/<int:campaign_id>/roster/add/", views.roster_add, name="roster_add"),
@@ -29,4 +29,11 @@ urlpatterns = [
         )
         for slug in views.SECTIONS
     ],
+]
+
+# A person's data, for committee leads: the export and erasure.
+urlpatterns += [
+    path("people/<int:person_id>/data/", views_data.person_data, name="person_data"),
+    path("people/<int:person_id>/data.json", views_data.person_data_json, name="person_data_json"),
+    path("people/<int:person_id>/erase/", views_data.person_erase_confirm, name="person_erase"),
 ]

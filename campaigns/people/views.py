@@ -195,6 +195,10 @@ def person_edit(request: AuthedHttpRequest, person_id: int, section: str) -> Htt
     """One section of the person page as a form (GET), saved in place (POST): htmx swaps the
     section; without htmx it is a page of its own that returns to the person."""
     person = selectors.person_with_channels(person_for_user(request.user, person_id))
+    if person.erased_at is not None:  # nothing is written about an erased person again
+        messages.error(request, _("This person was erased: nothing about them can be added."))
+        url = reverse("person_detail", args=[person.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     spec = SECTIONS[section]
     form = _section_form(spec, person, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

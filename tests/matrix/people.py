@@ -40,6 +40,19 @@ ROWS = {
     "person_edit_notes": inside((200, 302), (200, 302)),
     "person_edit_tags": inside((200, 302), (200, 302)),
     "person_merge": inside((403, 403), (200, 422)),
+    # A person's data is for committee leads only: A's organizer, who sees the person's page,
+    # gets the same 404 as everyone else. The export is GET only; erasing needs the box ticked.
+    "person_data": {
+        "anonymous": (LOGIN, LOGIN),
+        **dict.fromkeys([*NOBODY_ELSE, "organizer_a"], (404, 405)),
+        "lead": (200, 405),
+    },
+    "person_data_json": {
+        "anonymous": (LOGIN, LOGIN),
+        **dict.fromkeys([*NOBODY_ELSE, "organizer_a"], (404, 405)),
+        "lead": (200, 405),
+    },
+    "person_erase": inside((404, 404), (200, 422)),
     # Team organizers and leads close a follow-up; the reason is required.
     "follow_up_close": inside((200, 422), (200, 422)),
 }
