@@ -57,6 +57,20 @@ def team_members(committee) -> list[Membership]:
     return sorted(memberships, key=lambda m: -ROLE_RANK[m.role])
 
 
+def team_visible(membership: Membership) -> list[Membership]:
+    """The Team page as one user may read it: a lead sees every login of the committee; an
+    organizer sees the committee's leads and the teams of their own campaigns, not every
+    member and organizer of the committee."""
+    team = team_members(membership.committee)
+    if membership.is_lead:
+        return team
+    from members.teams import campaign_teammates
+
+    mine = campaign_teammates(committee=membership.committee, user=membership.user)
+    mine.add(membership.user_id)
+    return [m for m in team if m.is_lead or m.user_id in mine]
+
+
 def invitations_pending(committee) -> list[Invitation]:
     return list(
         committee.invitations.filter(accepted_at=None)
