@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
 
+from allauth.account.utils import url_str_to_user_pk
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
@@ -147,5 +148,8 @@ def _live_sessions() -> Iterator[tuple[str, str]]:
 
 
 def _pending_user(decoded: dict) -> str:
+    """The user a half-done login is for, as a string like the logged-in one; allauth writes
+    its id in base 36 (user_pk_to_url_str)."""
     login = decoded.get(_PENDING_LOGIN)
-    return str(login.get("user_pk") or "") if isinstance(login, dict) else ""
+    user_pk = login.get("user_pk") if isinstance(login, dict) else None
+    return str(url_str_to_user_pk(user_pk)) if user_pk else ""

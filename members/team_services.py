@@ -37,13 +37,13 @@ def _keep_a_lead(*, membership: Membership, actor: User) -> None:
         return
     if membership.user_id == actor.pk:
         message = _(
-            "You are the committee's only lead: make someone else a lead first, or no one "
-            "would be left to manage the committee."
+            "You are the only lead of this committee: make someone else a lead first, or no "
+            "one would be left to manage it."
         )
     else:
-        message = _("%(user)s is the committee's only lead: make someone else a lead first.") % {
-            "user": membership.user
-        }
+        message = _(
+            "%(user)s is the only lead of this committee: make someone else a lead first."
+        ) % {"user": membership.user}
     raise ValidationError(message, code="last_lead")
 
 
