@@ -18,7 +18,7 @@ from members.forms import RoleForm
 from members.http import AuthedHttpRequest
 from members.models import Membership
 
-Change = Callable[[Membership, Membership, AuthedHttpRequest], str]
+Change = Callable[[Membership, RoleForm, AuthedHttpRequest], str]
 
 
 def _target(request: AuthedHttpRequest, committee_id: int, user_id: int) -> Membership:
