@@ -4,6 +4,7 @@ remove from the committee (each behind a confirmation), and lockdown."""
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -47,8 +48,11 @@ def _confirm(
         except ValidationError as refused:
             error = refused.messages[0]
         else:
+            if request.user.pk == user_id and action == "deactivate":
+                logout(request)  # this session was ended with the others: start a clean one
+                return redirect("account_login")
             messages.success(request, done)
-            if request.user.pk == user_id and action in {"deactivate", "remove"}:
+            if request.user.pk == user_id and action == "remove":
                 return redirect("home")
             return redirect("team", committee_id=committee_id)
     context = {

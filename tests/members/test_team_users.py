@@ -292,3 +292,14 @@ def test_a_user_of_another_committee_is_not_found(client, committee, lead, outsi
     for name in ["user_deactivate", "membership_role", "membership_remove"]:
         assert client.post(manage_url(name, committee, outsider)).status_code == 404
     assert User.objects.get(pk=outsider.pk).is_active
+
+
+def test_a_lead_can_deactivate_themself_when_another_lead_remains(client, committee, lead):
+    factories.member_of(committee, Membership.Role.LEAD, name="Second Lead")
+    client.force_login(lead)
+
+    response = client.post(manage_url("user_deactivate", committee, lead))
+
+    assert response["Location"] == reverse("account_login")
+    assert not logged_in(client)
+    assert not User.objects.get(pk=lead.pk).is_active
