@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from campaigns.models import TeamMember
+from members import links
 from members.audit import audit_events, audit_lines
 from members.models import AuditEvent, Membership, User
 from tests import factories
@@ -303,3 +304,18 @@ def test_a_lead_can_deactivate_themself_when_another_lead_remains(client, commit
     assert response["Location"] == reverse("account_login")
     assert not logged_in(client)
     assert not User.objects.get(pk=lead.pk).is_active
+
+
+def test_deactivating_ends_the_emailed_links_that_let_the_user_in(
+    client, committee, lead, member, monkeypatch
+):
+    """Each area that emails links (RSVP, calendar feed, snooze) registers how to end them."""
+    asked = []
+    monkeypatch.setitem(links.REVOKERS, "calendar", lambda c, u: asked.append((c, u)) or 1)
+    client.force_login(lead)
+
+    client.post(manage_url("user_deactivate", committee, member))
+
+    assert asked == [(committee, member)]
+    event = AuditEvent.objects.get(kind=Kind.USER_DEACTIVATE)
+    assert event.detail["links"] == {"calendar": 1}
