@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from members.models import ROLE_RANK, Committee, Invitation, Membership, Person, User
+from members.teams import campaign_teammates
 
 INVITATION_SALT = "members.invitation"
 
@@ -64,8 +65,6 @@ def team_visible(membership: Membership) -> list[Membership]:
     team = team_members(membership.committee)
     if membership.is_lead:
         return team
-    from members.teams import campaign_teammates
-
     mine = campaign_teammates(committee=membership.committee, user=membership.user)
     mine.add(membership.user_id)
     return [m for m in team if m.is_lead or m.user_id in mine]

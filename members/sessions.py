@@ -152,4 +152,7 @@ def _pending_user(decoded: dict) -> str:
     its id in base 36 (user_pk_to_url_str)."""
     login = decoded.get(_PENDING_LOGIN)
     user_pk = login.get("user_pk") if isinstance(login, dict) else None
-    return str(url_str_to_user_pk(user_pk)) if user_pk else ""
+    try:
+        return str(url_str_to_user_pk(user_pk)) if user_pk else ""
+    except ValueError:
+        return ""
