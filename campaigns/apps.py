@@ -16,8 +16,10 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns.audit import audit_register
+        from campaigns.manage.teams import teams_register
 
         audit_register()
+        teams_register()
         for area in MESSAGES:
             import_module(f"campaigns.{area}.messages")
         for area in TASKS:

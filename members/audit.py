@@ -400,6 +400,42 @@ def _erase(event: AuditEvent, names: _Names) -> AuditLine:
     return _person_line(event, _("Erased a person's personal data"), names, event.subject_id)
 
 
+def _user_deactivate(event: AuditEvent, names: _Names) -> AuditLine:
+    count = event.count or 0
+    values: dict[str, object] = {"user": names.user(event.subject_id), "count": count}
+    text = ngettext(
+        "Deactivated %(user)s's login; %(count)s session ended",
+        "Deactivated %(user)s's login; %(count)s sessions ended",
+        count,
+    )
+    return AuditLine(event, text % values)
+
+
+def _membership_remove(event: AuditEvent, names: _Names) -> AuditLine:
+    values = {
+        "user": names.user(event.subject_id),
+        "role": ROLES.get(event.detail.get("role"), "?"),
+    }
+    return AuditLine(event, _("Removed %(user)s (%(role)s) from the committee") % values)
+
+
+def _lockdown(event: AuditEvent, names: _Names) -> AuditLine:
+    detail = event.detail
+    values = {
+        "sessions": detail.get("sessions", 0),
+        "links": sum(detail.get("links", {}).values()),
+        "invitations": detail.get("invitations", 0),
+    }
+    return AuditLine(
+        event,
+        _(
+            "Lockdown: %(sessions)s sessions logged out, %(links)s emailed links and "
+            "%(invitations)s invitations ended"
+        )
+        % values,
+    )
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.LOGIN: _login,
     Kind.LOGIN_FAILED: _login_failed,
@@ -414,6 +450,12 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.DELETE: _delete,
     Kind.PERSON_VIEW: _person_view,
     Kind.ERASE: _erase,
+    Kind.USER_DEACTIVATE: _user_deactivate,
+    Kind.USER_REACTIVATE: lambda event, names: AuditLine(
+        event, _("Reactivated %(user)s's login") % {"user": names.user(event.subject_id)}
+    ),
+    Kind.MEMBERSHIP_REMOVE: _membership_remove,
+    Kind.LOCKDOWN: _lockdown,
 }
 
 ROLES = dict(Membership.Role.choices)

@@ -12,6 +12,10 @@ class InvitationForm(forms.Form):
     )
 
 
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
 class InvitationAcceptForm(forms.Form):
     """A new account for an invited person: their email is the invitation's and is proven."""
 

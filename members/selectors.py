@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from members.models import ROLE_RANK, Committee, Invitation, Membership, Person, User
+from members.teams import campaign_teammates
 
 INVITATION_SALT = "members.invitation"
 
@@ -55,6 +56,18 @@ def team_members(committee) -> list[Membership]:
     """Leads first, then organizers, then members; by name within a role."""
     memberships = committee.memberships.select_related("user").order_by("user__name", "user__email")
     return sorted(memberships, key=lambda m: -ROLE_RANK[m.role])
+
+
+def team_visible(membership: Membership) -> list[Membership]:
+    """The Team page as one user may read it: a lead sees every login of the committee; an
+    organizer sees the committee's leads and the teams of their own campaigns, not every
+    member and organizer of the committee."""
+    team = team_members(membership.committee)
+    if membership.is_lead:
+        return team
+    mine = campaign_teammates(committee=membership.committee, user=membership.user)
+    mine.add(membership.user_id)
+    return [m for m in team if m.is_lead or m.user_id in mine]
 
 
 def invitations_pending(committee) -> list[Invitation]:

@@ -1,18 +1,25 @@
-"""Idle timeout: a lead's or organizer's session ends after a while without a request.
+"""Sessions: a lead's or organizer's ends after a while without a request (idle timeout);
+a lead ends other people's (deactivating a user, lockdown: sessions_end).
 
 A phone left unlocked on a break-room table must not stay a window onto the roster. Members
 see no roster, so they are not timed out. The last request's time is kept in the session and
 written at most once a minute, so browsing does not write the session on every page.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import import_module
 
+from allauth.account.utils import url_str_to_user_pk
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.models import Session
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -93,3 +100,59 @@ def timed_out(request: HttpRequest) -> HttpResponse:
         page = htmx.current_url_abs_path or "/"
         return HttpResponseClientRedirect(redirect_to_login(page)["Location"])
     return redirect_to_login(request.get_full_path())
+
+
+# --- Ending other people's sessions (deactivation, lockdown) -------------------------------------
+
+# Where a session names its user: logged in (django.contrib.auth), or partway through logging
+# in, with a login code emailed or a second factor asked for (allauth keeps the pending login,
+# and so the code, in the session of the browser that asked).
+_LOGGED_IN = "_auth_user_id"
+_PENDING_LOGIN = "account_login"
+
+
+@dataclass(frozen=True)
+class SessionsEnded:
+    logged_in: int  # sessions that were logged in
+    pending: int  # logins half done: an emailed code or a second factor not yet entered
+
+
+def sessions_end(*, user_ids: set[int], keep: str | None = None) -> SessionsEnded:
+    """End every session of these users, logged in or partway through logging in (a pending
+    login code dies with its session), except the session `keep` (the caller's own).
+
+    Sessions are stored signed and encoded, so each live one is read: a committee's database
+    holds a few hundred, and this runs on a lead's rare, deliberate action. Deleting through
+    the session store clears the cached copy (cached_db) with the row.
+    """
+    wanted = {str(pk) for pk in user_ids}
+    logged_in, pending = [], []
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key, data in _live_sessions():
+        if key == keep:
+            continue
+        decoded = store().decode(data)
+        if str(decoded.get(_LOGGED_IN, "")) in wanted:
+            logged_in.append(key)
+        elif _pending_user(decoded) in wanted:
+            pending.append(key)
+    for key in logged_in + pending:
+        store(key).delete(key)
+    UserSession.objects.filter(session_key__in=logged_in + pending).delete()
+    return SessionsEnded(logged_in=len(logged_in), pending=len(pending))
+
+
+def _live_sessions() -> Iterator[tuple[str, str]]:
+    rows = Session.objects.filter(expire_date__gt=timezone.now())
+    return rows.values_list("session_key", "session_data").iterator()
+
+
+def _pending_user(decoded: dict) -> str:
+    """The user a half-done login is for, as a string like the logged-in one; allauth writes
+    its id in base 36 (user_pk_to_url_str)."""
+    login = decoded.get(_PENDING_LOGIN)
+    user_pk = login.get("user_pk") if isinstance(login, dict) else None
+    try:
+        return str(url_str_to_user_pk(user_pk)) if user_pk else ""
+    except ValueError:
+        return ""

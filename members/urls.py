@@ -1,9 +1,16 @@
 from django.urls import path
 
-from members import audit_views, views
+from members import audit_views, team_views, views
+
+USER = "committees/<int:committee_id>/team/<int:user_id>/"
 
 urlpatterns = [
     path("committees/<int:committee_id>/team/", views.team, name="team"),
+    path(USER + "deactivate/", team_views.user_deactivate, name="user_deactivate"),
+    path(USER + "reactivate/", team_views.user_reactivate, name="user_reactivate"),
+    path(USER + "role/", team_views.membership_role, name="membership_role"),
+    path(USER + "remove/", team_views.membership_remove, name="membership_remove"),
+    path("committees/<int:committee_id>/lockdown/", team_views.lockdown, name="lockdown"),
     path(
         "committees/<int:committee_id>/invitations/<int:invitation_id>/cancel/",
         views.invitation_cancel,

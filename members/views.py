@@ -40,7 +40,7 @@ def team(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     context = {
         "membership": membership,
         "committee": membership.committee,
-        "team": selectors.team_members(membership.committee),
+        "team": selectors.team_visible(membership),
         "invitations": selectors.invitations_pending(membership.committee),
         "form": form,
     }

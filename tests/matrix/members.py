@@ -26,3 +26,19 @@ ROWS = {
     },
 }
 ROWS["invitation_resend"] = ROWS["invitation_cancel"]
+
+# A lead's changes to a user of the committee (user_id: organizer_a), each a confirmation page
+# (GET) and the change (POST); a POST without a role is refused with the form again.
+LEAD_ONLY = {
+    "anonymous": (LOGIN, LOGIN),
+    "member": (403, 403),
+    **dict.fromkeys(ORGANIZERS, (403, 403)),
+    "lead": (200, 302),
+    "outsider": (404, 404),
+    "staff": (404, 404),
+}
+ROWS["user_deactivate"] = LEAD_ONLY
+ROWS["user_reactivate"] = LEAD_ONLY
+ROWS["membership_remove"] = LEAD_ONLY
+ROWS["membership_role"] = {**LEAD_ONLY, "lead": (200, 422)}
+ROWS["lockdown"] = {**LEAD_ONLY, "lead": (200, 200)}
