@@ -1,6 +1,7 @@
 """A committee lead's pages for the committee's users: deactivate, reactivate, change a role,
 remove from the committee (each behind a confirmation), and lockdown."""
 
+import dataclasses
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -18,6 +19,8 @@ from members.audit import client_ip
 from members.forms import RoleForm
 from members.http import AuthedHttpRequest
 from members.models import Membership
+
+LOCKDOWN_DONE = "majority.lockdown_done"
 
 Change = Callable[[Membership, RoleForm, AuthedHttpRequest], str]
 
@@ -126,12 +129,17 @@ def lockdown(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     and how people get back in."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
     committee = membership.committee
-    context: dict = {"committee": committee, "users": committee.memberships.count()}
     if request.method == "POST":
-        context["done"] = team_services.committee_lockdown(
+        done = team_services.committee_lockdown(
             committee=committee,
             actor=request.user,
             keep_session=request.session.session_key,
             ip=client_ip(request),
         )
+        # Reported on the page after a redirect: reloading it must not lock down again.
+        request.session[LOCKDOWN_DONE] = dataclasses.asdict(done)
+        return redirect(request.path)
+    context: dict = {"committee": committee, "users": committee.memberships.count()}
+    if done_now := request.session.pop(LOCKDOWN_DONE, None):
+        context["done"] = team_services.Lockdown(**done_now)
     return render(request, "members/lockdown.html", context)

@@ -70,9 +70,9 @@ def test_it_logs_out_every_device_of_every_user_but_the_leads_own_browser(
     )
     invitation_link = reverse("invitation_accept", args=[invitation_token(invitation)])
 
-    response = laptop.post(lockdown_url(committee))
+    response = laptop.post(lockdown_url(committee), follow=True)
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [(lockdown_url(committee), 302)]
     page = response.content.decode()
     assert "Everyone is logged out" in page
     assert "6 sessions logged out." in page  # the lead's phone, 2 + 3 devices
@@ -96,6 +96,9 @@ def test_it_logs_out_every_device_of_every_user_but_the_leads_own_browser(
         "links": {"rsvp": 3},
         "invitations": 1,
     }
+    reloaded = laptop.get(lockdown_url(committee)).content.decode()
+    assert "Everyone is logged out" not in reloaded, "reloading reports nothing, ends nothing"
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.LOCKDOWN).count() == 1
     audit_page = laptop.get(reverse("audit_log", args=[committee.pk])).content.decode()
     assert "Lockdown: 6 sessions logged out, 3 emailed links and 1 invitations ended" in audit_page
 
