@@ -34,6 +34,7 @@ from members.models import Invitation, Membership, Person, Tag
 from members.services import invitation_token
 from tests import factories
 from tests.matrix import PERSONAS, rows
+from tests.matrix.actions import COMMITTEE_WIDE_ROWS
 
 MATRIX = rows()
 ALLAUTH_PREFIXES = ("account_", "mfa_", "usersessions_")
@@ -124,6 +125,18 @@ def action_objects(committee, campaign, member, lead) -> dict:
     }
 
 
+def committee_wide_action(committee, lead) -> Action:
+    starts = timezone.now() + timedelta(days=7)
+    return Action.objects.create(
+        committee=committee,
+        campaign=None,
+        title="General meeting",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        created_by=lead,
+    )
+
+
 @pytest.fixture
 def world(committee, other_committee, lead, member, outsider):
     organizer_a = factories.member_of(committee, Membership.Role.ORGANIZER)
@@ -162,6 +175,7 @@ def world(committee, other_committee, lead, member, outsider):
             **actions,
         },
         "campaign_b": campaign_objects(campaign_b, committee, "B", organizer_b),
+        "wide": {**actions, "action_id": committee_wide_action(committee, lead).pk},
         "foreign": {"invitation_id": foreign.pk},
     }
 
@@ -196,6 +210,16 @@ def test_the_status_matches_the_table(world, name, persona):
     got = get_and_post(client, url_for(name, world["kwargs"]))
 
     assert got == MATRIX[name][persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(COMMITTEE_WIDE_ROWS))
+def test_a_committee_wide_action_is_changed_only_by_a_lead(world, name, persona):
+    client = csrf_client(world["users"].get(persona))
+
+    got = get_and_post(client, url_for(name, world["wide"]))
+
+    assert got == COMMITTEE_WIDE_ROWS[name][persona]
 
 
 def test_a_post_without_the_csrf_token_is_refused(world):
