@@ -23,6 +23,7 @@ from campaigns.models import (
     FollowUp,
     ImportBatch,
     OutboxMessage,
+    PendingRsvp,
     Rsvp,
     Site,
     TeamMember,
@@ -105,6 +106,9 @@ def action_objects(committee, campaign, member, lead) -> dict:
     roster_add(campaign=campaign, person=person)
     Rsvp.objects.create(action=action, person=person, invited_at=timezone.now(), invited_by=lead)
     feed = CalendarFeed.objects.create(person=person)
+    pending = PendingRsvp.objects.create(
+        action=action, person=person, response="yes", expires_at=action.starts_at
+    )
     failed = OutboxMessage.objects.create(
         committee=committee,
         kind=OutboxMessage.Kind.ACTION_INVITATION,
@@ -120,6 +124,7 @@ def action_objects(committee, campaign, member, lead) -> dict:
         "rsvp_token": rsvp_link_token(action=action, person=person),
         "public_key": action.public_key,
         "feed_key": feed.key,
+        "pending_key": pending.key,
         "message_id": failed.pk,
         "unsubscribe_token": unsubscribe_token(person=person),
     }
