@@ -137,3 +137,28 @@ def test_answering_again_before_confirming_sends_no_second_message(client, rally
 
 def test_an_unknown_key_is_404(client):
     assert client.get(reverse("action_public_confirm", args=["not-a-key"])).status_code == 404
+
+
+def test_a_phone_only_answer_reaches_someone_who_chose_texts_by_text(
+    client, rally, committee, settings
+):
+    from members.models import PersonPhone
+    from organizing import sms
+
+    settings.SMS = {"backend": "locmem"}
+    sms.outbox.clear()
+    texter = factories.person(
+        committee=committee, given_name="Tere", preferred_channel="sms", sms_ok=True
+    )
+    PersonPhone.objects.create(person=texter, number="+13125550143", is_primary=True)
+
+    page = answer(client, rally, phone="(312) 555-0143")
+    message = OutboxMessage.objects.get(kind=OutboxMessage.Kind.PUBLIC_RSVP_CONFIRM)
+
+    assert "If this email address or phone number is already on our list" in shown(page)
+    assert outbox_send_one(message_id=message.pk) == "sent"
+    [text] = sms.outbox
+    assert text.to == "+13125550143"
+    assert f"/a/confirm/{PendingRsvp.objects.get().key}/" in text.body
+    assert not Rsvp.objects.exists()
+    sms.outbox.clear()

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -24,7 +25,7 @@ from campaigns.actions.services.public import (
     public_rsvp_allowed,
 )
 from campaigns.actions.services.rsvps import rsvp_open_problem
-from campaigns.models import Action, Rsvp
+from campaigns.models import Action, PendingRsvp, Rsvp
 from members.audit import client_ip
 from members.forms_people import PhoneField
 from organizing.http import link_invalid
@@ -108,6 +109,13 @@ def action_public_confirm(request: HttpRequest, pending_key: str) -> HttpRespons
         pending = pending_rsvp_for_key(pending_key)
     except PendingGone:
         return _gone(request)
+    # The page speaks the language the message was written in.
+    with translation.override(pending.person.preferred_language or translation.get_language()):
+        return _confirm(request, pending)
+
+
+def _confirm(request: HttpRequest, pending: PendingRsvp) -> HttpResponse:
+    pending_key = pending.key
     context: dict[str, object] = {"action": pending.action, "pending": pending}
     if request.method == "POST":
         try:
