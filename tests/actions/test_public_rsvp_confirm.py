@@ -162,3 +162,16 @@ def test_a_phone_only_answer_reaches_someone_who_chose_texts_by_text(
     assert f"/a/confirm/{PendingRsvp.objects.get().key}/" in text.body
     assert not Rsvp.objects.exists()
     sms.outbox.clear()
+
+
+def test_a_lockdown_ends_the_confirmation_links(client, rally, committee, ana):
+    from members.links import links_revoke
+
+    answer(client, rally, email="ana@example.org")
+    key = PendingRsvp.objects.get().key
+
+    ended = links_revoke(committee=committee)
+
+    assert ended["public answer confirmations"] == 1
+    assert client.post(reverse("action_public_confirm", args=[key])).status_code == 404
+    assert not Rsvp.objects.exists()

@@ -115,11 +115,10 @@ def action_public_confirm(request: HttpRequest, pending_key: str) -> HttpRespons
 
 
 def _confirm(request: HttpRequest, pending: PendingRsvp) -> HttpResponse:
-    pending_key = pending.key
     context: dict[str, object] = {"action": pending.action, "pending": pending}
     if request.method == "POST":
         try:
-            outcome = pending_rsvp_confirm(key=pending_key)
+            outcome = pending_rsvp_confirm(key=pending.key)
         except PendingGone:
             return _gone(request)
         except ValidationError as error:
