@@ -20,6 +20,7 @@ from campaigns.models import (
     Conversation,
     FollowUp,
     RosterEntry,
+    Rsvp,
     Site,
     TeamMember,
     Unit,
@@ -192,12 +193,51 @@ def actions_visible_to(user: User) -> QuerySet[Action]:
     )
 
 
-def action_for_user(user: User, action_id: int) -> Action:
+def action_for_user(user: User, action_id: int, *, change: bool = False) -> Action:
     """An action the user may run, or 404: members and outsiders never see the organizer's
-    side of an action (who is invited, who said what)."""
-    return get_object_or_404(
+    side of an action (who is invited, who said what). With change=True (editing,
+    rescheduling, cancelling), 403 unless they may also change it (may_change_action)."""
+    action = get_object_or_404(
         actions_visible_to(user).select_related("campaign", "committee", "site"), pk=action_id
     )
+    if change and not may_change_action(user, action):
+        raise PermissionDenied
+    return action
+
+
+def may_change_action(user: User, action: Action) -> bool:
+    """A campaign's action is changed by whoever runs it (its team, the committee's leads).
+    A committee-wide one reaches every campaign's people, so only a committee lead changes it:
+    an organizer could otherwise move a meeting that emails people of campaigns not theirs."""
+    return action.campaign_id is not None or _leads(user, action.committee_id)
+
+
+def action_people_named_to(user: User, action: Action, *, person: str = "pk") -> Q | None:
+    """Whom of an action's people the user sees by name, as a filter on `person` (the
+    person's id field of the rows filtered: "pk" for people, "person_id" for RSVPs); None when
+    they see everyone: a campaign's action (its team sees its people) or a committee lead.
+
+    Of a committee-wide action, an organizer names only the people "from" their campaigns:
+    on the roster of a campaign they are on now, or a walk-in they added to this action. The
+    rest show as counts.
+    """
+    if action.campaign_id is not None or _leads(user, action.committee_id):
+        return None
+    on_my_rosters = RosterEntry.objects.filter(
+        person_id=OuterRef(person),
+        removed_at__isnull=True,
+        campaign__in=campaigns_visible_to(user),
+    )
+    added_by_me = Rsvp.objects.filter(
+        action_id=action.pk, person_id=OuterRef(person), added_by=user
+    )
+    return Q(Exists(on_my_rosters)) | Q(Exists(added_by_me))
+
+
+def _leads(user: User, committee_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, committee_id=committee_id, role=Membership.Role.LEAD
+    ).exists()
 
 
 def person_of_user(user: User) -> Person | None:

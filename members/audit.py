@@ -436,6 +436,27 @@ def _lockdown(event: AuditEvent, names: _Names) -> AuditLine:
     )
 
 
+def _action_change(event: AuditEvent, names: _Names) -> AuditLine:
+    """An action edited, rescheduled or cancelled, with the names of the fields changed."""
+    values = {
+        "campaign": names.campaign(event),
+        "fields": ", ".join(str(f).replace("_", " ") for f in event.detail.get("fields", [])),
+    }
+    change = event.detail.get("change")
+    committee_wide = event.campaign_id is None
+    if change == "cancelled":
+        if committee_wide:
+            return AuditLine(event, _("Cancelled a committee-wide action"))
+        return AuditLine(event, _("Cancelled an action of %(campaign)s") % values)
+    if change == "rescheduled":
+        if committee_wide:
+            return AuditLine(event, _("Rescheduled a committee-wide action (%(fields)s)") % values)
+        return AuditLine(event, _("Rescheduled an action of %(campaign)s (%(fields)s)") % values)
+    if committee_wide:
+        return AuditLine(event, _("Edited a committee-wide action (%(fields)s)") % values)
+    return AuditLine(event, _("Edited an action of %(campaign)s (%(fields)s)") % values)
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.LOGIN: _login,
     Kind.LOGIN_FAILED: _login_failed,
@@ -456,6 +477,7 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     ),
     Kind.MEMBERSHIP_REMOVE: _membership_remove,
     Kind.LOCKDOWN: _lockdown,
+    Kind.ACTION_CHANGE: _action_change,
 }
 
 ROLES = dict(Membership.Role.choices)

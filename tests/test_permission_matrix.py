@@ -23,6 +23,7 @@ from campaigns.models import (
     FollowUp,
     ImportBatch,
     OutboxMessage,
+    PendingRsvp,
     Rsvp,
     Site,
     TeamMember,
@@ -34,6 +35,7 @@ from members.models import Invitation, Membership, Person, Tag
 from members.services import invitation_token
 from tests import factories
 from tests.matrix import PERSONAS, rows
+from tests.matrix.actions import COMMITTEE_WIDE_ROWS
 
 MATRIX = rows()
 ALLAUTH_PREFIXES = ("account_", "mfa_", "usersessions_")
@@ -104,6 +106,9 @@ def action_objects(committee, campaign, member, lead) -> dict:
     roster_add(campaign=campaign, person=person)
     Rsvp.objects.create(action=action, person=person, invited_at=timezone.now(), invited_by=lead)
     feed = CalendarFeed.objects.create(person=person)
+    pending = PendingRsvp.objects.create(
+        action=action, person=person, response="yes", expires_at=action.starts_at
+    )
     failed = OutboxMessage.objects.create(
         committee=committee,
         kind=OutboxMessage.Kind.ACTION_INVITATION,
@@ -119,9 +124,22 @@ def action_objects(committee, campaign, member, lead) -> dict:
         "rsvp_token": rsvp_link_token(action=action, person=person),
         "public_key": action.public_key,
         "feed_key": feed.key,
+        "pending_key": pending.key,
         "message_id": failed.pk,
         "unsubscribe_token": unsubscribe_token(person=person),
     }
+
+
+def committee_wide_action(committee, lead) -> Action:
+    starts = timezone.now() + timedelta(days=7)
+    return Action.objects.create(
+        committee=committee,
+        campaign=None,
+        title="General meeting",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        created_by=lead,
+    )
 
 
 @pytest.fixture
@@ -162,6 +180,7 @@ def world(committee, other_committee, lead, member, outsider):
             **actions,
         },
         "campaign_b": campaign_objects(campaign_b, committee, "B", organizer_b),
+        "wide": {**actions, "action_id": committee_wide_action(committee, lead).pk},
         "foreign": {"invitation_id": foreign.pk},
     }
 
@@ -196,6 +215,16 @@ def test_the_status_matches_the_table(world, name, persona):
     got = get_and_post(client, url_for(name, world["kwargs"]))
 
     assert got == MATRIX[name][persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(COMMITTEE_WIDE_ROWS))
+def test_a_committee_wide_action_is_changed_only_by_a_lead(world, name, persona):
+    client = csrf_client(world["users"].get(persona))
+
+    got = get_and_post(client, url_for(name, world["wide"]))
+
+    assert got == COMMITTEE_WIDE_ROWS[name][persona]
 
 
 def test_a_post_without_the_csrf_token_is_refused(world):

@@ -1,7 +1,8 @@
 """What the messages about actions say and when they no longer apply, registered with the
-outbox: invitations, waitlist promotions, reminders, reschedules, cancellations and the
-no-show nudge. Also the reminders the outbox's tick plans before it sends
-(reminders_catch_up)."""
+outbox: invitations, waitlist promotions, reminders, reschedules, cancellations, the no-show
+nudge and the link that confirms an answer given for someone on a public page. Also the
+reminders the outbox's tick plans before it sends (reminders_catch_up), and the ending of those
+confirmation links in a lockdown (members.links)."""
 
 from datetime import datetime
 from typing import Any
@@ -14,11 +15,13 @@ from django.utils import timezone
 
 from campaigns.actions.selectors.actions import action_local_context
 from campaigns.actions.services.links import rsvp_link_token
+from campaigns.actions.services.public import pending_rsvps_end
 from campaigns.actions.services.reminders import CATCH_UP_BATCH, reminders_catch_up
-from campaigns.models import OutboxMessage, Rsvp
+from campaigns.models import OutboxMessage, PendingRsvp, Rsvp
 from campaigns.nudges.messages import nudge_context, person_url
 from campaigns.nudges.services.snooze import snooze_link_url, snooze_reason
 from campaigns.outbox.registry import catch_up_register, message_kind_register
+from members.links import link_revoker_register
 
 Kind = OutboxMessage.Kind
 
@@ -149,6 +152,48 @@ def _no_show_context(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
+def _open_pending(message: OutboxMessage, now: datetime) -> PendingRsvp | None:
+    """The newest answer from a public page still waiting for this person to confirm."""
+    if message.action_id is None or message.person_id is None:
+        return None
+    return (
+        PendingRsvp.objects.filter(
+            action_id=message.action_id,
+            person_id=message.person_id,
+            used_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _pending_void_reason(message: OutboxMessage, now: datetime) -> str:
+    reason = _action_void_reason(message, now)
+    if reason:
+        return reason
+    pending = _open_pending(message, now)
+    if pending is None:
+        return "confirmed or expired"
+    if _rsvps(message).filter(responded_at__gt=pending.created_at).exclude(response="").exists():
+        return "answered since"
+    return ""
+
+
+def _pending_context(message: OutboxMessage) -> dict[str, Any]:
+    """The action in its own zone and the link that confirms the answer (its random key)."""
+    action = message.action
+    pending = _open_pending(message, timezone.now())
+    if action is None or pending is None:
+        return {}
+    url = reverse("action_public_confirm", args=[pending.key])
+    return action_local_context(action) | {
+        "confirm_url": settings.SITE_URL + url,
+        "pending": pending,
+        "expires": timezone.localtime(pending.expires_at, ZoneInfo(action.time_zone)),
+    }
+
+
 def _reminders_catch_up() -> bool:
     """Plan the reminders of answers from emailed links; True when a full batch says more wait."""
     return reminders_catch_up(limit=CATCH_UP_BATCH) >= CATCH_UP_BATCH
@@ -172,4 +217,9 @@ message_kind_register(
 message_kind_register(
     Kind.NO_SHOW_TWICE, void_reason=_no_show_void_reason, context=_no_show_context
 )
+message_kind_register(
+    Kind.PUBLIC_RSVP_CONFIRM, void_reason=_pending_void_reason, context=_pending_context
+)
 catch_up_register(_reminders_catch_up)
+# A lockdown ends the links that confirm answers from public pages too.
+link_revoker_register("public answer confirmations", pending_rsvps_end)

@@ -50,4 +50,9 @@ urlpatterns = [
     ),
     path("calendar/<slug:feed_key>.ics", my_actions.calendar_feed, name="calendar_feed"),
     path("a/<slug:public_key>/", public.action_public, name="action_public"),
+    path(
+        "a/confirm/<slug:pending_key>/",
+        public.action_public_confirm,
+        name="action_public_confirm",
+    ),
 ]

@@ -1,6 +1,6 @@
 """The campaigns app's models, one module per area; import them from here."""
 
-from campaigns.models.actions import Action, CalendarFeed, Rsvp
+from campaigns.models.actions import Action, CalendarFeed, PendingRsvp, Rsvp
 from campaigns.models.conversations import (
     Ask,
     AskAnswer,
@@ -36,6 +36,7 @@ __all__ = [
     "IssueTag",
     "NudgeSnooze",
     "OutboxMessage",
+    "PendingRsvp",
     "RosterEntry",
     "Rsvp",
     "ScheduledOneOnOne",

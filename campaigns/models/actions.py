@@ -160,6 +160,11 @@ class Rsvp(models.Model):
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who put a walk-in on the list: on a committee-wide action, an organizer sees by name the
+    # people of their own campaigns and the walk-ins they added (campaigns.access).
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The public form made a new contact: organizers see it flagged "new from RSVP".
     created_person = models.BooleanField(default=False)
     # Answered from the emailed link in one statement: the reminders follow within a minute
@@ -191,6 +196,34 @@ class Rsvp(models.Model):
     @property
     def is_waitlisted(self) -> bool:
         return self.waitlisted_at is not None
+
+
+def new_pending_key() -> str:
+    """The key of a link that confirms a pending answer: random, and names nothing."""
+    return secrets.token_urlsafe(32)
+
+
+class PendingRsvp(models.Model):
+    """An answer from the public page for someone already known to the committee (their
+    email or phone matched). Anyone can type anyone's address, so it changes nothing until the
+    person confirms it from the link sent to them; an answer they give themselves meanwhile
+    wins. The key is single-use (`used_at`) and expires."""
+
+    action = models.ForeignKey(Action, models.CASCADE, related_name="pending_rsvps")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="pending_rsvps")
+    response = models.CharField(max_length=10, choices=Rsvp.Response.choices)
+    key = models.CharField(max_length=64, unique=True, default=new_pending_key)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pending answer")
+        verbose_name_plural = _("pending answers")
+        indexes = [models.Index(fields=["action", "person"], name="pending_rsvp_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.action}: {self.response} (pending)"
 
 
 class CalendarFeed(models.Model):

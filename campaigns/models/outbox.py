@@ -35,6 +35,7 @@ class OutboxMessage(models.Model):
         SUPPORTER_DROP = "supporter_drop", _("A supporter's assessment dropped")
         QUIET_UNITS = "quiet_units", _("Units nobody has talked to")
         NO_SHOW_TWICE = "no_show_twice", _("Said yes and did not come, twice")
+        PUBLIC_RSVP_CONFIRM = "public_rsvp_confirm", _("Confirm an answer from a public page")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

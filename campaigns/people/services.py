@@ -17,6 +17,7 @@ from campaigns.models import (
     FollowUp,
     NudgeSnooze,
     OutboxMessage,
+    PendingRsvp,
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
@@ -251,6 +252,9 @@ def person_merge(
         _merge_messages(survivor=survivor, duplicate=duplicate)
         _merge_calendar_feed(survivor=survivor, duplicate=duplicate)
         NudgeSnooze.objects.filter(person=duplicate).update(person=survivor)
+        # Answers from a public page waiting for confirmation: the link was sent to the
+        # survivor's records now, and confirming still checks for an answer given since.
+        PendingRsvp.objects.filter(person=duplicate).update(person=survivor)
         survivor.tags.add(*duplicate.tags.all())
         if duplicate.user_id:
             login, duplicate.user = duplicate.user, None
@@ -277,6 +281,7 @@ MERGED_RELATIONS = {
     "campaigns.followup.person",
     "campaigns.nudgesnooze.person",
     "campaigns.outboxmessage.person",
+    "campaigns.pendingrsvp.person",
     "campaigns.rosterentry.person",
     "campaigns.rsvp.person",
     "campaigns.scheduledoneonone.person",

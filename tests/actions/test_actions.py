@@ -297,13 +297,13 @@ def test_cancelling_asks_first_then_marks_voids_and_audits(client_as, lead, comm
     assert action.cancelled_at == NOW and action.cancelled_by == lead
     assert "Cancelled the action." in response.content.decode()
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.VOID
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.DELETE)
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.ACTION_CHANGE)
     assert (event.subject_type, event.subject_id, event.actor) == (
         "campaigns.action",
         action.pk,
         lead,
     )
-    assert event.detail == {"change": "cancelled"}
+    assert event.detail == {"change": "cancelled", "fields": ["cancelled_at"]}
     listing = client.get(reverse("action_list")).content.decode()
     assert "Cancelled" in listing
     audit = client.get(reverse("audit_log", args=[committee.pk])).content.decode()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from campaigns.actions.selectors.my_actions import people_new_from_rsvp
 from campaigns.actions.services.public import RATE_LIMIT
 from campaigns.actions.services.rsvps import rsvp_set
-from campaigns.models import Action, Rsvp
+from campaigns.models import Action, OutboxMessage, PendingRsvp, Rsvp
 from members.models import Person, PersonEmail, PersonPhone
 from tests import factories
 
@@ -67,26 +67,30 @@ def test_an_unknown_key_is_404(client):
     assert client.get("/a/not-a-key/").status_code == 404
 
 
-def test_it_matches_a_person_by_email_in_any_case(client, rally, committee):
+def test_a_known_email_in_any_case_never_overwrites_their_answer(client, rally, committee):
     ana = factories.person(committee=committee, given_name="Ana")
     PersonEmail.objects.create(person=ana, email="Ana.Ruiz@Example.org")
+    rsvp_set(action=rally, person=ana, response="no", source="email")
 
     response = answer(client, rally, email="ana.ruiz@example.org")
 
-    assert "You're on the list. See you there!" in response.content.decode()
-    rsvp = Rsvp.objects.get(action=rally)
-    assert (rsvp.person, rsvp.source, rsvp.created_person) == (ana, "public", False)
+    assert "we have sent a link" in response.content.decode()
+    assert Rsvp.objects.get(action=rally).response == "no"
+    pending = PendingRsvp.objects.get()
+    assert (pending.person, pending.response) == (ana, "yes")
+    message = OutboxMessage.objects.get(kind=OutboxMessage.Kind.PUBLIC_RSVP_CONFIRM)
+    assert (message.person, message.action) == (ana, rally)
     assert Person.objects.count() == 1
 
 
-def test_it_matches_a_person_by_phone(client, rally, committee):
+def test_a_known_phone_alone_is_kept_pending_too_and_adds_nothing(client, rally, committee):
     ana = factories.person(committee=committee, given_name="Ana")
     PersonPhone.objects.create(person=ana, number="+14155552671")
 
     answer(client, rally, phone="(415) 555-2671", response="maybe")
 
-    rsvp = Rsvp.objects.get(action=rally)
-    assert (rsvp.person, rsvp.response, rsvp.created_person) == (ana, "maybe", False)
+    assert not Rsvp.objects.exists()
+    assert PendingRsvp.objects.get().person == ana
     assert not ana.emails.exists()  # a match never adds what was typed
 
 
@@ -97,6 +101,7 @@ def test_another_committees_person_is_never_matched(client, rally, other_committ
     answer(client, rally, email="ana@example.org")
 
     assert Rsvp.objects.get(action=rally).person != stranger
+    assert not PendingRsvp.objects.exists()
 
 
 def test_someone_new_becomes_a_person_flagged_new_from_rsvp(client, rally, committee):
@@ -140,7 +145,7 @@ def test_a_full_action_puts_them_on_the_waitlist(client, rally, committee):
 
     response = answer(client, rally, email="ana@example.org")
 
-    assert "you are on the waitlist" in response.content.decode()
+    assert "you go on the waitlist" in response.content.decode()
     assert Rsvp.objects.get(person__emails__email="ana@example.org").is_waitlisted
 
 

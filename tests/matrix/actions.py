@@ -53,3 +53,32 @@ ROWS = {
     "action_invite": inside((200, 422), (200, 422)),
     "action_invite_search": inside_get_only(),
 }
+
+# A committee-wide action (tests/test_permission_matrix.py makes one): every organizer of the
+# committee runs it (its page, check-in, turnout: each naming only their own campaigns'
+# people), but only a committee lead edits or cancels it; organizers get 403 there.
+WIDE_OUTSIDE = {"member": (404, 404), "outsider": (404, 404), "staff": (404, 404)}
+
+
+def wide(organizers: tuple[int, int], lead: tuple[int, int]) -> dict[str, tuple[int, int]]:
+    return {
+        "anonymous": (LOGIN, LOGIN),
+        **WIDE_OUTSIDE,
+        "organizer_a": organizers,
+        "organizer_b": organizers,
+        "lead": lead,
+    }
+
+
+def wide_get_only() -> dict[str, tuple[int, int]]:
+    return {**wide((200, 405), (200, 405)), **dict.fromkeys(WIDE_OUTSIDE, (404, 405))}
+
+
+COMMITTEE_WIDE_ROWS = {
+    "action_detail": wide_get_only(),
+    "action_edit": wide((403, 403), (200, 422)),
+    "action_cancel": wide((403, 403), (200, 302)),
+    "action_checkin": wide_get_only(),
+    "action_turnout": wide_get_only(),
+    "action_walk_in": wide((200, 422), (200, 422)),
+}

@@ -10,6 +10,8 @@ a calendar address); no other persona's login is linked to a person. So:
 - action_ics is GET-only: 200 for the member, 404 for everyone else.
 - calendar_feed and action_public need no login: the key in the address is the access.
   The feed is GET-only; the public form's empty POST is 422 (name and contact missing).
+- action_public_confirm needs no login either: its random key confirms the answer someone
+  gave on the public page for the member's person; GET shows it, POST confirms it.
 """
 
 from tests.matrix import LOGIN, PERSONAS, every
@@ -28,4 +30,5 @@ ROWS = {
     "calendar_feed_rotate": member_only((405, 302), (405, 404)),
     "calendar_feed": every((200, 405)),
     "action_public": every((200, 422)),
+    "action_public_confirm": every((200, 200)),
 }

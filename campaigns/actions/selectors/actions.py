@@ -161,9 +161,51 @@ def action_counts(action: Action) -> ActionCounts:
     )
 
 
-def invitees(action: Action, *, show: str = "", query: str = "", page: int | str = 1) -> Page:
+@dataclass(frozen=True)
+class OtherPeople:
+    """The people of a committee-wide action a viewer may not name (from campaigns they are
+    not on), in numbers only."""
+
+    total: int
+    yes: int
+    maybe: int
+    no: int
+    no_answer: int
+    attended: int
+
+
+def other_people(action: Action, named: Q | None) -> OtherPeople | None:
+    """How many of the action's people fall outside `named` (campaigns.access.
+    action_people_named_to with person="person_id"), by answer; None when all are named.
+    One query."""
+    if named is None:
+        return None
+    row = (
+        Rsvp.objects.filter(action=action)
+        .exclude(named)
+        .aggregate(
+            n_total=Count("pk"),
+            n_yes=Count("pk", filter=Q(response=Rsvp.Response.YES)),
+            n_maybe=Count("pk", filter=Q(response=Rsvp.Response.MAYBE)),
+            n_no=Count("pk", filter=Q(response=Rsvp.Response.NO)),
+            n_no_answer=Count("pk", filter=Q(response=Rsvp.Response.NONE)),
+            n_attended=Count("pk", filter=Q(attended=True)),
+        )
+    )
+    return OtherPeople(**{name.removeprefix("n_"): value for name, value in row.items()})
+
+
+def invitees(
+    action: Action,
+    *,
+    show: str = "",
+    query: str = "",
+    page: int | str = 1,
+    named: Q | None = None,
+) -> Page:
     """One page of the people on the action (invited, or who answered without an
-    invitation), by name, each with their invitation email's latest state."""
+    invitation), by name, each with their invitation email's latest state; only those the
+    viewer may name (`named`, see other_people)."""
     email = OutboxMessage.objects.filter(
         kind=OutboxMessage.Kind.ACTION_INVITATION,
         action_id=OuterRef("action_id"),
@@ -178,6 +220,8 @@ def invitees(action: Action, *, show: str = "", query: str = "", page: int | str
         )
         .order_by("person__family_name", "person__given_name", "pk")
     )
+    if named is not None:
+        rows = rows.filter(named)
     if show in SHOW:
         rows = rows.filter(SHOW[show])
     query = query.strip()

@@ -34,10 +34,16 @@ class CheckinRow:
         return self.rsvp is not None and self.rsvp.attended is True
 
 
-def expected(action: Action) -> list[CheckinRow]:
+def _named(rsvps: QuerySet[Rsvp], named: Q | None) -> QuerySet[Rsvp]:
+    """Only the RSVPs of people the viewer may name (campaigns.access.action_people_named_to,
+    person="person_id"; None: everyone)."""
+    return rsvps if named is None else rsvps.filter(named)
+
+
+def expected(action: Action, named: Q | None = None) -> list[CheckinRow]:
     """Who is expected, yes first, then maybe, then invited without an answer; anyone already
     checked in stays on the list (a walk-in, a "no" who came after all). One query."""
-    rsvps = action.rsvps.filter(
+    rsvps = _named(action.rsvps.all(), named).filter(
         Q(response__in=[Rsvp.Response.YES, Rsvp.Response.MAYBE])
         | Q(response=Rsvp.Response.NONE, invited_at__isnull=False)
         | Q(attended=True)
@@ -45,19 +51,25 @@ def expected(action: Action) -> list[CheckinRow]:
     return _rows(_ranked(rsvps).order_by("rank", *NAME_ORDER))
 
 
-def search_list(action: Action, query: str) -> list[CheckinRow]:
-    """Anyone with an RSVP to this action, by phone digits or a typo-tolerant name."""
-    rsvps = action.rsvps.select_related("person")
+def search_list(action: Action, query: str, named: Q | None = None) -> list[CheckinRow]:
+    """Anyone with an RSVP to this action the viewer may name, by phone digits or a
+    typo-tolerant name."""
+    rsvps = _named(action.rsvps.select_related("person"), named)
     return _rows(people_matching(rsvps, query, prefix="person__")[:RESULTS])
 
 
-def search_walk_in(*, action: Action, user: User, query: str) -> list[CheckinRow]:
-    """People of the action's committee the user may see, by phone or name, each with their
-    RSVP to this action if they have one: two queries."""
+def search_walk_in(
+    *, action: Action, user: User, query: str, named: Q | None = None
+) -> list[CheckinRow]:
+    """People of the action's committee the user may see (and name, for a committee-wide
+    action: `named` with person="pk"), by phone or name, each with their RSVP to this action
+    if they have one: two queries."""
     query = query.strip()
     if not query:
         return []
     people = people_visible_to(user).filter(committee_id=action.committee_id)
+    if named is not None:
+        people = people.filter(named)
     found = list(people_matching(people, query)[:RESULTS])
     rsvps = {r.person_id: r for r in action.rsvps.filter(person__in=[p.pk for p in found])}
     return [CheckinRow(person=person, rsvp=rsvps.get(person.pk)) for person in found]
@@ -71,12 +83,18 @@ def checked_in_count(action: Action) -> int:
     return action.rsvps.filter(attended=True).count()
 
 
-def person_for_checkin(*, action: Action, user: User, person_id: int) -> Person | None:
+def person_for_checkin(
+    *, action: Action, user: User, person_id: int, named: Q | None = None
+) -> Person | None:
     """Someone who may be checked in here: on this action's list, or one of the committee's
-    people the user may see (a walk-in). None for anyone else, so the view answers 404."""
+    people the user may see (a walk-in); on a committee-wide action, only people the user may
+    name (`named` with person="pk"). None for anyone else, so the view answers 404."""
     on_list = Q(rsvps__action=action)
     visible = Q(pk__in=people_visible_to(user).filter(committee_id=action.committee_id))
-    return Person.objects.filter(on_list | visible, pk=person_id).distinct().first()
+    people = Person.objects.filter(on_list | visible, pk=person_id)
+    if named is not None:
+        people = people.filter(named)
+    return people.distinct().first()
 
 
 class _Rank(TypedDict):
@@ -190,9 +208,12 @@ def turnout_by_level(*, action: Action, user: User) -> list[LevelRow]:
     ]
 
 
-def attendance_list(action: Action) -> list[Rsvp]:
-    """Everyone who said yes or whose attendance was recorded, for flipping came / no-show."""
-    rsvps = action.rsvps.filter(Q(response=Rsvp.Response.YES) | Q(attended__isnull=False))
+def attendance_list(action: Action, named: Q | None = None) -> list[Rsvp]:
+    """Everyone who said yes or whose attendance was recorded (and whom the viewer may name),
+    for flipping came / no-show."""
+    rsvps = _named(action.rsvps.all(), named).filter(
+        Q(response=Rsvp.Response.YES) | Q(attended__isnull=False)
+    )
     return list(_ranked(rsvps).order_by("rank", *NAME_ORDER))
 
 

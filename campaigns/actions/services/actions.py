@@ -49,10 +49,13 @@ def action_create(
     )
 
 
-def action_update(*, action: Action, data: ActionData) -> bool:
+def action_update(
+    *, action: Action, data: ActionData, by: User | None = None, ip: str | None = None
+) -> bool:
     """Change an action's details; returns whether its time moved (a reschedule), so the
     caller can say so. A cancelled action stays as it was, even one cancelled since `action`
-    was read: only the fields set here are saved, under the row's lock."""
+    was read: only the fields set here are saved, under the row's lock. The change is
+    audited with the names of the fields that changed (never what was typed)."""
     moved = (action.starts_at, action.ends_at) != (data.starts_at, data.ends_at)
     with transaction.atomic():
         if Action.objects.select_for_update().only("cancelled_at").get(pk=action.pk).is_cancelled:
@@ -61,9 +64,14 @@ def action_update(*, action: Action, data: ActionData) -> bool:
             )
         _check(action.campaign, data)
         fields = _fields(data)
+        changed = sorted(name for name, value in fields.items() if getattr(action, name) != value)
         for name, value in fields.items():
             setattr(action, name, value)
         action.save(update_fields=[*fields, "updated_at"])
+        if changed:
+            _audit(
+                action, by=by, ip=ip, change="rescheduled" if moved else "edited", fields=changed
+            )
         # More places (or no limit now) let the waitlist in, first come first served.
         waitlist_promote(action=action)
         # Reminders follow the new time and offsets; if it moved, who is coming is told.
@@ -85,16 +93,21 @@ def action_cancel(*, action: Action, by: User, ip: str | None = None) -> bool:
             status=OutboxMessage.Status.VOID, reason="action cancelled"
         )
         reminders_cancel(action=action)  # and yes and maybe hear it is off
-        audit_record(
-            actor=by,
-            kind=AuditEvent.Kind.DELETE,
-            committee_id=action.committee_id,
-            subject=action,
-            campaign_id=action.campaign_id,
-            detail={"change": "cancelled"},
-            ip=ip,
-        )
+        _audit(action, by=by, ip=ip, change="cancelled", fields=["cancelled_at"])
     return True
+
+
+def _audit(action: Action, *, by: User | None, ip: str | None, change: str, fields: list) -> None:
+    """An edit, a reschedule or a cancellation: who, which action, which fields (names only)."""
+    audit_record(
+        actor=by,
+        kind=AuditEvent.Kind.ACTION_CHANGE,
+        committee_id=action.committee_id,
+        subject=action,
+        campaign_id=action.campaign_id,
+        detail={"change": change, "fields": fields},
+        ip=ip,
+    )
 
 
 def _check(campaign: Campaign | None, data: ActionData) -> None:

@@ -34,8 +34,10 @@ def attendance_set(*, action: Action, person: Person, attended: bool | None, by:
     if problem:
         raise ValidationError(problem, code="cancelled")
     with transaction.atomic():
+        # A walk-in remembers who added them: on a committee-wide action they count among
+        # that organizer's people (campaigns.access.action_people_named_to).
         rsvp, _created = Rsvp.objects.get_or_create(
-            action=action, person=person, defaults={"source": Rsvp.Source.WALK_IN}
+            action=action, person=person, defaults={"source": Rsvp.Source.WALK_IN, "added_by": by}
         )
         rsvp = Rsvp.objects.select_for_update().get(pk=rsvp.pk)
         if attended is None and _only_a_walk_in(rsvp):

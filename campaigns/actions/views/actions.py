@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns.access import action_for_user
+from campaigns.access import action_for_user, action_people_named_to
 from campaigns.actions.forms.actions import (
     ActionForm,
     InviteForm,
@@ -75,8 +75,9 @@ def action_create(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
-    """Change an action's details or time; a cancelled action is left as it was."""
-    action = action_for_user(request.user, action_id)
+    """Change an action's details or time; a cancelled action is left as it was. Only a
+    committee lead changes a committee-wide action (403 for organizers)."""
+    action = action_for_user(request.user, action_id, change=True)
     if action.is_cancelled:
         messages.error(request, _("This action was cancelled: it can no longer be edited."))
         return redirect("action_detail", action_id=action.pk)
@@ -88,7 +89,9 @@ def action_edit(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            moved = services.action_update(action=action, data=form.action_data())
+            moved = services.action_update(
+                action=action, data=form.action_data(), by=request.user, ip=client_ip(request)
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -108,8 +111,9 @@ def action_edit(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_cancel(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
-    """Asks first; cancelling keeps the action, marked cancelled, and is audited."""
-    action = action_for_user(request.user, action_id)
+    """Asks first; cancelling keeps the action, marked cancelled, and is audited. Only a
+    committee lead cancels a committee-wide action (403 for organizers)."""
+    action = action_for_user(request.user, action_id, change=True)
     if request.method == "POST":
         if services.action_cancel(action=action, by=request.user, ip=client_ip(request)):
             messages.success(request, _("Cancelled the action."))
@@ -124,8 +128,10 @@ def action_cancel(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
 @require_GET
 def action_detail(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """When, where and what; who is coming in numbers; the invitees, a page at a time,
-    filtered by answer and searched by name (the list alone for htmx)."""
+    filtered by answer and searched by name (the list alone for htmx). On a committee-wide
+    action an organizer names only the people of their own campaigns; the rest are counts."""
     action = action_for_user(request.user, action_id)
+    named = action_people_named_to(request.user, action, person="person_id")
     show = request.GET.get("show", "")
     show = show if show in selectors.SHOW else ""
     query = request.GET.get("q", "")[:100]
@@ -134,8 +140,9 @@ def action_detail(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
         "show": show,
         "query": query,
         "invitees": selectors.invitees(
-            action, show=show, query=query, page=request.GET.get("page", 1)
+            action, show=show, query=query, page=request.GET.get("page", 1), named=named
         ),
+        "others": selectors.other_people(action, named),
     }
     if request.htmx and request.htmx.target == "invitees":
         return render(request, f"{PAGES}/_invitees.html", context)
@@ -143,6 +150,9 @@ def action_detail(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
         "counts": selectors.action_counts(action),
         "closed": rsvps.rsvp_open_problem(action),
         "site_url": settings.SITE_URL,
+        # may_change_action without asking again: named is None only for a lead (or a
+        # campaign's action, which whoever runs it may change).
+        "can_change": action.campaign_id is not None or named is None,
     }
     return render(request, f"{PAGES}/action_detail.html", context)
 

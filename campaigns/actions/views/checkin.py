@@ -1,7 +1,10 @@
 """At the door and afterwards: the check-in list on a phone, walk-ins, turnout and close-out.
 
 Every view goes through action_for_user: only those who may run the action (its campaign's
-team, the committee's leads; organizers for committee-wide actions) see who is coming.
+team, the committee's leads; organizers for committee-wide actions) see who is coming. On a
+committee-wide action an organizer names, finds and checks in only the people of their own
+campaigns and the walk-ins they added (campaigns.access.action_people_named_to); the others
+show as counts.
 """
 
 from django.contrib import messages
@@ -17,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from campaigns.access import action_for_user
+from campaigns.access import action_for_user, action_people_named_to
 from campaigns.actions.forms.checkin import AttendanceForm, WalkInForm
 from campaigns.actions.selectors import checkin as selectors
+from campaigns.actions.selectors.actions import other_people
 from campaigns.actions.services import checkin as services
 from campaigns.models import Action
 from members.http import AuthedHttpRequest
@@ -35,12 +39,17 @@ QUERY_MAX = 100
 def action_checkin(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """The door: who is expected, a name search, one tap to check someone in."""
     action = action_for_user(request.user, action_id)
+    named = action_people_named_to(request.user, action, person="person_id")
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
-    rows = selectors.search_list(action, query) if query else selectors.expected(action)
+    if query:
+        rows = selectors.search_list(action, query, named)
+    else:
+        rows = selectors.expected(action, named)
     context = {
         **_action_context(action),
         "query": query,
         "rows": rows,
+        "others": other_people(action, named),
         "count": selectors.checked_in_count(action),
         "problem": services.checkin_problem(action),
     }
@@ -57,7 +66,12 @@ def action_checkin_person(
     """Check someone in, or undo it (the same button); the turnout page sends `attended` to
     set came / no-show outright. htmx gets the row back with the new count."""
     action = action_for_user(request.user, action_id)
-    person = selectors.person_for_checkin(action=action, user=request.user, person_id=person_id)
+    person = selectors.person_for_checkin(
+        action=action,
+        user=request.user,
+        person_id=person_id,
+        named=action_people_named_to(request.user, action),
+    )
     if person is None:
         raise Http404
     form = AttendanceForm(request.POST)
@@ -96,10 +110,21 @@ def action_walk_in(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     form = WalkInForm(request.POST if request.method == "POST" else None, initial=_name_of(query))
     if request.method == "POST" and not problem and form.is_valid():
-        rsvp = services.walk_in_add(action=action, **form.cleaned_data, by=request.user)
-        messages.success(request, _("%(name)s is checked in as a walk-in.") % {"name": rsvp.person})
+        services.walk_in_add(action=action, **form.cleaned_data, by=request.user)
+        # The name as typed: the address may have matched someone the organizer may not see.
+        name = " ".join(
+            part
+            for part in (form.cleaned_data["given_name"], form.cleaned_data["family_name"])
+            if part
+        )
+        messages.success(request, _("%(name)s is checked in as a walk-in.") % {"name": name})
         return redirect("action_checkin", action_id=action.pk)
-    results = selectors.search_walk_in(action=action, user=request.user, query=query)
+    results = selectors.search_walk_in(
+        action=action,
+        user=request.user,
+        query=query,
+        named=action_people_named_to(request.user, action),
+    )
     context = {
         **_action_context(action),
         "query": query,
@@ -119,11 +144,13 @@ def action_walk_in(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
 def action_turnout(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     """Who was invited, who answered what, who came, and by assessment as of the action."""
     action = action_for_user(request.user, action_id)
+    named = action_people_named_to(request.user, action, person="person_id")
     context = {
         **_action_context(action),
         "turnout": selectors.turnout(action),
         "levels": selectors.turnout_by_level(action=action, user=request.user),
-        "people": selectors.attendance_list(action),
+        "people": selectors.attendance_list(action, named),
+        "others": other_people(action, named),
         "started": selectors.has_started(action, timezone.now()),
         "committee_wide": action.campaign_id is None,
     }
