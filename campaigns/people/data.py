@@ -27,6 +27,7 @@ from campaigns.models import (
     Conversation,
     FollowUp,
     OutboxMessage,
+    PendingRsvp,
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
@@ -62,7 +63,12 @@ ERASED_TEXT: dict[type[models.Model], tuple[str, ...]] = {
     OutboxMessage: ("to_address", "reason"),
 }
 # Rows that only say how to reach or recognise the person: deleted whole.
-ERASED_ROWS: tuple[type[models.Model], ...] = (PersonEmail, PersonPhone, CalendarFeed)
+ERASED_ROWS: tuple[type[models.Model], ...] = (
+    PersonEmail,
+    PersonPhone,
+    CalendarFeed,
+    PendingRsvp,  # an answer typed on a public page, not confirmed by them
+)
 # The person's own fields that are not typed text, and what erasure sets them to: no language,
 # no channel, no consent to anything, never to be contacted, no login.
 ERASED_VALUES: dict[str, Any] = {

@@ -41,4 +41,4 @@ ROWS["user_deactivate"] = LEAD_ONLY
 ROWS["user_reactivate"] = LEAD_ONLY
 ROWS["membership_remove"] = LEAD_ONLY
 ROWS["membership_role"] = {**LEAD_ONLY, "lead": (200, 422)}
-ROWS["lockdown"] = {**LEAD_ONLY, "lead": (200, 200)}
+ROWS["lockdown"] = {**LEAD_ONLY, "lead": (200, 302)}  # POST redirects to the report
