@@ -16,8 +16,10 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns.audit import audit_register
+        from campaigns.links import links_register
 
         audit_register()
+        links_register()
         for area in MESSAGES:
             import_module(f"campaigns.{area}.messages")
         for area in TASKS:

@@ -10,7 +10,7 @@ from campaigns.models.conversations import (
     ScheduledOneOnOne,
 )
 from campaigns.models.imports import ImportBatch
-from campaigns.models.nudges import NudgeSnooze
+from campaigns.models.nudges import NudgeSnooze, NudgeSnoozeLink
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.roster import (
     Assessment,
@@ -35,6 +35,7 @@ __all__ = [
     "ImportBatch",
     "IssueTag",
     "NudgeSnooze",
+    "NudgeSnoozeLink",
     "OutboxMessage",
     "RosterEntry",
     "Rsvp",

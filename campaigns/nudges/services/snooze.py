@@ -1,27 +1,27 @@
 """Snoozing a nudge: a recipient hears no more of a follow-up, a person or a whole kind of
-nudge for a while, from My list or from the link in the email (signed, ids only)."""
+nudge for a while, from My list or from the link in the email (an opaque key, no id)."""
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import FollowUp, NudgeSnooze, OutboxMessage
-from members.models import User
+from campaigns.models import FollowUp, NudgeSnooze, NudgeSnoozeLink, OutboxMessage
+from members.models import Committee, User
+from organizing.link_keys import link_hash, link_new, link_token
 
 Kind = OutboxMessage.Kind
 
 SNOOZE_DAYS: dict[str, int] = {Kind.QUIET_UNITS: 28}  # a weekly email is snoozed for four weeks
 SNOOZE_DEFAULT_DAYS = 7
-LINK_SALT = "majority.nudge-snooze"
+LINK_PURPOSE = "nudge-snooze"
 LINK_MAX_AGE = timedelta(days=60)
 
 
 class LinkInvalid(Exception):
-    """A snooze link tampered with, too old, or for a message that is gone."""
+    """A snooze link tampered with, too old, ended, or for a message that is gone."""
 
 
 def nudge_snooze(
@@ -70,10 +70,13 @@ def nudge_snoozes_mark(*, user: User, follow_ups: list[FollowUp]) -> None:
 
 
 def snooze_link_token(*, message: OutboxMessage, follow_up: FollowUp | None = None) -> str:
-    """A signed token of ids only: the message and, for a digest's line, the follow-up."""
-    return signing.dumps(
-        [message.pk, follow_up.pk if follow_up else 0], salt=LINK_SALT, compress=False
+    """An opaque token (organizing.link_keys) for the message or, for a digest's line, the
+    follow-up: it names no id; the same message and line always give the same token."""
+    seed, _token, digest = link_new(purpose=LINK_PURPOSE)
+    link, _created = NudgeSnoozeLink.objects.get_or_create(
+        message=message, follow_up=follow_up, defaults={"seed": seed, "key_hash": digest}
     )
+    return link_token(link.seed, purpose=LINK_PURPOSE)
 
 
 def snooze_link_url(*, message: OutboxMessage, follow_up: FollowUp | None = None) -> str:
@@ -82,24 +85,30 @@ def snooze_link_url(*, message: OutboxMessage, follow_up: FollowUp | None = None
 
 
 def snooze_link_resolve(token: str) -> tuple[OutboxMessage, FollowUp | None]:
-    """The nudge (and follow-up) a snooze link stands for; raises LinkInvalid."""
-    try:
-        message_id, follow_up_id = signing.loads(
-            token, salt=LINK_SALT, max_age=LINK_MAX_AGE
+    """The nudge (and follow-up) a snooze link stands for; raises LinkInvalid when it is not
+    ours, ended, too old, or its recipient's login was deactivated."""
+    link = (
+        NudgeSnoozeLink.objects.select_related("message__user", "message__committee", "follow_up")
+        .filter(
+            key_hash=link_hash(token),
+            created_at__gt=timezone.now() - LINK_MAX_AGE,
+            message__user__is_active=True,
         )
-    except (signing.BadSignature, ValueError, TypeError) as error:
-        raise LinkInvalid from error
-    message = (
-        OutboxMessage.objects.select_related("user", "committee")
-        .filter(pk=message_id, user__isnull=False)
         .first()
     )
-    if message is None:
+    if link is None:
         raise LinkInvalid
-    follow_up = FollowUp.objects.filter(pk=follow_up_id).first() if follow_up_id else None
-    if follow_up_id and follow_up is None:
-        raise LinkInvalid
-    return message, follow_up
+    return link.message, link.follow_up
+
+
+def snooze_links_revoke(committee: Committee, user: User | None) -> int:
+    """End the snooze links of the committee's nudges (user=None), or those addressed to the
+    user; how many ended."""
+    links = NudgeSnoozeLink.objects.filter(message__committee=committee)
+    if user is not None:
+        links = links.filter(message__user=user)
+    deleted, _by_model = links.delete()
+    return deleted
 
 
 def snooze_from_link(*, message: OutboxMessage, follow_up: FollowUp | None) -> NudgeSnooze:
