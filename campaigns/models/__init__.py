@@ -11,7 +11,7 @@ from campaigns.models.conversations import (
 )
 from campaigns.models.imports import ImportBatch
 from campaigns.models.nudges import NudgeSnooze, NudgeSnoozeLink
-from campaigns.models.outbox import OutboxMessage
+from campaigns.models.outbox import OutboxMessage, UnsubscribeLink
 from campaigns.models.roster import (
     Assessment,
     AssessmentRecord,
@@ -43,4 +43,5 @@ __all__ = [
     "Site",
     "TeamMember",
     "Unit",
+    "UnsubscribeLink",
 ]

@@ -1,8 +1,10 @@
 """Unsubscribing from the link in an email, or from a mail client's one-click button.
 
-The link's token names only the person's id and the channel, signed with the server's secret;
-it never expires, since an unsubscribe link must keep working. Opening the page changes nothing
-(mail scanners open every link); a POST opts out. The change is recorded in the audit trail.
+The link's token is opaque (organizing.link_keys): a key per person and channel, the same in
+every email, naming no id. It never expires, since an unsubscribe link must keep working; for
+the same reason links emailed before the tokens became opaque (Django's signed [person id,
+channel]) still work. Opening the page changes nothing (mail scanners open every link); a POST
+opts out. The change is recorded in the audit trail.
 """
 
 from django.conf import settings
@@ -11,10 +13,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.models import UnsubscribeLink
 from members.audit import audit_record
 from members.models import AuditEvent, Person
+from organizing.link_keys import link_hash, link_new, link_token
 
-SALT = "majority.unsubscribe"
+PURPOSE = "unsubscribe"
+OLD_SALT = "majority.unsubscribe"  # the signed links of before, still honoured
 CHANNELS = {"email": "email_ok", "sms": "sms_ok"}  # channel -> the consent field it clears
 
 
@@ -23,7 +28,11 @@ class UnsubscribeInvalid(Exception):
 
 
 def unsubscribe_token(*, person: Person, channel: str = "email") -> str:
-    return signing.dumps([person.pk, channel], salt=SALT, compress=False)
+    seed, _token, digest = link_new(purpose=PURPOSE)
+    link, _created = UnsubscribeLink.objects.get_or_create(
+        person=person, channel=channel, defaults={"seed": seed, "key_hash": digest}
+    )
+    return link_token(link.seed, purpose=PURPOSE)
 
 
 def unsubscribe_urls(*, person: Person, channel: str = "email") -> tuple[str, str]:
@@ -38,8 +47,21 @@ def unsubscribe_urls(*, person: Person, channel: str = "email") -> tuple[str, st
 
 def unsubscribe_resolve(token: str) -> tuple[Person, str]:
     """The person and the channel a token stands for; raises UnsubscribeInvalid."""
+    if ":" in token:  # an old signed link (an opaque token never has a colon)
+        return _old_link_resolve(token)
+    link = (
+        UnsubscribeLink.objects.select_related("person")
+        .filter(key_hash=link_hash(token), channel__in=CHANNELS)
+        .first()
+    )
+    if link is None:
+        raise UnsubscribeInvalid
+    return link.person, link.channel
+
+
+def _old_link_resolve(token: str) -> tuple[Person, str]:
     try:
-        person_id, channel = signing.loads(token, salt=SALT)
+        person_id, channel = signing.loads(token, salt=OLD_SALT)
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise UnsubscribeInvalid from error
     person = Person.objects.filter(pk=person_id).first() if channel in CHANNELS else None
