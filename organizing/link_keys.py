@@ -1,41 +1,58 @@
-"""The keys of emailed links (RSVP, snooze, unsubscribe, invitation): opaque, and never stored.
+"""The tokens of emailed links (RSVP, snooze, unsubscribe, invitation): opaque sealed values.
 
-A link's token says nothing: no id, nothing readable, only a random-looking string. Each row a
-link opens keeps a random `seed`, from which the token is derived with the server's secret
-(an HMAC), and the SHA-256 of the token, by which an incoming token finds its row in one
-indexed lookup. So the same row always gives the same token (every email about it carries the
-same link), a copy of the database turns into no working link (it has seeds and hashes, not
-the secret), and ending a link is clearing its seed and hash (the next email gets a new one).
+A token is the ids it stands for and the moment it was made, encrypted and authenticated with
+a key derived from the server's secret (AES-SIV, from `cryptography`): nothing in it is
+readable (no id, no JSON), changing any character makes it unreadable, and a token made for
+one kind of link never opens another (each kind has its own key). Nothing is stored, so
+making a link costs no query: an outbox batch sends thousands of emails.
+
+A link is ended by its row's cutoff (e.g. Rsvp.link_cutoff): a token made before it no longer
+works, and the next email carries a new one. Rotating SECRET_KEY (with the old one in
+SECRET_KEY_FALLBACKS) keeps links working, as for Django's signed values.
 """
 
 import base64
-import hashlib
-import secrets
+import binascii
+import struct
+from datetime import UTC, datetime
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from django.conf import settings
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-SEED_LENGTH = 32  # the column width: token_urlsafe(18) is 24 characters
-HASH_LENGTH = 64  # a SHA-256 in hex
-TOKEN_LENGTH = 32  # characters of the HMAC kept (192 bits)
+
+class LinkUnreadable(Exception):
+    """Not a token of this kind: tampered with, cut short, or made for another server."""
 
 
-def link_seed_new() -> str:
-    return secrets.token_urlsafe(18)
+def _cipher(purpose: str, secret: str | bytes) -> AESSIV:
+    key = salted_hmac(f"majority.link.{purpose}", "aes-siv", secret=secret, algorithm="sha256")
+    return AESSIV(key.digest())  # a 32-byte key: AES-128-SIV
 
 
-def link_token(seed: str, *, purpose: str) -> str:
-    """The token a row with this seed is opened by, for one kind of link (`purpose`)."""
-    digest = salted_hmac(f"majority.link.{purpose}", seed, algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(digest).decode()[:TOKEN_LENGTH]
+def link_seal(*values: int, purpose: str) -> str:
+    """The token for these ids (non-negative integers), made now."""
+    issued = int(timezone.now().timestamp() * 1_000_000)
+    plain = struct.pack(f">{1 + len(values)}Q", issued, *values)
+    sealed = _cipher(purpose, settings.SECRET_KEY).encrypt(plain, None)
+    return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
-def link_hash(token: str) -> str:
-    """What is stored and looked up: the token itself never is."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def link_new(*, purpose: str) -> tuple[str, str, str]:
-    """A new key: its seed, its token and the token's hash."""
-    seed = link_seed_new()
-    token = link_token(seed, purpose=purpose)
-    return seed, token, link_hash(token)
+def link_open(token: str, *, purpose: str, count: int) -> tuple[tuple[int, ...], datetime]:
+    """The `count` ids a token stands for, and when it was made; raises LinkUnreadable."""
+    try:
+        sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError) as error:
+        raise LinkUnreadable from error
+    for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+        try:
+            plain = _cipher(purpose, secret).decrypt(sealed, None)
+        except (InvalidTag, ValueError):
+            continue
+        if len(plain) != 8 * (1 + count):
+            break
+        issued, *values = struct.unpack(f">{1 + count}Q", plain)
+        return tuple(values), datetime.fromtimestamp(issued / 1_000_000, tz=UTC)
+    raise LinkUnreadable

@@ -10,8 +10,8 @@ from campaigns.models.conversations import (
     ScheduledOneOnOne,
 )
 from campaigns.models.imports import ImportBatch
-from campaigns.models.nudges import NudgeSnooze, NudgeSnoozeLink
-from campaigns.models.outbox import OutboxMessage, UnsubscribeLink
+from campaigns.models.nudges import NudgeSnooze
+from campaigns.models.outbox import OutboxMessage
 from campaigns.models.roster import (
     Assessment,
     AssessmentRecord,
@@ -35,7 +35,6 @@ __all__ = [
     "ImportBatch",
     "IssueTag",
     "NudgeSnooze",
-    "NudgeSnoozeLink",
     "OutboxMessage",
     "RosterEntry",
     "Rsvp",
@@ -43,5 +42,4 @@ __all__ = [
     "Site",
     "TeamMember",
     "Unit",
-    "UnsubscribeLink",
 ]

@@ -165,10 +165,9 @@ class Rsvp(models.Model):
     # Answered from the emailed link in one statement: the reminders follow within a minute
     # (services.reminders.reminders_catch_up), not in the member's request.
     reminders_stale = models.BooleanField(default=False, db_default=False)
-    # The emailed link's key (organizing.link_keys): made with the first email that carries
-    # the link, cleared to end the link (lockdown, a deactivated user).
-    link_seed = models.CharField(max_length=32, blank=True, default="", db_default="")
-    link_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The emailed RSVP links made before this moment no longer work (lockdown, a deactivated
+    # user: campaigns.actions.services.links); later emails carry links that do.
+    link_cutoff = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

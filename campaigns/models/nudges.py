@@ -34,27 +34,3 @@ class NudgeSnooze(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} for {self.user} until {self.until:%Y-%m-%d}"
 
-
-class NudgeSnoozeLink(models.Model):
-    """The key of a snooze link in a nudge email (organizing.link_keys): one per message, and
-    one per line (follow-up) of a digest. Deleting it ends the link."""
-
-    message = models.ForeignKey(OutboxMessage, models.CASCADE, related_name="snooze_links")
-    follow_up = models.ForeignKey(
-        FollowUp, models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    seed = models.CharField(max_length=32)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("snooze link")
-        verbose_name_plural = _("snooze links")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["message", "follow_up"], name="snooze_link_once", nulls_distinct=False
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"snooze link of message {self.message_id}"

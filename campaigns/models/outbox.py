@@ -68,6 +68,9 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     to_address = models.CharField(max_length=254, blank=True)
     reason = models.CharField(max_length=500, blank=True)
+    # The links in it (a nudge's snooze links) made before this moment no longer work:
+    # lockdown, a deactivated user (campaigns.nudges.services.snooze).
+    link_cutoff = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,24 +95,3 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
 
-
-class UnsubscribeLink(models.Model):
-    """The key of a person's unsubscribe link for one channel (organizing.link_keys): the
-    same link in every email, naming no id. It never ends: stopping messages must always
-    work."""
-
-    person = models.ForeignKey(Person, models.CASCADE, related_name="unsubscribe_links")
-    channel = models.CharField(max_length=10, choices=OutboxMessage.Channel.choices)
-    seed = models.CharField(max_length=32)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("unsubscribe link")
-        verbose_name_plural = _("unsubscribe links")
-        constraints = [
-            models.UniqueConstraint(fields=["person", "channel"], name="unsubscribe_link_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel} unsubscribe link of person {self.person_id}"

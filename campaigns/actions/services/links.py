@@ -1,12 +1,11 @@
 """The link in an invitation email that lets someone answer without logging in.
 
-The token is opaque (organizing.link_keys): a key kept, as a seed and a hash, on the person's
-RSVP, so it names no one and no id, every email about the same invitation carries the same
-link, and a copy of the database makes no working link. The link works while the action is
-not over and the person is still someone we may ask: not marked do-not-contact, and not taken
-off the roster the action is for (for a committee-wide action: off every roster of the
-committee). People never on a roster (a public RSVP's new contact) keep their link. Lockdown
-and deactivating a user end links by clearing their keys (rsvp_links_revoke).
+The token is opaque (organizing.link_keys: the action's and the person's ids sealed, nothing
+readable) and costs no query to make. The link works while the action is not over and the
+person is still someone we may ask: not marked do-not-contact, and not taken off the roster
+the action is for (for a committee-wide action: off every roster of the committee). People
+never on a roster (a public RSVP's new contact) keep their link. Lockdown and deactivating a
+user end the links made so far (the RSVP's link_cutoff, rsvp_links_revoke).
 
 Opening it changes nothing (mail scanners open every link); the page it opens asks, and one
 POST answers.
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from campaigns.models import Action, RosterEntry, Rsvp
 from members.models import Committee, Person, User
-from organizing.link_keys import link_hash, link_new, link_token
+from organizing.link_keys import LinkUnreadable, link_open, link_seal
 
 PURPOSE = "rsvp"
 
@@ -33,22 +32,7 @@ class LinkExpired(Exception):
 
 
 def rsvp_link_token(*, action: Action, person: Person) -> str:
-    """The token of the person's invitation to the action, its key made the first time.
-
-    For someone with no invitation, a token that opens nothing (the link says it does not
-    work): an email never fails for want of a link."""
-    row = Rsvp.objects.filter(action=action, person=person).values("pk", "link_seed").first()
-    if row is None:
-        return link_new(purpose=PURPOSE)[1]
-    seed = row["link_seed"]
-    if not seed:
-        seed, _token, digest = link_new(purpose=PURPOSE)
-        # Conditional, so two emails sent at once end up with the same key.
-        if not Rsvp.objects.filter(pk=row["pk"], link_seed="").update(
-            link_seed=seed, link_hash=digest
-        ):
-            seed = Rsvp.objects.values_list("link_seed", flat=True).get(pk=row["pk"])
-    return link_token(seed, purpose=PURPOSE)
+    return link_seal(action.pk, person.pk, purpose=PURPOSE)
 
 
 def _still_for_them() -> Q:
@@ -70,7 +54,17 @@ def _still_for_them() -> Q:
 
 
 def _by_token(token: str) -> QuerySet[Rsvp]:
-    return Rsvp.objects.filter(_still_for_them(), link_hash=link_hash(token))
+    """The RSVP a token opens, if it still works (no query yet); raises LinkInvalid."""
+    try:
+        (action_id, person_id), issued = link_open(token, purpose=PURPOSE, count=2)
+    except LinkUnreadable as error:
+        raise LinkInvalid from error
+    return Rsvp.objects.filter(
+        Q(link_cutoff__isnull=True) | Q(link_cutoff__lt=issued),
+        _still_for_them(),
+        action_id=action_id,
+        person_id=person_id,
+    )
 
 
 def rsvp_link_resolve(token: str) -> Rsvp:
@@ -91,12 +85,16 @@ def rsvp_link_answer_simple(
     *, token: str, response: str, source: str, guests: int, note: str
 ) -> bool:
     """The common answer from the link in one statement (as rsvps.rsvp_answer_simple, which
-    it mirrors, but finding the row by the link's key): to an open action without a
+    it mirrors, with the link's own conditions): to an open action without a
     capacity. False, having changed nothing, when the answer is not that simple or the link
     does not work: then the page decides and explains."""
     if response not in (Rsvp.Response.YES, Rsvp.Response.MAYBE, Rsvp.Response.NO):
         return False
-    open_actions = _by_token(token).filter(
+    try:
+        rsvps = _by_token(token)
+    except LinkInvalid:
+        return False
+    open_actions = rsvps.filter(
         Q(action__rsvp_deadline__isnull=True) | Q(action__rsvp_deadline__gte=Now()),
         action__cancelled_at__isnull=True,
         action__capacity__isnull=True,
@@ -117,9 +115,10 @@ def rsvp_link_answer_simple(
 
 
 def rsvp_links_revoke(committee: Committee, user: User | None) -> int:
-    """End the RSVP links of the committee's actions (user=None), or those of the user's own
-    person; how many ended. Later emails carry new links."""
-    rsvps = Rsvp.objects.filter(action__committee=committee, link_hash__isnull=False)
+    """End the RSVP links made so far to the committee's actions not over yet (user=None),
+    or those of the user's own person; how many invitations' links ended. Later emails carry
+    links that work."""
+    rsvps = Rsvp.objects.filter(action__committee=committee, action__ends_at__gt=Now())
     if user is not None:
         rsvps = rsvps.filter(person__user=user)
-    return rsvps.update(link_seed="", link_hash=None)
+    return rsvps.update(link_cutoff=timezone.now())

@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import FollowUp, NudgeSnooze, NudgeSnoozeLink, OutboxMessage
+from campaigns.models import FollowUp, NudgeSnooze, OutboxMessage
 from members.models import Committee, User
-from organizing.link_keys import link_hash, link_new, link_token
+from organizing.link_keys import LinkUnreadable, link_open, link_seal
 
 Kind = OutboxMessage.Kind
 
@@ -70,13 +70,9 @@ def nudge_snoozes_mark(*, user: User, follow_ups: list[FollowUp]) -> None:
 
 
 def snooze_link_token(*, message: OutboxMessage, follow_up: FollowUp | None = None) -> str:
-    """An opaque token (organizing.link_keys) for the message or, for a digest's line, the
-    follow-up: it names no id; the same message and line always give the same token."""
-    seed, _token, digest = link_new(purpose=LINK_PURPOSE)
-    link, _created = NudgeSnoozeLink.objects.get_or_create(
-        message=message, follow_up=follow_up, defaults={"seed": seed, "key_hash": digest}
-    )
-    return link_token(link.seed, purpose=LINK_PURPOSE)
+    """An opaque token (organizing.link_keys) for the message and, for a digest's line, the
+    follow-up: their ids sealed, nothing readable."""
+    return link_seal(message.pk, follow_up.pk if follow_up else 0, purpose=LINK_PURPOSE)
 
 
 def snooze_link_url(*, message: OutboxMessage, follow_up: FollowUp | None = None) -> str:
@@ -86,29 +82,41 @@ def snooze_link_url(*, message: OutboxMessage, follow_up: FollowUp | None = None
 
 def snooze_link_resolve(token: str) -> tuple[OutboxMessage, FollowUp | None]:
     """The nudge (and follow-up) a snooze link stands for; raises LinkInvalid when it is not
-    ours, ended, too old, or its recipient's login was deactivated."""
-    link = (
-        NudgeSnoozeLink.objects.select_related("message__user", "message__committee", "follow_up")
+    ours, too old, ended (the message's link_cutoff), or its recipient was deactivated."""
+    try:
+        (message_id, follow_up_id), issued = link_open(token, purpose=LINK_PURPOSE, count=2)
+    except LinkUnreadable as error:
+        raise LinkInvalid from error
+    if issued < timezone.now() - LINK_MAX_AGE:
+        raise LinkInvalid
+    message = (
+        OutboxMessage.objects.select_related("user", "committee")
         .filter(
-            key_hash=link_hash(token),
-            created_at__gt=timezone.now() - LINK_MAX_AGE,
-            message__user__is_active=True,
+            Q(link_cutoff__isnull=True) | Q(link_cutoff__lt=issued),
+            pk=message_id,
+            user__is_active=True,
         )
         .first()
     )
-    if link is None:
+    if message is None:
         raise LinkInvalid
-    return link.message, link.follow_up
+    follow_up = FollowUp.objects.filter(pk=follow_up_id).first() if follow_up_id else None
+    if follow_up_id and follow_up is None:
+        raise LinkInvalid
+    return message, follow_up
 
 
 def snooze_links_revoke(committee: Committee, user: User | None) -> int:
-    """End the snooze links of the committee's nudges (user=None), or those addressed to the
-    user; how many ended."""
-    links = NudgeSnoozeLink.objects.filter(message__committee=committee)
+    """End the snooze links in the nudges sent to the committee's users (user=None), or to
+    the user, that have not expired yet; how many messages' links ended."""
+    messages = OutboxMessage.objects.filter(
+        Q(sent_at__gt=timezone.now() - LINK_MAX_AGE) | Q(status=OutboxMessage.Status.SENDING),
+        committee=committee,
+        user__isnull=False,
+    )
     if user is not None:
-        links = links.filter(message__user=user)
-    deleted, _by_model = links.delete()
-    return deleted
+        messages = messages.filter(user=user)
+    return messages.update(link_cutoff=timezone.now())
 
 
 def snooze_from_link(*, message: OutboxMessage, follow_up: FollowUp | None) -> NudgeSnooze:
