@@ -33,4 +33,3 @@ class NudgeSnooze(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user} until {self.until:%Y-%m-%d}"
-
