@@ -16,9 +16,11 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns.audit import audit_register
+        from campaigns.links import links_register
         from campaigns.manage.teams import teams_register
 
         audit_register()
+        links_register()
         teams_register()
         for area in MESSAGES:
             import_module(f"campaigns.{area}.messages")

@@ -127,8 +127,9 @@ ROLE_RANK: dict[str, int] = {
 class Invitation(models.Model):
     """A lead's invitation for someone to join the committee with a role.
 
-    The link in the email is signed (see members.invitations), so no token is stored: a copy
-    of the database cannot be turned into working invitation links.
+    The link in the email is sealed (organizing.link_keys: the id encrypted, nothing
+    readable), so no token is stored: a copy of the database cannot be turned into working
+    invitation links.
     """
 
     committee = models.ForeignKey(Committee, models.CASCADE, related_name="invitations")
@@ -149,6 +150,9 @@ class Invitation(models.Model):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    # Links made before this moment no longer work (lockdown: invitations_links_revoke);
+    # sending the invitation again makes one that does.
+    link_cutoff = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")

@@ -3,14 +3,14 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 
 from members.models import ROLE_RANK, Committee, Invitation, Membership, Person, User
 from members.teams import campaign_teammates
+from organizing.link_keys import LinkUnreadable, link_open
 
-INVITATION_SALT = "members.invitation"
+INVITATION_PURPOSE = "invitation"
 
 
 def membership_primary(user: User) -> Membership | None:
@@ -21,15 +21,17 @@ def membership_primary(user: User) -> Membership | None:
 
 
 def invitation_from_token(token: str) -> Invitation | None:
-    """The pending invitation a link points at, or None if the link is bad, expired or used."""
-    max_age = timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+    """The pending invitation a link points at, or None if the link is bad, expired, ended
+    (lockdown) or used. Links of the old signed format (readable ids) no longer work."""
     try:
-        pk = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
-    except signing.BadSignature:
+        (pk,), issued = link_open(token, purpose=INVITATION_PURPOSE, count=1)
+    except LinkUnreadable:
+        return None
+    if issued < timezone.now() - timedelta(days=settings.INVITATION_MAX_AGE_DAYS):
         return None
     return (
         Invitation.objects.select_related("committee", "invited_by")
-        .filter(pk=pk, accepted_at=None)
+        .filter(Q(link_cutoff__isnull=True) | Q(link_cutoff__lt=issued), pk=pk, accepted_at=None)
         .first()
     )
 

@@ -5,7 +5,6 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -27,8 +26,9 @@ from members.models import (
     PersonPhone,
     User,
 )
-from members.selectors import INVITATION_SALT
+from members.selectors import INVITATION_PURPOSE
 from organizing.celery import task_queue_on_commit
+from organizing.link_keys import link_seal
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,14 @@ def invitation_cancel(
 
 
 def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps(invitation.pk, salt=INVITATION_SALT, compress=True)
+    return link_seal(invitation.pk, purpose=INVITATION_PURPOSE)
+
+
+def invitations_links_revoke(committee: Committee) -> int:
+    """End the links of the committee's pending invitations sent so far (lockdown); how many.
+    Sending an invitation again makes a link that works."""
+    pending = Invitation.objects.filter(committee=committee, accepted_at__isnull=True)
+    return pending.update(link_cutoff=timezone.now())
 
 
 def invitation_url(invitation: Invitation) -> str:

@@ -222,4 +222,4 @@ message_kind_register(
 )
 catch_up_register(_reminders_catch_up)
 # A lockdown ends the links that confirm answers from public pages too.
-link_revoker_register("public answer confirmations", pending_rsvps_end)
+link_revoker_register("public_answer_confirmations", pending_rsvps_end)

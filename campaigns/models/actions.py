@@ -170,6 +170,9 @@ class Rsvp(models.Model):
     # Answered from the emailed link in one statement: the reminders follow within a minute
     # (services.reminders.reminders_catch_up), not in the member's request.
     reminders_stale = models.BooleanField(default=False, db_default=False)
+    # The emailed RSVP links made before this moment no longer work (lockdown, a deactivated
+    # user: campaigns.actions.services.links); later emails carry links that do.
+    link_cutoff = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

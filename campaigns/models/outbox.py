@@ -69,6 +69,9 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     to_address = models.CharField(max_length=254, blank=True)
     reason = models.CharField(max_length=500, blank=True)
+    # The links in it (a nudge's snooze links) made before this moment no longer work:
+    # lockdown, a deactivated user (campaigns.nudges.services.snooze).
+    link_cutoff = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,3 +95,4 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+

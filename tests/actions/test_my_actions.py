@@ -356,6 +356,26 @@ def test_rotating_the_feed_kills_the_old_address(client, member, tomas):
     assert client.get(f"/calendar/{new}.ics").status_code == 200
 
 
+def test_a_deactivated_users_feed_stops_working(client, member, make_action, tomas):
+    """Their calendar address ends with their access: the same 404 as an unknown address,
+    nothing of their actions. It works again if they are reactivated."""
+    invite(make_action("Yes"), tomas, response="yes")
+    client.force_login(member)
+    client.get(URL)
+    client.logout()
+    address = reverse("calendar_feed", args=[CalendarFeed.objects.get(person=tomas).key])
+    member.is_active = False
+    member.save()
+
+    response = client.get(address)
+
+    assert response.status_code == 404
+    assert b"VCALENDAR" not in response.content
+    member.is_active = True
+    member.save()
+    assert client.get(address).status_code == 200
+
+
 def test_the_feed_is_made_on_the_first_visit_only(client, member, tomas):
     client.force_login(member)
     assert not CalendarFeed.objects.exists()

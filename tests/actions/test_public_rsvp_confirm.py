@@ -172,6 +172,6 @@ def test_a_lockdown_ends_the_confirmation_links(client, rally, committee, ana):
 
     ended = links_revoke(committee=committee)
 
-    assert ended["public answer confirmations"] == 1
+    assert ended["public_answer_confirmations"] == 1
     assert client.post(reverse("action_public_confirm", args=[key])).status_code == 404
     assert not Rsvp.objects.exists()

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from django.core import signing
 from django.utils import timezone
 
 from members.models import Invitation, Membership, User
-from members.services import invitation_token
+from members.services import invitation_token, invitations_links_revoke
 
 
 @pytest.fixture
@@ -105,6 +106,42 @@ def test_it_rejects_a_tampered_link(client, invitation):
 
     assert response.status_code == 404
     assert not User.objects.filter(email="ana@example.org").exists()
+
+
+def test_the_link_names_no_id_and_opens_only_its_own_invitation(
+    client, invitation, committee, lead
+):
+    bo = Invitation.objects.create(
+        committee=committee, email="bo@example.org", role="member", invited_by=lead
+    )
+    token = invitation_token(invitation)
+
+    assert ":" not in token  # not Django's signed (compressed) id
+    with pytest.raises(signing.BadSignature):
+        signing.loads(token, salt="members.invitation")
+    assert "ana@example.org" in client.get(link(invitation)).content.decode()
+    assert "ana@example.org" not in client.get(link(bo)).content.decode()
+
+
+def test_a_link_in_the_old_signed_format_no_longer_works(client, invitation):
+    """Links emailed before the tokens became opaque carried the invitation's id: they end;
+    the page asks for a new one, which a lead sends from the Team page."""
+    old = signing.dumps(invitation.pk, salt="members.invitation", compress=True)
+
+    response = client.get(f"/invitations/{old}/")
+
+    assert response.status_code == 404
+    assert "This invitation link does not work" in response.content.decode()
+    assert "ana@example.org" not in response.content.decode()
+
+
+def test_lockdown_ends_the_links_sent_and_a_new_one_works(client, invitation, committee):
+    sent = link(invitation)
+
+    assert invitations_links_revoke(committee) == 1
+
+    assert client.get(sent).status_code == 404
+    assert client.get(link(invitation)).status_code == 200  # sent again after the lockdown
 
 
 def test_it_lets_someone_with_an_account_join_after_logging_in(

@@ -1,11 +1,13 @@
-"""Consent: every email to a member carries a way out (a signed link, and the List-Unsubscribe
+"""Consent: every email to a member carries a way out (an opaque link, and the List-Unsubscribe
 headers a mail client turns into a button), opening the link changes nothing, and whoever is
 not to be contacted on a channel is not, with the reason recorded on the message."""
 
+import base64
 import re
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
@@ -197,6 +199,40 @@ def test_a_tampered_link_is_a_friendly_404(committee, client, suffix):
         assert "This link does not work" in response.content.decode()
     person.refresh_from_db()
     assert person.email_ok is True
+
+
+def test_a_link_carries_no_readable_id(committee):
+    person = someone(committee)
+    token = unsubscribe_token(person=person)
+
+    assert ":" not in token  # not Django's signed "[person id, channel]"
+    with pytest.raises(signing.BadSignature):
+        signing.loads(token, salt="majority.unsubscribe")
+    assert b"email" not in base64.urlsafe_b64decode(token + "==")
+
+
+def test_a_link_stops_only_its_own_persons_channel(committee, client):
+    ana, bo = someone(committee, sms_ok=True), someone(committee)
+    assert unsubscribe_token(person=ana) != unsubscribe_token(person=bo)
+    assert unsubscribe_token(person=ana) != unsubscribe_token(person=ana, channel="sms")
+
+    client.post(f"/u/{unsubscribe_token(person=ana)}/")
+
+    ana.refresh_from_db()
+    bo.refresh_from_db()
+    assert (ana.email_ok, ana.sms_ok, bo.email_ok) == (False, True, True)
+
+
+def test_a_link_emailed_in_the_old_signed_format_still_unsubscribes(committee, client):
+    """Unsubscribing must keep working from every email ever sent; the old link names an id
+    the email already carried, and opting out is all it can do."""
+    person = someone(committee)
+    old = signing.dumps([person.pk, "email"], salt="majority.unsubscribe", compress=False)
+
+    assert client.post(f"/u/{old}/").status_code == 200
+
+    person.refresh_from_db()
+    assert person.email_ok is False
 
 
 def test_the_page_speaks_the_persons_language(committee, client):

@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from campaigns.models import Action, CalendarFeed, Rsvp
 from campaigns.models.actions import new_public_key
-from members.models import Person
+from members.models import Committee, Person, User
 
 PRODID = "-//Majority//Actions//EN"
 
@@ -92,6 +93,23 @@ def calendar_feed_get(*, person: Person) -> CalendarFeed:
     """The person's calendar address, made the first time they ask for it."""
     feed, _created = CalendarFeed.objects.get_or_create(person=person)
     return feed
+
+
+def calendar_feeds_working() -> QuerySet[CalendarFeed]:
+    """The calendar addresses that still work: not those of a deactivated user."""
+    return CalendarFeed.objects.select_related("person").filter(
+        Q(person__user__isnull=True) | Q(person__user__is_active=True)
+    )
+
+
+def calendar_feeds_revoke(committee: Committee, user: User | None) -> int:
+    """End the calendar addresses of the committee's people (user=None), or the user's own;
+    how many ended. Opening My actions makes a new one."""
+    feeds = CalendarFeed.objects.filter(person__committee=committee)
+    if user is not None:
+        feeds = feeds.filter(person__user=user)
+    deleted, _by_model = feeds.delete()
+    return deleted
 
 
 def calendar_feed_rotate(*, person: Person) -> CalendarFeed:

@@ -1,48 +1,124 @@
-"""The signed link in an invitation email that lets someone answer without logging in.
+"""The link in an invitation email that lets someone answer without logging in.
 
-The token names only ids (the action and the person), is signed with the server's secret, and
-stops working once the action is over. Opening it changes nothing (mail scanners open every
-link); the page it opens asks, and one POST answers.
+The token is opaque (organizing.link_keys: the action's and the person's ids sealed, nothing
+readable) and costs no query to make. The link works while the action is not over and the
+person is still someone we may ask: not marked do-not-contact, and not taken off the roster
+the action is for (for a committee-wide action: off every roster of the committee). People
+never on a roster (a public RSVP's new contact) keep their link. Lockdown and deactivating a
+user end the links made so far (the RSVP's link_cutoff, rsvp_links_revoke).
+
+Opening it changes nothing (mail scanners open every link); the page it opens asks, and one
+POST answers.
 """
 
-from django.core import signing
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 
-from campaigns.models import Action, Rsvp
-from members.models import Person
+from campaigns.models import Action, RosterEntry, Rsvp
+from members.models import Committee, Person, User
+from organizing.link_keys import LinkUnreadable, link_open, link_seal
 
-SALT = "majority.rsvp-link"
+PURPOSE = "rsvp"
 
 
 class LinkInvalid(Exception):
-    """Tampered with, or made for another server."""
+    """Not a link of ours, or one that no longer works (ended, the person taken off the
+    roster or marked do-not-contact): the page says the same for each, and shows nothing."""
 
 
 class LinkExpired(Exception):
-    """Signed by us, but the action is over (or gone)."""
+    """One of our links, but the action is over."""
 
 
 def rsvp_link_token(*, action: Action, person: Person) -> str:
-    return signing.dumps([action.pk, person.pk], salt=SALT, compress=False)
+    return link_seal(action.pk, person.pk, purpose=PURPOSE)
 
 
-def rsvp_link_ids(token: str) -> tuple[int, int]:
-    """The action's and the person's ids a token names (no database); raises LinkInvalid."""
+def _still_for_them() -> Q:
+    """The RSVP's person may still use its link: not do-not-contact, and not taken off the
+    roster the action is for (never having been on it is fine)."""
+    person = OuterRef("person_id")
+    in_campaign = RosterEntry.objects.filter(
+        person_id=person, campaign_id=OuterRef("action__campaign_id")
+    )
+    in_committee = RosterEntry.objects.filter(
+        person_id=person, campaign__committee_id=OuterRef("action__committee_id")
+    )
+    on_campaign = Exists(in_campaign.filter(removed_at=None)) | ~Exists(in_campaign)
+    on_committee = Exists(in_committee.filter(removed_at=None)) | ~Exists(in_committee)
+    return Q(person__do_not_contact=False) & (
+        (Q(action__campaign__isnull=False) & on_campaign)
+        | (Q(action__campaign__isnull=True) & on_committee)
+    )
+
+
+def _by_token(token: str) -> QuerySet[Rsvp]:
+    """The RSVP a token opens, if it still works (no query yet); raises LinkInvalid."""
     try:
-        action_id, person_id = signing.loads(token, salt=SALT)
-        return int(action_id), int(person_id)
-    except (signing.BadSignature, ValueError, TypeError) as error:
+        (action_id, person_id), issued = link_open(token, purpose=PURPOSE, count=2)
+    except LinkUnreadable as error:
         raise LinkInvalid from error
+    return Rsvp.objects.filter(
+        Q(link_cutoff__isnull=True) | Q(link_cutoff__lt=issued),
+        _still_for_them(),
+        action_id=action_id,
+        person_id=person_id,
+    )
 
 
 def rsvp_link_resolve(token: str) -> Rsvp:
     """The invitation a token stands for; raises LinkInvalid or LinkExpired."""
-    action_id, person_id = rsvp_link_ids(token)
     rsvp = (
-        Rsvp.objects.select_related("action", "action__committee", "action__campaign", "person")
-        .filter(action_id=action_id, person_id=person_id)
+        _by_token(token)
+        .select_related("action", "action__committee", "action__campaign", "person")
         .first()
     )
-    if rsvp is None or rsvp.action.ends_at <= timezone.now():
+    if rsvp is None:
+        raise LinkInvalid
+    if rsvp.action.ends_at <= timezone.now():
         raise LinkExpired
     return rsvp
+
+
+def rsvp_link_answer_simple(
+    *, token: str, response: str, source: str, guests: int, note: str
+) -> bool:
+    """The common answer from the link in one statement (as rsvps.rsvp_answer_simple, which
+    it mirrors, with the link's own conditions): to an open action without a
+    capacity. False, having changed nothing, when the answer is not that simple or the link
+    does not work: then the page decides and explains."""
+    if response not in (Rsvp.Response.YES, Rsvp.Response.MAYBE, Rsvp.Response.NO):
+        return False
+    try:
+        rsvps = _by_token(token)
+    except LinkInvalid:
+        return False
+    open_actions = rsvps.filter(
+        Q(action__rsvp_deadline__isnull=True) | Q(action__rsvp_deadline__gte=Now()),
+        action__cancelled_at__isnull=True,
+        action__capacity__isnull=True,
+        action__ends_at__gt=Now(),
+    )
+    return bool(
+        open_actions.update(
+            response=response,
+            responded_at=Now(),
+            source=source,
+            guests=guests if response == Rsvp.Response.YES else 0,
+            note=note,
+            waitlisted_at=None,
+            reminders_stale=True,
+            updated_at=Now(),
+        )
+    )
+
+
+def rsvp_links_revoke(committee: Committee, user: User | None) -> int:
+    """End the RSVP links made so far to the committee's actions not over yet (user=None),
+    or those of the user's own person; how many invitations' links ended. Later emails carry
+    links that work."""
+    rsvps = Rsvp.objects.filter(action__committee=committee, action__ends_at__gt=Now())
+    if user is not None:
+        rsvps = rsvps.filter(person__user=user)
+    return rsvps.update(link_cutoff=timezone.now())

@@ -1,7 +1,8 @@
 """The page an invitation email links to: answer yes, maybe or no without logging in.
 
-The signed token in the URL is the key (it names only the action's and the person's ids).
-Opening the page changes nothing, since mail scanners open every link; one POST answers.
+The opaque token in the URL is the key (services.links: it names no one and no id, and stops
+working when the person is taken off the roster or marked do-not-contact). Opening the page
+changes nothing, since mail scanners open every link; one POST answers.
 
 No CSRF check: a forged POST would need the token, and whoever has the token can answer
 without a browser anyway. So the page sets no cookie, and a member whose mail app opens
@@ -26,10 +27,10 @@ from campaigns.actions.services import calendar as calendars
 from campaigns.actions.services.links import (
     LinkExpired,
     LinkInvalid,
-    rsvp_link_ids,
+    rsvp_link_answer_simple,
     rsvp_link_resolve,
 )
-from campaigns.actions.services.rsvps import rsvp_answer_simple, rsvp_open_problem, rsvp_set
+from campaigns.actions.services.rsvps import rsvp_open_problem, rsvp_set
 from campaigns.actions.views.my_actions import calendar_response
 from campaigns.models import Rsvp
 from organizing.http import link_invalid
@@ -59,24 +60,25 @@ def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
 
 
 def _link_problem(request: HttpRequest, problem: LinkInvalid | LinkExpired) -> HttpResponse:
-    """Why the link cannot be used: not ours (404), or for an action that is over or a person
-    no longer invited (410)."""
+    """Why the link cannot be used: for an action that is over (410), or anything else (404):
+    not ours, ended, or its person no longer on the list. Those look the same, so a link
+    that stopped working tells its holder nothing about the person."""
     if isinstance(problem, LinkExpired):
         return link_invalid(
             request,
             title=_("Link expired"),
             heading=_("This link has expired"),
             message=_(
-                "The action it was for is over, or you are no longer on its list. If you think "
-                "this is a mistake, ask the organizer who invited you."
+                "The action it was for is over. If you think this is a mistake, ask the "
+                "organizer who invited you."
             ),
             status=410,
         )
     return link_invalid(
         request,
         message=_(
-            "It may have been copied only in part. Open the link from the email again, or ask "
-            "the organizer who invited you."
+            "It may have been copied only in part, or it no longer works. Open the link from "
+            "the latest email, or ask the organizer who invited you."
         ),
     )
 
@@ -85,13 +87,11 @@ def _answer_simply(request: HttpRequest, token: str) -> HttpResponse | None:
     """Save a clean answer in one statement and redirect; None leaves everything else (bad
     input, a full or closed action, a bad link) to the page, which explains."""
     try:
-        action_id, person_id = rsvp_link_ids(token)
         answer = _cleaned(request.POST)
-    except (LinkInvalid, ValidationError):
+    except ValidationError:
         return None
-    if not rsvp_answer_simple(
-        action_id=action_id,
-        person_id=person_id,
+    if not rsvp_link_answer_simple(
+        token=token,
         response=answer["response"],
         source=Rsvp.Source.EMAIL,
         guests=answer["guests"] or 0,
@@ -172,4 +172,4 @@ def rsvp_link_ics(request: HttpRequest, rsvp_token: str) -> HttpResponse:
         return _link_problem(request, problem)
     link = request.build_absolute_uri(reverse("rsvp_link", args=[rsvp_token]))
     body = calendars.calendar_ics([(rsvp.action, link)])
-    return calendar_response(body, filename=f"action-{rsvp.action_id}.ics")
+    return calendar_response(body, filename="action.ics")  # no id, in the file name either

@@ -28,7 +28,7 @@ from campaigns.actions.selectors.my_actions import (
 )
 from campaigns.actions.services import calendar as calendars
 from campaigns.actions.services.rsvps import RsvpOutcome, rsvp_set
-from campaigns.models import CalendarFeed, Rsvp
+from campaigns.models import Rsvp
 from members.http import AuthedHttpRequest
 from members.models import Person
 from organizing.http import next_url
@@ -92,8 +92,9 @@ def action_ics(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
 
 @require_GET
 def calendar_feed(request: HttpRequest, feed_key: str) -> HttpResponse:
-    """A person's calendar address: no login, the secret key is the access."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("person"), key=feed_key)
+    """A person's calendar address: no login, the secret key is the access. A deactivated
+    user's address answers as an unknown one does (404): it ended with their access."""
+    feed = get_object_or_404(calendars.calendar_feeds_working(), key=feed_key)
     actions = calendars.calendar_feed_actions(feed.person)
     body = calendars.calendar_ics(
         [(action, _action_url(request, action.pk)) for action in actions], name=_("My actions")

@@ -1,27 +1,27 @@
 """Snoozing a nudge: a recipient hears no more of a follow-up, a person or a whole kind of
-nudge for a while, from My list or from the link in the email (signed, ids only)."""
+nudge for a while, from My list or from the link in the email (an opaque key, no id)."""
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import FollowUp, NudgeSnooze, OutboxMessage
-from members.models import User
+from members.models import Committee, User
+from organizing.link_keys import LinkUnreadable, link_open, link_seal
 
 Kind = OutboxMessage.Kind
 
 SNOOZE_DAYS: dict[str, int] = {Kind.QUIET_UNITS: 28}  # a weekly email is snoozed for four weeks
 SNOOZE_DEFAULT_DAYS = 7
-LINK_SALT = "majority.nudge-snooze"
+LINK_PURPOSE = "nudge-snooze"
 LINK_MAX_AGE = timedelta(days=60)
 
 
 class LinkInvalid(Exception):
-    """A snooze link tampered with, too old, or for a message that is gone."""
+    """A snooze link tampered with, too old, ended, or for a message that is gone."""
 
 
 def nudge_snooze(
@@ -70,10 +70,9 @@ def nudge_snoozes_mark(*, user: User, follow_ups: list[FollowUp]) -> None:
 
 
 def snooze_link_token(*, message: OutboxMessage, follow_up: FollowUp | None = None) -> str:
-    """A signed token of ids only: the message and, for a digest's line, the follow-up."""
-    return signing.dumps(
-        [message.pk, follow_up.pk if follow_up else 0], salt=LINK_SALT, compress=False
-    )
+    """An opaque token (organizing.link_keys) for the message and, for a digest's line, the
+    follow-up: their ids sealed, nothing readable."""
+    return link_seal(message.pk, follow_up.pk if follow_up else 0, purpose=LINK_PURPOSE)
 
 
 def snooze_link_url(*, message: OutboxMessage, follow_up: FollowUp | None = None) -> str:
@@ -82,16 +81,21 @@ def snooze_link_url(*, message: OutboxMessage, follow_up: FollowUp | None = None
 
 
 def snooze_link_resolve(token: str) -> tuple[OutboxMessage, FollowUp | None]:
-    """The nudge (and follow-up) a snooze link stands for; raises LinkInvalid."""
+    """The nudge (and follow-up) a snooze link stands for; raises LinkInvalid when it is not
+    ours, too old, ended (the message's link_cutoff), or its recipient was deactivated."""
     try:
-        message_id, follow_up_id = signing.loads(
-            token, salt=LINK_SALT, max_age=LINK_MAX_AGE
-        )
-    except (signing.BadSignature, ValueError, TypeError) as error:
+        (message_id, follow_up_id), issued = link_open(token, purpose=LINK_PURPOSE, count=2)
+    except LinkUnreadable as error:
         raise LinkInvalid from error
+    if issued < timezone.now() - LINK_MAX_AGE:
+        raise LinkInvalid
     message = (
         OutboxMessage.objects.select_related("user", "committee")
-        .filter(pk=message_id, user__isnull=False)
+        .filter(
+            Q(link_cutoff__isnull=True) | Q(link_cutoff__lt=issued),
+            pk=message_id,
+            user__is_active=True,
+        )
         .first()
     )
     if message is None:
@@ -100,6 +104,19 @@ def snooze_link_resolve(token: str) -> tuple[OutboxMessage, FollowUp | None]:
     if follow_up_id and follow_up is None:
         raise LinkInvalid
     return message, follow_up
+
+
+def snooze_links_revoke(committee: Committee, user: User | None) -> int:
+    """End the snooze links in the nudges sent to the committee's users (user=None), or to
+    the user, that have not expired yet; how many messages' links ended."""
+    messages = OutboxMessage.objects.filter(
+        Q(sent_at__gt=timezone.now() - LINK_MAX_AGE) | Q(status=OutboxMessage.Status.SENDING),
+        committee=committee,
+        user__isnull=False,
+    )
+    if user is not None:
+        messages = messages.filter(user=user)
+    return messages.update(link_cutoff=timezone.now())
 
 
 def snooze_from_link(*, message: OutboxMessage, follow_up: FollowUp | None) -> NudgeSnooze:

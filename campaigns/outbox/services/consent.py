@@ -1,8 +1,10 @@
 """Unsubscribing from the link in an email, or from a mail client's one-click button.
 
-The link's token names only the person's id and the channel, signed with the server's secret;
-it never expires, since an unsubscribe link must keep working. Opening the page changes nothing
-(mail scanners open every link); a POST opts out. The change is recorded in the audit trail.
+The link's token is opaque (organizing.link_keys: the person's id and the channel sealed,
+nothing readable). It never expires, since an unsubscribe link must keep working; for
+the same reason links emailed before the tokens became opaque (Django's signed [person id,
+channel]) still work. Opening the page changes nothing (mail scanners open every link); a POST
+opts out. The change is recorded in the audit trail.
 """
 
 from django.conf import settings
@@ -13,9 +15,12 @@ from django.utils import timezone
 
 from members.audit import audit_record
 from members.models import AuditEvent, Person
+from organizing.link_keys import LinkUnreadable, link_open, link_seal
 
-SALT = "majority.unsubscribe"
+PURPOSE = "unsubscribe"
+OLD_SALT = "majority.unsubscribe"  # the signed links of before, still honoured
 CHANNELS = {"email": "email_ok", "sms": "sms_ok"}  # channel -> the consent field it clears
+CHANNEL_NUMBERS = {"email": 1, "sms": 2}  # how a token names the channel
 
 
 class UnsubscribeInvalid(Exception):
@@ -23,7 +28,7 @@ class UnsubscribeInvalid(Exception):
 
 
 def unsubscribe_token(*, person: Person, channel: str = "email") -> str:
-    return signing.dumps([person.pk, channel], salt=SALT, compress=False)
+    return link_seal(person.pk, CHANNEL_NUMBERS[channel], purpose=PURPOSE)
 
 
 def unsubscribe_urls(*, person: Person, channel: str = "email") -> tuple[str, str]:
@@ -38,10 +43,25 @@ def unsubscribe_urls(*, person: Person, channel: str = "email") -> tuple[str, st
 
 def unsubscribe_resolve(token: str) -> tuple[Person, str]:
     """The person and the channel a token stands for; raises UnsubscribeInvalid."""
+    if ":" in token:  # an old signed link (an opaque token never has a colon)
+        return _old_link_resolve(token)
     try:
-        person_id, channel = signing.loads(token, salt=SALT)
+        (person_id, number), _issued = link_open(token, purpose=PURPOSE, count=2)
+    except LinkUnreadable as error:
+        raise UnsubscribeInvalid from error
+    channels = {n: channel for channel, n in CHANNEL_NUMBERS.items()}
+    return _person(person_id, channels.get(number, ""))
+
+
+def _old_link_resolve(token: str) -> tuple[Person, str]:
+    try:
+        person_id, channel = signing.loads(token, salt=OLD_SALT)
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise UnsubscribeInvalid from error
+    return _person(person_id, channel)
+
+
+def _person(person_id: int, channel: str) -> tuple[Person, str]:
     person = Person.objects.filter(pk=person_id).first() if channel in CHANNELS else None
     if person is None:
         raise UnsubscribeInvalid
