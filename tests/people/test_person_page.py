@@ -92,11 +92,11 @@ def test_it_shows_unassessed_never_a_number(client, committee, campaign, team_or
     assert not any(str(label) in page for _level, label in Assessment.choices)
 
 
-def test_it_shows_a_removed_position_with_its_date_and_reason(client, team_organizer, maria):
+def test_it_shows_a_removed_position_with_its_date_and_reason(client, lead, maria):
     entry = maria.roster_entries.get()
     roster_remove(entry=entry, reason="Moved away")
     entry.refresh_from_db()
-    client.force_login(team_organizer)
+    client.force_login(lead)
 
     page = client.get(page_url(maria)).content.decode()
 
@@ -168,11 +168,33 @@ def test_it_hides_the_harbor_position_from_oak_even_once_removed(
     client, outside_organizer, oak, maria
 ):
     roster_remove(entry=factories.on_roster(campaign=oak, person=maria), reason="Quit or left")
+    factories.on_roster(campaign=oak, person=maria, title="Cashier")  # back on Oak's roster
     client.force_login(outside_organizer)
 
     page = client.get(page_url(maria)).content.decode()
 
     assert "Oak" in page and "Harbor" not in page
+
+
+def test_it_closes_the_person_to_a_team_once_they_are_off_its_roster(
+    client, outside_organizer, oak, maria
+):
+    """Putting someone on a roster for a moment must not open their record for good."""
+    entry = factories.on_roster(campaign=oak, person=maria)
+    client.force_login(outside_organizer)
+    assert client.get(page_url(maria)).status_code == 200
+
+    roster_remove(entry=entry, reason="Quit or left")
+
+    assert client.get(page_url(maria)).status_code == 404
+    assert client.get(edit_url(maria, "contact")).status_code == 404
+
+
+def test_it_still_shows_a_lead_someone_taken_off_every_roster(client, lead, maria):
+    roster_remove(entry=maria.roster_entries.get(), reason="Moved away")
+    client.force_login(lead)
+
+    assert client.get(page_url(maria)).status_code == 200
 
 
 @pytest.mark.parametrize("persona", ["member", "outsider", "outside_organizer"])
