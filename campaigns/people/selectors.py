@@ -22,6 +22,7 @@ from campaigns.models import (
     Campaign,
     Conversation,
     FollowUp,
+    PossibleDuplicate,
     RosterEntry,
     ScheduledOneOnOne,
     TeamMember,
@@ -253,3 +254,33 @@ def merge_conflicts(survivor: Person, duplicate: Person) -> list[str]:
 
 def _filled(value: object) -> bool:
     return isinstance(value, bool) or bool(value)
+
+
+def possible_duplicates_open(committee_id: int) -> list[PossibleDuplicate]:
+    """The committee's possible duplicates waiting for a lead, oldest first, each with both
+    people's emails and phones to compare: four queries."""
+    rows = list(
+        PossibleDuplicate.objects.filter(
+            committee_id=committee_id, status=PossibleDuplicate.Status.OPEN
+        )
+        .select_related("person", "existing", "campaign", "created_by")
+        .prefetch_related(
+            "person__emails", "person__phones", "existing__emails", "existing__phones"
+        )
+        .order_by("created_at", "pk")
+    )
+    for row in rows:
+        for someone in (row.person, row.existing):
+            for number in someone.phones.all():
+                number.display = phone_display(number.number)
+    return rows
+
+
+def possible_duplicates_of(person: Person) -> list[PossibleDuplicate]:
+    """The open possible duplicates this person is in (for a lead on their page)."""
+    pair = Q(person=person) | Q(existing=person)
+    return list(
+        PossibleDuplicate.objects.filter(pair, status=PossibleDuplicate.Status.OPEN)
+        .select_related("person", "existing")
+        .order_by("created_at", "pk")
+    )

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
@@ -17,6 +19,7 @@ from campaigns.models import (
     FollowUp,
     NudgeSnooze,
     OutboxMessage,
+    PossibleDuplicate,
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
@@ -24,11 +27,10 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.people.selectors import MERGE_FIELDS
+from campaigns.roster.matching import channels_add_typed, person_match_for, possible_duplicate_queue
 from campaigns.roster.services import assessment_recompute, roster_add, roster_remove
 from members.audit import audit_record
 from members.models import AuditEvent, Committee, Person, PersonEmail, PersonPhone, Tag, User
-from members.selectors import person_matching
-from members.services import person_channels_add
 
 # The fields each simple section of the person page writes.
 SECTION_FIELDS = {
@@ -59,6 +61,7 @@ class RosterAddResult:
 def person_create_on_roster(
     *,
     campaign: Campaign,
+    by: User,
     given_name: str,
     family_name: str = "",
     phone: str = "",
@@ -70,12 +73,17 @@ def person_create_on_roster(
     organizer: User | None = None,
 ) -> RosterAddResult:
     """Put someone on the roster, reusing the committee's person with this email or phone
-    (`phone` in E.164) so one human stays one record across campaigns.
+    (`phone` in E.164) so one human stays one record across campaigns, when `by` may see
+    that person. Someone `by` may not see is neither attached nor mentioned: `by` gets a new
+    record, as for anyone unknown, and a lead gets a possible duplicate to decide on
+    (campaigns.roster.matching).
 
-    Someone already on this roster is left exactly as they are.
+    Someone already on this roster is left exactly as they are. What is typed is added to a
+    known person's emails and phones, never as the primary one.
     """
     with transaction.atomic():
-        person = person_matching(committee=campaign.committee, email=email, phone=phone)
+        match = person_match_for(user=by, committee=campaign.committee, email=email, phone=phone)
+        person = match.person
         if person is not None:
             active = RosterEntry.objects.filter(campaign=campaign, person=person, removed_at=None)
             if (entry := active.first()) is not None:
@@ -85,7 +93,8 @@ def person_create_on_roster(
             person = Person.objects.create(
                 committee=campaign.committee, given_name=given_name, family_name=family_name
             )
-        person_channels_add(person=person, email=email, phone=phone)
+            possible_duplicate_queue(match=match, person=person, campaign=campaign, by=by)
+        channels_add_typed(person=person, email=email, phone=phone, is_new=created)
         entry = roster_add(
             campaign=campaign,
             person=person,
@@ -249,6 +258,7 @@ def person_merge(
         _merge_messages(survivor=survivor, duplicate=duplicate)
         _merge_calendar_feed(survivor=survivor, duplicate=duplicate)
         NudgeSnooze.objects.filter(person=duplicate).update(person=survivor)
+        _merge_possible_duplicates(survivor=survivor, duplicate=duplicate)
         survivor.tags.add(*duplicate.tags.all())
         if duplicate.user_id:
             login, duplicate.user = duplicate.user, None
@@ -275,6 +285,8 @@ MERGED_RELATIONS = {
     "campaigns.followup.person",
     "campaigns.nudgesnooze.person",
     "campaigns.outboxmessage.person",
+    "campaigns.possibleduplicate.existing",
+    "campaigns.possibleduplicate.person",
     "campaigns.rosterentry.person",
     "campaigns.rsvp.person",
     "campaigns.scheduledoneonone.person",
@@ -336,6 +348,22 @@ def _merge_messages(*, survivor: Person, duplicate: Person) -> None:
                 due_at=message.due_at + timedelta(microseconds=1)
             )
     theirs.update(person=survivor)
+
+
+def _merge_possible_duplicates(*, survivor: Person, duplicate: Person) -> None:
+    """A possible duplicate between the two is settled by the merge itself (the MERGE audit
+    event records it); others of the duplicate become the survivor's, once per pair."""
+    pair = Q(person=survivor, existing=duplicate) | Q(person=duplicate, existing=survivor)
+    PossibleDuplicate.objects.filter(pair).delete()
+    for field, other in (("person", "existing"), ("existing", "person")):
+        for row in PossibleDuplicate.objects.filter(**{field: duplicate}):
+            clash = PossibleDuplicate.objects.filter(
+                **{field: survivor, other: getattr(row, f"{other}_id")}
+            )
+            if clash.exists():
+                row.delete()
+            else:
+                PossibleDuplicate.objects.filter(pk=row.pk).update(**{field: survivor})
 
 
 def _merge_calendar_feed(*, survivor: Person, duplicate: Person) -> None:
@@ -420,6 +448,32 @@ def _rows_move(rows, survivor: Person, survivor_has_some: bool) -> None:
     if survivor_has_some:
         changes["is_primary"] = False
     rows.update(**changes)
+
+
+def possible_duplicate_dismiss(
+    *, row: PossibleDuplicate, actor: User, ip: str | None = None
+) -> bool:
+    """A lead says the two are different people: the match is closed and not asked again.
+    False if it was settled already (a merge, or another lead a moment ago)."""
+    with transaction.atomic():
+        closed = PossibleDuplicate.objects.filter(
+            pk=row.pk, status=PossibleDuplicate.Status.OPEN
+        ).update(
+            status=PossibleDuplicate.Status.DISMISSED,
+            resolved_by=actor,
+            resolved_at=timezone.now(),
+        )
+        if closed:
+            audit_record(
+                actor=actor,
+                kind=AuditEvent.Kind.DUPLICATE,
+                committee_id=row.committee_id,
+                subject=row.person,
+                campaign_id=row.campaign_id,
+                detail={"decision": "dismissed", "existing_person_id": row.existing_id},
+                ip=ip,
+            )
+    return bool(closed)
 
 
 def person_view_record(

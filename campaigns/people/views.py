@@ -23,12 +23,13 @@ from campaigns.access import (
     roster_entry_for_user,
 )
 from campaigns.actions.selectors.checkin import person_action_history
-from campaigns.models import Campaign, RosterEntry
+from campaigns.models import Campaign, PossibleDuplicate, RosterEntry
 from campaigns.outbox.selectors import person_messages
 from campaigns.people import selectors, services
 from campaigns.people.forms import PersonMergeForm, RosterAddForm, RosterRemoveForm
 from campaigns.people.forms import PlacementForm as RosterEntryForm
 from campaigns.people.services import SECTION_FIELDS, RosterAddResult
+from members.access import membership_for_user
 from members.audit import client_ip
 from members.forms_people import (
     PersonConsentForm,
@@ -38,7 +39,7 @@ from members.forms_people import (
     PersonTagsForm,
 )
 from members.http import AuthedHttpRequest
-from members.models import Person
+from members.models import Membership, Person
 from organizing.http import HtmxHttpRequest, next_url
 
 if TYPE_CHECKING:
@@ -89,7 +90,10 @@ def roster_add(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
         form = RosterAddForm(request.POST, **kwargs)
         if form.is_valid():
             result = services.person_create_on_roster(
-                campaign=access.campaign, **_person_fields(form), **form.placement()
+                campaign=access.campaign,
+                by=request.user,
+                **_person_fields(form),
+                **form.placement(),
             )
             _roster_add_message(request, result)
             return _after_roster_add(request, access.campaign, result)
@@ -165,6 +169,8 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         "sent_messages": person_messages(person=person, user=request.user),
     }
     is_committee_lead = context["can_merge"]
+    if is_committee_lead:
+        context["possible_duplicates"] = selectors.possible_duplicates_of(person)
     context["activity"] = selectors.person_activity(
         person=person,
         user=request.user,
@@ -366,3 +372,37 @@ def _merge_context(
         "candidates": [] if duplicate else selectors.merge_candidates(person=person, query=query),
         "both_have_logins": bool(duplicate and person.user_id and duplicate.user_id),
     }
+
+
+# --- Possible duplicates, for committee leads --------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def possible_duplicates(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
+    """People added as new whose email or phone another record of the committee has, one the
+    adder could not see: a lead compares them and merges (on the merge page) or dismisses."""
+    membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
+    status = 200
+    if request.method == "POST":
+        row = _open_possible_duplicate(committee_id, request.POST.get("duplicate", ""))
+        if row is not None and services.possible_duplicate_dismiss(
+            row=row, actor=request.user, ip=client_ip(request)
+        ):
+            messages.success(request, _("Dismissed: they stay two people."))
+            return redirect("possible_duplicates", committee_id=committee_id)
+        messages.error(request, _("That match was settled already: nothing changed."))
+        status = 422
+    context = {
+        "committee": membership.committee,
+        "rows": selectors.possible_duplicates_open(committee_id),
+    }
+    return render(request, f"{PAGES}/possible_duplicates.html", context, status=status)
+
+
+def _open_possible_duplicate(committee_id: int, raw: str) -> PossibleDuplicate | None:
+    if not raw.isdigit():
+        return None
+    return PossibleDuplicate.objects.filter(
+        pk=int(raw), committee_id=committee_id, status=PossibleDuplicate.Status.OPEN
+    ).first()
