@@ -192,10 +192,13 @@ def test_it_marks_someone_who_asked_not_to_be_contacted_everywhere(client, team_
     assert entry.person.do_not_contact_reason == "Asked not to be contacted"
 
 
-def test_it_lets_them_back_on_the_roster_later(client, campaign, team_organizer, entry):
+def test_it_lets_them_back_on_the_roster_later(client, campaign, lead, team_organizer, entry):
+    """A lead puts them back (their organizer, who no longer sees them, would get a new record
+    and the lead a possible duplicate: tests/people/test_possible_duplicates.py)."""
     PersonEmail.objects.create(person=entry.person, email="maria@example.org")
     client.force_login(team_organizer)
     client.post(remove_url(entry), {"reason": "quit"})
+    client.force_login(lead)
 
     client.post(
         reverse("roster_add", args=[campaign.pk]),
