@@ -71,6 +71,7 @@ def person_create_on_roster(
     shift: str = "",
     is_leader: bool = False,
     organizer: User | None = None,
+    ip: str | None = None,
 ) -> RosterAddResult:
     """Put someone on the roster, reusing the committee's person with this email or phone
     (`phone` in E.164) so one human stays one record across campaigns, when `by` may see
@@ -79,10 +80,18 @@ def person_create_on_roster(
     (campaigns.roster.matching).
 
     Someone already on this roster is left exactly as they are. What is typed is added to a
-    known person's emails and phones, never as the primary one.
+    known person's emails and phones, never as the primary one. Raises MatchingLimited (and
+    changes nothing) when `by` has matched too often this hour.
     """
     with transaction.atomic():
-        match = person_match_for(user=by, committee=campaign.committee, email=email, phone=phone)
+        match = person_match_for(
+            user=by,
+            committee=campaign.committee,
+            email=email,
+            phone=phone,
+            campaign_id=campaign.pk,
+            ip=ip,
+        )
         person = match.person
         if person is not None:
             active = RosterEntry.objects.filter(campaign=campaign, person=person, removed_at=None)

@@ -29,6 +29,7 @@ from campaigns.people import selectors, services
 from campaigns.people.forms import PersonMergeForm, RosterAddForm, RosterRemoveForm
 from campaigns.people.forms import PlacementForm as RosterEntryForm
 from campaigns.people.services import SECTION_FIELDS, RosterAddResult
+from campaigns.roster.matching import MatchingLimited
 from members.access import membership_for_user
 from members.audit import client_ip
 from members.forms_people import (
@@ -86,22 +87,39 @@ def roster_add(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """One short form to put someone on the roster; a known email or phone reuses the person."""
     access = campaign_for_user(request.user, campaign_id)
     kwargs = _placement_kwargs(access.campaign)
+    status, result = 422, None
     if request.method == "POST":
         form = RosterAddForm(request.POST, **kwargs)
-        if form.is_valid():
-            result = services.person_create_on_roster(
-                campaign=access.campaign,
-                by=request.user,
-                **_person_fields(form),
-                **form.placement(),
-            )
+        try:
+            result = _roster_add_save(request, access, form)
+        except MatchingLimited as refused:
+            form.add_error(None, refused)
+            status = 422 if request.htmx else 429  # htmx swaps a 422 form in, not a 429
+        if result is not None:
             _roster_add_message(request, result)
             return _after_roster_add(request, access.campaign, result)
     else:
         form = RosterAddForm(initial=_roster_add_initial(request, access, kwargs), **kwargs)
     context = {"campaign": access.campaign, "access": access, "form": form}
     template = f"{PAGES}/_roster_add_form.html" if request.htmx else f"{PAGES}/roster_add.html"
-    return render(request, template, context, status=422 if form.errors else 200)
+    response = render(request, template, context, status=status if form.errors else 200)
+    if response.status_code == 429:
+        response["Retry-After"] = "3600"
+    return response
+
+
+def _roster_add_save(
+    request: AuthedHttpRequest, access: CampaignAccess, form: RosterAddForm
+) -> RosterAddResult | None:
+    if not form.is_valid():
+        return None
+    return services.person_create_on_roster(
+        campaign=access.campaign,
+        by=request.user,
+        ip=client_ip(request),
+        **_person_fields(form),
+        **form.placement(),
+    )
 
 
 def _placement_kwargs(campaign: Campaign) -> dict:

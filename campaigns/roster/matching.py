@@ -5,16 +5,41 @@ One rule for every way someone is added (the roster's Add form, a walk-in at che
 import): a match the adder may see (campaigns.access.people_visible_to) is reused, as before;
 a match they may not see is never attached nor mentioned: the adder gets a new record, the same
 answer as for someone unknown, and a PossibleDuplicate waits for a committee lead.
+
+Every attempt is on the audit record (who, how many found, never what was typed) and counted:
+more than PERSON_MATCH_PER_HOUR in an hour and the next is refused, so the Add form cannot be
+used to test a list of addresses against the committee's records.
 """
 
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from campaigns.access import people_visible_to
 from campaigns.models import Campaign, PossibleDuplicate
-from members.models import Committee, Membership, Person, PersonEmail, PersonPhone, User
+from members.audit import audit_record
+from members.models import (
+    AuditEvent,
+    Committee,
+    Membership,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    User,
+)
 from members.selectors import person_matching
+
+# Attempts per user per hour: generous for a door at a big action, far below a scraper's pace.
+PER_HOUR_DEFAULT = 60
+
+
+class MatchingLimited(ValidationError):
+    """Too many attempts in the hour: nothing was looked up."""
 
 
 @dataclass(frozen=True)
@@ -28,12 +53,53 @@ class Match:
 
 
 def person_match_for(
-    *, user: User, committee: Committee, email: str = "", phone: str = ""
+    *,
+    user: User,
+    committee: Committee,
+    email: str = "",
+    phone: str = "",
+    campaign_id: int | None = None,
+    ip: str | None = None,
 ) -> Match:
     """The committee's person with this email or phone (`phone` in E.164): one `user` may see
-    first (so adding again whom they added before finds their record), then anyone's."""
+    first (so adding again whom they added before finds their record), then anyone's.
+
+    Raises MatchingLimited when the user has tried too often this hour."""
     if not (email or phone):
         return Match()
+    _attempt_count(user)
+    match = _match(user=user, committee=committee, email=email, phone=phone)
+    audit_record(
+        actor=user,
+        kind=AuditEvent.Kind.MATCH,
+        committee=committee,
+        campaign_id=campaign_id,
+        count=0 if match.person is None and match.hidden is None else 1,
+        detail={
+            "by": [name for name, typed in (("email", email), ("phone", phone)) if typed],
+            "hidden": match.hidden is not None,
+        },
+        ip=ip,
+    )
+    return match
+
+
+def _attempt_count(user: User) -> None:
+    """Count one attempt in this hour's window; refuse past the limit."""
+    limit = getattr(settings, "PERSON_MATCH_PER_HOUR", PER_HOUR_DEFAULT)
+    key = f"person-match:{user.pk}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > limit:
+        raise MatchingLimited(
+            _(
+                "You have added many people by email or phone in the last hour, so this one "
+                "was not saved. Try again later, or ask a committee lead to add them."
+            ),
+            code="rate_limited",
+        )
+
+
+def _match(*, user: User, committee: Committee, email: str, phone: str) -> Match:
     visible = people_visible_to(user)
     seen = person_matching(committee=committee, email=email, phone=phone, among=visible)
     if seen is not None:
@@ -63,6 +129,27 @@ def possible_duplicate_queue(
             )
     except IntegrityError:  # the same pair is queued already
         return None
+
+
+def possible_duplicates_queue_many(
+    *, found: list[tuple[Person, int, str]], campaign: Campaign, by: User | None
+) -> None:
+    """The same for many new people at once (an import): each (new person, id of the hidden
+    match, "email" or "phone"); a pair queued already is left as it is."""
+    PossibleDuplicate.objects.bulk_create(
+        [
+            PossibleDuplicate(
+                committee_id=person.committee_id,
+                campaign=campaign,
+                person=person,
+                existing_id=existing_id,
+                matched_on=matched_on,
+                created_by=by,
+            )
+            for person, existing_id, matched_on in found
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def channels_add_typed(*, person: Person, email: str = "", phone: str = "", is_new: bool) -> None:

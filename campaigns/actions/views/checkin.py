@@ -22,6 +22,7 @@ from campaigns.actions.forms.checkin import AttendanceForm, WalkInForm
 from campaigns.actions.selectors import checkin as selectors
 from campaigns.actions.services import checkin as services
 from campaigns.models import Action
+from campaigns.roster.matching import MatchingLimited
 from members.http import AuthedHttpRequest
 from organizing.http import HtmxHttpRequest, next_url
 
@@ -96,9 +97,14 @@ def action_walk_in(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     form = WalkInForm(request.POST if request.method == "POST" else None, initial=_name_of(query))
     if request.method == "POST" and not problem and form.is_valid():
-        rsvp = services.walk_in_add(action=action, **form.cleaned_data, by=request.user)
-        messages.success(request, _("%(name)s is checked in as a walk-in.") % {"name": rsvp.person})
-        return redirect("action_checkin", action_id=action.pk)
+        try:
+            rsvp = services.walk_in_add(action=action, **form.cleaned_data, by=request.user)
+        except MatchingLimited as refused:
+            form.add_error(None, refused)
+        else:
+            name = {"name": rsvp.person}
+            messages.success(request, _("%(name)s is checked in as a walk-in.") % name)
+            return redirect("action_checkin", action_id=action.pk)
     results = selectors.search_walk_in(action=action, user=request.user, query=query)
     context = {
         **_action_context(action),
