@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from campaigns.access import people_visible_to
 from campaigns.imports import csv_formats
 from campaigns.imports.csv_formats import PersonRow
-from campaigns.models import Campaign, ImportBatch, RosterEntry, Site, Unit
+from campaigns.models import Campaign, ImportBatch, PersonNote, RosterEntry, Site, Unit
 from campaigns.roster.matching import possible_duplicates_queue_many
 from members.audit import audit_record
 from members.models import AuditEvent, Person, PersonEmail, PersonPhone, Tag, User
@@ -208,7 +208,8 @@ def _import(batch: ImportBatch) -> ImportReport:
     matched = _rows_match(rows, known, report)
     people = _people_write(matched, batch.campaign.committee_id, report)
     _possible_duplicates_queue(people, known, batch)
-    _channels_add(people, known)
+    _channels_add(people, known, batch.campaign_id)
+    _notes_add(people, batch.campaign_id)
     _tags_add(people, batch.campaign.committee_id, report)
     _roster_place(people, batch.campaign, known, report)
     return report
@@ -355,7 +356,7 @@ def _people_write(
     filled = [person for row, person in people if person.pk in existing and _fill(person, row)]
     Person.objects.bulk_update(
         filled,
-        ["preferred_name", "preferred_language", "do_not_contact", "notes", "updated_at"],
+        ["preferred_name", "preferred_language", "do_not_contact", "updated_at"],
         batch_size=BATCH_SIZE,
     )
     report.people_new, report.people_matched = len(new), len(existing)
@@ -370,17 +371,15 @@ def _person_new(row: PersonRow, committee_id: int) -> Person:
         preferred_name=row.preferred_name,
         preferred_language=row.language,
         do_not_contact=row.do_not_contact,
-        notes=row.notes,
     )
 
 
 def _fill(person: Person, row: PersonRow) -> bool:
     """Fill what a known person lacks; a "do not contact" in the file always wins."""
-    before = (person.preferred_name, person.preferred_language, person.notes)
+    before = (person.preferred_name, person.preferred_language)
     person.preferred_name = person.preferred_name or row.preferred_name
     person.preferred_language = person.preferred_language or row.language
-    person.notes = person.notes or row.notes
-    changed = before != (person.preferred_name, person.preferred_language, person.notes)
+    changed = before != (person.preferred_name, person.preferred_language)
     if row.do_not_contact and not person.do_not_contact:
         person.do_not_contact, changed = True, True
     if changed:
@@ -399,7 +398,21 @@ def _possible_duplicates_queue(
     possible_duplicates_queue_many(found=found, campaign=batch.campaign, by=batch.uploaded_by)
 
 
-def _channels_add(people: list[tuple[PersonRow, Person]], known: _Known) -> None:
+def _notes_add(people: list[tuple[PersonRow, Person]], campaign_id: int) -> None:
+    """The file's notes become the campaign's notes about each person (seen by its team and
+    the leads), where the campaign has none yet: never overwritten."""
+    PersonNote.objects.bulk_create(
+        [
+            PersonNote(person=person, campaign_id=campaign_id, text=row.notes)
+            for row, person in people
+            if row.notes
+        ],
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _channels_add(people: list[tuple[PersonRow, Person]], known: _Known, campaign_id: int) -> None:
     """Each person's email and phone from the file, if they don't have it yet: the primary
     ones of a new person; never the primary of a known one (campaigns.roster.matching)."""
     emails, phones = [], []
@@ -407,10 +420,18 @@ def _channels_add(people: list[tuple[PersonRow, Person]], known: _Known) -> None
         is_new = person.pk not in known.emails_of and person.pk not in known.phones_of
         have_emails = known.emails_of.get(person.pk, set())
         if row.email and row.email.lower() not in have_emails:
-            emails.append(PersonEmail(person=person, email=row.email, is_primary=is_new))
+            emails.append(
+                PersonEmail(
+                    person=person, email=row.email, is_primary=is_new, campaign_id=campaign_id
+                )
+            )
         have_phones = known.phones_of.get(person.pk, set())
         if row.phone and row.phone not in have_phones:
-            phones.append(PersonPhone(person=person, number=row.phone, is_primary=is_new))
+            phones.append(
+                PersonPhone(
+                    person=person, number=row.phone, is_primary=is_new, campaign_id=campaign_id
+                )
+            )
     PersonEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
     PersonPhone.objects.bulk_create(phones, batch_size=BATCH_SIZE)
 

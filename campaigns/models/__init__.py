@@ -13,9 +13,11 @@ from campaigns.models.imports import ImportBatch
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.roster import (
+    PERSON_FREE_TEXT,
     Assessment,
     AssessmentRecord,
     Campaign,
+    PersonNote,
     PossibleDuplicate,
     RosterEntry,
     Site,
@@ -37,6 +39,8 @@ __all__ = [
     "IssueTag",
     "NudgeSnooze",
     "OutboxMessage",
+    "PERSON_FREE_TEXT",
+    "PersonNote",
     "PossibleDuplicate",
     "RosterEntry",
     "Rsvp",

@@ -311,3 +311,35 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} may be {self.existing}"
+
+
+class PersonNote(models.Model):
+    """What a campaign's team notes about a person: seen by that team and the committee's
+    leads, never by another campaign's team (who may share the person, not their notes).
+    The committee's own notes, for leads only, stay on Person.notes."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="campaign_notes")
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="person_notes")
+    text = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "campaign"], name="person_note_per_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.person}"
+
+
+# Every free-text field typed about a person ("<app>.<model>.<field>"), in one place for what
+# shows, exports and erases a person's data: a new one is added here. (A conversation's own
+# free text, its notes and next step, goes with the conversation.)
+PERSON_FREE_TEXT = [
+    "members.person.notes",  # the committee's notes: leads only
+    "members.person.do_not_contact_reason",
+    "campaigns.personnote.text",  # each campaign's notes: that team and the leads
+    "campaigns.rosterentry.removed_reason",
+]

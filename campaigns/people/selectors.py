@@ -6,8 +6,19 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
-from django.db.models.functions import Lower
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from campaigns.access import (
@@ -22,6 +33,7 @@ from campaigns.models import (
     Campaign,
     Conversation,
     FollowUp,
+    PersonNote,
     PossibleDuplicate,
     RosterEntry,
     ScheduledOneOnOne,
@@ -29,7 +41,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.roster.units import unit_places
-from members.models import Membership, Person, User
+from members.models import Membership, Person, PersonEmail, PersonPhone, User
 from members.phones import phone_display, phone_normalize
 
 # Fields of a person that a merge asks about when both people have a different value.
@@ -81,12 +93,50 @@ def is_on_team(user: User, campaign: Campaign) -> bool:
     return TeamMember.objects.filter(user=user, campaign=campaign).exists()
 
 
-def person_with_channels(person: Person) -> Person:
-    """The person with phones (each with `.display`), emails and tags loaded: three queries."""
-    prefetch_related_objects([person], "phones", "emails", "tags")
+def person_with_channels(person: Person, *, user: User, is_lead: bool) -> Person:
+    """The person with the phones (each with `.display`) and emails `user` may see, and their
+    tags: three queries. A committee lead sees every email and phone; anyone else those added
+    by a lead or the person (no campaign) and by the teams of campaigns they are on, never
+    another campaign's."""
+    phones, emails = PersonPhone.objects.all(), PersonEmail.objects.all()
+    if not is_lead:
+        theirs = Q(campaign_id__isnull=True) | Q(campaign_id__in=_team_campaign_ids(user))
+        phones, emails = phones.filter(theirs), emails.filter(theirs)
+    prefetch_related_objects(
+        [person],
+        Prefetch("phones", queryset=phones),
+        Prefetch("emails", queryset=emails),
+        "tags",
+    )
     for phone in person.phones.all():
         phone.display = phone_display(phone.number)
     return person
+
+
+def _team_campaign_ids(user: User) -> QuerySet:
+    return TeamMember.objects.filter(user=user).values("campaign_id")
+
+
+@dataclass(frozen=True)
+class CampaignNote:
+    """One campaign's notes about a person (blank: none yet)."""
+
+    campaign: Campaign
+    text: str
+
+
+def person_notes(*, person: Person, user: User, is_lead: bool) -> list[CampaignNote]:
+    """The notes `user` may read and write about the person, one per campaign: those of
+    campaigns they are on (a lead: every campaign) where the person is on the roster or has
+    notes. One query; another campaign's notes are never loaded."""
+    has_notes = PersonNote.objects.filter(person=person, campaign=OuterRef("pk"))
+    on_roster = RosterEntry.objects.filter(person=person, campaign=OuterRef("pk"), removed_at=None)
+    campaigns = Campaign.objects.filter(Exists(has_notes) | Exists(on_roster))
+    if not is_lead:
+        campaigns = campaigns.filter(pk__in=_team_campaign_ids(user))
+    text = Coalesce(Subquery(has_notes.values("text")[:1]), Value(""), output_field=TextField())
+    rows = campaigns.annotate(note=text).order_by("code_name", "pk")
+    return [CampaignNote(campaign=campaign, text=campaign.note) for campaign in rows]
 
 
 def person_positions(*, person: Person, user: User) -> list[RosterEntry]:

@@ -19,6 +19,7 @@ from campaigns.models import (
     FollowUp,
     NudgeSnooze,
     OutboxMessage,
+    PersonNote,
     PossibleDuplicate,
     RosterEntry,
     Rsvp,
@@ -43,7 +44,6 @@ SECTION_FIELDS = {
         "preferred_channel",
     ],
     "consent": ["email_ok", "sms_ok", "do_not_contact", "do_not_contact_reason"],
-    "notes": ["notes"],
 }
 REASON_MAX = 200
 
@@ -103,7 +103,9 @@ def person_create_on_roster(
                 committee=campaign.committee, given_name=given_name, family_name=family_name
             )
             possible_duplicate_queue(match=match, person=person, campaign=campaign, by=by)
-        channels_add_typed(person=person, email=email, phone=phone, is_new=created)
+        channels_add_typed(
+            person=person, email=email, phone=phone, is_new=created, campaign_id=campaign.pk
+        )
         entry = roster_add(
             campaign=campaign,
             person=person,
@@ -130,6 +132,21 @@ def person_update(*, person: Person, section: str, data: dict) -> Person:
     return person
 
 
+def person_notes_set(
+    *, person: Person, campaign_notes: dict[int, str], committee_notes: str | None = None
+) -> None:
+    """Save the notes of these campaigns about the person (campaign id -> text) and, when
+    given (a lead), the committee's own notes."""
+    with transaction.atomic():
+        for campaign_id, text in campaign_notes.items():
+            PersonNote.objects.update_or_create(
+                person=person, campaign_id=campaign_id, defaults={"text": text}
+            )
+        if committee_notes is not None:
+            person.notes = committee_notes
+            person.save(update_fields=["notes", "updated_at"])
+
+
 def person_contact_update(
     *,
     person: Person,
@@ -140,15 +157,20 @@ def person_contact_update(
     primary_email: int | None = None,
     remove_emails: Iterable[int] = (),
     new_email: str = "",
+    campaign_id: int | None = None,
 ) -> None:
-    """Remove, add and choose the primary phone and email; one primary of each remains."""
+    """Remove, add and choose the primary phone and email; one primary of each remains.
+    A new one is tagged with `campaign_id`, the campaign of the organizer who typed it (None
+    for a lead's), so only that team and the leads see it."""
     with transaction.atomic():
         person.phones.filter(pk__in=list(remove_phones)).delete()
         person.emails.filter(pk__in=list(remove_emails)).delete()
         if new_phone:
-            person.phones.get_or_create(number=new_phone, defaults={"label": new_phone_label})
+            person.phones.get_or_create(
+                number=new_phone, defaults={"label": new_phone_label, "campaign_id": campaign_id}
+            )
         if new_email and not person.emails.filter(email__iexact=new_email).exists():
-            person.emails.create(email=new_email)
+            person.emails.create(email=new_email, campaign_id=campaign_id)
         _primary_set(person.phones.all(), primary_phone)
         _primary_set(person.emails.all(), primary_email)
 
@@ -268,6 +290,7 @@ def person_merge(
         _merge_calendar_feed(survivor=survivor, duplicate=duplicate)
         NudgeSnooze.objects.filter(person=duplicate).update(person=survivor)
         _merge_possible_duplicates(survivor=survivor, duplicate=duplicate)
+        _merge_campaign_notes(survivor=survivor, duplicate=duplicate)
         survivor.tags.add(*duplicate.tags.all())
         if duplicate.user_id:
             login, duplicate.user = duplicate.user, None
@@ -294,6 +317,7 @@ MERGED_RELATIONS = {
     "campaigns.followup.person",
     "campaigns.nudgesnooze.person",
     "campaigns.outboxmessage.person",
+    "campaigns.personnote.person",
     "campaigns.possibleduplicate.existing",
     "campaigns.possibleduplicate.person",
     "campaigns.rosterentry.person",
@@ -373,6 +397,20 @@ def _merge_possible_duplicates(*, survivor: Person, duplicate: Person) -> None:
                 row.delete()
             else:
                 PossibleDuplicate.objects.filter(pk=row.pk).update(**{field: survivor})
+
+
+def _merge_campaign_notes(*, survivor: Person, duplicate: Person) -> None:
+    """Each campaign's notes follow the person; where both have notes from one campaign they
+    are put together, the survivor's first."""
+    mine = {note.campaign_id: note for note in PersonNote.objects.filter(person=survivor)}
+    for theirs in PersonNote.objects.filter(person=duplicate):
+        keep = mine.get(theirs.campaign_id)
+        if keep is None:
+            PersonNote.objects.filter(pk=theirs.pk).update(person=survivor)
+            continue
+        keep.text = "\n\n".join(t for t in [keep.text, theirs.text] if t.strip())
+        keep.save(update_fields=["text", "updated_at"])
+        theirs.delete()
 
 
 def _merge_calendar_feed(*, survivor: Person, duplicate: Person) -> None:

@@ -2,7 +2,7 @@
 place, a roster entry's placement and removal, and merging two records of one person."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +26,12 @@ from campaigns.actions.selectors.checkin import person_action_history
 from campaigns.models import Campaign, PossibleDuplicate, RosterEntry
 from campaigns.outbox.selectors import person_messages
 from campaigns.people import selectors, services
-from campaigns.people.forms import PersonMergeForm, RosterAddForm, RosterRemoveForm
+from campaigns.people.forms import (
+    PersonMergeForm,
+    PersonNotesForm,
+    RosterAddForm,
+    RosterRemoveForm,
+)
 from campaigns.people.forms import PlacementForm as RosterEntryForm
 from campaigns.people.services import SECTION_FIELDS, RosterAddResult
 from campaigns.roster.matching import MatchingLimited
@@ -36,11 +41,10 @@ from members.forms_people import (
     PersonConsentForm,
     PersonContactForm,
     PersonDetailsForm,
-    PersonNotesForm,
     PersonTagsForm,
 )
 from members.http import AuthedHttpRequest
-from members.models import Membership, Person
+from members.models import Membership, Person, User
 from organizing.http import HtmxHttpRequest, next_url
 
 if TYPE_CHECKING:
@@ -206,9 +210,13 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
 
 
 def _person_context(request: AuthedHttpRequest, person: Person) -> dict:
+    """The person as this user may see them: their emails, phones and notes from the campaigns
+    the user is on (a committee lead: all, and the committee's notes)."""
+    is_lead = selectors.is_committee_lead(request.user, person.committee_id)
     return {
-        "person": selectors.person_with_channels(person),
-        "can_merge": selectors.is_committee_lead(request.user, person.committee_id),
+        "person": selectors.person_with_channels(person, user=request.user, is_lead=is_lead),
+        "notes": selectors.person_notes(person=person, user=request.user, is_lead=is_lead),
+        "can_merge": is_lead,
         "sections": SECTIONS,
     }
 
@@ -218,23 +226,51 @@ def _person_context(request: AuthedHttpRequest, person: Person) -> dict:
 def person_edit(request: AuthedHttpRequest, person_id: int, section: str) -> HttpResponse:
     """One section of the person page as a form (GET), saved in place (POST): htmx swaps the
     section; without htmx it is a page of its own that returns to the person."""
-    person = selectors.person_with_channels(person_for_user(request.user, person_id))
+    person = person_for_user(request.user, person_id)
+    shown = _person_context(request, person)
     spec = SECTIONS[section]
-    form = _section_form(spec, person, request.POST if request.method == "POST" else None)
+    form = _section_form(spec, shown, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.person_update(person=person, section=section, data=form.cleaned_data)
+        _section_save(request, shown, form, section)
         messages.success(request, _("Saved."))
         if not request.htmx:
             return redirect("person_detail", person_id=person.pk)
         fresh = Person.objects.get(pk=person.pk)
         context = {**_person_context(request, fresh), "section": spec}
         return render(request, f"{PAGES}/_section_saved.html", context)
-    context = {**_person_context(request, person), "section": spec, "form": form}
+    context = {**shown, "section": spec, "form": form}
     template = f"{PAGES}/_section_form.html" if request.htmx else f"{PAGES}/person_edit.html"
     return render(request, template, context, status=422 if form.errors else 200)
 
 
-def _section_form(spec: Section, person: Person, data: QueryDict | None) -> Form:
+def _section_save(request: AuthedHttpRequest, shown: dict, form: Form, section: str) -> None:
+    person = shown["person"]
+    if section == "notes":
+        services.person_notes_set(person=person, **cast(PersonNotesForm, form).notes_data())
+    elif section == "contact":
+        campaign_id = None if shown["can_merge"] else _campaign_adding(request.user, person)
+        services.person_contact_update(person=person, campaign_id=campaign_id, **form.cleaned_data)
+    else:
+        services.person_update(person=person, section=section, data=form.cleaned_data)
+
+
+def _campaign_adding(user: User, person: Person) -> int | None:
+    """The campaign an organizer's new email or phone for this person is tagged with: the
+    first of theirs the person is on (it is shown to that team and the leads)."""
+    return (
+        RosterEntry.objects.filter(person=person, removed_at=None, campaign__team__user=user)
+        .order_by("campaign_id")
+        .values_list("campaign_id", flat=True)
+        .first()
+    )
+
+
+def _section_form(spec: Section, shown: dict, data: QueryDict | None) -> Form:
+    person = shown["person"]
+    if spec.slug == "notes":
+        return PersonNotesForm(
+            data, notes=shown["notes"], is_lead=shown["can_merge"], person=person
+        )
     if spec.slug == "contact":
         return PersonContactForm(data, person=person)
     if spec.slug == "tags":
@@ -380,7 +416,7 @@ def _merge_context(
     query = request.GET.get("q", "").strip()
     people = [person, duplicate] if duplicate else [person]
     for someone in people:
-        selectors.person_with_channels(someone)
+        selectors.person_with_channels(someone, user=request.user, is_lead=True)  # leads only
         someone.positions = selectors.person_positions(person=someone, user=request.user)
     return {
         "person": person,

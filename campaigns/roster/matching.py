@@ -152,14 +152,22 @@ def possible_duplicates_queue_many(
     )
 
 
-def channels_add_typed(*, person: Person, email: str = "", phone: str = "", is_new: bool) -> None:
-    """Add a typed email and phone the person does not have yet. On a new person they are the
-    primary ones; on a known person never: what someone types when adding a person must not
-    become where that person's messages go (a lead or the person chooses the primary)."""
+def channels_add_typed(
+    *, person: Person, email: str = "", phone: str = "", is_new: bool, campaign_id: int | None
+) -> None:
+    """Add a typed email and phone the person does not have yet, tagged with the campaign
+    they were added on (only its team and the leads see them; None: everyone who sees the
+    person). On a new person they are the primary ones; on a known person never: what
+    someone types when adding a person must not become where that person's messages go (a
+    lead or the person chooses the primary)."""
     if email and not person.emails.filter(email__iexact=email).exists():
-        PersonEmail.objects.create(person=person, email=email, is_primary=is_new)
+        PersonEmail.objects.create(
+            person=person, email=email, is_primary=is_new, campaign_id=campaign_id
+        )
     if phone and not person.phones.filter(number=phone).exists():
-        PersonPhone.objects.create(person=person, number=phone, is_primary=is_new)
+        PersonPhone.objects.create(
+            person=person, number=phone, is_primary=is_new, campaign_id=campaign_id
+        )
 
 
 def possible_duplicates_waiting(*, user: User, committee_id: int) -> int:

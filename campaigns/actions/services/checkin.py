@@ -88,7 +88,13 @@ def walk_in_add(
                 committee=action.committee, given_name=given_name, family_name=family_name
             )
             possible_duplicate_queue(match=match, person=person, campaign=action.campaign, by=by)
-        channels_add_typed(person=person, email=email, phone=phone, is_new=created)
+        channels_add_typed(
+            person=person,
+            email=email,
+            phone=phone,
+            is_new=created,
+            campaign_id=action.campaign_id,
+        )
         if action.campaign is not None:
             roster_add(campaign=action.campaign, person=person)
         rsvp = attendance_set(action=action, person=person, attended=True, by=by)
