@@ -248,8 +248,12 @@ def _section_save(request: AuthedHttpRequest, shown: dict, form: Form, section: 
     if section == "notes":
         services.person_notes_set(person=person, **cast(PersonNotesForm, form).notes_data())
     elif section == "contact":
-        campaign_id = None if shown["can_merge"] else _campaign_adding(request.user, person)
-        services.person_contact_update(person=person, campaign_id=campaign_id, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        campaign_id = None
+        if not shown["can_merge"]:  # only a lead chooses where a person's messages go
+            data["primary_phone"] = data["primary_email"] = None
+            campaign_id = _campaign_adding(request.user, person)
+        services.person_contact_update(person=person, campaign_id=campaign_id, **data)
     else:
         services.person_update(person=person, section=section, data=form.cleaned_data)
 

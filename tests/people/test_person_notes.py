@@ -155,3 +155,20 @@ def test_the_migration_gives_one_campaigns_notes_to_it_and_keeps_the_rest_for_le
     assert only_harbor.phones.get().campaign_id == campaign.pk
     assert both.notes == "Whose?" and not PersonNote.objects.filter(person=both).exists()
     assert both.emails.get().campaign_id is None
+
+
+def test_only_a_lead_chooses_the_primary_phone(client, lead, team_organizer, maria):
+    url = reverse("person_edit_contact", args=[maria.pk])
+    primary = maria.phones.get(is_primary=True)
+    client.force_login(team_organizer)
+    client.post(url, {"new_phone": "312 555 0199"})
+    added = maria.phones.get(number="+13125550199")
+
+    form = client.get(url, headers=HTMX).content.decode()
+    client.post(url, {"primary_phone": added.pk})
+
+    assert 'name="primary_phone"' not in form
+    assert maria.phones.get(is_primary=True) == primary
+    client.force_login(lead)
+    client.post(url, {"primary_phone": added.pk})
+    assert maria.phones.get(is_primary=True) == added
