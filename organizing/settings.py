@@ -148,6 +148,16 @@ ACCOUNT_RATE_LIMITS = {
 SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=False)
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 
+# Our own rate limits (members/ratelimits.py), "count/period" (s, m, h or d) or "" for none:
+# the emailed links per client address, imports and exports per user. Counted in the shared
+# cache; if the cache cannot be reached, requests go through (the app needs it anyway).
+RATE_LIMITS = {
+    "links": env.str("RATE_LIMIT_LINKS", default="60/m"),
+    "imports": env.str("RATE_LIMIT_IMPORTS", default="30/h"),
+    "exports": env.str("RATE_LIMIT_EXPORTS", default="30/h"),
+}
+RATELIMIT_FAIL_OPEN = True
+
 # --- Two-factor and sessions ------------------------------------------------------------------
 
 # Leads and organizers see rosters: they must add a second factor (an authenticator app or a
