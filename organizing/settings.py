@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "organizing.security.NoNulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Outside authentication and the idle timeout: it sees the answer to any logout.
     "members.sessions.ClearSiteDataMiddleware",
