@@ -3,11 +3,13 @@
 The world: one committee with campaigns A ("Harbor") and B ("Oak"). Everybody on A has a name
 found nowhere else (Zephyrine, Ysolde, and Octavia, A's organizer), and so has everybody on B
 (Quillon, Wystan, Ulrika, and Peregrine, B's organizer; Ulrika was put on A's roster by
-mistake and taken off again). They have one-on-ones with notes, follow-ups,
-answers to a committee-wide action and to each campaign's own action. Then, as each persona, a
-crawler starts at the home page and follows every link (<a href>) and htmx URL (hx-get) on the
-same host, GET only, and fails naming each page that shows a name from a campaign the persona is
-not on. The committee lead sees everything: their crawl only checks that no page breaks.
+mistake and taken off again). They have one-on-ones with notes, follow-ups, answers to a
+committee-wide action and to each campaign's own action. Then, as each persona, a crawler
+starts at the home page (and at each person's and action's address, as someone could type
+it) and follows every link (<a href>) and htmx URL (hx-get) on the same host, GET only, and
+fails naming each page that shows a name from a campaign the persona is not on. The
+committee lead sees everything: their crawl checks that it reaches every kind of page and
+that no page breaks.
 """
 
 from dataclasses import dataclass, field
@@ -17,13 +19,15 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.actions.services.actions import ActionData, action_create
 from campaigns.actions.services.rsvps import action_invite, rsvp_set
 from campaigns.conversations.services.log import ConversationData, conversation_log
+from campaigns.models import Action
 from campaigns.roster.services import roster_remove
-from members.models import Membership, PersonEmail
+from members.models import Membership, Person, PersonEmail
 from tests import factories
 
 A_NAMES = ["Zephyrine", "Ysolde", "Octavia"]
@@ -76,9 +80,9 @@ class Crawl:
         return [f"{url}: {status}" for url, (status, _) in self.pages.items() if status >= 500]
 
 
-def crawl(client: Client, start: str = "/") -> Crawl:
-    """Every page reachable from `start` by GET, following redirects and links."""
-    seen, queue, result = {start}, [start], Crawl()
+def crawl(client: Client, starts: list[str]) -> Crawl:
+    """Every page reachable from `starts` by GET, following redirects and links."""
+    seen, queue, result = set(starts), list(starts), Crawl()
     while queue and len(result.pages) < VISIT_CAP:
         url = queue.pop(0)
         response = client.get(url)
@@ -95,6 +99,22 @@ def crawl(client: Client, start: str = "/") -> Crawl:
                 seen.add(target)
                 queue.append(target)
     return result
+
+
+def starts() -> list[str]:
+    """The home page, and every person's and action's page by its address: what an organizer
+    could type (a page they may not see is a 404, which shows no one)."""
+    return [
+        "/",
+        *[
+            reverse("person_detail", args=[pk])
+            for pk in Person.objects.values_list("pk", flat=True)
+        ],
+        *[
+            reverse("action_detail", args=[pk])
+            for pk in Action.objects.values_list("pk", flat=True)
+        ],
+    ]
 
 
 def _person_with_history(*, committee, campaign, unit, name, organizer, answer, action):
@@ -211,7 +231,7 @@ def test_it_shows_no_one_from_a_campaign_the_persona_is_not_on(world, persona):
     client = Client(raise_request_exception=False)
     client.force_login(world[persona])
 
-    found = crawl(client)
+    found = crawl(client, starts())
 
     assert len(found.pages) > 3, f"the crawl reached only {sorted(found.pages)}"
     broken, leaks = found.broken(), found.leaks(HIDDEN_FROM[persona])
@@ -225,7 +245,7 @@ def test_it_takes_the_lead_everywhere_and_no_page_breaks(world):
     client = Client(raise_request_exception=False)
     client.force_login(world["lead"])
 
-    found = crawl(client)
+    found = crawl(client, starts())
 
     ok = [url for url, (status, _) in found.pages.items() if status == 200]
     assert found.broken() == [], "pages that broke:\n" + "\n".join(found.broken())
