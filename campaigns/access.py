@@ -117,13 +117,17 @@ def roster_entry_for_user(access: CampaignAccess, entry_id: int) -> RosterEntry:
 
 
 def people_visible_to(user: User) -> QuerySet[Person]:
-    """People on the roster (now or before) of a campaign the user may see; a committee lead
-    also sees the committee's people on no roster yet."""
+    """People on the current roster of a campaign the user may see; a committee lead sees all
+    of the committee's people (on no roster yet, or taken off every roster).
+
+    Only the current roster: an entry removed no longer opens the person's record to the
+    campaign's team, so putting someone on a roster for a moment cannot be used to read them.
+    """
     if not user.is_authenticated:
         return Person.objects.none()
     lead_of = Membership.objects.filter(user=user, role=Membership.Role.LEAD).values("committee_id")
     on_roster = RosterEntry.objects.filter(
-        person=OuterRef("pk"), campaign__in=campaigns_visible_to(user)
+        person=OuterRef("pk"), removed_at=None, campaign__in=campaigns_visible_to(user)
     )
     return Person.objects.filter(Q(committee_id__in=lead_of) | Q(Exists(on_roster)))
 

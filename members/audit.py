@@ -457,6 +457,27 @@ def _action_change(event: AuditEvent, names: _Names) -> AuditLine:
     return AuditLine(event, _("Edited an action of %(campaign)s (%(fields)s)") % values)
 
 
+def _match(event: AuditEvent, names: _Names) -> AuditLine:
+    """Looking someone up by what was typed (never shown: it is not recorded)."""
+    if not event.count:
+        return AuditLine(event, _("Looked for someone by email or phone: nobody found"))
+    if event.detail.get("hidden"):
+        return AuditLine(
+            event,
+            _(
+                "Looked for someone by email or phone: found a person they may not see "
+                "(added as new, queued as a possible duplicate)"
+            ),
+        )
+    return AuditLine(event, _("Looked for someone by email or phone: found one of theirs"))
+
+
+def _duplicate(event: AuditEvent, names: _Names) -> AuditLine:
+    return _person_line(
+        event, _("Dismissed a possible duplicate: two people"), names, event.subject_id
+    )
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.LOGIN: _login,
     Kind.LOGIN_FAILED: _login_failed,
@@ -478,6 +499,8 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.MEMBERSHIP_REMOVE: _membership_remove,
     Kind.LOCKDOWN: _lockdown,
     Kind.ACTION_CHANGE: _action_change,
+    Kind.MATCH: _match,
+    Kind.DUPLICATE: _duplicate,
 }
 
 ROLES = dict(Membership.Role.choices)

@@ -18,6 +18,7 @@ from members import audit
 from members.access import membership_for_user
 from members.http import AuthedHttpRequest
 from members.models import AuditEvent, Committee, Membership
+from members.ratelimits import EXPORTS, rate_limit
 from organizing.forms import DateInput
 
 PAGE_SIZE = 50
@@ -99,6 +100,7 @@ def audit_log(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@rate_limit(EXPORTS, per="user")
 def audit_log_csv(
     request: AuthedHttpRequest, committee_id: int
 ) -> HttpResponse | StreamingHttpResponse:

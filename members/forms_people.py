@@ -68,15 +68,6 @@ class PersonConsentForm(forms.Form):
         return cleaned
 
 
-class PersonNotesForm(forms.Form):
-    notes = forms.CharField(
-        label=_("Notes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Seen by everyone who can see this person. Never write what could hurt them."),
-    )
-
-
 class PersonTagsForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
         label=_("Tags"),

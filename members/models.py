@@ -220,6 +220,9 @@ class Person(models.Model):
     sms_ok = models.BooleanField(_("text messages are OK"), default=False)
     do_not_contact = models.BooleanField(_("do not contact"), default=False)
     do_not_contact_reason = models.CharField(_("why not to contact"), max_length=200, blank=True)
+    # The committee's own notes, seen by its leads only; each campaign's team keeps its notes
+    # about a person in campaigns.PersonNote (campaigns/people/data.py: ERASED_TEXT lists
+    # every free-text field about a person).
     notes = models.TextField(_("notes"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
     user = models.OneToOneField(
@@ -268,9 +271,14 @@ class Person(models.Model):
 
 
 class PersonEmail(models.Model):
+    """An email address; `campaign_id` names the campaign whose team added it (seen only by
+    that team and the committee's leads), null when a lead or the person added it (seen by
+    everyone who sees the person). A plain id: members knows nothing of campaigns."""
+
     person = models.ForeignKey(Person, models.CASCADE, related_name="emails")
     email = models.EmailField(_("email address"))
     is_primary = models.BooleanField(_("primary"), default=False)
+    campaign_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("email address")
@@ -286,7 +294,8 @@ class PersonEmail(models.Model):
 
 
 class PersonPhone(models.Model):
-    """A phone number, stored in E.164 (+15551234567) so the same number always matches."""
+    """A phone number, stored in E.164 (+15551234567) so the same number always matches.
+    `campaign_id` as for PersonEmail: the campaign whose team added it, or null."""
 
     display: str  # not stored: the number as people write it, set by the selectors that show it
 
@@ -294,6 +303,7 @@ class PersonPhone(models.Model):
     number = models.CharField(_("phone number"), max_length=20, db_index=True)
     label = models.CharField(_("label"), max_length=30, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
+    campaign_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("phone number")

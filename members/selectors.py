@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from members.models import ROLE_RANK, Committee, Invitation, Membership, Person, User
@@ -80,10 +80,20 @@ def invitations_pending(committee) -> list[Invitation]:
     )
 
 
-def person_matching(*, committee: Committee, email: str = "", phone: str = "") -> Person | None:
+def person_matching(
+    *,
+    committee: Committee,
+    email: str = "",
+    phone: str = "",
+    among: QuerySet[Person] | None = None,
+) -> Person | None:
     """The committee's person with this email (in any case) or, failing that, this phone
-    (in E.164). Email first: a phone may be a household's, an email rarely is."""
-    people = Person.objects.filter(committee=committee).order_by("pk")
+    (in E.164). Email first: a phone may be a household's, an email rarely is.
+
+    `among` narrows the search (to the people someone may see): whether a match is shown to
+    the one who typed is the caller's decision (campaigns.roster.matching)."""
+    people = (among if among is not None else Person.objects.all()).filter(committee=committee)
+    people = people.order_by("pk")
     if email:
         found = people.filter(emails__email__iexact=email).first()
         if found is not None:

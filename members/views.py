@@ -12,6 +12,7 @@ from members.audit import client_ip
 from members.forms import InvitationAcceptForm, InvitationForm
 from members.http import AuthedHttpRequest
 from members.models import Membership
+from members.ratelimits import LINKS, rate_limit
 
 
 @login_required
@@ -84,6 +85,7 @@ def invitation_resend(
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit(LINKS)
 def invitation_accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
     """Where the invitation email leads: set a password, or join with the account you have."""
     invitation = selectors.invitation_from_token(token)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "organizing.security.NoNulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Outside authentication and the idle timeout: it sees the answer to any logout.
     "members.sessions.ClearSiteDataMiddleware",
@@ -147,6 +148,16 @@ ACCOUNT_RATE_LIMITS = {
 # Signup is by invitation only unless the committee opens it.
 SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=False)
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+
+# Our own rate limits (members/ratelimits.py), "count/period" (s, m, h or d) or "" for none:
+# the emailed links per client address, imports and exports per user. Counted in the shared
+# cache; if the cache cannot be reached, requests go through (the app needs it anyway).
+RATE_LIMITS = {
+    "links": env.str("RATE_LIMIT_LINKS", default="60/m"),
+    "imports": env.str("RATE_LIMIT_IMPORTS", default="30/h"),
+    "exports": env.str("RATE_LIMIT_EXPORTS", default="30/h"),
+}
+RATELIMIT_FAIL_OPEN = True
 
 # --- Two-factor and sessions ------------------------------------------------------------------
 

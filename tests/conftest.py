@@ -13,10 +13,24 @@ from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from members.models import Membership
 from organizing.celery import app as celery_app
 from tests import factories
+
+# Property tests (tests/test_*_hypothesis.py) try a modest number of inputs each: the suite
+# has a time budget. No deadline: a request through the test client can take a while on CI.
+# Their examples share the test's database (one transaction per test), which is what they want.
+hypothesis_settings.register_profile(
+    "majority",
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("majority")
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous and safe.

@@ -3,8 +3,8 @@ tests/matrix/. A URL without a row fails: no view ships without deciding who may
 
 The world: one committee with campaigns A and B (organizer_a is on A's team only,
 organizer_b on B's), a committee `lead`, a `member`, an `outsider` leading another committee,
-and `staff` (Django staff, on no committee). allauth's own pages (account_*) serve anonymous
-visitors by design and are left to allauth's tests.
+and `staff` (Django staff, on no committee). allauth's own pages (account_*, mfa_*,
+usersessions_*) have their rows too (tests/matrix/accounts.py).
 """
 
 from datetime import timedelta
@@ -38,7 +38,6 @@ from tests.matrix import PERSONAS, rows
 from tests.matrix.actions import COMMITTEE_WIDE_ROWS
 
 MATRIX = rows()
-ALLAUTH_PREFIXES = ("account_", "mfa_", "usersessions_")
 
 
 def named_urls(entries=None, prefix="") -> dict[str, URLPattern]:
@@ -53,7 +52,7 @@ def named_urls(entries=None, prefix="") -> dict[str, URLPattern]:
 
 
 def test_every_named_url_has_a_row():
-    ours = {name for name in named_urls() if not name.startswith(ALLAUTH_PREFIXES)}
+    ours = set(named_urls())
 
     assert ours - set(MATRIX) == set(), "add a row in tests/matrix/ for each new URL"
     assert set(MATRIX) - ours == set(), "rows for URLs that no longer exist"
@@ -176,6 +175,10 @@ def world(committee, other_committee, lead, member, outsider):
             "token": invitation_token(invitation),
             "tag_id": tag.pk,
             "user_id": organizer_a.pk,
+            # allauth's password reset key (a wrong one) and a passkey id (nobody's).
+            "uidb36": "zz",
+            "key": "not-a-key",
+            "pk": 999999,
             **campaign_objects(campaign_a, committee, "A", organizer_a),
             **actions,
         },
@@ -186,8 +189,10 @@ def world(committee, other_committee, lead, member, outsider):
 
 
 def url_for(name: str, kwargs: dict) -> str:
-    pattern = named_urls()[name]
-    return reverse(name, kwargs={k: kwargs[k] for k in pattern.pattern.converters})
+    """The URL's address with the world's objects; parameters of enclosing patterns (allauth's
+    passkey pages) and regular-expression groups (its password reset key) count too."""
+    [(possibilities, *_)] = get_resolver().reverse_dict.getlist(name)[:1]
+    return reverse(name, kwargs={k: kwargs[k] for k in possibilities[0][1]})
 
 
 def csrf_client(user=None) -> Client:

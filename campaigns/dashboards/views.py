@@ -53,6 +53,7 @@ from campaigns.models import Campaign
 from members.audit import client_ip
 from members.http import AuthedHttpRequest
 from members.models import Committee, Membership
+from members.ratelimits import EXPORTS, rate_limit
 from organizing.forms import DateInput
 
 PAGE = "campaigns/dashboards/dashboard.html"
@@ -215,6 +216,7 @@ def _parts(request: HttpRequest, access: CampaignAccess) -> dict[str, str]:
 
 
 @login_required
+@rate_limit(EXPORTS, per="user")
 def campaign_dashboard_export(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """The unit table as shown (same filters, same order) as CSV. Every export is on the
     record, as the roster's is."""

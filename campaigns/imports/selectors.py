@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from itertools import islice
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from campaigns.access import CampaignAccess
@@ -69,12 +69,16 @@ def roster_export_rows(campaign_id: int) -> Iterator[list[str]]:
 
 
 def _export_entries(campaign_id: int) -> QuerySet[RosterEntry]:
+    # This campaign's contact details and those of no campaign, never another campaign's.
+    ours = Q(campaign_id__isnull=True) | Q(campaign_id=campaign_id)
+    emails = PersonEmail.objects.filter(ours).order_by("-is_primary", "pk")
+    phones = PersonPhone.objects.filter(ours).order_by("-is_primary", "pk")
     return (
         _exported(campaign_id)
         .select_related("person", "organizer")
         .prefetch_related(
-            Prefetch("person__emails", queryset=PersonEmail.objects.order_by("-is_primary", "pk")),
-            Prefetch("person__phones", queryset=PersonPhone.objects.order_by("-is_primary", "pk")),
+            Prefetch("person__emails", queryset=emails),
+            Prefetch("person__phones", queryset=phones),
             Prefetch("person__tags", queryset=Tag.objects.order_by("name")),
         )
         .order_by("person__family_name", "person__given_name", "pk")

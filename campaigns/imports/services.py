@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from campaigns.access import people_visible_to
 from campaigns.imports import csv_formats
 from campaigns.imports.csv_formats import PersonRow
-from campaigns.models import Campaign, ImportBatch, RosterEntry, Site, Unit
+from campaigns.models import Campaign, ImportBatch, PersonNote, RosterEntry, Site, Unit
+from campaigns.roster.matching import possible_duplicates_queue_many
 from members.audit import audit_record
 from members.models import AuditEvent, Person, PersonEmail, PersonPhone, Tag, User
 
@@ -202,10 +204,12 @@ def _import(batch: ImportBatch) -> ImportReport:
     """Read, match and write every good row; the caller decides whether it stays."""
     report = ImportReport()
     rows = _rows_read(batch, report)
-    known = _Known.load(batch.campaign)
+    known = _Known.load(batch.campaign, batch.uploaded_by)
     matched = _rows_match(rows, known, report)
     people = _people_write(matched, batch.campaign.committee_id, report)
-    _channels_add(people, known)
+    _possible_duplicates_queue(people, known, batch)
+    _channels_add(people, known, batch.campaign_id)
+    _notes_add(people, batch.campaign_id)
     _tags_add(people, batch.campaign.committee_id, report)
     _roster_place(people, batch.campaign, known, report)
     return report
@@ -252,24 +256,41 @@ def _warn_unmatchable(rows: list[PersonRow], report: ImportReport) -> None:
 
 @dataclass
 class _Known:
-    """The committee's people by email and phone, and the campaign's roster, loaded once."""
+    """The committee's people by email and phone, and the campaign's roster, loaded once.
+
+    The roster's matching rule (campaigns.roster.matching), in bulk: only people the uploader
+    may see are matched (`by_email`, `by_phone`); a row whose email or phone is someone else's
+    (`hidden_by_email`, `hidden_by_phone`) makes a new person, counted as new, and queues a
+    possible duplicate for a lead (`hidden_of`: new row's line -> (person id, matched on))."""
 
     by_email: dict[str, int]
     by_phone: dict[str, int]
     emails_of: dict[int, set[str]]
     phones_of: dict[int, set[str]]
     entries: dict[int, RosterEntry]
+    hidden_by_email: dict[str, int] = field(default_factory=dict)
+    hidden_by_phone: dict[str, int] = field(default_factory=dict)
+    hidden_of: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, campaign: Campaign) -> "_Known":
+    def load(cls, campaign: Campaign, uploader: User | None) -> "_Known":
         known = cls({}, {}, {}, {}, {})
+        visible = set(
+            people_visible_to(uploader)
+            .filter(committee_id=campaign.committee_id)
+            .values_list("pk", flat=True)
+            if uploader is not None
+            else []
+        )
         emails = PersonEmail.objects.filter(person__committee_id=campaign.committee_id)
         for email, person_id in emails.order_by("person_id").values_list("email", "person_id"):
-            known.by_email.setdefault(email.lower(), person_id)
+            mine = known.by_email if person_id in visible else known.hidden_by_email
+            mine.setdefault(email.lower(), person_id)
             known.emails_of.setdefault(person_id, set()).add(email.lower())
         phones = PersonPhone.objects.filter(person__committee_id=campaign.committee_id)
         for number, person_id in phones.order_by("person_id").values_list("number", "person_id"):
-            known.by_phone.setdefault(number, person_id)
+            mine = known.by_phone if person_id in visible else known.hidden_by_phone
+            mine.setdefault(number, person_id)
             known.phones_of.setdefault(person_id, set()).add(number)
         entries = RosterEntry.objects.filter(campaign=campaign, removed_at__isnull=True)
         known.entries = {entry.person_id: entry for entry in entries}
@@ -313,6 +334,13 @@ def _match_one(
     person_id = by_email or by_phone
     if person_id and ("person", person_id) in first_line:
         return None, _("same person as line %(line)s") % {"line": first_line["person", person_id]}
+    if person_id is None:
+        hidden_email = known.hidden_by_email.get(email) if email else None
+        hidden_phone = known.hidden_by_phone.get(row.phone) if row.phone else None
+        if hidden_email:
+            known.hidden_of[row.line] = (hidden_email, "email")
+        elif hidden_phone:
+            known.hidden_of[row.line] = (hidden_phone, "phone")
     return person_id, ""
 
 
@@ -328,7 +356,7 @@ def _people_write(
     filled = [person for row, person in people if person.pk in existing and _fill(person, row)]
     Person.objects.bulk_update(
         filled,
-        ["preferred_name", "preferred_language", "do_not_contact", "notes", "updated_at"],
+        ["preferred_name", "preferred_language", "do_not_contact", "updated_at"],
         batch_size=BATCH_SIZE,
     )
     report.people_new, report.people_matched = len(new), len(existing)
@@ -343,17 +371,15 @@ def _person_new(row: PersonRow, committee_id: int) -> Person:
         preferred_name=row.preferred_name,
         preferred_language=row.language,
         do_not_contact=row.do_not_contact,
-        notes=row.notes,
     )
 
 
 def _fill(person: Person, row: PersonRow) -> bool:
     """Fill what a known person lacks; a "do not contact" in the file always wins."""
-    before = (person.preferred_name, person.preferred_language, person.notes)
+    before = (person.preferred_name, person.preferred_language)
     person.preferred_name = person.preferred_name or row.preferred_name
     person.preferred_language = person.preferred_language or row.language
-    person.notes = person.notes or row.notes
-    changed = before != (person.preferred_name, person.preferred_language, person.notes)
+    changed = before != (person.preferred_name, person.preferred_language)
     if row.do_not_contact and not person.do_not_contact:
         person.do_not_contact, changed = True, True
     if changed:
@@ -361,17 +387,51 @@ def _fill(person: Person, row: PersonRow) -> bool:
     return changed
 
 
-def _channels_add(people: list[tuple[PersonRow, Person]], known: _Known) -> None:
-    """Each person's email and phone from the file, if they don't have it yet; a person's
-    first email or phone becomes the primary one."""
+def _possible_duplicates_queue(
+    people: list[tuple[PersonRow, Person]], known: _Known, batch: ImportBatch
+) -> None:
+    found = [
+        (person, *known.hidden_of[row.line])
+        for row, person in people
+        if row.line in known.hidden_of
+    ]
+    possible_duplicates_queue_many(found=found, campaign=batch.campaign, by=batch.uploaded_by)
+
+
+def _notes_add(people: list[tuple[PersonRow, Person]], campaign_id: int) -> None:
+    """The file's notes become the campaign's notes about each person (seen by its team and
+    the leads), where the campaign has none yet: never overwritten."""
+    PersonNote.objects.bulk_create(
+        [
+            PersonNote(person=person, campaign_id=campaign_id, text=row.notes)
+            for row, person in people
+            if row.notes
+        ],
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _channels_add(people: list[tuple[PersonRow, Person]], known: _Known, campaign_id: int) -> None:
+    """Each person's email and phone from the file, if they don't have it yet: the primary
+    ones of a new person; never the primary of a known one (campaigns.roster.matching)."""
     emails, phones = [], []
     for row, person in people:
+        is_new = person.pk not in known.emails_of and person.pk not in known.phones_of
         have_emails = known.emails_of.get(person.pk, set())
         if row.email and row.email.lower() not in have_emails:
-            emails.append(PersonEmail(person=person, email=row.email, is_primary=not have_emails))
+            emails.append(
+                PersonEmail(
+                    person=person, email=row.email, is_primary=is_new, campaign_id=campaign_id
+                )
+            )
         have_phones = known.phones_of.get(person.pk, set())
         if row.phone and row.phone not in have_phones:
-            phones.append(PersonPhone(person=person, number=row.phone, is_primary=not have_phones))
+            phones.append(
+                PersonPhone(
+                    person=person, number=row.phone, is_primary=is_new, campaign_id=campaign_id
+                )
+            )
     PersonEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
     PersonPhone.objects.bulk_create(phones, batch_size=BATCH_SIZE)
 

@@ -27,10 +27,12 @@ from campaigns.imports.services import ImportReport
 from campaigns.models import ImportBatch
 from members.audit import client_ip
 from members.http import AuthedHttpRequest
+from members.ratelimits import EXPORTS, IMPORTS, rate_limit
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit(IMPORTS, per="user", method="POST")
 def import_new(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """Upload a roster file; it is read and checked before anything is stored."""
     access = campaign_for_user(request.user, campaign_id, manage=True)
@@ -63,6 +65,7 @@ def import_new(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit(IMPORTS, per="user", method="POST")
 def import_detail(request: AuthedHttpRequest, campaign_id: int, import_id: int) -> HttpResponse:
     """Map the file's columns, check it (dry run), then import it all at once (commit)."""
     access = campaign_for_user(request.user, campaign_id)
@@ -199,6 +202,7 @@ class _Echo:
 
 @login_required
 @require_GET
+@rate_limit(EXPORTS, per="user")
 def roster_export(request: AuthedHttpRequest, campaign_id: int) -> StreamingHttpResponse:
     """The active roster as CSV, in the format the import reads; every export is audited."""
     access = campaign_for_user(request.user, campaign_id, manage=True)

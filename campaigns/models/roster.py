@@ -265,3 +265,70 @@ class AssessmentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} @ {self.happened_at:%Y-%m-%d}"
+
+
+class PossibleDuplicate(models.Model):
+    """A person added as new whose email or phone is already another person's, one the adder
+    may not see (on no roster of theirs).
+
+    Attaching the new entry to the known record would open that record (its phone, email,
+    notes) to the adder, and saying "already known" would tell them the committee knows this
+    person. So the adder is answered as for anyone new, a new record is made, and this row
+    waits for a committee lead, who merges the two (campaigns.people.services.person_merge)
+    or dismisses the match. Never shown to the adder.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a lead")
+        MERGED = "merged", _("Merged")
+        DISMISSED = "dismissed", _("Not the same person")
+
+    committee = models.ForeignKey(Committee, models.CASCADE, related_name="+")
+    # Where the new record was added (null: a walk-in at a committee-wide action).
+    campaign = models.ForeignKey(Campaign, models.SET_NULL, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="+")  # the new record
+    existing = models.ForeignKey(Person, models.CASCADE, related_name="+")  # the known one
+    matched_on = models.CharField(max_length=10)  # "email" or "phone": never the value
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "existing"], name="possible_duplicate_once_per_pair"
+            ),
+        ]
+        indexes = [models.Index(fields=["committee", "status"], name="possible_dup_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} may be {self.existing}"
+
+
+class PersonNote(models.Model):
+    """What a campaign's team notes about a person: seen by that team and the committee's
+    leads, never by another campaign's team (who may share the person, not their notes).
+    The committee's own notes, for leads only, stay on Person.notes."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="campaign_notes")
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="person_notes")
+    text = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "campaign"], name="person_note_per_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.person}"

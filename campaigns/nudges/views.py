@@ -19,6 +19,7 @@ from campaigns.nudges.services.snooze import (
     snooze_link_resolve,
 )
 from members.http import AuthedHttpRequest
+from members.ratelimits import LINKS, rate_limit
 from organizing.http import link_invalid, next_url
 
 PAGES = "campaigns/nudges"
@@ -26,6 +27,7 @@ PAGES = "campaigns/nudges"
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limit(LINKS)
 def nudge_snooze_link(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (mail scanners open every link), POST snoozes. The page names no one: whoever
     holds the link sees only what kind of nudge it is."""

@@ -28,6 +28,7 @@ from campaigns.models import (
     FollowUp,
     OutboxMessage,
     PendingRsvp,
+    PersonNote,
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
@@ -68,6 +69,7 @@ ERASED_ROWS: tuple[type[models.Model], ...] = (
     PersonPhone,
     CalendarFeed,
     PendingRsvp,  # an answer typed on a public page, not confirmed by them
+    PersonNote,  # each campaign's notes about them
 )
 # The person's own fields that are not typed text, and what erasure sets them to: no language,
 # no channel, no consent to anything, never to be contacted, no login.

@@ -191,3 +191,37 @@ class PersonEraseForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm, or go back.")},
     )
+
+
+class PersonNotesForm(forms.Form):
+    """A person's notes, one box per campaign the user is on (`note_<campaign id>`), and the
+    committee's own notes for a lead (`notes`). Each box is seen only by whom it says."""
+
+    def __init__(self, *args, notes: Sequence, is_lead: bool, person: Person, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign_ids = [note.campaign.pk for note in notes]
+        for note in notes:
+            self.fields[f"note_{note.campaign.pk}"] = forms.CharField(
+                label=_("Notes of %(campaign)s") % {"campaign": note.campaign.code_name},
+                required=False,
+                initial=note.text,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=_("Seen by this campaign's team and the committee's leads."),
+            )
+        if is_lead:
+            self.fields["notes"] = forms.CharField(
+                label=_("Committee notes"),
+                required=False,
+                initial=person.notes,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=_("Seen by the committee's leads only."),
+            )
+
+    def notes_data(self) -> dict:
+        """What person_notes_set takes: the text per campaign, and the committee's (None:
+        not the user's to change)."""
+        data = self.cleaned_data
+        return {
+            "campaign_notes": {pk: data[f"note_{pk}"] for pk in self.campaign_ids},
+            "committee_notes": data.get("notes"),
+        }

@@ -6,8 +6,19 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
-from django.db.models.functions import Lower
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from campaigns.access import (
@@ -23,13 +34,15 @@ from campaigns.models import (
     Campaign,
     Conversation,
     FollowUp,
+    PersonNote,
+    PossibleDuplicate,
     RosterEntry,
     ScheduledOneOnOne,
     TeamMember,
     Unit,
 )
 from campaigns.roster.units import unit_places
-from members.models import Membership, Person, User
+from members.models import Membership, Person, PersonEmail, PersonPhone, User
 from members.phones import phone_display, phone_normalize
 
 # Fields of a person that a merge asks about when both people have a different value.
@@ -81,12 +94,50 @@ def is_on_team(user: User, campaign: Campaign) -> bool:
     return TeamMember.objects.filter(user=user, campaign=campaign).exists()
 
 
-def person_with_channels(person: Person) -> Person:
-    """The person with phones (each with `.display`), emails and tags loaded: three queries."""
-    prefetch_related_objects([person], "phones", "emails", "tags")
+def person_with_channels(person: Person, *, user: User, is_lead: bool) -> Person:
+    """The person with the phones (each with `.display`) and emails `user` may see, and their
+    tags: three queries. A committee lead sees every email and phone; anyone else those added
+    by a lead or the person (no campaign) and by the teams of campaigns they are on, never
+    another campaign's."""
+    phones, emails = PersonPhone.objects.all(), PersonEmail.objects.all()
+    if not is_lead:
+        theirs = Q(campaign_id__isnull=True) | Q(campaign_id__in=_team_campaign_ids(user))
+        phones, emails = phones.filter(theirs), emails.filter(theirs)
+    prefetch_related_objects(
+        [person],
+        Prefetch("phones", queryset=phones),
+        Prefetch("emails", queryset=emails),
+        "tags",
+    )
     for phone in person.phones.all():
         phone.display = phone_display(phone.number)
     return person
+
+
+def _team_campaign_ids(user: User) -> QuerySet:
+    return TeamMember.objects.filter(user=user).values("campaign_id")
+
+
+@dataclass(frozen=True)
+class CampaignNote:
+    """One campaign's notes about a person (blank: none yet)."""
+
+    campaign: Campaign
+    text: str
+
+
+def person_notes(*, person: Person, user: User, is_lead: bool) -> list[CampaignNote]:
+    """The notes `user` may read and write about the person, one per campaign: those of
+    campaigns they are on (a lead: every campaign) where the person is on the roster or has
+    notes. One query; another campaign's notes are never loaded."""
+    has_notes = PersonNote.objects.filter(person=person, campaign=OuterRef("pk"))
+    on_roster = RosterEntry.objects.filter(person=person, campaign=OuterRef("pk"), removed_at=None)
+    campaigns = Campaign.objects.filter(Exists(has_notes) | Exists(on_roster))
+    if not is_lead:
+        campaigns = campaigns.filter(pk__in=_team_campaign_ids(user))
+    text = Coalesce(Subquery(has_notes.values("text")[:1]), Value(""), output_field=TextField())
+    rows = campaigns.annotate(note=text).order_by("code_name", "pk")
+    return [CampaignNote(campaign=campaign, text=campaign.note) for campaign in rows]
 
 
 def person_positions(*, person: Person, user: User) -> list[RosterEntry]:
@@ -258,3 +309,33 @@ def merge_conflicts(survivor: Person, duplicate: Person) -> list[str]:
 
 def _filled(value: object) -> bool:
     return isinstance(value, bool) or bool(value)
+
+
+def possible_duplicates_open(committee_id: int) -> list[PossibleDuplicate]:
+    """The committee's possible duplicates waiting for a lead, oldest first, each with both
+    people's emails and phones to compare: four queries."""
+    rows = list(
+        PossibleDuplicate.objects.filter(
+            committee_id=committee_id, status=PossibleDuplicate.Status.OPEN
+        )
+        .select_related("person", "existing", "campaign", "created_by")
+        .prefetch_related(
+            "person__emails", "person__phones", "existing__emails", "existing__phones"
+        )
+        .order_by("created_at", "pk")
+    )
+    for row in rows:
+        for someone in (row.person, row.existing):
+            for number in someone.phones.all():
+                number.display = phone_display(number.number)
+    return rows
+
+
+def possible_duplicates_of(person: Person) -> list[PossibleDuplicate]:
+    """The open possible duplicates this person is in (for a lead on their page)."""
+    pair = Q(person=person) | Q(existing=person)
+    return list(
+        PossibleDuplicate.objects.filter(pair, status=PossibleDuplicate.Status.OPEN)
+        .select_related("person", "existing")
+        .order_by("created_at", "pk")
+    )

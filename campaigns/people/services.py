@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
@@ -18,6 +20,8 @@ from campaigns.models import (
     NudgeSnooze,
     OutboxMessage,
     PendingRsvp,
+    PersonNote,
+    PossibleDuplicate,
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
@@ -25,11 +29,10 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.people.selectors import MERGE_FIELDS
+from campaigns.roster.matching import channels_add_typed, person_match_for, possible_duplicate_queue
 from campaigns.roster.services import assessment_recompute, roster_add, roster_remove
 from members.audit import audit_record
 from members.models import AuditEvent, Committee, Person, PersonEmail, PersonPhone, Tag, User
-from members.selectors import person_matching
-from members.services import person_channels_add
 
 # The fields each simple section of the person page writes.
 SECTION_FIELDS = {
@@ -42,7 +45,6 @@ SECTION_FIELDS = {
         "preferred_channel",
     ],
     "consent": ["email_ok", "sms_ok", "do_not_contact", "do_not_contact_reason"],
-    "notes": ["notes"],
 }
 REASON_MAX = 200
 
@@ -60,6 +62,7 @@ class RosterAddResult:
 def person_create_on_roster(
     *,
     campaign: Campaign,
+    by: User,
     given_name: str,
     family_name: str = "",
     phone: str = "",
@@ -69,14 +72,28 @@ def person_create_on_roster(
     shift: str = "",
     is_leader: bool = False,
     organizer: User | None = None,
+    ip: str | None = None,
 ) -> RosterAddResult:
     """Put someone on the roster, reusing the committee's person with this email or phone
-    (`phone` in E.164) so one human stays one record across campaigns.
+    (`phone` in E.164) so one human stays one record across campaigns, when `by` may see
+    that person. Someone `by` may not see is neither attached nor mentioned: `by` gets a new
+    record, as for anyone unknown, and a lead gets a possible duplicate to decide on
+    (campaigns.roster.matching).
 
-    Someone already on this roster is left exactly as they are.
+    Someone already on this roster is left exactly as they are. What is typed is added to a
+    known person's emails and phones, never as the primary one. Raises MatchingLimited (and
+    changes nothing) when `by` has matched too often this hour.
     """
     with transaction.atomic():
-        person = person_matching(committee=campaign.committee, email=email, phone=phone)
+        match = person_match_for(
+            user=by,
+            committee=campaign.committee,
+            email=email,
+            phone=phone,
+            campaign_id=campaign.pk,
+            ip=ip,
+        )
+        person = match.person
         if person is not None:
             active = RosterEntry.objects.filter(campaign=campaign, person=person, removed_at=None)
             if (entry := active.first()) is not None:
@@ -86,7 +103,10 @@ def person_create_on_roster(
             person = Person.objects.create(
                 committee=campaign.committee, given_name=given_name, family_name=family_name
             )
-        person_channels_add(person=person, email=email, phone=phone)
+            possible_duplicate_queue(match=match, person=person, campaign=campaign, by=by)
+        channels_add_typed(
+            person=person, email=email, phone=phone, is_new=created, campaign_id=campaign.pk
+        )
         entry = roster_add(
             campaign=campaign,
             person=person,
@@ -113,6 +133,21 @@ def person_update(*, person: Person, section: str, data: dict) -> Person:
     return person
 
 
+def person_notes_set(
+    *, person: Person, campaign_notes: dict[int, str], committee_notes: str | None = None
+) -> None:
+    """Save the notes of these campaigns about the person (campaign id -> text) and, when
+    given (a lead), the committee's own notes."""
+    with transaction.atomic():
+        for campaign_id, text in campaign_notes.items():
+            PersonNote.objects.update_or_create(
+                person=person, campaign_id=campaign_id, defaults={"text": text}
+            )
+        if committee_notes is not None:
+            person.notes = committee_notes
+            person.save(update_fields=["notes", "updated_at"])
+
+
 def person_contact_update(
     *,
     person: Person,
@@ -123,15 +158,20 @@ def person_contact_update(
     primary_email: int | None = None,
     remove_emails: Iterable[int] = (),
     new_email: str = "",
+    campaign_id: int | None = None,
 ) -> None:
-    """Remove, add and choose the primary phone and email; one primary of each remains."""
+    """Remove, add and choose the primary phone and email; one primary of each remains.
+    A new one is tagged with `campaign_id`, the campaign of the organizer who typed it (None
+    for a lead's), so only that team and the leads see it."""
     with transaction.atomic():
         person.phones.filter(pk__in=list(remove_phones)).delete()
         person.emails.filter(pk__in=list(remove_emails)).delete()
         if new_phone:
-            person.phones.get_or_create(number=new_phone, defaults={"label": new_phone_label})
+            person.phones.get_or_create(
+                number=new_phone, defaults={"label": new_phone_label, "campaign_id": campaign_id}
+            )
         if new_email and not person.emails.filter(email__iexact=new_email).exists():
-            person.emails.create(email=new_email)
+            person.emails.create(email=new_email, campaign_id=campaign_id)
         _primary_set(person.phones.all(), primary_phone)
         _primary_set(person.emails.all(), primary_email)
 
@@ -255,6 +295,8 @@ def person_merge(
         # Answers from a public page waiting for confirmation: the link was sent to the
         # survivor's records now, and confirming still checks for an answer given since.
         PendingRsvp.objects.filter(person=duplicate).update(person=survivor)
+        _merge_possible_duplicates(survivor=survivor, duplicate=duplicate)
+        _merge_campaign_notes(survivor=survivor, duplicate=duplicate)
         survivor.tags.add(*duplicate.tags.all())
         if duplicate.user_id:
             login, duplicate.user = duplicate.user, None
@@ -282,6 +324,9 @@ MERGED_RELATIONS = {
     "campaigns.nudgesnooze.person",
     "campaigns.outboxmessage.person",
     "campaigns.pendingrsvp.person",
+    "campaigns.personnote.person",
+    "campaigns.possibleduplicate.existing",
+    "campaigns.possibleduplicate.person",
     "campaigns.rosterentry.person",
     "campaigns.rsvp.person",
     "campaigns.scheduledoneonone.person",
@@ -343,6 +388,36 @@ def _merge_messages(*, survivor: Person, duplicate: Person) -> None:
                 due_at=message.due_at + timedelta(microseconds=1)
             )
     theirs.update(person=survivor)
+
+
+def _merge_possible_duplicates(*, survivor: Person, duplicate: Person) -> None:
+    """A possible duplicate between the two is settled by the merge itself (the MERGE audit
+    event records it); others of the duplicate become the survivor's, once per pair."""
+    pair = Q(person=survivor, existing=duplicate) | Q(person=duplicate, existing=survivor)
+    PossibleDuplicate.objects.filter(pair).delete()
+    for field, other in (("person", "existing"), ("existing", "person")):
+        for row in PossibleDuplicate.objects.filter(**{field: duplicate}):
+            clash = PossibleDuplicate.objects.filter(
+                **{field: survivor, other: getattr(row, f"{other}_id")}
+            )
+            if clash.exists():
+                row.delete()
+            else:
+                PossibleDuplicate.objects.filter(pk=row.pk).update(**{field: survivor})
+
+
+def _merge_campaign_notes(*, survivor: Person, duplicate: Person) -> None:
+    """Each campaign's notes follow the person; where both have notes from one campaign they
+    are put together, the survivor's first."""
+    mine = {note.campaign_id: note for note in PersonNote.objects.filter(person=survivor)}
+    for theirs in PersonNote.objects.filter(person=duplicate):
+        keep = mine.get(theirs.campaign_id)
+        if keep is None:
+            PersonNote.objects.filter(pk=theirs.pk).update(person=survivor)
+            continue
+        keep.text = "\n\n".join(t for t in [keep.text, theirs.text] if t.strip())
+        keep.save(update_fields=["text", "updated_at"])
+        theirs.delete()
 
 
 def _merge_calendar_feed(*, survivor: Person, duplicate: Person) -> None:
@@ -427,6 +502,32 @@ def _rows_move(rows, survivor: Person, survivor_has_some: bool) -> None:
     if survivor_has_some:
         changes["is_primary"] = False
     rows.update(**changes)
+
+
+def possible_duplicate_dismiss(
+    *, row: PossibleDuplicate, actor: User, ip: str | None = None
+) -> bool:
+    """A lead says the two are different people: the match is closed and not asked again.
+    False if it was settled already (a merge, or another lead a moment ago)."""
+    with transaction.atomic():
+        closed = PossibleDuplicate.objects.filter(
+            pk=row.pk, status=PossibleDuplicate.Status.OPEN
+        ).update(
+            status=PossibleDuplicate.Status.DISMISSED,
+            resolved_by=actor,
+            resolved_at=timezone.now(),
+        )
+        if closed:
+            audit_record(
+                actor=actor,
+                kind=AuditEvent.Kind.DUPLICATE,
+                committee_id=row.committee_id,
+                subject=row.person,
+                campaign_id=row.campaign_id,
+                detail={"decision": "dismissed", "existing_person_id": row.existing_id},
+                ip=ip,
+            )
+    return bool(closed)
 
 
 def person_view_record(

@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("people/<int:person_id>/", views.person_detail, name="person_detail"),
     path("people/<int:person_id>/merge/", views.person_merge, name="person_merge"),
+    path(
+        "committees/<int:committee_id>/possible-duplicates/",
+        views.possible_duplicates,
+        name="possible_duplicates",
+    ),
     # One name per section (person_edit_details, person_edit_contact, ...): each reverses
     # with the person's id alone.
     *[

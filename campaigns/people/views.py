@@ -2,7 +2,7 @@
 place, a roster entry's placement and removal, and merging two records of one person."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,22 +23,28 @@ from campaigns.access import (
     roster_entry_for_user,
 )
 from campaigns.actions.selectors.checkin import person_action_history
-from campaigns.models import Campaign, RosterEntry
+from campaigns.models import Campaign, PossibleDuplicate, RosterEntry
 from campaigns.outbox.selectors import person_messages
 from campaigns.people import selectors, services
-from campaigns.people.forms import PersonMergeForm, RosterAddForm, RosterRemoveForm
+from campaigns.people.forms import (
+    PersonMergeForm,
+    PersonNotesForm,
+    RosterAddForm,
+    RosterRemoveForm,
+)
 from campaigns.people.forms import PlacementForm as RosterEntryForm
 from campaigns.people.services import SECTION_FIELDS, RosterAddResult
+from campaigns.roster.matching import MatchingLimited
+from members.access import membership_for_user
 from members.audit import client_ip
 from members.forms_people import (
     PersonConsentForm,
     PersonContactForm,
     PersonDetailsForm,
-    PersonNotesForm,
     PersonTagsForm,
 )
 from members.http import AuthedHttpRequest
-from members.models import Person
+from members.models import Membership, Person, User
 from organizing.http import HtmxHttpRequest, next_url
 
 if TYPE_CHECKING:
@@ -85,19 +91,39 @@ def roster_add(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """One short form to put someone on the roster; a known email or phone reuses the person."""
     access = campaign_for_user(request.user, campaign_id)
     kwargs = _placement_kwargs(access.campaign)
+    status, result = 422, None
     if request.method == "POST":
         form = RosterAddForm(request.POST, **kwargs)
-        if form.is_valid():
-            result = services.person_create_on_roster(
-                campaign=access.campaign, **_person_fields(form), **form.placement()
-            )
+        try:
+            result = _roster_add_save(request, access, form)
+        except MatchingLimited as refused:
+            form.add_error(None, refused)
+            status = 422 if request.htmx else 429  # htmx swaps a 422 form in, not a 429
+        if result is not None:
             _roster_add_message(request, result)
             return _after_roster_add(request, access.campaign, result)
     else:
         form = RosterAddForm(initial=_roster_add_initial(request, access, kwargs), **kwargs)
     context = {"campaign": access.campaign, "access": access, "form": form}
     template = f"{PAGES}/_roster_add_form.html" if request.htmx else f"{PAGES}/roster_add.html"
-    return render(request, template, context, status=422 if form.errors else 200)
+    response = render(request, template, context, status=status if form.errors else 200)
+    if response.status_code == 429:
+        response["Retry-After"] = "3600"
+    return response
+
+
+def _roster_add_save(
+    request: AuthedHttpRequest, access: CampaignAccess, form: RosterAddForm
+) -> RosterAddResult | None:
+    if not form.is_valid():
+        return None
+    return services.person_create_on_roster(
+        campaign=access.campaign,
+        by=request.user,
+        ip=client_ip(request),
+        **_person_fields(form),
+        **form.placement(),
+    )
 
 
 def _placement_kwargs(campaign: Campaign) -> dict:
@@ -165,6 +191,8 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         "sent_messages": person_messages(person=person, user=request.user),
     }
     is_committee_lead = context["can_merge"]
+    if is_committee_lead:
+        context["possible_duplicates"] = selectors.possible_duplicates_of(person)
     context["activity"] = selectors.person_activity(
         person=person,
         user=request.user,
@@ -182,9 +210,13 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
 
 
 def _person_context(request: AuthedHttpRequest, person: Person) -> dict:
+    """The person as this user may see them: their emails, phones and notes from the campaigns
+    the user is on (a committee lead: all, and the committee's notes)."""
+    is_lead = selectors.is_committee_lead(request.user, person.committee_id)
     return {
-        "person": selectors.person_with_channels(person),
-        "can_merge": selectors.is_committee_lead(request.user, person.committee_id),
+        "person": selectors.person_with_channels(person, user=request.user, is_lead=is_lead),
+        "notes": selectors.person_notes(person=person, user=request.user, is_lead=is_lead),
+        "can_merge": is_lead,
         "sections": SECTIONS,
     }
 
@@ -194,27 +226,59 @@ def _person_context(request: AuthedHttpRequest, person: Person) -> dict:
 def person_edit(request: AuthedHttpRequest, person_id: int, section: str) -> HttpResponse:
     """One section of the person page as a form (GET), saved in place (POST): htmx swaps the
     section; without htmx it is a page of its own that returns to the person."""
-    person = selectors.person_with_channels(person_for_user(request.user, person_id))
+    person = person_for_user(request.user, person_id)
     if person.erased_at is not None:  # nothing is written about an erased person again
         messages.error(request, _("This person was erased: nothing about them can be added."))
         url = reverse("person_detail", args=[person.pk])
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    shown = _person_context(request, person)
     spec = SECTIONS[section]
-    form = _section_form(spec, person, request.POST if request.method == "POST" else None)
+    form = _section_form(spec, shown, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.person_update(person=person, section=section, data=form.cleaned_data)
+        _section_save(request, shown, form, section)
         messages.success(request, _("Saved."))
         if not request.htmx:
             return redirect("person_detail", person_id=person.pk)
         fresh = Person.objects.get(pk=person.pk)
         context = {**_person_context(request, fresh), "section": spec}
         return render(request, f"{PAGES}/_section_saved.html", context)
-    context = {**_person_context(request, person), "section": spec, "form": form}
+    context = {**shown, "section": spec, "form": form}
     template = f"{PAGES}/_section_form.html" if request.htmx else f"{PAGES}/person_edit.html"
     return render(request, template, context, status=422 if form.errors else 200)
 
 
-def _section_form(spec: Section, person: Person, data: QueryDict | None) -> Form:
+def _section_save(request: AuthedHttpRequest, shown: dict, form: Form, section: str) -> None:
+    person = shown["person"]
+    if section == "notes":
+        services.person_notes_set(person=person, **cast(PersonNotesForm, form).notes_data())
+    elif section == "contact":
+        data = dict(form.cleaned_data)
+        campaign_id = None
+        if not shown["can_merge"]:  # only a lead chooses where a person's messages go
+            data["primary_phone"] = data["primary_email"] = None
+            campaign_id = _campaign_adding(request.user, person)
+        services.person_contact_update(person=person, campaign_id=campaign_id, **data)
+    else:
+        services.person_update(person=person, section=section, data=form.cleaned_data)
+
+
+def _campaign_adding(user: User, person: Person) -> int | None:
+    """The campaign an organizer's new email or phone for this person is tagged with: the
+    first of theirs the person is on (it is shown to that team and the leads)."""
+    return (
+        RosterEntry.objects.filter(person=person, removed_at=None, campaign__team__user=user)
+        .order_by("campaign_id")
+        .values_list("campaign_id", flat=True)
+        .first()
+    )
+
+
+def _section_form(spec: Section, shown: dict, data: QueryDict | None) -> Form:
+    person = shown["person"]
+    if spec.slug == "notes":
+        return PersonNotesForm(
+            data, notes=shown["notes"], is_lead=shown["can_merge"], person=person
+        )
     if spec.slug == "contact":
         return PersonContactForm(data, person=person)
     if spec.slug == "tags":
@@ -360,7 +424,7 @@ def _merge_context(
     query = request.GET.get("q", "").strip()
     people = [person, duplicate] if duplicate else [person]
     for someone in people:
-        selectors.person_with_channels(someone)
+        selectors.person_with_channels(someone, user=request.user, is_lead=True)  # leads only
         someone.positions = selectors.person_positions(person=someone, user=request.user)
     return {
         "person": person,
@@ -370,3 +434,37 @@ def _merge_context(
         "candidates": [] if duplicate else selectors.merge_candidates(person=person, query=query),
         "both_have_logins": bool(duplicate and person.user_id and duplicate.user_id),
     }
+
+
+# --- Possible duplicates, for committee leads --------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def possible_duplicates(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
+    """People added as new whose email or phone another record of the committee has, one the
+    adder could not see: a lead compares them and merges (on the merge page) or dismisses."""
+    membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
+    status = 200
+    if request.method == "POST":
+        row = _open_possible_duplicate(committee_id, request.POST.get("duplicate", ""))
+        if row is not None and services.possible_duplicate_dismiss(
+            row=row, actor=request.user, ip=client_ip(request)
+        ):
+            messages.success(request, _("Dismissed: they stay two people."))
+            return redirect("possible_duplicates", committee_id=committee_id)
+        messages.error(request, _("That match was settled already: nothing changed."))
+        status = 422
+    context = {
+        "committee": membership.committee,
+        "rows": selectors.possible_duplicates_open(committee_id),
+    }
+    return render(request, f"{PAGES}/possible_duplicates.html", context, status=status)
+
+
+def _open_possible_duplicate(committee_id: int, raw: str) -> PossibleDuplicate | None:
+    if not raw.isdigit():
+        return None
+    return PossibleDuplicate.objects.filter(
+        pk=int(raw), committee_id=committee_id, status=PossibleDuplicate.Status.OPEN
+    ).first()

@@ -27,6 +27,7 @@ from django_htmx.http import push_url
 from campaigns.access import CampaignAccess, campaign_for_user, site_for_user
 from campaigns.models import Assessment, Campaign, Site
 from campaigns.roster import bulk
+from campaigns.roster.matching import possible_duplicates_waiting
 from campaigns.roster.selectors import (
     Chart,
     ChartFilters,
@@ -263,8 +264,17 @@ def _chart_context(
         "chart_url": _chart_url(access, site),
         "campaign_chart_url": _chart_url(access, None),
         "add_url": reverse("roster_add", args=[campaign.pk]),
+        "possible_duplicates": _possible_duplicates(access),
         "bulk_form": bulk_form or BulkForm(organizers=organizers, tags=tags),
     }
+
+
+def _possible_duplicates(access: CampaignAccess) -> int:
+    """For a committee lead, how many possible duplicates wait (campaign leads and
+    organizers never see them)."""
+    if not access.can_manage:
+        return 0
+    return possible_duplicates_waiting(user=access.user, committee_id=access.campaign.committee_id)
 
 
 def _render_html(chart: Chart, campaign: Campaign, *, select: bool, selected: set[int]) -> str:

@@ -255,8 +255,11 @@ def test_a_walk_in_needs_a_way_to_reach_them_and_keeps_what_was_typed(
 def test_a_walk_in_with_a_known_email_is_the_same_person(
     client, team_organizer, committee, campaign, action
 ):
+    """Known to the organizer: on the roster of a campaign of theirs (someone they may not
+    see is someone new: tests/people/test_matching_limits.py)."""
     known = factories.person(committee=committee, given_name="Lena", family_name="Berg")
     PersonEmail.objects.create(person=known, email="lena@example.org", is_primary=True)
+    factories.on_roster(campaign=campaign, person=known)
     client.force_login(team_organizer)
 
     walk_in(client, action, given_name="Lena", email="LENA@example.org")

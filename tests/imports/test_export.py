@@ -210,3 +210,18 @@ def test_it_hides_the_export_from_anyone_outside_the_campaign(client, request, r
 
     assert client.get(export_url(roster)).status_code == 404
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
+
+
+def test_it_never_exports_another_campaigns_contact_details(client, committee, lead, roster):
+    """Ben's work phone came from Oak's team: Harbor's export leaves it out."""
+    oak = factories.campaign(committee=committee, code_name="Oak")
+    ben = roster.roster.get(person__given_name="Ben").person
+    ben.phones.update(is_primary=False)
+    PersonPhone.objects.create(
+        person=ben, number="+16175550999", is_primary=True, campaign_id=oak.pk
+    )
+    client.force_login(lead)
+
+    exported = body(client.get(export_url(roster)))
+
+    assert b"+16175550999" not in exported and b"+16175550123" in exported

@@ -306,7 +306,8 @@ def test_it_matches_known_people_by_email_in_any_case_and_by_phone_in_any_format
     assert entry_of(campaign, "maria.cruz@example.org").person == maria
     maria.refresh_from_db()
     assert (maria.given_name, maria.family_name) == ("Maria", "Cruz")  # names are kept
-    assert list(maria.phones.values_list("number", "is_primary")) == [("+13125550143", True)]
+    # Added, never made the primary of someone known (campaigns.roster.matching).
+    assert list(maria.phones.values_list("number", "is_primary")) == [("+13125550143", False)]
     assert list(dwayne.emails.values_list("email", flat=True)) == ["dwayne@example.org"]
     assert RosterEntry.objects.get(campaign=campaign, person=dwayne).unit.name == "Night"
 
@@ -531,3 +532,32 @@ def test_the_hourly_task_drops_files_left_unimported_for_a_day(campaign, lead):
     fresh.refresh_from_db()
     assert old.content == "" and old.status == ImportBatch.Status.FAILED
     assert fresh.content == "x\n"
+
+
+def test_it_never_attaches_a_campaign_lead_to_people_of_campaigns_they_are_not_on(
+    committee, campaign
+):
+    """Maria is on Oak's roster; Harbor's campaign lead imports a file with her email: she is
+    counted as someone new, the file's row gets a new record, and a lead gets a possible
+    duplicate."""
+    from campaigns.models import PossibleDuplicate
+    from members.models import Membership
+
+    oak = factories.campaign(committee=committee, code_name="Oak")
+    maria = factories.person(committee=committee, given_name="Maria", family_name="Cruz")
+    PersonEmail.objects.create(person=maria, email="maria.cruz@example.org", is_primary=True)
+    factories.on_roster(campaign=oak, person=maria)
+    campaign_lead = factories.member_of(committee, Membership.Role.ORGANIZER)
+    factories.on_team(campaign=campaign, user=campaign_lead, role="lead")
+
+    batch = upload(campaign, campaign_lead, "roster_plain.csv")
+    dry = import_dry_run(batch=batch, mapping=batch.mapping)
+    report = commit(batch, campaign_lead)
+
+    assert (dry.people_new, dry.people_matched) == (5, 0)
+    assert (report.people_new, report.people_matched) == (5, 0)
+    assert not maria.roster_entries.filter(campaign=campaign).exists()
+    assert list(maria.phones.all()) == [], "nothing from the file is added to Maria"
+    queued = PossibleDuplicate.objects.get()
+    assert (queued.existing, queued.campaign, queued.matched_on) == (maria, campaign, "email")
+    assert queued.person == entry_of(campaign, "maria.cruz@example.org").person

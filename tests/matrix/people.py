@@ -56,3 +56,15 @@ ROWS = {
     # Team organizers and leads close a follow-up; the reason is required.
     "follow_up_close": inside((200, 422), (200, 422)),
 }
+
+# Committee leads only: organizers and members 403, everyone else 404. An empty POST names no
+# possible duplicate: refused with the page (422).
+ROWS["possible_duplicates"] = {
+    "anonymous": (LOGIN, LOGIN),
+    "member": (403, 403),
+    "organizer_a": (403, 403),
+    "organizer_b": (403, 403),
+    "lead": (200, 422),
+    "outsider": (404, 404),
+    "staff": (404, 404),
+}

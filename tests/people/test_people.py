@@ -37,9 +37,12 @@ def maria(committee):
 # --- The service ---------------------------------------------------------------------------------
 
 
-def test_it_creates_a_person_with_their_channels_on_the_roster(campaign, floor, team_organizer):
+def test_it_creates_a_person_with_their_channels_on_the_roster(
+    lead, campaign, floor, team_organizer
+):
     result = person_create_on_roster(
         campaign=campaign,
+        by=lead,
         given_name="Ana",
         family_name="Ruiz",
         phone="+12125550199",
@@ -62,9 +65,9 @@ def test_it_creates_a_person_with_their_channels_on_the_roster(campaign, floor, 
     ]
 
 
-def test_it_reuses_the_person_with_the_same_email_in_another_case(campaign, maria):
+def test_it_reuses_the_person_with_the_same_email_in_another_case(lead, campaign, maria):
     result = person_create_on_roster(
-        campaign=campaign, given_name="María", email="MARIA.LOPEZ@EXAMPLE.ORG"
+        campaign=campaign, by=lead, given_name="María", email="MARIA.LOPEZ@EXAMPLE.ORG"
     )
 
     assert result.person == maria and not result.person_created and result.entry_created
@@ -72,31 +75,36 @@ def test_it_reuses_the_person_with_the_same_email_in_another_case(campaign, mari
     assert maria.emails.count() == 1, "no second copy of the same email"
 
 
-def test_it_reuses_the_person_with_the_same_phone_typed_another_way(campaign, maria):
+def test_it_reuses_the_person_with_the_same_phone_typed_another_way(lead, campaign, maria):
     from members.phones import phone_normalize
 
     result = person_create_on_roster(
-        campaign=campaign, given_name="Maria", phone=phone_normalize("(415) 555-2671")
+        campaign=campaign, by=lead, given_name="Maria", phone=phone_normalize("(415) 555-2671")
     )
 
     assert result.person == maria and not result.person_created
     assert list(maria.phones.values_list("number", flat=True)) == ["+14155552671"]
 
 
-def test_it_adds_the_new_phone_to_the_person_found_by_email(campaign, maria):
+def test_it_adds_the_new_phone_to_the_person_found_by_email(lead, campaign, maria):
     person_create_on_roster(
-        campaign=campaign, given_name="Maria", email="maria.lopez@example.org", phone="+14155550101"
+        campaign=campaign,
+        by=lead,
+        given_name="Maria",
+        email="maria.lopez@example.org",
+        phone="+14155550101",
     )
 
     numbers = dict(maria.phones.values_list("number", "is_primary"))
     assert numbers == {"+14155552671": True, "+14155550101": False}
 
 
-def test_it_changes_nothing_for_someone_already_on_the_roster(campaign, floor, maria):
+def test_it_changes_nothing_for_someone_already_on_the_roster(lead, campaign, floor, maria):
     entry = factories.on_roster(campaign=campaign, person=maria, title="Driver")
 
     result = person_create_on_roster(
         campaign=campaign,
+        by=lead,
         given_name="Maria",
         email="maria.lopez@example.org",
         phone="+14155550101",
@@ -110,11 +118,13 @@ def test_it_changes_nothing_for_someone_already_on_the_roster(campaign, floor, m
     assert maria.phones.count() == 1, "not even the new phone is added"
 
 
-def test_it_puts_back_someone_taken_off_earlier_with_a_new_entry(campaign, maria):
+def test_it_puts_back_someone_taken_off_earlier_with_a_new_entry(lead, campaign, maria):
     old = factories.on_roster(campaign=campaign, person=maria)
     roster_remove(entry=old, reason="Moved away")
 
-    result = person_create_on_roster(campaign=campaign, given_name="Maria", phone="+14155552671")
+    result = person_create_on_roster(
+        campaign=campaign, by=lead, given_name="Maria", phone="+14155552671"
+    )
 
     assert result.entry_created and result.entry != old
     assert RosterEntry.objects.filter(campaign=campaign, person=maria).count() == 2
@@ -122,23 +132,24 @@ def test_it_puts_back_someone_taken_off_earlier_with_a_new_entry(campaign, maria
     assert old.removed_at is not None, "the old entry stays in the history"
 
 
-def test_it_never_reuses_a_person_of_another_committee(campaign, other_committee):
+def test_it_never_reuses_a_person_of_another_committee(lead, campaign, other_committee):
     stranger = factories.person(committee=other_committee, given_name="Maria")
     PersonEmail.objects.create(person=stranger, email="maria@example.org")
 
     result = person_create_on_roster(
-        campaign=campaign, given_name="Maria", email="maria@example.org"
+        campaign=campaign, by=lead, given_name="Maria", email="maria@example.org"
     )
 
     assert result.person_created and result.person != stranger
 
 
-def test_it_prefers_the_email_match_over_a_shared_phone(campaign, committee, maria):
+def test_it_prefers_the_email_match_over_a_shared_phone(lead, campaign, committee, maria):
     household = factories.person(committee=committee, given_name="Jose", family_name="Lopez")
     PersonPhone.objects.create(person=household, number="+13125550188")
 
     result = person_create_on_roster(
         campaign=campaign,
+        by=lead,
         given_name="Maria",
         email="maria.lopez@example.org",
         phone="+13125550188",
@@ -220,10 +231,8 @@ def test_it_adds_someone_and_says_so(client, campaign, floor, team_organizer):
     assert "Ana Ruiz is on the roster." in response.content.decode()
 
 
-def test_it_tells_the_organizer_when_the_committee_already_knew_the_person(
-    client, campaign, team_organizer, maria
-):
-    client.force_login(team_organizer)
+def test_it_tells_a_lead_when_the_committee_already_knew_the_person(client, campaign, lead, maria):
+    client.force_login(lead)
 
     response = client.post(
         add_url(campaign), {"given_name": "Maria", "phone": "415.555.2671"}, follow=True

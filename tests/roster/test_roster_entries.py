@@ -136,7 +136,9 @@ def test_it_hides_an_entry_of_another_campaign_under_this_one(
 # --- Taking someone off the roster ---------------------------------------------------------------
 
 
-def test_it_takes_someone_off_with_a_reason_and_records_it(client, campaign, team_organizer, entry):
+def test_it_takes_someone_off_with_a_reason_and_records_it(
+    client, campaign, lead, team_organizer, entry
+):
     client.force_login(team_organizer)
 
     response = client.post(remove_url(entry), {"reason": "moved"})
@@ -152,8 +154,10 @@ def test_it_takes_someone_off_with_a_reason_and_records_it(client, campaign, tea
         campaign.pk,
         team_organizer,
     )
-    page = client.get(reverse("person_detail", args=[entry.person_id])).content.decode()
-    assert "Moved away" in page
+    person_url = reverse("person_detail", args=[entry.person_id])
+    assert client.get(person_url).status_code == 404, "off the roster: no longer theirs to read"
+    client.force_login(lead)
+    assert "Moved away" in client.get(person_url).content.decode()
 
 
 def test_it_keeps_a_reason_typed_in_other(client, team_organizer, entry):
@@ -188,10 +192,13 @@ def test_it_marks_someone_who_asked_not_to_be_contacted_everywhere(client, team_
     assert entry.person.do_not_contact_reason == "Asked not to be contacted"
 
 
-def test_it_lets_them_back_on_the_roster_later(client, campaign, team_organizer, entry):
+def test_it_lets_them_back_on_the_roster_later(client, campaign, lead, team_organizer, entry):
+    """A lead puts them back (their organizer, who no longer sees them, would get a new record
+    and the lead a possible duplicate: tests/people/test_possible_duplicates.py)."""
     PersonEmail.objects.create(person=entry.person, email="maria@example.org")
     client.force_login(team_organizer)
     client.post(remove_url(entry), {"reason": "quit"})
+    client.force_login(lead)
 
     client.post(
         reverse("roster_add", args=[campaign.pk]),

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from campaigns.actions.services.no_shows import nudge_no_shows
 from campaigns.models import Action, Rsvp
+from campaigns.roster.matching import channels_add_typed, person_match_for, possible_duplicate_queue
 from campaigns.roster.services import roster_add
 from members.models import Person, User
-from members.selectors import person_matching
-from members.services import person_channels_add
 
 
 def checkin_problem(action: Action) -> str | None:
@@ -75,13 +74,29 @@ def walk_in_add(
     if problem:
         raise ValidationError(problem, code="cancelled")
     with transaction.atomic():
-        person = person_matching(committee=action.committee, email=email, phone=phone)
+        # The roster's rule (campaigns.roster.matching): someone `by` may not see is not
+        # attached nor revealed; raises MatchingLimited past the hourly limit.
+        match = person_match_for(
+            user=by,
+            committee=action.committee,
+            email=email,
+            phone=phone,
+            campaign_id=action.campaign_id,
+        )
+        person = match.person
         created = person is None
         if person is None:
             person = Person.objects.create(
                 committee=action.committee, given_name=given_name, family_name=family_name
             )
-        person_channels_add(person=person, email=email, phone=phone)
+            possible_duplicate_queue(match=match, person=person, campaign=action.campaign, by=by)
+        channels_add_typed(
+            person=person,
+            email=email,
+            phone=phone,
+            is_new=created,
+            campaign_id=action.campaign_id,
+        )
         if action.campaign is not None:
             roster_add(campaign=action.campaign, person=person)
         rsvp = attendance_set(action=action, person=person, attended=True, by=by)

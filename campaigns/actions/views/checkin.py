@@ -26,6 +26,7 @@ from campaigns.actions.selectors import checkin as selectors
 from campaigns.actions.selectors.actions import other_people
 from campaigns.actions.services import checkin as services
 from campaigns.models import Action
+from campaigns.roster.matching import MatchingLimited
 from members.http import AuthedHttpRequest
 from organizing.http import HtmxHttpRequest, next_url
 
@@ -110,15 +111,19 @@ def action_walk_in(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     form = WalkInForm(request.POST if request.method == "POST" else None, initial=_name_of(query))
     if request.method == "POST" and not problem and form.is_valid():
-        services.walk_in_add(action=action, **form.cleaned_data, by=request.user)
-        # The name as typed: the address may have matched someone the organizer may not see.
-        name = " ".join(
-            part
-            for part in (form.cleaned_data["given_name"], form.cleaned_data["family_name"])
-            if part
-        )
-        messages.success(request, _("%(name)s is checked in as a walk-in.") % {"name": name})
-        return redirect("action_checkin", action_id=action.pk)
+        try:
+            services.walk_in_add(action=action, **form.cleaned_data, by=request.user)
+        except MatchingLimited as refused:
+            form.add_error(None, refused)
+        else:
+            # The name as typed (a match the organizer may not see is never named).
+            name = " ".join(
+                part
+                for part in (form.cleaned_data["given_name"], form.cleaned_data["family_name"])
+                if part
+            )
+            messages.success(request, _("%(name)s is checked in as a walk-in.") % {"name": name})
+            return redirect("action_checkin", action_id=action.pk)
     results = selectors.search_walk_in(
         action=action,
         user=request.user,

@@ -33,6 +33,7 @@ from campaigns.actions.services.links import (
 from campaigns.actions.services.rsvps import rsvp_open_problem, rsvp_set
 from campaigns.actions.views.my_actions import calendar_response
 from campaigns.models import Rsvp
+from members.ratelimits import LINKS, rate_limit
 from organizing.http import link_invalid
 
 PAGES = "campaigns/actions/links"
@@ -42,6 +43,7 @@ ANSWERED = "answered"  # set on the page an answer redirects to: it says what wa
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limit(LINKS)
 def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
     """Show the action and the current answer; POST answers (source "email").
 
@@ -164,6 +166,7 @@ def _page(
 
 
 @require_GET
+@rate_limit(LINKS)
 def rsvp_link_ics(request: HttpRequest, rsvp_token: str) -> HttpResponse:
     """The action for the person's calendar app, from the same link: no login either."""
     try:

@@ -31,6 +31,7 @@ from campaigns.actions.services.rsvps import RsvpOutcome, rsvp_set
 from campaigns.models import Rsvp
 from members.http import AuthedHttpRequest
 from members.models import Person
+from members.ratelimits import LINKS, rate_limit
 from organizing.http import next_url
 
 PAGES = "campaigns/actions/my_actions"
@@ -91,6 +92,7 @@ def action_ics(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
 
 
 @require_GET
+@rate_limit(LINKS)
 def calendar_feed(request: HttpRequest, feed_key: str) -> HttpResponse:
     """A person's calendar address: no login, the secret key is the access. A deactivated
     user's address answers as an unknown one does (404): it ended with their access."""

@@ -21,6 +21,7 @@ from campaigns.outbox.services.consent import (
     unsubscribe_resolve,
 )
 from members.audit import client_ip
+from members.ratelimits import LINKS, rate_limit
 from organizing.http import link_invalid
 
 PAGES = "campaigns/outbox/consent"
@@ -33,6 +34,7 @@ INVALID = gettext_lazy(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limit(LINKS)
 def unsubscribe(request: HttpRequest, unsubscribe_token: str) -> HttpResponse:
     """Ask whether to stop these messages; POST (the page's button) stops them."""
     try:
@@ -49,6 +51,7 @@ def unsubscribe(request: HttpRequest, unsubscribe_token: str) -> HttpResponse:
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limit(LINKS)
 def unsubscribe_one_click(request: HttpRequest, unsubscribe_token: str) -> HttpResponse:
     """The List-Unsubscribe URL: a mail client's one-click POST opts out; a GET (someone
     pasted the URL in a browser) shows the page that asks first."""
