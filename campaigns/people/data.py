@@ -29,6 +29,7 @@ from campaigns.models import (
     OutboxMessage,
     PendingRsvp,
     PersonNote,
+    PossibleDuplicate,
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
@@ -70,6 +71,7 @@ ERASED_ROWS: tuple[type[models.Model], ...] = (
     CalendarFeed,
     PendingRsvp,  # an answer typed on a public page, not confirmed by them
     PersonNote,  # each campaign's notes about them
+    PossibleDuplicate,  # a pair waiting for a lead: there is nothing left to compare
 )
 # The person's own fields that are not typed text, and what erasure sets them to: no language,
 # no channel, no consent to anything, never to be contacted, no login.
@@ -131,6 +133,7 @@ def _erase_rows(person: Person) -> None:
             model._default_manager.filter(person=person).update(**dict.fromkeys(names, ""))
     for model in ERASED_ROWS:
         model._default_manager.filter(person=person).delete()
+    PossibleDuplicate.objects.filter(existing=person).delete()
     # Nothing still waiting goes out to them (there is no address left anyway).
     OutboxMessage.objects.filter(
         person=person, user=None, status=OutboxMessage.Status.PENDING

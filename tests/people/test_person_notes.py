@@ -135,7 +135,7 @@ def test_the_migration_gives_one_campaigns_notes_to_it_and_keeps_the_rest_for_le
     committee, campaign, oak
 ):
     migration = importlib.import_module(
-        "campaigns.migrations.0011_person_notes_and_channels_by_campaign"
+        "campaigns.migrations.0013_person_notes_and_channels_by_campaign"
     )
     only_harbor = factories.person(committee=committee, given_name="Ana", notes="Harbor's")
     factories.on_roster(campaign=campaign, person=only_harbor)
