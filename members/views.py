@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors, services
@@ -84,6 +85,7 @@ def invitation_resend(
     return redirect("team", committee_id=committee_id)
 
 
+@never_cache  # the page names the committee and the address invited: no copy kept anywhere
 @require_http_methods(["GET", "POST"])
 @rate_limit(LINKS)
 def invitation_accept(request: AuthedHttpRequest, token: str) -> HttpResponse:

@@ -32,6 +32,12 @@ def test_it_asks_the_invited_person_for_a_name_and_password(client, invitation):
     assert "ana@example.org" in page
 
 
+def test_no_copy_of_the_page_is_kept_by_the_browser_or_a_proxy(client, invitation):
+    response = client.get(link(invitation))
+
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_it_creates_the_account_with_the_role_and_a_proven_email(client, invitation, committee):
     response = client.post(
         link(invitation),
