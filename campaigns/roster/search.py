@@ -17,17 +17,25 @@ NAMES = ("given_name", "family_name", "preferred_name")
 M = TypeVar("M", bound=Model)
 
 
-def people_matching(rows: QuerySet[M], query: str, *, prefix: str = "") -> QuerySet[M]:
+def people_matching(
+    rows: QuerySet[M], query: str, *, phones_of: QuerySet, prefix: str = ""
+) -> QuerySet[M]:
     """The rows whose person matches `query`, best first, among `rows`: people (`prefix` "")
     or rows that point at a person (`prefix` "person__", e.g. roster entries or RSVPs).
 
     Only digits typed (three or more, any formatting): the phone numbers ending with them,
-    by name. Otherwise a typo-tolerant name: trigram similarity on each name and on the full
-    name, names starting with what was typed first. The caller slices and may narrow further.
+    by name; only numbers the searcher may see count, those added by the campaigns
+    `phones_of` (ids) or by no campaign, or a number would tell who has it. Otherwise a
+    typo-tolerant name: trigram similarity on each name and on the full name, names starting
+    with what was typed first. The caller slices and may narrow further.
     """
     digits = re.sub(r"\D", "", query)
     if len(digits) >= 3 and not re.search(r"[^\W\d_]", query):
-        found = rows.filter(**{f"{prefix}phones__number__endswith": digits[-10:]}).distinct()
+        seen = Q(**{f"{prefix}phones__campaign_id__isnull": True}) | Q(
+            **{f"{prefix}phones__campaign_id__in": phones_of}
+        )
+        number = Q(**{f"{prefix}phones__number__endswith": digits[-10:]})
+        found = rows.filter(number & seen).distinct()
         return found.order_by(*[f"{prefix}{name}" for name in ("family_name", "given_name", "pk")])
     return _by_name(rows, query.strip(), prefix=prefix)
 

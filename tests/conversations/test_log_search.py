@@ -66,6 +66,24 @@ def test_an_organizer_of_another_campaign_does_not_find_harbor_people(
     assert names(search(client, "3125550143")) == []
 
 
+def test_a_number_another_campaign_added_does_not_find_someone_we_share(
+    client, team_organizer, outside_organizer, lead, maria
+):
+    """Maria is on both rosters; the number Oak's team added is Oak's to know: typing it on
+    Harbor's side must not say whose it is."""
+    oak = outside_organizer.campaign_roles.get().campaign
+    factories.on_roster(campaign=oak, person=maria.person)
+    PersonPhone.objects.create(person=maria.person, number="+17735550188", campaign_id=oak.pk)
+    client.force_login(team_organizer)
+
+    assert names(search(client, "773 555 0188")) == []
+    assert names(search(client, "312 555 0143")) == ["Maria Lopez"], "a number not tagged"
+    client.force_login(outside_organizer)
+    assert names(search(client, "773 555 0188")) == ["Maria Lopez"]
+    client.force_login(lead)
+    assert "Maria Lopez" in names(search(client, "773 555 0188"))
+
+
 def test_the_lead_finds_people_of_every_campaign(client, lead, maria):
     client.force_login(lead)
 

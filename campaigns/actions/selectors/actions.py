@@ -348,7 +348,8 @@ def invite_search(user: User, action: Action, query: str) -> list[Person]:
     query = query.strip()
     if not query:
         return []
-    found = people_matching(invite_pool(user, action), query)
+    phones_of = campaigns_visible_to(user).values("pk")
+    found = people_matching(invite_pool(user, action), query, phones_of=phones_of)
     return list(found.annotate(already=_already_invited(action))[:SEARCH_RESULTS])
 
 

@@ -51,11 +51,14 @@ def expected(action: Action, named: Q | None = None) -> list[CheckinRow]:
     return _rows(_ranked(rsvps).order_by("rank", *NAME_ORDER))
 
 
-def search_list(action: Action, query: str, named: Q | None = None) -> list[CheckinRow]:
+def search_list(
+    action: Action, query: str, *, user: User, named: Q | None = None
+) -> list[CheckinRow]:
     """Anyone with an RSVP to this action the viewer may name, by phone digits or a
     typo-tolerant name."""
     rsvps = _named(action.rsvps.select_related("person"), named)
-    return _rows(people_matching(rsvps, query, prefix="person__")[:RESULTS])
+    phones_of = campaigns_visible_to(user).values("pk")
+    return _rows(people_matching(rsvps, query, phones_of=phones_of, prefix="person__")[:RESULTS])
 
 
 def search_walk_in(
@@ -70,7 +73,8 @@ def search_walk_in(
     people = people_visible_to(user).filter(committee_id=action.committee_id)
     if named is not None:
         people = people.filter(named)
-    found = list(people_matching(people, query)[:RESULTS])
+    phones_of = campaigns_visible_to(user).values("pk")
+    found = list(people_matching(people, query, phones_of=phones_of)[:RESULTS])
     rsvps = {r.person_id: r for r in action.rsvps.filter(person__in=[p.pk for p in found])}
     return [CheckinRow(person=person, rsvp=rsvps.get(person.pk)) for person in found]
 

@@ -43,7 +43,7 @@ def action_checkin(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     named = action_people_named_to(request.user, action, person="person_id")
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     if query:
-        rows = selectors.search_list(action, query, named)
+        rows = selectors.search_list(action, query, user=request.user, named=named)
     else:
         rows = selectors.expected(action, named)
     context = {

@@ -50,10 +50,12 @@ def people_to_log(*, user: User, query: str) -> list[RosterEntry]:
     query = query.strip()
     if not query:
         return []
-    entries = RosterEntry.objects.filter(
-        campaign__in=campaigns_visible_to(user), removed_at=None
-    ).select_related("person", "campaign", "unit")
-    return list(people_matching(entries, query, prefix="person__")[:RESULTS])
+    campaigns = campaigns_visible_to(user)
+    entries = RosterEntry.objects.filter(campaign__in=campaigns, removed_at=None).select_related(
+        "person", "campaign", "unit"
+    )
+    found = people_matching(entries, query, phones_of=campaigns.values("pk"), prefix="person__")
+    return list(found[:RESULTS])
 
 
 def asks_active(campaign: Campaign) -> list[Ask]:
