@@ -158,6 +158,8 @@ RATE_LIMITS = {
     "exports": env.str("RATE_LIMIT_EXPORTS", default="30/h"),
 }
 RATELIMIT_FAIL_OPEN = True
+# Looking a person up by email or phone (campaigns/roster/matching.py), per user and hour.
+PERSON_MATCH_PER_HOUR = env.int("PERSON_MATCH_PER_HOUR", default=60)
 
 # --- Two-factor and sessions ------------------------------------------------------------------
 

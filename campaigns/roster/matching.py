@@ -35,7 +35,6 @@ from members.models import (
 from members.selectors import person_matching
 
 # Attempts per user per hour: generous for a door at a big action, far below a scraper's pace.
-PER_HOUR_DEFAULT = 60
 
 
 class MatchingLimited(ValidationError):
@@ -86,7 +85,7 @@ def person_match_for(
 
 def _attempt_count(user: User) -> None:
     """Count one attempt in this hour's window; refuse past the limit."""
-    limit = getattr(settings, "PERSON_MATCH_PER_HOUR", PER_HOUR_DEFAULT)
+    limit = settings.PERSON_MATCH_PER_HOUR
     key = f"person-match:{user.pk}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3600)
     if cache.incr(key) > limit:
