@@ -24,6 +24,7 @@ LINK_PAGES = [
     "unsubscribe_one_click",
     "nudge_snooze_link",
     "invitation_accept",
+    "action_public_confirm",
 ]
 
 
@@ -114,6 +115,18 @@ def test_a_lead_exporting_too_often_gets_429_and_another_lead_still_can(
     assert allowed == [200, 200]
     assert_too_many(refused, window=3600)
     assert other.get(export).status_code == 200
+
+
+def test_a_persons_data_counts_as_an_export(world, small_limits):  # noqa: F811
+    client = Client()
+    client.force_login(world["users"]["lead"])
+    page = url_for("person_data", world["kwargs"])
+    data = url_for("person_data_json", world["kwargs"])
+
+    allowed = [client.get(page).status_code, client.get(data).status_code]
+
+    assert allowed == [200, 200]
+    assert_too_many(client.get(data), window=3600)
 
 
 def test_uploads_to_import_are_limited_per_user_and_looking_is_not(

@@ -23,6 +23,7 @@ from campaigns.people.data import (
 from campaigns.people.forms import PersonEraseForm
 from members.audit import client_ip
 from members.http import AuthedHttpRequest
+from members.ratelimits import EXPORTS, rate_limit
 
 PAGES = "campaigns/people"
 
@@ -30,6 +31,7 @@ PAGES = "campaigns/people"
 @login_required
 @require_GET
 @never_cache
+@rate_limit(EXPORTS, per="user")
 def person_data(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     """Everything held on the person as a page to read or print."""
     person = person_for_committee_lead(request.user, person_id)
@@ -44,6 +46,7 @@ def person_data(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
+@rate_limit(EXPORTS, per="user")
 def person_data_json(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     """Everything held on the person as a JSON file to hand over."""
     person = person_for_committee_lead(request.user, person_id)

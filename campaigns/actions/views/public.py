@@ -28,6 +28,7 @@ from campaigns.actions.services.rsvps import rsvp_open_problem
 from campaigns.models import Action, PendingRsvp, Rsvp
 from members.audit import client_ip
 from members.forms_people import PhoneField
+from members.ratelimits import LINKS, rate_limit
 from organizing.http import link_invalid
 
 PAGE = "campaigns/actions/public/action.html"
@@ -101,6 +102,7 @@ def action_public(request: HttpRequest, public_key: str) -> HttpResponse:
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limit(LINKS)
 def action_public_confirm(request: HttpRequest, pending_key: str) -> HttpResponse:
     """The link sent to someone an answer was given for on a public page. Opening it changes
     nothing (mail scanners open every link): it shows the answer and asks; one POST confirms.
