@@ -270,6 +270,7 @@ def test_it_says_what_erasing_will_do_and_asks_to_confirm(client, lead, maria):
 
     assert "This cannot be undone." in page
     assert "so the dashboards, trends and turnout stay right" in page
+    assert "2 roster places with their assessments, 1 one-on-one and 1 RSVP with" in page
     assert refused.status_code == 422
     assert "Tick the box to confirm" in refused.content.decode()
     assert Person.objects.get(pk=maria.pk).given_name == "Maria"
