@@ -1,9 +1,11 @@
 """Logging one-on-ones keeps the current assessment true: latest by when it happened."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from campaigns.conversations.services.log import (
     conversation_log,
     conversation_update,
 )
-from campaigns.models import FollowUp, OutboxMessage, RosterEntry, ScheduledOneOnOne
+from campaigns.models import Conversation, FollowUp, OutboxMessage, RosterEntry, ScheduledOneOnOne
 from members.models import AuditEvent
 from tests import factories
 
@@ -204,3 +206,63 @@ def test_no_reminder_for_a_one_on_one_less_than_an_hour_away(entry, team_organiz
     log(entry, team_organizer, days_ago=0, schedule_at=timezone.now() + timedelta(minutes=30))
 
     assert not OutboxMessage.objects.filter(kind=OutboxMessage.Kind.ONE_ON_ONE_REMINDER).exists()
+
+
+# --- What cannot be true is refused, whoever writes it ------------------------------------------
+
+
+@time_machine.travel(datetime(2026, 12, 3, 23, 0, tzinfo=UTC), tick=False)
+def test_a_talk_dated_in_the_future_is_refused_so_it_cannot_freeze_the_assessment(
+    entry, team_organizer
+):
+    typo = ConversationData(
+        happened_at=datetime(2099, 12, 3, 17, 0, tzinfo=UTC), channel="phone", assessment=5
+    )
+    fast_clock = ConversationData(
+        happened_at=timezone.now() + timedelta(minutes=9), channel="phone", assessment=1
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        conversation_log(
+            campaign=entry.campaign, person=entry.person, organizer=team_organizer, data=typo
+        )
+    conversation_log(
+        campaign=entry.campaign, person=entry.person, organizer=team_organizer, data=fast_clock
+    )
+
+    assert refused.value.code == "future"
+    assert Conversation.objects.get().assessment == 1
+    assert current(entry) == 1
+
+
+def test_an_update_into_the_future_is_refused_and_changes_nothing(entry, team_organizer):
+    talk = log(entry, team_organizer, days_ago=1, assessment=2, notes="Break room")
+    data = ConversationData(
+        happened_at=timezone.now() + timedelta(days=365), channel="phone", assessment=5
+    )
+
+    with pytest.raises(ValidationError):
+        conversation_update(conversation=talk, data=data, by=team_organizer)
+
+    talk.refresh_from_db()
+    assert (talk.assessment, talk.notes, talk.channel) == (2, "Break room", "in_person")
+    assert current(entry) == 2
+
+
+@pytest.mark.parametrize("minutes", [-5, 0, 601])
+def test_minutes_outside_one_to_six_hundred_are_refused(entry, team_organizer, minutes):
+    with pytest.raises(ValidationError) as refused:
+        log(entry, team_organizer, days_ago=1, duration_minutes=minutes)
+
+    assert refused.value.code == "duration"
+    assert not Conversation.objects.exists()
+
+
+def test_a_follow_up_due_before_the_talk_is_refused(entry, team_organizer):
+    three_days_ago = timezone.localdate() - timedelta(days=3)
+
+    with pytest.raises(ValidationError) as refused:
+        log(entry, team_organizer, days_ago=1, follow_up_on=three_days_ago, next_step="Call")
+
+    assert refused.value.code == "follow_up_before"
+    assert not FollowUp.objects.exists()

@@ -28,6 +28,8 @@ from members.models import AuditEvent, Membership
 from tests import factories
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+FUTURE = "This is in the future: log a conversation once it has happened."
+MINUTES = "Type the minutes you talked, from 1 to 600."
 
 
 @pytest.fixture
@@ -152,6 +154,10 @@ def test_it_gives_a_tenant_campaign_tenant_asks(client, committee, team_organize
         ({"happened_at": "2026-02-31T10:00"}, "happened_at", "Enter a valid date/time."),
         ({"follow_up_on": "2000-01-01"}, "follow_up_on", "Pick a day from today on."),
         ({"schedule_on": "2030-01-01"}, "schedule_time", "Add a time for the next one-on-one."),
+        ({"happened_at": "2099-12-03T10:00"}, "happened_at", FUTURE),
+        ({"duration_minutes": "-5"}, "duration_minutes", MINUTES),
+        ({"duration_minutes": "0"}, "duration_minutes", MINUTES),
+        ({"duration_minutes": "6000"}, "duration_minutes", MINUTES),
     ],
 )
 def test_it_keeps_everything_typed_when_something_is_wrong(
@@ -171,7 +177,46 @@ def test_it_keeps_everything_typed_when_something_is_wrong(
     assert "Worried about the new schedule" in html
     assert re.search(r'value="3"[^>]*checked', html)
     assert 'value="Call"' in html
-    assert 'value="2026-02-31T10:00"' in html or "happened_at" not in fields
+    for value in fields.values():
+        assert f'value="{value}"' in html
+    assert not Conversation.objects.exists()
+
+
+# 19:00 UTC is 13:00 in Chicago, where Maria works; a phone's clock may run up to 10 minutes fast.
+@time_machine.travel(datetime.datetime(2026, 3, 2, 19, 0, tzinfo=datetime.UTC), tick=False)
+@pytest.mark.parametrize(("when", "status"), [("2026-03-02T13:10", 302), ("2026-03-02T13:11", 422)])
+def test_a_when_just_ahead_of_the_clock_is_taken_and_further_is_refused(
+    client, team_organizer, maria, when, status
+):
+    client.force_login(team_organizer)
+
+    response = client.post(log_url(maria), a_talk(happened_at=when, assessment="1"))
+
+    assert response.status_code == status
+    assert Conversation.objects.exists() == (status == 302)
+    assert (FUTURE in response.content.decode()) == (status == 422)
+
+
+# 23:55 in Chicago: a talk typed as 00:04 tomorrow is within the fast-clock allowance, and a
+# follow-up "today" would then be due before the talk.
+@time_machine.travel(datetime.datetime(2026, 3, 3, 5, 55, tzinfo=datetime.UTC), tick=False)
+def test_a_follow_up_before_the_day_of_the_talk_is_refused_and_everything_typed_stays(
+    client, team_organizer, maria
+):
+    client.force_login(team_organizer)
+
+    response = client.post(
+        log_url(maria),
+        a_talk(happened_at="2026-03-03T00:04", follow_up_on="2026-03-02", next_step="Call back"),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert response.context["form"].errors.keys() == {"follow_up_on"}
+    assert "Pick a follow-up date on or after the day of the conversation." in html
+    assert 'value="2026-03-03T00:04"' in html
+    assert 'value="2026-03-02"' in html
+    assert 'value="Call back"' in html
     assert not Conversation.objects.exists()
 
 
@@ -403,6 +448,26 @@ def test_its_author_edits_it_and_the_assessment_follows(client, team_organizer, 
     talk.refresh_from_db()
     assert (talk.notes, talk.assessment) == ("First talk, fixed", 2)
     assert RosterEntry.objects.get(pk=maria.pk).assessment == 2
+
+
+def test_an_edit_that_moves_it_into_the_future_is_refused_and_keeps_what_was_typed(
+    client, team_organizer, maria
+):
+    talk = logged(maria, team_organizer, assessment=4, notes="First talk")
+    client.force_login(team_organizer)
+
+    response = client.post(
+        edit_url(talk), a_talk(happened_at="2099-12-03T10:00", assessment="5", notes="Typo year")
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert FUTURE in html
+    assert 'value="2099-12-03T10:00"' in html
+    assert "Typo year" in html
+    talk.refresh_from_db()
+    assert (talk.notes, talk.assessment) == ("First talk", 4)
+    assert RosterEntry.objects.get(pk=maria.pk).assessment == 4
 
 
 def test_another_organizer_on_the_team_may_not_change_it(client, committee, campaign, maria):

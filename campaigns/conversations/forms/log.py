@@ -9,7 +9,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.conversations.services.log import ConversationData
+from campaigns.conversations.services.log import (
+    DURATION_MAX,
+    ConversationData,
+    duration_message,
+    follow_up_check,
+    happened_at_check,
+)
 from campaigns.models import Ask, AskAnswer, Assessment, Conversation, IssueTag
 from organizing.forms import (
     DATETIME_LOCAL,
@@ -44,7 +50,7 @@ class ConversationForm(forms.Form):
         label=_("Minutes"),
         required=False,
         min_value=1,
-        max_value=600,
+        max_value=DURATION_MAX,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     issues = forms.TypedMultipleChoiceField(
@@ -89,6 +95,10 @@ class ConversationForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.tz = tz
+        self.fields["duration_minutes"].error_messages |= {
+            "min_value": duration_message(),
+            "max_value": duration_message(),
+        }
         if not plan:  # editing: the follow-up and the next one-on-one have lives of their own
             for name in PLAN_FIELDS:
                 del self.fields[name]
@@ -117,6 +127,11 @@ class ConversationForm(forms.Form):
     def plans(self) -> bool:
         return "follow_up_on" in self.fields
 
+    def clean_happened_at(self) -> datetime.datetime:
+        happened_at = self.cleaned_data["happened_at"]
+        happened_at_check(happened_at=happened_at)
+        return happened_at
+
     def clean_follow_up_on(self) -> datetime.date | None:
         """A quick pick becomes a date when none was typed; a typed date wins."""
         due = self.cleaned_data["follow_up_on"]
@@ -125,6 +140,9 @@ class ConversationForm(forms.Form):
             due = self.today() + datetime.timedelta(days=PICKS[pick])
         if due is not None and due < self.today():
             raise forms.ValidationError(_("Pick a day from today on."), code="past")
+        happened_at = self.cleaned_data.get("happened_at")
+        if happened_at is not None:
+            follow_up_check(follow_up_on=due, happened_at=happened_at)
         return due
 
     def clean(self) -> dict:

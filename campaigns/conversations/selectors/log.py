@@ -3,10 +3,13 @@
 import zoneinfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from campaigns.access import campaigns_visible_to
-from campaigns.models import Ask, Campaign, IssueTag, RosterEntry
+from campaigns.conversations.services.log import FUTURE_ALLOWANCE
+from campaigns.models import Ask, Campaign, Conversation, IssueTag, RosterEntry
 from campaigns.roster.search import people_matching
 from members.models import Membership, User
 
@@ -61,3 +64,13 @@ def people_to_log(*, user: User, query: str) -> list[RosterEntry]:
 def asks_active(campaign: Campaign) -> list[Ask]:
     """What organizers ask in this campaign now, in order."""
     return list(Ask.objects.filter(campaign=campaign, is_active=True))
+
+
+def conversations_in_future() -> QuerySet[Conversation]:
+    """Conversations dated later than logging now allows, written before it was refused (or
+    straight into the database): each freezes its person's assessment until its date."""
+    return (
+        Conversation.objects.filter(happened_at__gt=timezone.now() + FUTURE_ALLOWANCE)
+        .select_related("campaign__committee", "organizer")
+        .order_by("campaign__committee_id", "campaign_id", "happened_at", "pk")
+    )

@@ -29,8 +29,11 @@ from campaigns.roster.services import assessment_advance, assessment_recompute
 from members.audit import audit_record
 from members.models import AuditEvent, Person, User
 
-# The organizer is reminded of a scheduled one-on-one this long before it.
-
+# A "When" this far ahead of the server's clock is a phone's clock running fast, not a talk
+# in the future: more is refused, because the latest talk sets the current assessment and one
+# dated in 2099 would freeze it.
+FUTURE_ALLOWANCE = timedelta(minutes=10)
+DURATION_MAX = 600  # minutes: a one-on-one longer than ten hours is a typo
 
 
 @dataclass
@@ -67,6 +70,7 @@ def conversation_log(
     and marks a one-on-one scheduled for it as held. It is the hot path of the app (an
     organizer logs between two conversations), so every step is one statement.
     """
+    conversation_check(data=data)
     if (
         entry is None
         or (entry.campaign_id, entry.person_id) != (campaign.pk, person.pk)
@@ -95,6 +99,7 @@ def conversation_log(
 
 def conversation_update(*, conversation: Conversation, data: ConversationData, by: User) -> None:
     """Change a logged conversation; the current assessment is recomputed from the history."""
+    conversation_check(data=data)
     entry = _active_entry(conversation.campaign, conversation.person)
     with transaction.atomic():
         for name, value in _fields(data).items():
@@ -128,6 +133,41 @@ def conversation_delete(
         conversation.delete()
         for entry_id in entry_ids:
             assessment_recompute(entry_id=entry_id)
+
+
+def conversation_check(*, data: ConversationData) -> None:
+    """Refuse what cannot be true of a conversation, whoever writes it (the form, an edit, the
+    demo seed): a "When" in the future, minutes outside 1 to DURATION_MAX, a follow-up due
+    before the day of the talk. The form runs the same checks field by field."""
+    happened_at_check(happened_at=data.happened_at)
+    duration_check(minutes=data.duration_minutes)
+    follow_up_check(follow_up_on=data.follow_up_on, happened_at=data.happened_at)
+
+
+def happened_at_check(*, happened_at: datetime) -> None:
+    if happened_at > timezone.now() + FUTURE_ALLOWANCE:
+        raise ValidationError(
+            _("This is in the future: log a conversation once it has happened."), code="future"
+        )
+
+
+def duration_check(*, minutes: int | None) -> None:
+    if minutes is not None and not 1 <= minutes <= DURATION_MAX:
+        raise ValidationError(duration_message(), code="duration")
+
+
+def duration_message() -> str:
+    return _("Type the minutes you talked, from 1 to %(max)s.") % {"max": DURATION_MAX}
+
+
+def follow_up_check(*, follow_up_on: date | None, happened_at: datetime) -> None:
+    """`happened_at` carries the zone it was typed in (the form gives the person's), so its
+    date is the day the organizer saw."""
+    if follow_up_on is not None and follow_up_on < happened_at.date():
+        raise ValidationError(
+            _("Pick a follow-up date on or after the day of the conversation."),
+            code="follow_up_before",
+        )
 
 
 def _active_entry(campaign: Campaign, person: Person) -> RosterEntry:

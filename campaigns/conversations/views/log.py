@@ -76,13 +76,17 @@ def conversation_edit(
     tz = selectors.entry_time_zone(entry)
     form = _form(request, access, entry, initial=initial_from(conversation, tz), plan=False)
     if request.method == "POST" and form.is_valid():
-        services.conversation_update(
-            conversation=conversation, data=form.conversation_data(), by=request.user
-        )
-        messages.success(
-            request, _("Saved the conversation with %(name)s.") % {"name": entry.person}
-        )
-        return _go(request, reverse("person_detail", args=[entry.person_id]))
+        try:
+            services.conversation_update(
+                conversation=conversation, data=form.conversation_data(), by=request.user
+            )
+        except ValidationError as error:  # the form checks first; this is the last guard
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Saved the conversation with %(name)s.") % {"name": entry.person}
+            )
+            return _go(request, reverse("person_detail", args=[entry.person_id]))
     return _render_form(request, access, entry, form, conversation=conversation)
 
 
