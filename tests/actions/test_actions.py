@@ -140,6 +140,37 @@ def test_an_end_before_the_start_is_refused_and_what_was_typed_stays(client_as, 
     assert not Action.objects.exists()
 
 
+@pytest.mark.parametrize("ends_at", ["2027-07-16T18:00", "2027-07-16T18:30"])
+def test_an_edit_ending_at_or_before_its_start_is_refused_and_keeps_what_was_typed(
+    client_as, lead, committee, campaign, ends_at
+):
+    action = make_action(committee, campaign, by=lead)
+    data = form_data(title="Moved rally", starts_at="2027-07-16T18:30", ends_at=ends_at)
+
+    response = client_as(lead).post(reverse("action_edit", args=[action.pk]), data)
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "The end must come after the start." in html
+    assert 'value="Moved rally"' in html
+    assert f'value="{ends_at}"' in html
+    assert Action.objects.get().title == "General meeting"
+
+
+def test_the_service_refuses_an_action_that_ends_as_it_starts(lead, committee, campaign):
+    action = make_action(committee, campaign, by=lead)
+    data = ActionData(
+        title=action.title,
+        kind=action.kind,
+        starts_at=action.starts_at,
+        ends_at=action.starts_at,
+        time_zone=action.time_zone,
+    )
+
+    with pytest.raises(ValidationError, match="The end must come after the start."):
+        action_update(action=action, data=data)
+
+
 def test_a_deadline_after_the_start_and_a_past_start_are_refused(client_as, lead):
     data = form_data(
         starts_at="2027-02-01T18:00", ends_at="2027-02-01T19:00", rsvp_deadline="2027-02-02T12:00"
