@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.actions.selectors.checkin import turnout, turnout_by_level
+from campaigns.actions.selectors.turnout import rsvp_counts, turnout_by_level
 from campaigns.actions.services.checkin import action_close_out, attendance_set, walk_in_add
 from campaigns.models import Action, RosterEntry, Rsvp
 from campaigns.roster.services import assessment_record
@@ -338,7 +338,7 @@ def test_an_organizer_closes_out_from_the_turnout_page_and_flips_one_person(
         "Ana": False,
         "Ben": True,
     }
-    assert response.context["turnout"].rate == 50
+    assert response.context["turnout"].turnout == 50
 
 
 # --- Turnout -------------------------------------------------------------------------------------
@@ -359,7 +359,8 @@ def meeting(committee, campaign, team_organizer):
     | Fay | invited, silent | 4 (2 earlier)            | 4     | —           |
     | Gus | walk-in (new)   | unassessed               | —     | yes         |
 
-    invited 7, yes 4, maybe 1, no 1, no answer 1, came 3, no-shows 2, walk-ins 1: 75%.
+    invited 7, yes 4, maybe 1, no 1, no answer 1, came 3, no-shows 2, walk-ins 1. Turnout is
+    came ÷ said yes: 2 of the 4 yeses came, 50% (Gus, the walk-in, is not in it).
     """
     start = timezone.now() - timedelta(days=3)
     action = make_action(committee, campaign, starts_in=start - timezone.now())
@@ -405,9 +406,9 @@ def test_turnout_counts_match_the_hand_count(client, team_organizer, meeting):
         1,
     )
     assert (numbers.attended, numbers.no_shows, numbers.walk_ins) == (3, 2, 1)
-    assert numbers.rate == 75
+    assert numbers.turnout == 50
     html = response.content.decode()
-    assert '<strong id="turnout-rate">75%</strong>' in html
+    assert '<strong id="turnout-rate">50%</strong>' in html
     assert "2 of the 4 people who said yes came." in html
 
 
@@ -480,7 +481,7 @@ def test_a_committee_wide_action_reads_each_persons_assessment_on_any_roster_the
     table = {row.level: (row.yes, row.came) for row in turnout_by_level(action=wide, user=lead)}
 
     assert table[2] == (1, 1) and table[3] == (0, 0)
-    assert turnout(wide).rate == 100
+    assert rsvp_counts(wide).turnout == 100
 
 
 # --- The person page -----------------------------------------------------------------------

@@ -105,4 +105,4 @@ def test_the_lead_reads_a_past_actions_turnout(client):
     numbers = response.context["turnout"]
     assert numbers.attended == past.came
     assert numbers.no_shows > 0 and numbers.walk_ins == 1
-    assert numbers.rate > 0
+    assert numbers.turnout > 0

@@ -216,10 +216,16 @@ def test_it_shows_past_actions_with_turnout_and_who_came(story, actions):
     # Invited: Ana, Ben, Dee, Cal, Eve (Zed walked in). Yes: Ana, Ben. Came: Ana, Dee, Zed.
     assert (petition.invited, petition.yes, petition.maybe, petition.no) == (5, 2, 1, 1)
     assert (petition.attended, petition.yes_attended, petition.turnout) == (3, 1, 50)
-    assert petition.attended_levels == (1, 1, 0, 0, 0)  # Ana a 1, Dee a 2
-    assert (petition.attended_unassessed, petition.attended_off_roster) == (0, 1)  # Zed
+    # By assessment at the time of the action, not today's: on 6 March Ana was a 1 and Dee
+    # still a 4 (she became a 2 on 11 March); Zed, on no roster, was unassessed.
+    assert came_by_level(petition) == [1, 0, 0, 1, 0, 1]
     assert (meeting.yes, meeting.attended, meeting.turnout) == (2, 2, 100)
-    assert meeting.attended_levels == (1, 1, 0, 0, 0)  # Ana, Eve
+    assert came_by_level(meeting) == [0, 1, 1, 0, 0, 0]  # on 27 February Ana a 3, Eve a 2
+
+
+def came_by_level(row) -> list[int]:
+    """Who came, at levels 1 to 5 then unassessed."""
+    return [level.came for level in row.levels]
 
 
 def test_it_runs_the_structure_test_over_distinct_people(story, actions):

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.actions.selectors.checkin import turnout
+from campaigns.actions.selectors.turnout import rsvp_counts
 from campaigns.actions.services.rsvps import action_invite
 from campaigns.conversations.services.log import ConversationData, conversation_log
 from campaigns.dashboards.selectors.coverage import DashboardFilters, dashboard_places
@@ -322,7 +322,7 @@ def test_the_dashboards_and_turnout_are_the_same_before_and_after(
         return (
             dashboard_build(campaign=campaign, filters=DashboardFilters(), places=places),
             overview_build(committee=committee, user=lead),
-            turnout(meeting),
+            rsvp_counts(meeting),
         )
 
     before = numbers()

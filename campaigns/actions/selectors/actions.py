@@ -6,7 +6,7 @@ invitation emails' states one grouped count, and the invitees a page of rows (ea
 email's state from a subquery), so the page costs the same few queries at any size.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +16,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils import timezone
 
 from campaigns.access import actions_visible_to, campaigns_visible_to, people_visible_to
+from campaigns.actions.selectors import turnout
+from campaigns.actions.selectors.turnout import RsvpCounts, rsvp_counts
 from campaigns.models import Action, Campaign, OutboxMessage, Rsvp, Site, Unit
 from campaigns.roster.search import people_matching
 from campaigns.roster.units import roster_active, unit_places, unit_subtree_ids
@@ -26,11 +28,12 @@ PAST_SHOWN = 30
 SEARCH_RESULTS = 20
 # The invitee list's filters: the URL's ?show= value and what it keeps.
 SHOW = {
-    "yes": Q(response=Rsvp.Response.YES, waitlisted_at__isnull=True),
-    "maybe": Q(response=Rsvp.Response.MAYBE),
-    "no": Q(response=Rsvp.Response.NO),
-    "none": Q(response=Rsvp.Response.NONE),
-    "waitlist": Q(waitlisted_at__isnull=False),
+    "yes": turnout.YES,
+    "maybe": turnout.MAYBE,
+    "no": turnout.NO,
+    "none": turnout.NO_ANSWER,
+    "walk_in": turnout.WALK_IN,
+    "waitlist": turnout.WAITLISTED,
     "failed": Q(email_status=OutboxMessage.Status.FAILED),
 }
 CONFIRMED_YES = Q(rsvps__response=Rsvp.Response.YES, rsvps__waitlisted_at__isnull=True)
@@ -100,19 +103,11 @@ def actions_for_list(user: User, now: datetime | None = None) -> ActionList:
 
 
 @dataclass(frozen=True)
-class ActionCounts:
-    """Who is coming, in numbers. `seats` counts the yeses and their guests."""
+class ActionCounts(RsvpCounts):
+    """Who is coming, in numbers (the same as on the turnout page and the dashboard), with
+    the action's capacity and its invitation emails' states."""
 
-    total: int
-    invited: int
-    yes: int
-    maybe: int
-    no: int
-    no_answer: int
-    waitlist: int
-    guests: int
-    seats: int
-    capacity: int | None
+    capacity: int | None = None
     emails: dict[str, int] = field(default_factory=dict)  # invitation email status -> count
 
     @property
@@ -138,61 +133,25 @@ class ActionCounts:
 
 
 def action_counts(action: Action) -> ActionCounts:
-    """Every count on the action page: one aggregate over the RSVPs, one over the emails."""
-    yes = Q(response=Rsvp.Response.YES, waitlisted_at__isnull=True)
-    row = Rsvp.objects.filter(action=action).aggregate(
-        total=Count("pk"),
-        invited=Count("pk", filter=Q(invited_at__isnull=False)),
-        yes=Count("pk", filter=yes),
-        guests=Sum("guests", filter=yes, default=0),
-        maybe=Count("pk", filter=Q(response=Rsvp.Response.MAYBE)),
-        no=Count("pk", filter=Q(response=Rsvp.Response.NO)),
-        no_answer=Count("pk", filter=Q(response=Rsvp.Response.NONE)),
-        waitlist=Count("pk", filter=Q(waitlisted_at__isnull=False)),
-    )
+    """Every count on the action page: one aggregate over the RSVPs (selectors.turnout's),
+    one over the emails."""
     emails = dict(
         OutboxMessage.objects.filter(action=action, kind=OutboxMessage.Kind.ACTION_INVITATION)
         .values("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
-    return ActionCounts(
-        **row, seats=row["yes"] + row["guests"], capacity=action.capacity, emails=emails
-    )
+    counts = rsvp_counts(action)
+    return ActionCounts(**asdict(counts), capacity=action.capacity, emails=emails)
 
 
-@dataclass(frozen=True)
-class OtherPeople:
-    """The people of a committee-wide action a viewer may not name (from campaigns they are
-    not on), in numbers only."""
-
-    total: int
-    yes: int
-    maybe: int
-    no: int
-    no_answer: int
-    attended: int
-
-
-def other_people(action: Action, named: Q | None) -> OtherPeople | None:
+def other_people(action: Action, named: Q | None) -> RsvpCounts | None:
     """How many of the action's people fall outside `named` (campaigns.access.
     action_people_named_to with person="person_id"), by answer; None when all are named.
     One query."""
     if named is None:
         return None
-    row = (
-        Rsvp.objects.filter(action=action)
-        .exclude(named)
-        .aggregate(
-            n_total=Count("pk"),
-            n_yes=Count("pk", filter=Q(response=Rsvp.Response.YES)),
-            n_maybe=Count("pk", filter=Q(response=Rsvp.Response.MAYBE)),
-            n_no=Count("pk", filter=Q(response=Rsvp.Response.NO)),
-            n_no_answer=Count("pk", filter=Q(response=Rsvp.Response.NONE)),
-            n_attended=Count("pk", filter=Q(attended=True)),
-        )
-    )
-    return OtherPeople(**{name.removeprefix("n_"): value for name, value in row.items()})
+    return rsvp_counts(action, Rsvp.objects.filter(action=action).exclude(named))
 
 
 def invitees(

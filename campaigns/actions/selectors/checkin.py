@@ -1,5 +1,5 @@
-"""Reads for the door and afterwards: who is expected, finding a name, turnout, and a
-person's history of actions."""
+"""Reads for the door and afterwards: who is expected, finding a name, who came (the counts
+and turnout are in selectors.turnout), and a person's history of actions."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,16 +7,15 @@ from typing import TYPE_CHECKING, TypeAlias, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.utils.translation import gettext as _
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from campaigns.access import actions_visible_to, campaigns_visible_to, people_visible_to
-from campaigns.models import Action, Assessment, AssessmentRecord, Rsvp
+from campaigns.models import Action, Rsvp
 from campaigns.roster.search import people_matching
 from members.models import Person, User
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise, WithAnnotations
+    from django_stubs_ext import WithAnnotations
 
 RESULTS = 30
 NAME_ORDER = ["person__family_name", "person__given_name", "person__pk"]
@@ -125,91 +124,7 @@ def _rows(rsvps) -> list[CheckinRow]:
     return [CheckinRow(person=rsvp.person, rsvp=rsvp) for rsvp in rsvps]
 
 
-# --- Turnout -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Turnout:
-    invited: int
-    yes: int
-    maybe: int
-    no: int
-    no_answer: int
-    waitlisted: int
-    attended: int
-    yes_attended: int
-    no_shows: int
-    walk_ins: int
-    unrecorded: int  # said yes, attendance not recorded yet
-
-    @property
-    def rate(self) -> int | None:
-        """Attended ÷ said yes, as a whole percentage; None when nobody said yes."""
-        return round(100 * self.attended / self.yes) if self.yes else None
-
-
-@dataclass(frozen=True)
-class LevelRow:
-    level: int | None  # None: unassessed
-    label: "StrOrPromise"
-    yes: int
-    came: int
-
-
-def turnout(action: Action) -> Turnout:
-    """Every count on the turnout page in one query (aliases prefixed: "attended" is also
-    a field, and an aggregate may not share its name)."""
-    confirmed_yes = Q(response=Rsvp.Response.YES, waitlisted_at__isnull=True)
-    counts = action.rsvps.aggregate(
-        n_invited=Count("pk", filter=Q(invited_at__isnull=False)),
-        n_yes=Count("pk", filter=confirmed_yes),
-        n_maybe=Count("pk", filter=Q(response=Rsvp.Response.MAYBE)),
-        n_no=Count("pk", filter=Q(response=Rsvp.Response.NO)),
-        n_no_answer=Count("pk", filter=Q(response=Rsvp.Response.NONE, invited_at__isnull=False)),
-        n_waitlisted=Count("pk", filter=Q(response=Rsvp.Response.YES, waitlisted_at__isnull=False)),
-        n_attended=Count("pk", filter=Q(attended=True)),
-        n_yes_attended=Count("pk", filter=confirmed_yes & Q(attended=True)),
-        n_no_shows=Count("pk", filter=Q(attended=False)),
-        n_walk_ins=Count("pk", filter=Q(attended=True, source=Rsvp.Source.WALK_IN)),
-        n_unrecorded=Count("pk", filter=confirmed_yes & Q(attended__isnull=True)),
-    )
-    return Turnout(**{name.removeprefix("n_"): value for name, value in counts.items()})
-
-
-def turnout_by_level(*, action: Action, user: User) -> list[LevelRow]:
-    """How many said yes and how many came, by where each person stood when the action
-    started: the latest assessment recorded at or before its start, never today's. One query.
-
-    A campaign's action reads that campaign's assessments. A committee-wide action reads the
-    person's assessment on any roster they are on now, among the campaigns the viewer may see;
-    when they are on several, the assessment made last before the start counts.
-    """
-    records = AssessmentRecord.objects.filter(
-        roster_entry__person=OuterRef("person"), happened_at__lte=action.starts_at
-    )
-    if action.campaign_id:
-        records = records.filter(roster_entry__campaign_id=action.campaign_id)
-    else:
-        records = records.filter(
-            roster_entry__removed_at__isnull=True,
-            roster_entry__campaign__in=campaigns_visible_to(user),
-        )
-    then = records.order_by("-happened_at", "-pk").values("level")[:1]
-    grouped = (
-        action.rsvps.annotate(level=Subquery(then))
-        .values("level")
-        .annotate(
-            yes=Count("pk", filter=Q(response=Rsvp.Response.YES, waitlisted_at__isnull=True)),
-            came=Count("pk", filter=Q(attended=True)),
-        )
-    )
-    found = {row["level"]: row for row in grouped}
-    empty = {"yes": 0, "came": 0}
-    levels: list[tuple[int | None, StrOrPromise]] = [*Assessment.choices, (None, _("Unassessed"))]
-    return [
-        LevelRow(level, label, found.get(level, empty)["yes"], found.get(level, empty)["came"])
-        for level, label in levels
-    ]
+# --- Afterwards ----------------------------------------------------------------------------------
 
 
 def attendance_list(action: Action, named: Q | None = None) -> list[Rsvp]:

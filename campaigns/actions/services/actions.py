@@ -79,14 +79,29 @@ def action_update(
     return moved
 
 
+def action_is_over(action: Action, now: datetime | None = None) -> bool:
+    """The action has ended (as RSVPs see it: services.rsvps.rsvp_open_problem)."""
+    return action.ends_at <= (now or timezone.now())
+
+
 def action_cancel(*, action: Action, by: User, ip: str | None = None) -> bool:
     """Cancel an action: it stays, marked cancelled, and takes no more answers. Messages not
     sent yet will not go out; everyone who said yes or maybe is told it is off. Returns False
-    if it was cancelled already."""
+    if it was cancelled already.
+
+    Raises ValidationError (code "over") once the action has ended: it happened, so it is
+    closed out and its turnout read, not cancelled.
+    """
     with transaction.atomic():
         locked = Action.objects.select_for_update().get(pk=action.pk)
         if locked.is_cancelled:
             return False
+        if action_is_over(locked):
+            raise ValidationError(
+                _("This action is over: it can no longer be cancelled. Close it out and read "
+                  "its turnout instead."),
+                code="over",
+            )  # fmt: skip
         action.cancelled_at, action.cancelled_by = timezone.now(), by
         action.save(update_fields=["cancelled_at", "cancelled_by", "updated_at"])
         OutboxMessage.objects.filter(action=action, status=OutboxMessage.Status.PENDING).update(

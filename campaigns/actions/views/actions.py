@@ -115,13 +115,24 @@ def action_cancel(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     committee lead cancels a committee-wide action (403 for organizers)."""
     action = action_for_user(request.user, action_id, change=True)
     if request.method == "POST":
-        if services.action_cancel(action=action, by=request.user, ip=client_ip(request)):
-            messages.success(request, _("Cancelled the action."))
+        try:
+            cancelled = services.action_cancel(
+                action=action, by=request.user, ip=client_ip(request)
+            )
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
         else:
-            messages.info(request, _("This action was already cancelled."))
+            if cancelled:
+                messages.success(request, _("Cancelled the action."))
+            else:
+                messages.info(request, _("This action was already cancelled."))
         return redirect("action_detail", action_id=action.pk)
-    counts = selectors.action_counts(action)
-    return render(request, f"{PAGES}/action_cancel.html", {"action": action, "counts": counts})
+    context = {
+        "action": action,
+        "counts": selectors.action_counts(action),
+        "over": services.action_is_over(action),
+    }
+    return render(request, f"{PAGES}/action_cancel.html", context)
 
 
 @login_required
@@ -149,6 +160,8 @@ def action_detail(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     context |= {
         "counts": selectors.action_counts(action),
         "closed": rsvps.rsvp_open_problem(action),
+        "started": action.starts_at <= timezone.now(),
+        "over": services.action_is_over(action),
         "site_url": settings.SITE_URL,
         # may_change_action without asking again: named is None only for a lead (or a
         # campaign's action, which whoever runs it may change).

@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from campaigns.access import action_for_user, action_people_named_to
 from campaigns.actions.forms.checkin import AttendanceForm, WalkInForm
 from campaigns.actions.selectors import checkin as selectors
+from campaigns.actions.selectors import turnout
 from campaigns.actions.selectors.actions import other_people
 from campaigns.actions.services import checkin as services
 from campaigns.models import Action
@@ -152,8 +153,8 @@ def action_turnout(request: AuthedHttpRequest, action_id: int) -> HttpResponse:
     named = action_people_named_to(request.user, action, person="person_id")
     context = {
         **_action_context(action),
-        "turnout": selectors.turnout(action),
-        "levels": selectors.turnout_by_level(action=action, user=request.user),
+        "turnout": turnout.rsvp_counts(action),
+        "levels": turnout.turnout_by_level(action=action, user=request.user),
         "people": selectors.attendance_list(action, named),
         "others": other_people(action, named),
         "started": selectors.has_started(action, timezone.now()),

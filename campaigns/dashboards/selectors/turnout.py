@@ -1,28 +1,31 @@
 """Whether people show up: each action's RSVPs and attendance, and the structure test (of
-the people at each level, how many took part)."""
+the people at each level, how many took part).
+
+The counts and the turnout are campaigns.actions.selectors.turnout's, the ones the action page
+and the turnout page show, so the three agree; who came is split by assessment at the time of
+the action, as on the turnout page.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db.models import Count, Exists, OuterRef
 
+from campaigns.actions.selectors.turnout import LevelRow, RsvpCounts, turnout_by_action
 from campaigns.dashboards.selectors.coverage import (
     Coverage,
     DashboardFilters,
     local_bounds,
     percent,
 )
-from campaigns.models import Action, Campaign, RosterEntry
-
-ENTRY = RosterEntry._meta.db_table
-ACTION = Action._meta.db_table
-RSVP = Action.rsvps.rel.related_model._meta.db_table
+from campaigns.models import Action, Campaign, RosterEntry, Rsvp
 
 
 @dataclass(frozen=True)
-class ActionRow:
-    """An action with its RSVPs and, once past, who came and where they stood."""
+class ActionRow(RsvpCounts):
+    """An action with its counts (RsvpCounts: the same as on its own pages) and, once past,
+    who came by assessment at the time of the action."""
 
     action_id: int
     title: str
@@ -30,26 +33,11 @@ class ActionRow:
     starts_at: datetime
     time_zone: str
     capacity: int | None
-    invited: int
-    yes: int  # confirmed yeses (not waitlisted)
-    guests: int  # brought by the confirmed yeses
-    maybe: int
-    no: int
-    waitlisted: int
-    attended: int
-    yes_attended: int  # confirmed yeses who came
-    attended_levels: tuple[int, int, int, int, int]  # came, by current assessment 1–5
-    attended_unassessed: int  # came, on the roster, unassessed
-    attended_off_roster: int  # came, not on this campaign's roster
+    levels: list[LevelRow]  # levels 1–5 then unassessed, at the time of the action
 
     @property
     def places_taken(self) -> int:
-        return self.yes + self.guests
-
-    @property
-    def turnout(self) -> int | None:
-        """Of the confirmed yeses, the share who came: how far RSVPs can be trusted."""
-        return percent(self.yes_attended, self.yes) if self.yes else None
+        return self.seats
 
 
 @dataclass(frozen=True)
@@ -66,90 +54,66 @@ class LevelTurnout:
         return percent(self.took_part, self.people)
 
 
-ACTIONS_SQL = f"""
-SELECT a.id, min(a.title), min(a.kind), min(a.starts_at), min(a.time_zone), min(a.capacity),
-       a.is_past, GROUPING(a.id),
-       count(r.id) FILTER (WHERE r.invited_at IS NOT NULL),
-       count(r.id) FILTER (WHERE r.response = 'yes' AND r.waitlisted_at IS NULL),
-       coalesce(sum(r.guests) FILTER (WHERE r.response = 'yes' AND r.waitlisted_at IS NULL), 0),
-       count(r.id) FILTER (WHERE r.response = 'maybe'),
-       count(r.id) FILTER (WHERE r.response = 'no'),
-       count(r.id) FILTER (WHERE r.waitlisted_at IS NOT NULL),
-       count(r.id) FILTER (WHERE r.attended),
-       count(r.id) FILTER (WHERE r.attended AND r.response = 'yes' AND r.waitlisted_at IS NULL),
-       -- distinct people: over all past actions, someone who came twice counts once
-       count(DISTINCT r.person_id) FILTER (WHERE r.attended AND e.assessment = 1),
-       count(DISTINCT r.person_id) FILTER (WHERE r.attended AND e.assessment = 2),
-       count(DISTINCT r.person_id) FILTER (WHERE r.attended AND e.assessment = 3),
-       count(DISTINCT r.person_id) FILTER (WHERE r.attended AND e.assessment = 4),
-       count(DISTINCT r.person_id) FILTER (WHERE r.attended AND e.assessment = 5),
-       count(DISTINCT r.person_id) FILTER (
-           WHERE r.attended AND e.id IS NOT NULL AND e.assessment IS NULL),
-       count(DISTINCT r.person_id) FILTER (WHERE r.attended AND e.id IS NULL)
-FROM (
-    SELECT *, starts_at < %(now)s AS is_past FROM {ACTION}
-    WHERE campaign_id = %(campaign)s AND cancelled_at IS NULL
-      AND starts_at >= coalesce(%(since)s, '-infinity'::timestamptz)
-      AND starts_at < coalesce(%(until)s, 'infinity'::timestamptz)
-) a
-LEFT JOIN {RSVP} r ON r.action_id = a.id
-LEFT JOIN {ENTRY} e ON e.campaign_id = a.campaign_id AND e.person_id = r.person_id
-                   AND e.removed_at IS NULL
-GROUP BY GROUPING SETS ((a.id, a.is_past), (a.is_past))
-ORDER BY 4, 1
-"""  # noqa: S608 - table names come from the models; values are bound
-
-
 @dataclass(frozen=True)
 class Actions:
     rows: list[ActionRow]  # soonest first
-    came: dict[int, int]  # level (0 unassessed) -> distinct roster people who came to a past one
+    came: dict[int, int]  # level today (0 unassessed) -> roster people who came to a past one
 
 
 def action_rows(
     *, campaign: Campaign, filters: DashboardFilters, tz: ZoneInfo, now: datetime
 ) -> Actions:
     """The campaign's actions in the date range (not cancelled), soonest first, with their
-    RSVPs and attendance split by the current assessment of who came; and, over the past
-    ones (begun before `now`), how many people at each level came at least once. One
-    statement."""
+    counts and who came by assessment at the time; and, over the past ones (begun before
+    `now`), how many people at each level today came at least once. Three queries (one when
+    there are no actions)."""
     since, until = local_bounds(filters, tz)
-    params = {"campaign": campaign.pk, "since": since, "until": until, "now": now}
-    with connection.cursor() as cursor:
-        cursor.execute(ACTIONS_SQL, params)
-        rows = cursor.fetchall()
-    found, came = [], dict.fromkeys(range(6), 0)
-    for row in rows:
-        head, is_past, total, counts = row[:6], row[6], row[7], row[8:]
-        levels, unassessed = tuple(counts[8:13]), counts[13]
-        if total:
-            if is_past:
-                came = {0: unassessed, **dict(enumerate(levels, start=1))}
-            continue
-        invited, yes, guests, maybe, no, waitlisted, attended, yes_attended = counts[:8]
-        action_id, title, kind, starts_at, time_zone, capacity = head
-        found.append(
-            ActionRow(
-                action_id=action_id,
-                title=title,
-                kind=kind,
-                starts_at=starts_at,
-                time_zone=time_zone,
-                capacity=capacity,
-                invited=invited,
-                yes=yes,
-                guests=int(guests),
-                maybe=maybe,
-                no=no,
-                waitlisted=waitlisted,
-                attended=attended,
-                yes_attended=yes_attended,
-                attended_levels=levels,
-                attended_unassessed=unassessed,
-                attended_off_roster=counts[14],
-            )
+    actions = Action.objects.filter(campaign=campaign, cancelled_at__isnull=True)
+    if since is not None:
+        actions = actions.filter(starts_at__gte=since)
+    if until is not None:
+        actions = actions.filter(starts_at__lt=until)
+    found = list(
+        actions.order_by("starts_at", "pk").values_list(
+            "pk", "title", "kind", "starts_at", "time_zone", "capacity"
         )
-    return Actions(found, came)
+    )
+    if not found:
+        return Actions([], dict.fromkeys(range(6), 0))
+    turnouts = turnout_by_action(campaign_id=campaign.pk, action_ids=[row[0] for row in found])
+    rows = [
+        ActionRow(
+            **vars(turnouts[pk].counts),
+            action_id=pk,
+            title=title,
+            kind=kind,
+            starts_at=starts_at,
+            time_zone=time_zone,
+            capacity=capacity,
+            levels=turnouts[pk].levels,
+        )
+        for pk, title, kind, starts_at, time_zone, capacity in found
+    ]
+    past = [row.action_id for row in rows if row.starts_at < now]
+    return Actions(rows, _came_by_level_today(campaign, past))
+
+
+def _came_by_level_today(campaign: Campaign, action_ids: list[int]) -> dict[int, int]:
+    """Of the people on the roster, by their assessment today (0 unassessed), how many came
+    to at least one of these actions (each person once)."""
+    came = Rsvp.objects.filter(
+        person_id=OuterRef("person_id"), action_id__in=action_ids, attended=True
+    )
+    grouped = (
+        RosterEntry.objects.filter(Exists(came), campaign=campaign, removed_at__isnull=True)
+        .order_by()
+        .values_list("assessment")
+        .annotate(n=Count("pk"))
+    )
+    found = dict.fromkeys(range(6), 0)
+    for level, n in grouped:
+        found[level or 0] = n
+    return found
 
 
 def level_turnouts(came: dict[int, int], whole: Coverage) -> list[LevelTurnout]:
