@@ -51,7 +51,8 @@ def test_no_stylesheet_paints_an_assessment_its_own_colour_or_another_levels():
             levels = set(LEVEL_CLASS.findall(selector))
             if not levels or prop not in PAINT:
                 continue
-            assert not COLOUR_LITERAL.search(value), f"{path.name}: {selector} {{ {prop}: {value} }}"
+            where = f"{path.name}: {selector} {{ {prop}: {value} }}"
+            assert not COLOUR_LITERAL.search(value), where
             for used in re.findall(r"var\(--assessment-([1-5])", value):
                 assert {used} == levels, f"{path.name}: {selector} paints {used}"
 

@@ -35,9 +35,7 @@ def maria(committee, campaign, team_organizer):
     return person
 
 
-def test_it_shows_the_one_on_ones_before_the_detail_cards(
-    client, campaign, team_organizer, maria
-):
+def test_it_shows_the_one_on_ones_before_the_detail_cards(client, campaign, team_organizer, maria):
     log(campaign, maria, team_organizer, notes="Talked about the heat.")
     client.force_login(team_organizer)
 
