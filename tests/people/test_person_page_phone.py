@@ -86,6 +86,7 @@ def test_a_name_mixing_arabic_hebrew_and_latin_is_kept_whole(
     my_list = client.get("/my-list/").content.decode()
 
     assert f"<h1><bdi>{MIXED}</bdi>" in profile
+    assert f'<dd dir="auto">{MIXED}</dd>' in profile
     assert '<div class="people-talk-notes" dir="auto"><p>قال إنه سيأتي' in profile
     assert f"<bdi>{MIXED}</bdi>" in chart
     assert f"<bdi>{MIXED}</bdi>" in my_list
