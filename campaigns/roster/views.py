@@ -307,7 +307,7 @@ def _chip_renderer(*, select: bool, selected: set[int]) -> Callable[[list[ChartR
     def chip(row: ChartRow) -> str:
         level = row.assessment or 0
         number, title = (f"<b>{level}</b>", "") if level else (DASH, unassessed)
-        inner = f"{star if row.is_leader else ''}{escape(row.display_name)} {number}"
+        inner = f"{star if row.is_leader else ''}<bdi>{escape(row.display_name)}</bdi> {number}"
         if select:
             checked = " checked" if row.entry_id in selected else ""
             return (

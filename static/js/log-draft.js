@@ -110,3 +110,27 @@
   document.addEventListener("htmx:load", function (event) { initWithin(event.detail.elt); });
   initWithin(document);
 })();
+
+// Quick picks ("Tomorrow", "In 3 days", "Next week") write their date into the follow-up
+// date field as they are tapped, so the organizer sees the day chosen; typing another date
+// there clears the pick (a typed date wins on the server too). Without JavaScript the
+// server turns the pick into the date.
+(function () {
+  "use strict";
+  function dateField(radio) {
+    return radio.form && radio.form.elements.namedItem("follow_up_on");
+  }
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.name === "follow_up_pick" && el.checked && el.dataset.date) {
+      var field = dateField(el);
+      if (!field) return;
+      field.value = el.dataset.date;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    } else if (el.name === "follow_up_on" && el.form) {
+      Array.prototype.forEach.call(el.form.querySelectorAll("[name=follow_up_pick]"), function (radio) {
+        if (radio.checked && radio.dataset.date !== el.value) radio.checked = false;
+      });
+    }
+  });
+})();

@@ -564,6 +564,8 @@ def test_an_organizer_logs_a_one_on_one_on_a_phone_and_nothing_typed_is_lost(
     # One tap on a quick pick, one on Save (always in reach at the bottom of the screen).
     page.locator("[name=follow_up_on]").fill("")
     page.get_by_label("In 3 days").check()
+    in_3_days = timezone.localdate(timezone=CHICAGO) + datetime.timedelta(days=3)
+    expect(page.locator("[name=follow_up_on]")).to_have_value(in_3_days.isoformat())
     save = page.get_by_role("button", name="Save")
     box = save.bounding_box()
     assert box["y"] + box["height"] <= 844 and box["height"] >= 44

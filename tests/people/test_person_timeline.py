@@ -185,7 +185,7 @@ def test_it_shows_the_open_follow_up_overdue_and_the_scheduled_talks(
 
     assert "Overdue" in page and "Bring her a card" in page
     assert reverse("follow_up_close", args=[campaign.pk, follow_up.pk]) in page
-    assert "Break room" in page and "with Nina Okafor" in page
+    assert "Break room" in page and "with <bdi>Nina Okafor</bdi>" in page
 
 
 def test_it_hides_cancelled_and_past_scheduled_talks(client, campaign, team_organizer, maria):

@@ -83,7 +83,7 @@ def chips(response) -> dict[str, tuple[str, str]]:
     """Each chip in the chart region: the name shown -> (colour class number, the chip's HTML)."""
     found = {}
     for _tag, level, attributes, inner in CHIP.findall(region(response)):
-        name = re.sub(r"<(b|span)[^>]*>.*?</\1>|<[^>]+>", "", inner).strip()
+        name = re.sub(r"<(b|span)\b[^>]*>.*?</\1>|<[^>]+>", "", inner).strip()
         found[name] = (level, f"{attributes}>{inner}")
     return found
 

@@ -35,6 +35,19 @@ NOT_ASSESSED = [("", _("Not assessed"))]
 PLAN_FIELDS = ["follow_up_pick", "follow_up_on", "schedule_on", "schedule_time", "schedule_place"]
 
 
+class QuickPickSelect(forms.RadioSelect):
+    """Quick picks whose radios carry the date they stand for (data-date), so the page can
+    show it in the date field the moment one is tapped (static/js/log-draft.js)."""
+
+    dates: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.dates:
+            option["attrs"]["data-date"] = self.dates[value]
+        return option
+
+
 class ConversationForm(forms.Form):
     """Everything recorded about one conversation; dynamic fields ask_<id> per active ask."""
 
@@ -69,7 +82,7 @@ class ConversationForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 4}))
     next_step = forms.CharField(label=_("Next step"), max_length=200, required=False)
     follow_up_pick = forms.ChoiceField(
-        label=_("Follow up"), choices=PICK_CHOICES, required=False, widget=forms.RadioSelect
+        label=_("Follow up"), choices=PICK_CHOICES, required=False, widget=QuickPickSelect
     )
     follow_up_on = forms.DateField(
         label=_("Follow up by"),
@@ -102,6 +115,12 @@ class ConversationForm(forms.Form):
         if not plan:  # editing: the follow-up and the next one-on-one have lives of their own
             for name in PLAN_FIELDS:
                 del self.fields[name]
+        else:
+            today = self.today()
+            cast(QuickPickSelect, self.fields["follow_up_pick"].widget).dates = {
+                pick: (today + datetime.timedelta(days=days)).isoformat()
+                for pick, days in PICKS.items()
+            }
         self.asks = asks
         self.issue_tags = {tag.pk: tag for tag in issues}
         cast(forms.TypedMultipleChoiceField, self.fields["issues"]).choices = [
