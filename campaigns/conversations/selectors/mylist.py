@@ -167,7 +167,9 @@ def _deduplicated(members: dict[str, QuerySet[Any]], slug: str) -> QuerySet[Any]
         rows = rows.filter(~_held_by(members[earlier]))
     key = "due_on" if slug in FOLLOW_UPS else "starts_at" if slug in SCHEDULED else ""
     if key:
-        before = Q(**{f"{key}__lt": OuterRef(key)}) | Q(**{key: OuterRef(key), "pk__lt": OuterRef("pk")})
+        before = Q(**{f"{key}__lt": OuterRef(key)}) | Q(
+            **{key: OuterRef(key), "pk__lt": OuterRef("pk")}
+        )
         rows = rows.filter(~_held_by(members[slug].filter(before)))
     return rows
 
