@@ -13,7 +13,6 @@ from campaigns.conversations.selectors.mylist import (
     DUE_TODAY,
     OVERDUE,
     QUIET,
-    SECTIONS,
     THIS_WEEK,
     TODAY,
     UNASSESSED,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
@@ -34,6 +35,15 @@ THIS_WEEK = "one-on-ones-this-week"
 QUIET = "quiet"
 # The most urgent first: a person in two sections shows in the first of them only.
 SECTIONS = (OVERDUE, TODAY, DUE_TODAY, UNASSESSED, THIS_WEEK, QUIET)
+# Each section's heading, and its short name in the jump links at the top.
+TITLES = {
+    OVERDUE: (_("Overdue follow-ups"), _("Overdue")),
+    TODAY: (_("One-on-ones today"), _("Today")),
+    DUE_TODAY: (_("Follow-ups due today"), _("Due today")),
+    UNASSESSED: (_("Not assessed yet"), _("Not assessed")),
+    THIS_WEEK: (_("One-on-ones this week"), _("This week")),
+    QUIET: (_("Not talked with in three weeks"), _("Not talked with")),
+}
 FOLLOW_UPS = (OVERDUE, DUE_TODAY)
 SCHEDULED = (TODAY, THIS_WEEK)
 
@@ -55,6 +65,14 @@ class Section:
     total: int
     page: int = 1
     size: int = PAGE_SIZE
+
+    @property
+    def title(self) -> str:
+        return str(TITLES[self.slug][0])
+
+    @property
+    def short_title(self) -> str:
+        return str(TITLES[self.slug][1])
 
     @property
     def kind(self) -> str:

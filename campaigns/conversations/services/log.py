@@ -32,6 +32,7 @@ from members.models import AuditEvent, Person, User
 # The organizer is reminded of a scheduled one-on-one this long before it.
 
 
+
 @dataclass
 class ConversationData:
     """What an organizer records about one conversation."""
@@ -106,7 +107,9 @@ def conversation_update(*, conversation: Conversation, data: ConversationData, b
         assessment_recompute(entry_id=entry.pk)
 
 
-def conversation_delete(*, conversation: Conversation, actor: User, ip: str | None = None) -> None:
+def conversation_delete(
+    *, conversation: Conversation, actor: User, ip: str | None = None
+) -> None:
     """Delete a conversation (its assessment goes with it) and record who did."""
     entry_ids = list(
         AssessmentRecord.objects.filter(conversation=conversation).values_list(
