@@ -87,10 +87,6 @@ class Section:
         return max(self.total - (self.page - 1) * self.size - len(self.rows), 0)
 
     @property
-    def next_size(self) -> int:
-        return min(self.more, self.size)
-
-    @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.size))
 
