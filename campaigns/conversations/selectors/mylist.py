@@ -130,20 +130,29 @@ def my_list_build(user: User, *, size: int = PAGE_SIZE) -> MyList:
     """The first page of every section of the user's list, "today" in the committee's time
     zone."""
     today = timezone.localdate()
+    visible = _visible(user)
     return MyList(
-        today=today, sections=[_page(user, today, slug, page=1, size=size) for slug in SECTIONS]
+        today=today,
+        sections=[_page(user, visible, today, slug, page=1, size=size) for slug in SECTIONS],
     )
 
 
 def my_list_page(user: User, *, section: str, page: int, size: int = PAGE_SIZE) -> Section:
     """One page of one section (a slug of SECTIONS): "show more" on the list, or its own page."""
     today = timezone.localdate()
-    return _page(user, today, section, page=page, size=size)
+    return _page(user, _visible(user), today, section, page=page, size=size)
 
 
-def _page(user: User, today: date, slug: str, *, page: int, size: int) -> Section:
-    members = _members(user, today)
-    rows_qs = _deduplicated(members, slug)
+def _visible(user: User) -> list[int]:
+    """The campaigns the user may see, fetched once: as a subquery in each section's query,
+    it costs more to plan than the whole query takes to run."""
+    return list(campaigns_visible_to(user).values_list("pk", flat=True))
+
+
+def _page(
+    user: User, visible: list[int], today: date, slug: str, *, page: int, size: int
+) -> Section:
+    rows_qs = _deduplicated(_listed(user, visible, today, slug), _rules(user, today), slug)
     start = (page - 1) * size
     rows = list(_shown(slug, rows_qs).annotate(total=Window(Count("pk")))[start : start + size])
     total = rows[0].total if rows else (0 if page == 1 else rows_qs.count())
@@ -151,40 +160,47 @@ def _page(user: User, today: date, slug: str, *, page: int, size: int) -> Sectio
     return Section(slug=slug, rows=rows, total=total, page=page, size=size)
 
 
-def _members(user: User, today: date) -> dict[str, QuerySet[Any]]:
-    """Who belongs in each section, before a more urgent one takes them."""
-    visible = campaigns_visible_to(user)
-    follow_ups = FollowUp.objects.filter(
-        _on_roster(), organizer=user, closed_at=None, campaign__in=visible
-    )
-    scheduled = ScheduledOneOnOne.objects.filter(
-        _on_roster(), organizer=user, held_in=None, cancelled_at=None, campaign__in=visible
-    )
+def _rules(user: User, today: date) -> dict[str, QuerySet[Any]]:
+    """Who is in each section by its own rule alone, to leave them out of a later one. No
+    campaign or roster check: the row matched against them has passed those."""
+    follow_ups = FollowUp.objects.filter(organizer=user, closed_at=None)
+    scheduled = ScheduledOneOnOne.objects.filter(organizer=user, held_in=None, cancelled_at=None)
     tomorrow = _midnight(today + timedelta(days=1))
     return {
         OVERDUE: follow_ups.filter(due_on__lt=today),
         TODAY: scheduled.filter(starts_at__gte=_midnight(today), starts_at__lt=tomorrow),
         DUE_TODAY: follow_ups.filter(due_on=today),
-        UNASSESSED: _my_entries(user).filter(assessment=None),
+        UNASSESSED: RosterEntry.objects.filter(organizer=user, removed_at=None, assessment=None),
         THIS_WEEK: scheduled.filter(
             starts_at__gte=tomorrow, starts_at__lt=_midnight(today + timedelta(days=WEEK_DAYS))
         ),
-        QUIET: _quiet(user, today),
     }
 
 
-def _deduplicated(members: dict[str, QuerySet[Any]], slug: str) -> QuerySet[Any]:
-    """The section's people less those an earlier section holds; a person with two follow-ups
-    or two one-on-ones in one section shows once, by the earliest."""
-    rows = members[slug]
+def _listed(user: User, visible: list[int], today: date, slug: str) -> QuerySet[Any]:
+    """Everyone in the section by its rule, on a roster, in a campaign the user may see."""
+    if slug == QUIET:
+        return _quiet(user, visible, today)
+    if slug == UNASSESSED:
+        return _my_entries(user, visible).filter(assessment=None)
+    return _rules(user, today)[slug].filter(_on_roster(), campaign__in=visible)
+
+
+def _deduplicated(rows: QuerySet[Any], rules: dict[str, QuerySet[Any]], slug: str) -> QuerySet[Any]:
+    """The section's rows less the people an earlier section holds; a person with two
+    follow-ups or two one-on-ones in one section shows once, by the earliest."""
+    held: dict[type, QuerySet[Any]] = {}  # the earlier sections' rules, one per model
     for earlier in SECTIONS[: SECTIONS.index(slug)]:
-        rows = rows.filter(~_held_by(members[earlier]))
+        rule = rules[earlier]
+        held[rule.model] = held[rule.model] | rule if rule.model in held else rule
+    for rule in held.values():
+        rows = rows.filter(~_held_by(rule))
     key = "due_on" if slug in FOLLOW_UPS else "starts_at" if slug in SCHEDULED else ""
     if key:
         before = Q(**{f"{key}__lt": OuterRef(key)}) | Q(
             **{key: OuterRef(key), "pk__lt": OuterRef("pk")}
         )
-        rows = rows.filter(~_held_by(members[slug].filter(before)))
+        rows = rows.filter(~_held_by(rules[slug].filter(before)))
     return rows
 
 
@@ -239,13 +255,11 @@ def _unit_name() -> Subquery:
     )
 
 
-def _my_entries(user: User) -> QuerySet[MyEntry]:
+def _my_entries(user: User, visible: list[int]) -> QuerySet[MyEntry]:
     """My active roster entries, each with the last time anyone talked with the person there."""
     last = Conversation.objects.filter(campaign=OuterRef("campaign"), person=OuterRef("person"))
     return (
-        RosterEntry.objects.filter(
-            organizer=user, removed_at=None, campaign__in=campaigns_visible_to(user)
-        )
+        RosterEntry.objects.filter(organizer=user, removed_at=None, campaign__in=visible)
         .select_related("person", "campaign", "unit")
         .annotate(last_contact=Subquery(last.order_by("-happened_at").values("happened_at")[:1]))
         .order_by(
@@ -257,7 +271,9 @@ def _my_entries(user: User) -> QuerySet[MyEntry]:
     )
 
 
-def _quiet(user: User, today: date) -> QuerySet[MyEntry]:
+def _quiet(user: User, visible: list[int], today: date) -> QuerySet[MyEntry]:
     """Not talked with for QUIET_DAYS days or more (by calendar day), or never."""
     cutoff = _midnight(today - timedelta(days=QUIET_DAYS - 1))
-    return _my_entries(user).filter(Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff))
+    return _my_entries(user, visible).filter(
+        Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff)
+    )
