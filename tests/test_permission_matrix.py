@@ -179,6 +179,7 @@ def world(committee, other_committee, lead, member, outsider):
             "uidb36": "zz",
             "key": "not-a-key",
             "pk": 999999,
+            "section": "quiet",  # a section of My list
             **campaign_objects(campaign_a, committee, "A", organizer_a),
             **actions,
         },

@@ -28,4 +28,5 @@ urlpatterns = [
         name="follow_up_close",
     ),
     path("my-list/", mylist.my_list, name="my_list"),
+    path("my-list/<slug:section>/", mylist.my_list_section, name="my_list_section"),
 ]

@@ -69,6 +69,14 @@
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);
 
+  // A jump link to a section folded away opens it.
+  document.addEventListener("click", function (event) {
+    var jump = event.target.closest(".mylist-jump a[href^='#']");
+    var section = jump && document.getElementById(jump.getAttribute("href").slice(1));
+    var details = section && section.querySelector("details");
+    if (details) details.open = true;
+  });
+
   document.addEventListener("click", function (event) {
     var close = event.target.closest("[data-log-close]");
     var slot = close && close.closest(".mylist-slot");
