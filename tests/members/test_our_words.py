@@ -25,6 +25,9 @@ STOCK_WORDS = [
     "Email Verification Code",
     "Confirm Email Address",
     "Sign Out",
+    "Sign Up",
+    "Change Password",
+    "Account Inactive",
 ]
 
 
@@ -159,3 +162,21 @@ def test_the_two_factor_prompt_and_logout_speak_our_words(client, team_organizer
 
     assert_ours(page)
     assert heading(page) == "Log out"
+
+
+def test_closed_signup_says_accounts_are_by_invitation(client, db):
+    page = assert_ours(client.get("/accounts/signup/").content.decode())
+
+    assert heading(page) == "Accounts are by invitation"
+
+
+def test_open_signup_and_changing_a_password_speak_our_words(client, settings, team_organizer):
+    settings.SIGNUP_OPEN = True
+    page = assert_ours(client.get("/accounts/signup/").content.decode())
+    assert heading(page) == "Create an account"
+
+    client.force_login(team_organizer)
+    page = assert_ours(client.get("/accounts/password/change/").content.decode())
+
+    assert heading(page) == "Change your password"
+    assert "Save the new password" in page
