@@ -1,5 +1,6 @@
-"""axe-core in a real browser: the pages an organizer and a lead use most have no serious or
-critical accessibility violation, on a phone (390 px) and on a laptop (1280 px)."""
+"""axe-core in a real browser: the pages an organizer and a lead use most (those the journeys
+walk) have no serious or critical accessibility violation, on a phone (390 px) and on a laptop
+(1280 px). One browser context; each role logs in once."""
 
 from datetime import timedelta
 
@@ -92,6 +93,7 @@ def test_the_pages_organizers_and_leads_use_have_no_serious_axe_violations(
     pages = {
         team_organizer: {
             "My list": reverse("my_list"),
+            "the log search": reverse("log_search") + "?q=Ana",
             "the log form": log_form,
             "the person page": person_page,
             "the action page": reverse("action_detail", args=[action.pk]),
