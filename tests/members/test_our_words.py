@@ -180,3 +180,13 @@ def test_open_signup_and_changing_a_password_speak_our_words(client, settings, t
 
     assert heading(page) == "Change your password"
     assert "Save the new password" in page
+
+
+def test_the_email_addresses_page_speaks_our_words(client, team_organizer):
+    client.force_login(team_organizer)
+
+    page = assert_ours(client.get("/accounts/email/").content.decode())
+
+    assert heading(page) == "Your email addresses"
+    assert "Make it the main address" in page
+    assert "Make Primary" not in page and "Re-send Verification" not in page
