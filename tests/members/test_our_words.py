@@ -190,3 +190,24 @@ def test_the_email_addresses_page_speaks_our_words(client, team_organizer):
     assert heading(page) == "Your email addresses"
     assert "Make it the main address" in page
     assert "Make Primary" not in page and "Re-send Verification" not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/accounts/2fa/totp/deactivate/", "Turn off the authenticator app"),
+        ("/accounts/2fa/recovery-codes/generate/", "Make new recovery codes"),
+    ],
+)
+def test_the_two_factor_settings_speak_our_words(client, team_organizer, path, title):
+    client.post("/accounts/login/", {"login": "nina@example.org", "password": factories.PASSWORD})
+    client.post(
+        "/accounts/2fa/authenticate/",
+        {"code": factories.totp_code(factories.totp_secret(team_organizer))},
+    )
+
+    client.post("/accounts/reauthenticate/", {"password": factories.PASSWORD})
+
+    page = assert_ours(client.get(path).content.decode())
+
+    assert heading(page) == title
