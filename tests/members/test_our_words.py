@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from members import services
+from members.models import Invitation
 from tests import factories
 from tests.conftest import body_text
 
@@ -211,3 +213,17 @@ def test_the_two_factor_settings_speak_our_words(client, team_organizer, path, t
     page = assert_ours(client.get(path).content.decode())
 
     assert heading(page) == title
+
+
+def test_the_invitation_names_the_site_by_site_name(committee, lead, mailbox, settings):
+    settings.SITE_NAME = "Riverside Majority"
+    invitation = Invitation.objects.create(
+        committee=committee, email="ana@example.org", role="member", invited_by=lead
+    )
+
+    services.invitation_send(invitation_id=invitation.pk)
+
+    [email] = mailbox.wait_for(1)
+    assert " ".join(email["Subject"].split()) == (
+        "You're invited to join Riverside Workers Committee on Riverside Majority"
+    )
