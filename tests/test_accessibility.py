@@ -114,6 +114,9 @@ def test_the_pages_organizers_and_leads_use_have_no_serious_axe_violations(
         ("the login-code page", reverse("account_request_login_code")),
     ]:
         found += check(page, live_server.url + path, name, "a visitor")
+    page.get_by_label("Email").fill(team_organizer.email)
+    page.get_by_role("button", name="Email me a login code").click()
+    found += check(page, page.url, "the page asking for the emailed code", "a visitor")
     for user, paths in pages.items():
         page.context.clear_cookies()
         log_in(page, live_server.url, user.email, factories.PASSWORD)
