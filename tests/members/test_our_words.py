@@ -1,6 +1,7 @@
 """The allauth pages and emails a user meets speak our words, in our layout, and the emails
 name the site by SITE_NAME, never by the host and port the request came to."""
 
+import json
 import re
 
 import pytest
@@ -192,6 +193,11 @@ def test_the_email_addresses_page_speaks_our_words(client, team_organizer):
     assert heading(page) == "Your email addresses"
     assert "Make it the main address" in page
     assert "Make Primary" not in page and "Re-send Verification" not in page
+    # allauth's script asks before removing an address, in our words.
+    words = re.search(r'"application/json">(.*?)</script>', page, re.DOTALL).group(1)
+    assert json.loads(words) == {
+        "i18n": {"confirmDelete": "Remove this email address from your account?"}
+    }
 
 
 @pytest.mark.parametrize(
