@@ -146,6 +146,7 @@ def _invitation_email(invitation: Invitation) -> EmailMultiAlternatives:
         "invitation": invitation,
         "url": invitation_url(invitation),
         "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
+        "site_name": settings.SITE_NAME,
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("emails/invitation-subject.txt", context).strip()

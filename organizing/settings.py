@@ -23,6 +23,8 @@ ALLOWED_HOSTS = env.list(
 )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+# What the emails call the site ("Your login code for Majority"), never its host and port.
+SITE_NAME = env.str("SITE_NAME", default="Majority")
 
 INSTALLED_APPS = [
     "members",

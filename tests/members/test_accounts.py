@@ -72,7 +72,7 @@ def test_signup_is_closed_by_default(client, db):
         },
     )
 
-    assert "Sign Up Closed" in response.content.decode()
+    assert "Accounts are by invitation" in response.content.decode()
     assert not User.objects.filter(email="walkin@example.org").exists()
 
 

@@ -41,4 +41,4 @@ def test_a_lead_deactivates_an_organizer_whose_phone_is_lost(
     phone.get_by_label("Email").fill("marcus@example.org")
     phone.get_by_label("Password", exact=True).fill(factories.PASSWORD)
     phone.get_by_role("button", name="Log in").click()
-    expect(phone.get_by_text("This account is inactive.")).to_be_visible()
+    expect(phone.get_by_text("This login is deactivated")).to_be_visible()

@@ -131,7 +131,7 @@ def test_a_deactivated_user_cannot_log_in_with_a_password(client, committee, lea
     response = log_in_with_password(client, organizer)
 
     assert response["Location"] == reverse("account_inactive")
-    assert "This account is inactive." in client.get(response["Location"]).content.decode()
+    assert "This login is deactivated" in client.get(response["Location"]).content.decode()
     assert not logged_in(client)
 
 
