@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import cast
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -25,7 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -51,6 +50,7 @@ from campaigns.imports import csv_formats
 from campaigns.imports.services import roster_export_record
 from campaigns.models import Campaign
 from members.audit import client_ip
+from members.clock import today_for
 from members.http import AuthedHttpRequest
 from members.models import Committee, Membership
 from members.ratelimits import EXPORTS, rate_limit
@@ -174,7 +174,7 @@ def _page(request: AuthedHttpRequest, campaign_id: int, roles: CampaignRoles) ->
         context = {
             "campaign": campaign,
             "access": access,
-            "today": timezone.localdate(timezone=ZoneInfo(campaign.committee.time_zone)),
+            "today": today_for(campaign.committee),
             "filters_html": mark_safe(parts["filters"]),  # noqa: S308 - our templates' output
             "region": mark_safe(parts["region"]),  # noqa: S308
         }

@@ -6,14 +6,14 @@ an aggregate subquery over conversations, never a query per row.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
+from members.clock import day_of, midnight, today_for
 from members.models import Membership, User
 
 if TYPE_CHECKING:
@@ -67,18 +67,19 @@ def my_list_allowed(user: User) -> bool:
 
 def my_list_build(user: User, *, cap: int = CAP) -> MyList:
     """Every section of the user's list, "today" in the committee's time zone."""
-    today = timezone.localdate()
+    today = today_for(user)
     return MyList(
         today=today,
         follow_ups=_follow_ups_due(user, today),
         scheduled=_scheduled_this_week(user, today),
-        quiet=_section(_quiet(user, today), cap),
-        unassessed=_section(_my_entries(user).filter(assessment=None), cap),
+        quiet=_section(_quiet(user, today), cap, user),
+        unassessed=_section(_my_entries(user).filter(assessment=None), cap, user),
     )
 
 
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+def _midnight(day: date, user: User) -> datetime:
+    """Midnight on the user's committee's clock."""
+    return midnight(day, user)
 
 
 def _on_roster(outer: str = "campaign") -> Exists:
@@ -123,8 +124,8 @@ def _scheduled_this_week(user: User, today: date) -> list[ScheduledOneOnOne]:
         organizer=user,
         held_in=None,
         cancelled_at=None,
-        starts_at__gte=_midnight(today),
-        starts_at__lt=_midnight(today + timedelta(days=WEEK_DAYS)),
+        starts_at__gte=_midnight(today, user),
+        starts_at__lt=_midnight(today + timedelta(days=WEEK_DAYS), user),
         campaign__in=campaigns_visible_to(user),
     )
     rows: list[ScheduledOneOnOne] = list(
@@ -133,7 +134,7 @@ def _scheduled_this_week(user: User, today: date) -> list[ScheduledOneOnOne]:
         .order_by("starts_at", "pk")
     )
     for row in rows:
-        row.is_today = timezone.localdate(row.starts_at) == today
+        row.is_today = day_of(row.starts_at, user) == today
     return rows
 
 
@@ -154,18 +155,16 @@ def _my_entries(user: User) -> QuerySet[MyEntry]:
 
 def _quiet(user: User, today: date) -> QuerySet[MyEntry]:
     """Not talked with for QUIET_DAYS days or more (by calendar day), or never."""
-    cutoff = _midnight(today - timedelta(days=QUIET_DAYS - 1))
+    cutoff = _midnight(today - timedelta(days=QUIET_DAYS - 1), user)
     return _my_entries(user).filter(Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff))
 
 
-def _section(entries: QuerySet[MyEntry], cap: int) -> Section:
+def _section(entries: QuerySet[MyEntry], cap: int, user: User) -> Section:
     rows = list(entries[:cap])
     total = len(rows) if len(rows) < cap else entries.count()
-    today = timezone.localdate()
+    today = today_for(user)
     for row in rows:
         row.days_quiet = (
-            None
-            if row.last_contact is None
-            else (today - timezone.localdate(row.last_contact)).days
+            None if row.last_contact is None else (today - day_of(row.last_contact, user)).days
         )
     return Section(rows=rows, total=total)
