@@ -83,8 +83,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.membership",
             ],
-            # Dates and times through one set of filters: |day, |when, |clock… (no load needed).
-            "builtins": ["members.templatetags.dates"],
+            # Dates and times through one set of filters: |day, |when, |clock… and a site's
+            # zone with |timezone:zone (no load needed).
+            "builtins": ["members.templatetags.dates", "django.templatetags.tz"],
         },
     },
 ]

@@ -54,6 +54,7 @@ from members.clock import today_for
 from members.http import AuthedHttpRequest
 from members.models import Committee, Membership
 from members.ratelimits import EXPORTS, rate_limit
+from members.templatetags.dates import format_named
 from organizing.forms import DateInput
 
 PAGE = "campaigns/dashboards/dashboard.html"
@@ -463,10 +464,11 @@ def _y(pct: float, top: float = TOP, bottom: float = BOTTOM) -> float:
 
 
 def _ticks(weeks: list[WeekPoint], xs: list[float]) -> list[tuple[float, str]]:
-    """About six week labels ("03 Mar", the month in the page's language) at their `xs`."""
+    """About six week labels ("Mar 3", as the page's language writes it) at their `xs`."""
     step = max(1, (len(weeks) + 5) // 6)
     shown = range(0, len(weeks), step)
-    return [(xs[i], dateformat.format(weeks[i].starts_on, "d M")) for i in shown]
+    axis = format_named("CHART_DAY_FORMAT")
+    return [(xs[i], dateformat.format(weeks[i].starts_on, axis)) for i in shown]
 
 
 def trend_chart(weeks: list[WeekPoint], campaign: Campaign) -> TrendChart | None:

@@ -13,7 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
-from members.clock import day_of, midnight, today_for
+from members.clock import day_of, midnight, today_for, zone_for
 from members.models import Membership, User
 
 if TYPE_CHECKING:
@@ -98,6 +98,15 @@ def _unit_name() -> Subquery:
     )
 
 
+def _site_zone() -> Subquery:
+    """The time zone of the person's site there: a one-on-one shows on its site's clock."""
+    return Subquery(
+        RosterEntry.objects.filter(
+            campaign=OuterRef("campaign"), person=OuterRef("person"), removed_at=None
+        ).values("unit__site__time_zone")[:1]
+    )
+
+
 def _follow_ups_due(user: User, today: date) -> list[FollowUp]:
     """Open follow-ups due today or earlier, the most overdue first."""
     follow_ups = FollowUp.objects.filter(
@@ -130,11 +139,12 @@ def _scheduled_this_week(user: User, today: date) -> list[ScheduledOneOnOne]:
     )
     rows: list[ScheduledOneOnOne] = list(
         scheduled.select_related("person", "campaign")
-        .annotate(unit_name=_unit_name())
+        .annotate(unit_name=_unit_name(), site_zone=_site_zone())
         .order_by("starts_at", "pk")
     )
     for row in rows:
-        row.is_today = day_of(row.starts_at, user) == today
+        row.zone = str(zone_for(row.site_zone or user))
+        row.is_today = day_of(row.starts_at, row.zone) == today
     return rows
 
 

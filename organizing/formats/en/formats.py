@@ -15,6 +15,7 @@ DAY_FORMAT = "l, F j"
 DAY_YEAR_FORMAT = "l, F j, Y"
 DAY_SHORT_FORMAT = "D, M j"
 DAY_SHORT_YEAR_FORMAT = "D, M j, Y"
+CHART_DAY_FORMAT = "M j"  # a chart's axis
 WHEN_FORMAT = "l, F j, P"
 WHEN_YEAR_FORMAT = "l, F j, Y, P"
 WHEN_SHORT_FORMAT = "D, M j, P"

@@ -14,6 +14,7 @@ DAY_FORMAT = r"l j \d\e F"
 DAY_YEAR_FORMAT = r"l j \d\e F \d\e Y"
 DAY_SHORT_FORMAT = "D j b"
 DAY_SHORT_YEAR_FORMAT = "D j b Y"
+CHART_DAY_FORMAT = "j b"  # a chart's axis
 WHEN_FORMAT = r"l j \d\e F, H:i"
 WHEN_YEAR_FORMAT = r"l j \d\e F \d\e Y, H:i"
 WHEN_SHORT_FORMAT = "D j b, H:i"
