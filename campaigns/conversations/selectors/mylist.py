@@ -143,7 +143,7 @@ def _scheduled_this_week(user: User, today: date) -> list[ScheduledOneOnOne]:
         .order_by("starts_at", "pk")
     )
     for row in rows:
-        row.zone = str(zone_for(row.site_zone or user))
+        row.zone = str(zone_for(row.site_zone or user))  # type: ignore[attr-defined]
         row.is_today = day_of(row.starts_at, row.zone) == today
     return rows
 
