@@ -14,7 +14,6 @@ unless it names a site's zone with `{% timezone %}`.
 import zoneinfo
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -26,9 +25,9 @@ from members.selectors import membership_primary
 Here = Committee | User | str | None
 
 
-@lru_cache(maxsize=64)
 def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
-    """The zone of that name; the server's if the name is empty or no longer known."""
+    """The zone of that name; the server's if the name is empty or no longer known.
+    (ZoneInfo keeps one instance per name: no cache needed here.)"""
     try:
         return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
