@@ -7,10 +7,8 @@ many, from which IP and when: never the content of notes or messages, never what
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -20,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from members.clock import midnight
 from members.models import AuditEvent, Committee, Membership, Person, User
 from members.selectors import membership_primary
 
@@ -114,14 +113,10 @@ def audit_events(
     if campaign_id is not None:
         events = events.filter(campaign_id=campaign_id)
     if since is not None:
-        events = events.filter(at__gte=_day_start(since))
+        events = events.filter(at__gte=midnight(since, committee))
     if until is not None:
-        events = events.filter(at__lt=_day_start(until + timedelta(days=1)))
+        events = events.filter(at__lt=midnight(until + timedelta(days=1), committee))
     return events.order_by("-at", "-pk")
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def audit_actors(committee: Committee) -> list[User]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from members import audit
 from members.access import membership_for_user
+from members.clock import now_here, today_for, zone_for
 from members.http import AuthedHttpRequest
 from members.models import AuditEvent, Committee, Membership
 from members.ratelimits import EXPORTS, rate_limit
@@ -95,7 +96,9 @@ def audit_log(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
         "lines": audit.audit_lines(list(page), committee=committee, campaigns=campaigns),
         "filtering": any(value for key, value in request.GET.items() if key != "page"),
     }
-    return render(request, "members/audit_log.html", context, status=422 if form.errors else 200)
+    with timezone.override(zone_for(committee)):  # times in the committee's zone, named
+        status = 422 if form.errors else 200
+        return render(request, "members/audit_log.html", context, status=status)
 
 
 @login_required
@@ -120,7 +123,7 @@ def audit_log_csv(
     before = events.filter(pk__lt=download.pk)
     rows = _csv_rows(before, committee=committee, campaigns=campaigns)
     response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
-    filename = f"audit-{timezone.localdate():%Y-%m-%d}.csv"
+    filename = f"audit-{today_for(committee):%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -155,7 +158,7 @@ def _csv_chunk(events: list[AuditEvent], committee, campaigns) -> Iterator[list]
     for line in audit.audit_lines(events, committee=committee, campaigns=campaigns):
         event = line.event
         yield [
-            timezone.localtime(event.at).isoformat(timespec="seconds"),
+            now_here(committee, at=event.at).isoformat(timespec="seconds"),
             _safe(event.actor.email if event.actor else ""),
             event.kind,
             _safe(f"{line.text}: {line.link_text}" if line.link_text else line.text),

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in member's pages in their committee's time zone (members/clock.py).
+    "members.clock.CommitteeTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -83,6 +85,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.membership",
             ],
+            # Dates and times through one set of filters: |day, |when, |clock… and a site's
+            # zone with |timezone:zone (no load needed).
+            "builtins": ["members.templatetags.dates", "django.templatetags.tz"],
         },
     },
 ]
@@ -223,6 +228,8 @@ TIME_ZONE = config.time_zone(default="UTC")
 # Phone numbers typed without a +country code are read as numbers of this country (ISO code).
 PHONE_REGION = env.str("PHONE_REGION", default="US")
 USE_TZ = True
+# One date and time format per language, read by members/templatetags/dates.py.
+FORMAT_MODULE_PATH = ["organizing.formats"]
 
 # --- Static files ------------------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ def _one_on_one_void_reason(message: OutboxMessage, now: datetime) -> str:
 def _one_on_one_context(message: OutboxMessage) -> dict[str, Any]:
     """When and where, in the committee's time zone, and the person's page (behind login)."""
     meeting = _one_on_one(message)
-    zone = meeting.campaign.committee.time_zone if meeting else settings.TIME_ZONE
+    zone = meeting.campaign.committee.time_zone if meeting else message.committee.time_zone
     return {
         "starts": meeting.starts_at if meeting else message.due_at,
         "place": meeting.place if meeting else "",

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import cast
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -25,7 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -51,9 +50,11 @@ from campaigns.imports import csv_formats
 from campaigns.imports.services import roster_export_record
 from campaigns.models import Campaign
 from members.audit import client_ip
+from members.clock import today_for
 from members.http import AuthedHttpRequest
 from members.models import Committee, Membership
 from members.ratelimits import EXPORTS, rate_limit
+from members.templatetags.dates import format_named
 from organizing.forms import DateInput
 
 PAGE = "campaigns/dashboards/dashboard.html"
@@ -174,7 +175,7 @@ def _page(request: AuthedHttpRequest, campaign_id: int, roles: CampaignRoles) ->
         context = {
             "campaign": campaign,
             "access": access,
-            "today": timezone.localdate(timezone=ZoneInfo(campaign.committee.time_zone)),
+            "today": today_for(campaign.committee),
             "filters_html": mark_safe(parts["filters"]),  # noqa: S308 - our templates' output
             "region": mark_safe(parts["region"]),  # noqa: S308
         }
@@ -463,10 +464,11 @@ def _y(pct: float, top: float = TOP, bottom: float = BOTTOM) -> float:
 
 
 def _ticks(weeks: list[WeekPoint], xs: list[float]) -> list[tuple[float, str]]:
-    """About six week labels ("03 Mar", the month in the page's language) at their `xs`."""
+    """About six week labels ("Mar 3", as the page's language writes it) at their `xs`."""
     step = max(1, (len(weeks) + 5) // 6)
     shown = range(0, len(weeks), step)
-    return [(xs[i], dateformat.format(weeks[i].starts_on, "d M")) for i in shown]
+    axis = format_named("CHART_DAY_FORMAT")
+    return [(xs[i], dateformat.format(weeks[i].starts_on, axis)) for i in shown]
 
 
 def trend_chart(weeks: list[WeekPoint], campaign: Campaign) -> TrendChart | None:

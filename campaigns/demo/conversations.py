@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from campaigns.conversations.services.log import ConversationData, conversation_log
 from campaigns.models import Ask, Campaign, IssueTag, RosterEntry, ScheduledOneOnOne, TeamMember
+from members.clock import now_here
 from members.models import User
 
 
@@ -135,7 +136,7 @@ def this_week_schedule(*, campaign: Campaign, rng: random.Random) -> None:
             continue
         mine = campaign.roster.filter(removed_at=None, organizer=member.user)
         for day, entry in enumerate(mine.order_by("?")[:3]):
-            starts = timezone.localtime(now + timedelta(days=day)).replace(
+            starts = now_here(campaign.committee, at=now + timedelta(days=day)).replace(
                 hour=17 + day % 3, minute=30, second=0, microsecond=0
             )
             ScheduledOneOnOne.objects.create(

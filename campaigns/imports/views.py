@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +25,7 @@ from campaigns.imports.forms import ImportMappingForm, ImportUploadForm
 from campaigns.imports.services import ImportReport
 from campaigns.models import ImportBatch
 from members.audit import client_ip
+from members.clock import today_for
 from members.http import AuthedHttpRequest
 from members.ratelimits import EXPORTS, IMPORTS, rate_limit
 
@@ -214,7 +214,7 @@ def roster_export(request: AuthedHttpRequest, campaign_id: int) -> StreamingHttp
         _csv_lines(campaign_id), content_type="text/csv; charset=utf-8"
     )
     name = slugify(access.campaign.code_name) or "campaign"
-    filename = f"{name}-roster-{timezone.localdate():%Y-%m-%d}.csv"
+    filename = f"{name}-roster-{today_for(access.campaign.committee):%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -6,8 +6,8 @@ from functools import cache
 from typing import TYPE_CHECKING, cast
 
 from django import forms
-from django.conf import settings
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.manage.selectors import UnitRow
@@ -123,7 +123,8 @@ class SiteForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["time_zone"]).choices = time_zone_choices()
-        self.fields["time_zone"].initial = settings.TIME_ZONE
+        # A new site starts on the committee's clock (members/clock.py activates it).
+        self.fields["time_zone"].initial = timezone.get_current_timezone_name()
         if kind == Campaign.Kind.TENANT:
             self.fields["name"].label = _("Building name")
             self.fields["name"].help_text = _("How the tenants call it: “Maple Court”, “412 Elm”.")

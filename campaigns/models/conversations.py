@@ -182,6 +182,7 @@ class ScheduledOneOnOne(models.Model):
     REMINDER_BEFORE = timedelta(hours=1)  # the organizer's reminder, before it starts
     person_url: str  # not stored: set by the emails that list one-on-ones
     is_today: bool  # not stored: set by the My list selectors
+    zone: str  # not stored: the zone My list shows it in (its site's, else the committee's)
 
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="scheduled")
     person = models.ForeignKey(Person, models.CASCADE, related_name="scheduled_one_on_ones")

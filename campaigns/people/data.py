@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -36,6 +35,7 @@ from campaigns.models import (
 )
 from campaigns.people.selectors import unit_paths
 from members.audit import SUBJECTS, audit_campaigns, audit_lines, audit_record
+from members.clock import zone_for
 from members.models import AuditEvent, Person, PersonEmail, PersonPhone, User
 from members.phones import phone_display
 
@@ -563,7 +563,7 @@ class ShownSection:
 def sections_shown(data: PersonData) -> list[ShownSection]:
     """The export as the page shows it: each row as labelled values in the committee's time
     zone and the reader's language, empty values left out."""
-    zone = ZoneInfo(data.time_zone or settings.TIME_ZONE)
+    zone = zone_for(data.time_zone)
     return [
         ShownSection(
             section.title,

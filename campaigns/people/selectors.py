@@ -4,7 +4,6 @@ see them, unit paths, who an entry can be assigned to, people matching a search 
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Exists,
@@ -42,6 +41,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.roster.units import unit_places
+from members.clock import midnight, today_for
 from members.models import Membership, Person, PersonEmail, PersonPhone, User
 from members.phones import phone_display, phone_normalize
 
@@ -196,7 +196,7 @@ def person_activity(
         conversation.notes_visible = can_read_notes(access, conversation)
         conversation.can_change = can_change_conversation(access, conversation)
         blocks[conversation.campaign_id].conversations.append(conversation)
-    _add_plans(person, blocks)
+    _add_plans(person, blocks, user)
     for pk, block in blocks.items():
         for follow_up in block.follow_ups:
             follow_up.next_step_visible = can_read_next_step(accesses[pk], follow_up)
@@ -211,12 +211,14 @@ def _campaigns_led(user: User, campaign_ids: list[int]) -> set[int]:
 
 
 def _activity_blocks(positions: list[RosterEntry]) -> dict[int, CampaignActivity]:
+    """One block per campaign, its times in the person's site's zone, else the committee's."""
+    committee_zone = timezone.get_current_timezone_name()  # the committee's: members/clock.py
     blocks: dict[int, CampaignActivity] = {}
     for entry in positions:
         block = blocks.get(entry.campaign_id)
         if block is None:
             block = blocks[entry.campaign_id] = CampaignActivity(
-                campaign=entry.campaign, time_zone=settings.TIME_ZONE, on_roster=False
+                campaign=entry.campaign, time_zone=committee_zone, on_roster=False
             )
         if entry.removed_at is None:
             block.on_roster = True
@@ -238,12 +240,12 @@ def _conversations(person: Person, campaign_ids: list[int]) -> list[Conversation
     )
 
 
-def _add_plans(person: Person, blocks: dict[int, CampaignActivity]) -> None:
+def _add_plans(person: Person, blocks: dict[int, CampaignActivity], user: User) -> None:
     """Open follow-ups (soonest due first) and one-on-ones scheduled from today on."""
     follow_ups = FollowUp.objects.filter(
         person=person, campaign_id__in=list(blocks), closed_at=None
     ).select_related("organizer")
-    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = midnight(today_for(user), user)  # the viewer's committee is the person's
     for follow_up in follow_ups.order_by("due_on", "pk"):
         follow_up.overdue = follow_up.due_on < today.date()
         blocks[follow_up.campaign_id].follow_ups.append(follow_up)

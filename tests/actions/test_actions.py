@@ -103,7 +103,7 @@ def test_it_stores_6_pm_at_a_new_york_site_as_the_right_utc_instant(
     assert action.starts_at == datetime(2027, 7, 15, 22, 0, tzinfo=UTC)  # 18:00 EDT
     assert action.created_by == lead
     page = client_as(lead).get(response["Location"]).content.decode()
-    assert "Thu 15 Jul 2027, 18:00" in page
+    assert "Thu, Jul 15, 6 p.m." in page
     assert "America/New_York" in page
 
 
@@ -366,7 +366,7 @@ def test_the_list_shows_local_times_code_names_and_counts(client_as, lead, commi
     html = client_as(lead).get(reverse("action_list")).content.decode()
 
     assert "Delegation" in html and "Old training" in html
-    assert "Mon 8 Mar 2027, 10:00" in html  # 15:00 UTC in New York, a week on
+    assert "Mon, Mar 8, 10 a.m." in html  # 15:00 UTC in New York, a week on
     assert "Harbor" in html and "Acme Logistics" not in html
     assert "2 yes · 2/10 places" in html
     assert "1 maybe" in html

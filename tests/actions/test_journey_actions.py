@@ -56,7 +56,7 @@ def test_a_lead_creates_an_action_and_invites_a_unit(page: Page, live_server):
 
     expect(page.get_by_role("heading", name="Floor 2 meeting")).to_be_visible()
     expect(page.get_by_text("Created the action.")).to_be_visible()
-    expect(page.locator(".action-when")).to_contain_text("18:00")
+    expect(page.locator(".action-when")).to_contain_text("6 p.m.")
     page.get_by_role("link", name="Invite people").click()
 
     # Pick the unit: the count shows before anything is sent.

@@ -131,7 +131,7 @@ def test_the_page_shows_when_where_and_the_answer(client, member, make_action, t
 
     page = client.get(URL).content.decode()
 
-    assert "Tuesday 1 July 2031, 18:00 to 20:00 (EDT)" in page
+    assert "Tuesday, July 1, 2031, 6 p.m. to 8 p.m. (EDT)" in page
     assert "Union hall, 12 Dock St" in page
     assert 'href="https://meet.example.org/harbor"' in page
     assert "Your answer: yes" in page

@@ -119,7 +119,7 @@ def test_it_shows_the_time_where_the_action_happens(visitor, committee, campaign
 
     page = text(visitor.get(link(action, ana)))
 
-    assert "Tuesday 10 June 2031, 5:30 p.m. – 6:30 p.m." in page
+    assert "Tuesday, June 10, 2031, 5:30 p.m. – 6:30 p.m." in page
     assert "(Europe/Madrid)" in page
 
 

@@ -4,6 +4,7 @@ urgent section they belong to, ten at a time."""
 
 import re
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -112,9 +113,10 @@ def test_a_next_step_is_shown_as_typed_once_escaped(client, harbor_person, team_
 
 
 @pytest.mark.django_db
-def test_today_follows_the_committee_time_zone(settings, harbor_person, team_organizer):
-    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: already tomorrow there, most days
-    today = timezone.localdate()
+def test_today_follows_the_committee_time_zone(committee, harbor_person, team_organizer):
+    committee.time_zone = "Pacific/Kiritimati"  # UTC+14: already tomorrow there, most days
+    committee.save(update_fields=["time_zone"])
+    today = timezone.localdate(timezone=ZoneInfo("Pacific/Kiritimati"))
     follow_up(harbor_person("Due"), team_organizer, today)
 
     assert names(my_list_build(team_organizer).section(DUE_TODAY).rows) == ["Due"]
@@ -171,9 +173,11 @@ def test_it_lists_this_weeks_one_on_ones_not_held_or_cancelled(harbor_person, te
 
 @pytest.mark.django_db
 def test_quiet_means_twenty_one_days_by_the_committees_calendar(
-    settings, harbor_person, team_organizer
+    settings, committee, harbor_person, team_organizer
 ):
-    settings.TIME_ZONE = "America/Chicago"
+    settings.TIME_ZONE = "America/Chicago"  # for local() below
+    committee.time_zone = "America/Chicago"
+    committee.save(update_fields=["time_zone"])
     today = timezone.localdate()
     talk(harbor_person("Twenty"), team_organizer, local(today - timedelta(days=20), 0, 1), 3)
     talk(harbor_person("TwentyOne"), team_organizer, local(today - timedelta(days=21), 23, 59), 3)

@@ -227,13 +227,13 @@ def test_removed_entries_keep_their_history_in_the_trends(story):
 
 
 def test_action_times_read_on_the_actions_own_clock(client, story, actions, lead):
-    """17:00 UTC on 20 March 2025 is noon in Chicago (daylight time): the table says 12:00."""
+    """17:00 UTC on 20 March 2025 is noon in Chicago (daylight time): the table says noon."""
     Action.objects.filter(pk=actions["rally"].pk).update(time_zone="America/Chicago")
     client.force_login(lead)
 
     page = client.get(dashboard_url(story["campaign"])).content.decode()
 
-    assert "Thu 20 Mar, 12:00" in page
+    assert "Thu, Mar 20, noon" in page
 
 
 def test_a_waiting_message_is_shown_not_a_kept_page(client, story, settings):

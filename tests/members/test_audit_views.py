@@ -169,8 +169,9 @@ def test_it_says_which_action_was_cancelled_a_campaigns_or_a_committee_wide_one(
     ]
 
 
-def test_it_shows_the_ip_and_the_local_time(client, settings, committee, lead):
-    settings.TIME_ZONE = "America/Chicago"
+def test_it_shows_the_ip_and_the_local_time(client, committee, lead):
+    committee.time_zone = "America/Chicago"
+    committee.save(update_fields=["time_zone"])
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.4")
     with time_machine.travel(datetime(2026, 3, 10, 5, 30, tzinfo=UTC)):
         audit_record(actor=lead, kind=Kind.LOGIN, committee=committee, ip=client_ip(request))
@@ -208,10 +209,11 @@ def test_it_filters_by_kind_who_and_campaign(client, committee, campaign, lead, 
     assert '<details class="card" open>' in by_kind.content.decode()
 
 
-def test_it_filters_by_whole_days_in_the_committees_time_zone(client, settings, committee, lead):
+def test_it_filters_by_whole_days_in_the_committees_time_zone(client, committee, lead):
     """Chicago moved its clocks on Sunday March 8, 2026: the days start at 06:00 UTC before
     and at 05:00 UTC after."""
-    settings.TIME_ZONE = "America/Chicago"
+    committee.time_zone = "America/Chicago"
+    committee.save(update_fields=["time_zone"])
     moments = [
         datetime(2026, 3, 7, 5, 59, tzinfo=UTC),  # 23:59 on Friday March 6
         datetime(2026, 3, 7, 6, 0, tzinfo=UTC),  # midnight starting Saturday March 7

@@ -174,7 +174,7 @@ def test_it_sends_one_email_of_overdue_follow_ups_and_todays_one_on_ones(
     assert subject(email) == "1 follow-up overdue, 1 one-on-one today"
     assert "Acme" not in subject(email) + text
     assert "Ana Diaz (Harbor), 2 days late: Bring the petition" in text
-    assert "15:30 Dee Diaz (Harbor), Break room" in text
+    assert "3:30 p.m. Dee Diaz (Harbor), Break room" in text
     assert "Ben Diaz" not in text
     assert "Cai Diaz" not in text
     assert rows(Kind.ORGANIZER_DIGEST).get().status == Status.SENT

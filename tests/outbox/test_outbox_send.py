@@ -121,10 +121,10 @@ def test_it_sends_the_invitation_with_the_code_name_and_local_time(action, lead,
 
     [email] = mailbox.wait_for(1)
     assert email["To"] == "ana@example.org"
-    assert email["Subject"] == "Harbor: General meeting, Wed 4 Dec, 6 p.m."
+    assert email["Subject"] == "Harbor: General meeting, Wed, Dec 4, 2030, 6 p.m."
     body = body_text(email)
     assert "Hi Ana," in body
-    assert "Wednesday 4 December 2030, 6 p.m. – 8 p.m. (America/Chicago)" in body
+    assert "Wednesday, December 4, 2030, 6 p.m. – 8 p.m. (America/Chicago)" in body
     assert "Union hall, 12 Dock Street" in body
     assert "You don't need to log in to answer." in body
     link = next(line for line in body.splitlines() if line.startswith("http"))
@@ -155,7 +155,7 @@ def test_a_committee_wide_action_has_no_code_name(committee, lead, mailbox):
 
     outbox_send_one(message_id=invited(action, someone(committee), lead).pk)
 
-    assert mailbox.wait_for(1)[0]["Subject"] == "Training, Wed 4 Dec, 6 p.m."
+    assert mailbox.wait_for(1)[0]["Subject"] == "Training, Wed, Dec 4, 2030, 6 p.m."
 
 
 def test_it_writes_in_the_persons_language(action, lead, mailbox):
@@ -164,8 +164,8 @@ def test_it_writes_in_the_persons_language(action, lead, mailbox):
     outbox_send_one(message_id=invited(action, ana, lead).pk)
 
     [email] = mailbox.wait_for(1)
-    assert "mié 4 Dic, 18:00" in subject(email)
-    assert "miércoles 4 diciembre 2030" in body_text(email)
+    assert "mié 4 dic 2030, 18:00" in subject(email)
+    assert "miércoles 4 de diciembre de 2030" in body_text(email)
 
 
 def test_it_uses_the_primary_address(action, lead, mailbox):

@@ -58,7 +58,7 @@ def test_a_member_who_chose_texts_gets_a_text_not_an_email(action, lead, texts, 
 
     [text] = texts
     assert text.to == NUMBER  # the primary number
-    assert text.body.startswith("Harbor: You're invited: General meeting, Wed 4 Dec, 6 p.m.")
+    assert text.body.startswith("Harbor: You're invited: General meeting, Wed, Dec 4, 2030, 6 p.m.")
     assert "Acme" not in text.body and "Dock Street" not in text.body  # code name only
     assert "http://127.0.0.1:8000/r/" in text.body
     assert text.body.endswith("\nReply STOP to stop these texts.")
@@ -74,7 +74,7 @@ def test_the_text_is_in_the_members_language(action, lead, texts):
 
     outbox_send_one(message_id=message.pk)
 
-    assert "mié 4 Dic, 18:00" in texts[0].body
+    assert "mié 4 dic 2030, 18:00" in texts[0].body
 
 
 def test_without_a_number_it_goes_by_email(action, lead, texts, mailbox):
@@ -147,11 +147,11 @@ def test_a_number_not_in_e164_fails_at_once(action, lead, texts):
 @pytest.mark.parametrize(
     ("kind", "start"),
     [
-        (Kind.ACTION_INVITATION, "Harbor: You're invited: General meeting, Wed 4 Dec, 6 p.m."),
+        (Kind.ACTION_INVITATION, "Harbor: You're invited: General meeting, Wed, Dec 4, 6 p.m."),
         (Kind.WAITLIST_PROMOTED, "Harbor: A place opened up, you're in: General meeting, Wed"),
         (Kind.ACTION_REMINDER, "Harbor: Reminder: General meeting tomorrow at 6 p.m."),
-        (Kind.ACTION_RESCHEDULED, "Harbor: New time: General meeting, now Wed 4 Dec at 6 p.m."),
-        (Kind.ACTION_CANCELLED, "Harbor: Cancelled: General meeting on Wed 4 Dec at 6 p.m."),
+        (Kind.ACTION_RESCHEDULED, "Harbor: New time: General meeting, now Wed, Dec 4 at 6 p.m."),
+        (Kind.ACTION_CANCELLED, "Harbor: Cancelled: General meeting on Wed, Dec 4 at 6 p.m."),
     ],
 )
 def test_every_kind_to_members_has_a_short_text(action, kind, start):

@@ -5,13 +5,13 @@ are on the rosters of the campaigns the viewer may see — and only those.
 from datetime import timedelta
 
 import pytest
-from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Assessment, PersonNote
 from campaigns.roster.services import assessment_record, roster_remove
 from members.models import Person, PersonEmail, PersonPhone, Tag
+from members.templatetags.dates import day_short
 from tests import factories
 
 HTMX = {"HX-Request": "true"}
@@ -102,7 +102,7 @@ def test_it_shows_a_removed_position_with_its_date_and_reason(client, lead, mari
 
     page = client.get(page_url(maria)).content.decode()
 
-    assert f"Removed on {date(entry.removed_at, 'DATE_FORMAT')}: Moved away" in page
+    assert f"Removed on {day_short(entry.removed_at)}: Moved away" in page
     assert "Change placement" not in page
 
 

@@ -18,6 +18,7 @@ from campaigns.actions.selectors.actions import InviteCriteria
 from campaigns.actions.services.actions import ActionData
 from campaigns.models import Action, Assessment, Campaign, Rsvp, Site, Unit
 from members.models import Committee, Tag
+from members.templatetags.dates import clock
 from organizing.forms import DATETIME_LOCAL, DATETIME_LOCAL_FORMATS, DateTimeLocalInput
 
 TIMES = ["starts_at", "ends_at", "rsvp_deadline"]
@@ -136,7 +137,7 @@ class ActionForm(forms.Form):
             self.add_error(
                 name,
                 _("The clocks change then: %(time)s does not exist in %(zone)s.")
-                % {"time": value.strftime("%H:%M"), "zone": self.time_zone},
+                % {"time": clock(value), "zone": self.time_zone},
             )
             return None
         return local

@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from campaigns.access import actions_visible_to, campaigns_visible_to, people_visible_to
 from campaigns.models import Action, Rsvp
 from campaigns.roster.search import people_matching
+from members.clock import zone_for
 from members.models import Person, User
 
 if TYPE_CHECKING:
@@ -157,7 +157,4 @@ def person_action_history(*, person: Person, user: User) -> list[Rsvp]:
 
 
 def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
+    return zone_for(name)

@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Sum
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.actions.services.reminders import reminders_for_rsvp
 from campaigns.models import Action, OutboxMessage, Rsvp
 from campaigns.outbox.services.plan import outbox_plan_many
 from members.models import Person, User
+from members.templatetags.dates import when_short
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,8 @@ def rsvp_open_problem(action: Action, now: datetime | None = None) -> str | None
         return _("This action is over.")
     if action.rsvp_deadline is not None and action.rsvp_deadline < now:
         return _("RSVPs for this action closed on %(deadline)s.") % {
-            "deadline": formats.date_format(
-                timezone.localtime(action.rsvp_deadline, ZoneInfo(action.time_zone)),
-                "DATETIME_FORMAT",
+            "deadline": when_short(
+                timezone.localtime(action.rsvp_deadline, ZoneInfo(action.time_zone))
             )
         }
     return None

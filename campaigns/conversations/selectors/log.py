@@ -2,7 +2,6 @@
 
 import zoneinfo
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,6 +10,7 @@ from campaigns.access import campaigns_visible_to
 from campaigns.conversations.services.log import FUTURE_ALLOWANCE
 from campaigns.models import Ask, Campaign, Conversation, IssueTag, RosterEntry
 from campaigns.roster.search import people_matching
+from members.clock import zone_for
 from members.models import Membership, User
 
 RESULTS = 20
@@ -29,11 +29,9 @@ def active_entry(campaign: Campaign, person_id: int) -> RosterEntry:
 
 def entry_time_zone(entry: RosterEntry) -> zoneinfo.ZoneInfo:
     """Where the talk happened: the person's site's time zone, else the committee's."""
-    name = entry.unit.site.time_zone if entry.unit is not None else settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    if entry.unit is not None:
+        return zone_for(entry.unit.site.time_zone)
+    return zone_for(entry.campaign.committee)
 
 
 def campaign_issues(campaign: Campaign) -> list[IssueTag]:

@@ -9,15 +9,15 @@ contact is an aggregate subquery over conversations, never a query per row.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
+from members.clock import day_of, midnight, today_for, zone_for
 from members.models import Membership, User
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def my_list_allowed(user: User) -> bool:
 def my_list_build(user: User, *, size: int = PAGE_SIZE) -> MyList:
     """The first page of every section of the user's list, "today" in the committee's time
     zone."""
-    today = timezone.localdate()
+    today = today_for(user)
     visible = _visible(user)
     return MyList(
         today=today,
@@ -139,7 +139,7 @@ def my_list_build(user: User, *, size: int = PAGE_SIZE) -> MyList:
 
 def my_list_page(user: User, *, section: str, page: int, size: int = PAGE_SIZE) -> Section:
     """One page of one section (a slug of SECTIONS): "show more" on the list, or its own page."""
-    today = timezone.localdate()
+    today = today_for(user)
     return _page(user, _visible(user), today, section, page=page, size=size)
 
 
@@ -156,7 +156,7 @@ def _page(
     start = (page - 1) * size
     rows = list(_shown(slug, rows_qs).annotate(total=Window(Count("pk")))[start : start + size])
     total = rows[0].total if rows else (0 if page == 1 else rows_qs.count())
-    _describe(slug, rows, today)
+    _describe(slug, rows, today, user)
     return Section(slug=slug, rows=rows, total=total, page=page, size=size)
 
 
@@ -165,14 +165,15 @@ def _rules(user: User, today: date) -> dict[str, QuerySet[Any]]:
     campaign or roster check: the row matched against them has passed those."""
     follow_ups = FollowUp.objects.filter(organizer=user, closed_at=None)
     scheduled = ScheduledOneOnOne.objects.filter(organizer=user, held_in=None, cancelled_at=None)
-    tomorrow = _midnight(today + timedelta(days=1))
+    tomorrow = _midnight(today + timedelta(days=1), user)
     return {
         OVERDUE: follow_ups.filter(due_on__lt=today),
-        TODAY: scheduled.filter(starts_at__gte=_midnight(today), starts_at__lt=tomorrow),
+        TODAY: scheduled.filter(starts_at__gte=_midnight(today, user), starts_at__lt=tomorrow),
         DUE_TODAY: follow_ups.filter(due_on=today),
         UNASSESSED: RosterEntry.objects.filter(organizer=user, removed_at=None, assessment=None),
         THIS_WEEK: scheduled.filter(
-            starts_at__gte=tomorrow, starts_at__lt=_midnight(today + timedelta(days=WEEK_DAYS))
+            starts_at__gte=tomorrow,
+            starts_at__lt=_midnight(today + timedelta(days=WEEK_DAYS), user),
         ),
     }
 
@@ -214,29 +215,39 @@ def _shown(slug: str, rows: QuerySet[Any]) -> QuerySet[Any]:
     if slug in FOLLOW_UPS:
         rows = rows.order_by("due_on", "person__family_name", "pk")
     elif slug in SCHEDULED:
-        rows = rows.order_by("starts_at", "pk")
+        # A one-on-one shows on its site's clock, as on the person page.
+        rows = rows.order_by("starts_at", "pk").annotate(site_zone=_site_zone())
     else:
         return rows
     return rows.select_related("person", "campaign").annotate(unit_name=_unit_name())
 
 
-def _describe(slug: str, rows: list, today: date) -> None:
-    """Why now, in numbers the templates put in words."""
+def _describe(slug: str, rows: list, today: date, user: User) -> None:
+    """Why now, in numbers the templates put in words; days count on the committee's clock."""
     for row in rows:
         if slug in FOLLOW_UPS:
             row.days_late = (today - row.due_on).days
         elif slug in SCHEDULED:
+            row.zone = str(zone_for(row.site_zone or user))
             row.is_today = slug == TODAY
         else:
             row.days_quiet = (
-                None
-                if row.last_contact is None
-                else (today - timezone.localdate(row.last_contact)).days
+                None if row.last_contact is None else (today - day_of(row.last_contact, user)).days
             )
 
 
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+def _midnight(day: date, user: User) -> datetime:
+    """Midnight on the user's committee's clock."""
+    return midnight(day, user)
+
+
+def _site_zone() -> Subquery:
+    """The time zone of the person's site there."""
+    return Subquery(
+        RosterEntry.objects.filter(
+            campaign=OuterRef("campaign"), person=OuterRef("person"), removed_at=None
+        ).values("unit__site__time_zone")[:1]
+    )
 
 
 def _on_roster(outer: str = "campaign") -> Exists:
@@ -273,7 +284,7 @@ def _my_entries(user: User, visible: list[int]) -> QuerySet[MyEntry]:
 
 def _quiet(user: User, visible: list[int], today: date) -> QuerySet[MyEntry]:
     """Not talked with for QUIET_DAYS days or more (by calendar day), or never."""
-    cutoff = _midnight(today - timedelta(days=QUIET_DAYS - 1))
+    cutoff = _midnight(today - timedelta(days=QUIET_DAYS - 1), user)
     return _my_entries(user, visible).filter(
         Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff)
     )

@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.utils import timezone
 
 from campaigns.conversations.selectors.mylist import QUIET_DAYS
 from campaigns.models import Campaign, Conversation, RosterEntry, Site, Unit
 from campaigns.roster.selectors import Stats
 from campaigns.roster.units import UnitPlace, places_under, unit_places
+from members.clock import today_for, zone_for
 
 ENTRY = RosterEntry._meta.db_table
 CONVERSATION = Conversation._meta.db_table
@@ -166,8 +166,8 @@ class UnitTable:
 
 def unit_table(*, campaign: Campaign, filters: DashboardFilters, places: Places) -> UnitTable:
     """The unit table and its totals after `places`, alone for its CSV: one query."""
-    tz = ZoneInfo(campaign.committee.time_zone)
-    today = timezone.localdate(timezone=tz)
+    tz = zone_for(campaign.committee)
+    today = today_for(campaign.committee)
     coverage = coverage_by_unit(
         campaign_ids=[campaign.pk],
         thresholds=campaign.thresholds,

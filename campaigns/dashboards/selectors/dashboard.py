@@ -3,7 +3,6 @@ of its campaigns side by side."""
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
@@ -34,6 +33,7 @@ from campaigns.dashboards.selectors.turnout import (
 )
 from campaigns.models import Campaign, FollowUp, RosterEntry
 from campaigns.roster.selectors import Stats
+from members.clock import today_for, zone_for
 from members.models import Committee, User
 
 SPARK_WEEKS = 12  # the committee overview's sparklines
@@ -70,7 +70,7 @@ class Dashboard:
 def dashboard_build(*, campaign: Campaign, filters: DashboardFilters, places: Places) -> Dashboard:
     """Everything the campaign dashboard shows after `places`: six queries whatever the
     data size (three of them the actions')."""
-    tz = ZoneInfo(campaign.committee.time_zone)
+    tz = zone_for(campaign.committee)
     table = unit_table(campaign=campaign, filters=filters, places=places)
     today = table.today
     scope = unit_scope(filters, places.units)
@@ -125,8 +125,8 @@ class Overview:
 def overview_build(*, committee: Committee, user: User) -> Overview:
     """Every active campaign of the committee the user may see, side by side, and their
     overdue follow-ups: six queries however many campaigns there are."""
-    tz = ZoneInfo(committee.time_zone)
-    today = timezone.localdate(timezone=tz)
+    tz = zone_for(committee)
+    today = today_for(committee)
     campaigns = list(
         campaigns_visible_to(user)
         .filter(committee=committee, status=Campaign.Status.ACTIVE)

@@ -17,7 +17,6 @@ nothing left is voided ("nothing due"), never sent empty.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -32,6 +31,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.outbox.services.plan import outbox_plan_many
+from members.clock import day_of, midnight, zone_for
 from members.models import Committee, Membership, User
 
 Kind = OutboxMessage.Kind
@@ -44,17 +44,16 @@ DIGEST_AT = time(9, 0)
 
 def digest_time(zone_name: str, day: date) -> datetime:
     """09:00 on `day` on the committee's wall clock, as a UTC instant (right across DST)."""
-    return datetime.combine(day, DIGEST_AT, tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
+    return datetime.combine(day, DIGEST_AT, tzinfo=zone_for(zone_name)).astimezone(UTC)
 
 
 def local_day(zone_name: str, moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(zone_name)).date()
+    return day_of(moment, zone_name)
 
 
 def _day_bounds(zone_name: str, day: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(zone_name)
-    start = datetime.combine(day, time.min, tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    start = midnight(day, zone_name)
+    end = midnight(day + timedelta(days=1), zone_name)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 

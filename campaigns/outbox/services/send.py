@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,6 +41,7 @@ from campaigns.outbox.registry import KINDS
 from campaigns.outbox.services.consent import unsubscribe_urls
 from campaigns.outbox.services.plan import outbox_kick
 from members.audit import audit_record
+from members.clock import zone_for
 from members.models import AuditEvent, Committee, Person, User
 from organizing.celery import task_queue
 from organizing.sms import SmsError, send_sms
@@ -418,7 +418,7 @@ def _speaking(message: OutboxMessage) -> Iterator[None]:
     the action's zone, where it happens."""
     member = message.person if message.user is None else None
     language = (member and member.preferred_language) or settings.LANGUAGE_CODE
-    zone = ZoneInfo(message.action.time_zone) if message.action else timezone.get_current_timezone()
+    zone = zone_for(message.action.time_zone if message.action else message.committee)
     with translation.override(language), timezone.override(zone):
         yield
 

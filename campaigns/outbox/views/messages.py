@@ -1,7 +1,6 @@
 """The outbox as a committee's leads read it: what is waiting, sent, failed, held back by
 consent or no longer needed, with the reasons; and retrying what failed."""
 
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +19,7 @@ from campaigns.outbox.selectors import outbox_counts, outbox_messages
 from campaigns.outbox.services.send import outbox_retry as outbox_retry_service
 from members.access import membership_for_user
 from members.audit import client_ip
+from members.clock import zone_for
 from members.http import AuthedHttpRequest
 from members.models import Membership
 from organizing.http import next_url
@@ -68,7 +68,7 @@ def outbox(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
         "current_status": filters["status"],
         "filtering": any(filters.values()),
     }
-    with timezone.override(ZoneInfo(committee.time_zone)):  # times in the committee's zone
+    with timezone.override(zone_for(committee)):  # times in the committee's zone
         return render(request, "campaigns/outbox/outbox.html", context)
 
 
