@@ -28,6 +28,14 @@ def log_in(page: Page, base: str, email: str, password: str) -> None:
         page.get_by_role("button", name="Log in").click()
 
 
+def nav_more(page: Page, name: str, role: str = "link") -> None:
+    """Follows an entry of the navigation's "More" menu: a phone shows only the role's first
+    few pages in the row."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("More", exact=True).click()
+    nav.get_by_role(role, name=name, exact=True).click()  # type: ignore[arg-type]
+
+
 def test_the_demo_lead_logs_in_and_sees_their_home(page: Page, live_server, settings):
     settings.MFA_REQUIRED = False  # as make run does
     call_command("seed_demo", demo_server=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -36,6 +44,7 @@ def test_the_demo_lead_logs_in_and_sees_their_home(page: Page, live_server, sett
 
     expect(page.get_by_role("heading", name="Welcome, Rosa")).to_be_visible()
     expect(page.get_by_text("Riverside Workers Committee · Committee lead")).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_text("More", exact=True).click()
     expect(page.get_by_role("link", name="Team", exact=True)).to_be_visible()
 
 
@@ -55,7 +64,7 @@ def test_an_invited_organizer_sets_a_password_and_logs_in(
     call_command("seed_demo", demo_server=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     factories.enrol_totp(User.objects.get(email="lead@majority.test"))  # two-factor is on
     log_in(page, live_server.url, "lead@majority.test", "organize-demo-2026")
-    page.get_by_role("link", name="Team", exact=True).click()
+    nav_more(page, "Team")
 
     # A typo first: the message is shown and what was typed stays.
     page.get_by_label("Email address").fill("ana.flores@example")
@@ -103,7 +112,7 @@ def test_an_invited_organizer_sets_a_password_and_logs_in(
     expect(ana.locator(".mfa-codes li")).to_have_count(10)
     ana.get_by_role("link", name="I have saved them: continue").click()
     expect(ana.get_by_role("heading", name="Welcome, Ana")).to_be_visible()
-    ana.get_by_role("link", name="Campaigns").click()
+    nav_more(ana, "Campaigns")
     expect(ana).to_have_url(re.compile("/campaigns/"))
     expect(ana.get_by_role("link", name="My list")).to_be_visible()
     user = User.objects.get(email="ana.flores@example.org")
@@ -130,7 +139,7 @@ def test_pages_load_nothing_from_another_host_and_break_no_csp_rule(
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
 
     log_in(page, live_server.url, "lead@majority.test", "organize-demo-2026")
-    page.get_by_role("link", name="Team", exact=True).click()
+    nav_more(page, "Team")
     expect(page.get_by_role("heading", name="Team", exact=True)).to_be_visible()
     page.get_by_role("link", name="Campaigns").click()
     page.get_by_role("link", name="Lighthouse").click()
@@ -209,7 +218,7 @@ def test_a_lead_charts_a_building_imports_tenants_and_an_organizer_finds_the_una
 
     nina = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     log_in(nina, live_server.url, "nina@example.org", factories.PASSWORD)
-    nina.get_by_role("link", name="Campaigns").click()
+    nav_more(nina, "Campaigns")
     nina.get_by_role("link", name="Maple", exact=True).click()
     nina.get_by_text("Unassessed", exact=True).first.click()
 
@@ -287,7 +296,7 @@ def test_an_organizer_logs_from_my_list_and_the_chart_turns_blue(
     key = f"majority-log-draft:{team_organizer.pk}:{campaign.pk}:{maria.pk}"
     assert page.evaluate(f"localStorage.getItem('{key}')") is None  # the server saved it
 
-    page.get_by_role("link", name="Campaigns").click()
+    nav_more(page, "Campaigns")
     page.get_by_role("link", name="Harbor", exact=True).click()
     chip = page.locator(".chip", has_text="Maria Lopez")
     expect(chip).to_have_class(re.compile(r"\ba2\b"))

@@ -9,27 +9,64 @@ from django.test import Client
 from organizing.celery import app as celery_app
 
 
+def nav_of(client, path: str = "/") -> str:
+    page = client.get(path, follow=True).content.decode()
+    return re.search(r'<nav class="nav".*?</nav>', page, re.S)[0]
+
+
+def labels_in(html: str) -> list[str]:
+    return [text.strip() for text in re.findall(r">([^<>]+)<", html) if text.strip()]
+
+
 @pytest.mark.parametrize(
-    ("persona", "present", "absent"),
+    ("persona", "row", "more"),
     [
         (
             "lead",
-            ["Home", "Actions", "Overview", "Team", "Messages", "Account", "Log out"],
-            ["My actions"],
+            ["Overview", "Campaigns", "Actions"],
+            ["My list", "Log a one-on-one", "Team", "Messages", "Audit", "Account", "Log out"],
         ),
-        ("organizer", ["My list", "Actions", "Overview", "Team", "Account"], ["My actions"]),
-        ("member", ["My actions", "Account"], ["Team", "My list", "Actions", "Overview"]),
+        (
+            "organizer",
+            ["My list", "Log", "Log a one-on-one", "Actions"],
+            ["Campaigns", "Overview", "Team", "Account", "Log out"],
+        ),
+        ("member", ["My actions"], ["Account", "Log out"]),
     ],
 )
-def test_the_navigation_follows_the_role(request, client, persona, present, absent):
+def test_the_navigation_shows_what_the_role_does_most_and_the_rest_under_more(
+    request, client, persona, row, more
+):
     client.force_login(request.getfixturevalue(persona))
 
-    home = client.get("/", follow=True).content.decode()
-    nav = re.search(r'<nav class="nav".*?</nav>', home, re.S)[0]
-    labels = {text.strip() for text in re.findall(r">([^<>]+)<", nav) if text.strip()}
+    nav = nav_of(client)
+    first, menu = nav.split("<details>")
 
-    assert set(present) <= labels
-    assert not set(absent) & labels
+    assert labels_in(first.split('class="nav-in-row"')[0]) == row
+    assert labels_in(menu.split("</details>")[0]) == ["More", *more]
+
+
+def test_home_and_my_list_are_not_two_entries_for_one_page(client, lead):
+    client.force_login(lead)
+
+    menu = nav_of(client).split("<details>")[1]
+
+    assert "Home" not in labels_in(menu)
+    assert labels_in(menu).count("My list") == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "absent"),
+    [
+        ("lead", ["My actions"]),
+        ("organizer", ["My actions", "Messages", "Audit"]),
+        ("member", ["Team", "My list", "Actions", "Overview", "Campaigns"]),
+    ],
+)
+def test_the_navigation_leaves_out_what_the_role_may_not_open(request, client, persona, absent):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert not set(absent) & set(labels_in(nav_of(client)))
 
 
 def test_htmx_requests_carry_the_csrf_token_from_the_body(lead, committee):

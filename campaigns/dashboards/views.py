@@ -65,10 +65,10 @@ SORT_CHOICES = [
     ("coverage", gettext_lazy("Worst covered first")),
     ("name", gettext_lazy("Name")),
     ("people", gettext_lazy("People")),
-    ("assessed", gettext_lazy("Assessed")),
+    ("assessed", gettext_lazy("Ever assessed")),
     ("support", gettext_lazy("Support")),
     ("leaders", gettext_lazy("Leaders")),
-    ("quiet", gettext_lazy("Days since last contact")),
+    ("quiet", gettext_lazy("Days since anyone was talked with")),
     ("gap", gettext_lazy("Supporters needed")),
 ]
 
@@ -302,7 +302,23 @@ def _dashboard_context(
         "quiet_days": selectors.QUIET_DAYS,
         "order_label": dict(SORT_CHOICES)[form.order],
         "structure": [(level, LEVEL_NAMES[level.level]) for level in dashboard.structure],
+        "rollup": _rollup(dashboard, places),
     }
+
+
+def _rollup(dashboard: Dashboard, places: selectors.Places) -> list[selectors.RollupSite]:
+    """A tenant campaign's units as buildings → floors → apartments with totals per level
+    (a landlord's roster is long and its tree is the way to read it); none for a workplace."""
+    campaign = dashboard.campaign
+    if campaign.kind != Campaign.Kind.TENANT:
+        return []
+    return selectors.unit_rollup(
+        units=dashboard.units,
+        places=places,
+        thresholds=campaign.threshold_triple,
+        today=dashboard.today,
+        tz=ZoneInfo(campaign.committee.time_zone),
+    )
 
 
 def _sort_links(form: DashboardFilterForm, url: str) -> dict[str, str]:

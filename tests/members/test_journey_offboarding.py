@@ -6,7 +6,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from members.models import Membership
 from tests import factories
-from tests.test_journeys import log_in
+from tests.test_journeys import log_in, nav_more
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def test_a_lead_deactivates_an_organizer_whose_phone_is_lost(
     expect(phone.get_by_role("heading", name="Welcome, Marcus")).to_be_visible()
 
     log_in(page, live_server.url, "rosa@example.org", factories.PASSWORD)
-    page.get_by_role("link", name="Team", exact=True).click()
+    nav_more(page, "Team")
     page.wait_for_load_state()  # htmx is loaded deferred
     row = page.get_by_role("listitem").filter(has_text="marcus@example.org")
     row.get_by_role("link", name="Deactivate").click()

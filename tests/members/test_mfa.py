@@ -12,6 +12,7 @@ from django.urls import clear_url_caches, reverse
 
 from members.models import Membership
 from tests import factories
+from tests.test_journeys import nav_more
 
 TWO_FACTOR = "/accounts/2fa/"
 
@@ -402,7 +403,7 @@ def test_an_organizer_enrols_on_their_phone_then_adds_a_passkey_and_logs_in_with
     page.get_by_role("button", name="Add the key").click()
     expect(page.get_by_text("You have added 1 key.")).to_be_visible()
 
-    page.get_by_role("button", name="Log out").click()
+    nav_more(page, "Log out", role="button")
     log_in()
     expect(page.get_by_role("button", name="Use a passkey or security key")).to_be_visible()
     page.wait_for_load_state()  # the passkey button works through a deferred script

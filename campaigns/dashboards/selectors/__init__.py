@@ -11,6 +11,8 @@ from campaigns.dashboards.selectors.coverage import (
     Coverage,
     DashboardFilters,
     Places,
+    RollupRow,
+    RollupSite,
     UnitOption,
     UnitRow,
     UnitTable,
@@ -19,6 +21,7 @@ from campaigns.dashboards.selectors.coverage import (
     percent,
     sort_units,
     supporters_needed,
+    unit_rollup,
     unit_table,
 )
 from campaigns.dashboards.selectors.dashboard import (
@@ -43,6 +46,8 @@ __all__ = [
     "OrganizerRow",
     "Overview",
     "Places",
+    "RollupRow",
+    "RollupSite",
     "UnitOption",
     "UnitRow",
     "UnitTable",
@@ -57,6 +62,7 @@ __all__ = [
     "sort_units",
     "supporters_needed",
     "trends",
+    "unit_rollup",
     "unit_table",
     "week_number",
     "week_start",

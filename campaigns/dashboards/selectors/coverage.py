@@ -212,6 +212,87 @@ def _unit_rows(
     return sort_units(rows, "coverage")
 
 
+# --- Tenant dashboards: the unit table rolled up building → floor → apartment ------------------
+
+
+@dataclass
+class RollupRow:
+    """A unit with everyone placed in it and in the units under it."""
+
+    place: UnitPlace
+    coverage: Coverage
+    days_quiet: int | None
+    has_children: bool
+
+    @property
+    def quiet(self) -> bool:
+        return self.days_quiet is None or self.days_quiet >= QUIET_DAYS
+
+
+@dataclass
+class RollupSite:
+    """A building (a site) with its totals and its units in tree order; site_id None holds the
+    people placed in no unit."""
+
+    site_id: int | None
+    name: str
+    coverage: Coverage
+    days_quiet: int | None
+    rows: list[RollupRow]
+
+    @property
+    def quiet(self) -> bool:
+        return self.days_quiet is None or self.days_quiet >= QUIET_DAYS
+
+
+def coverage_sum(parts: list[Coverage], thresholds: tuple[int, int, int]) -> Coverage:
+    """The coverage of several groups together. Distinct organizers cannot be added up, so
+    the sum leaves them at 0 (the rolled-up table does not show them)."""
+    total = Coverage(Stats(thresholds))
+    for part in parts:
+        total.stats.absorb(part.stats)
+        total.levels = [a + b for a, b in zip(total.levels, part.levels, strict=True)]
+        total.contacted += part.contacted
+        if part.last_contact and (not total.last_contact or part.last_contact > total.last_contact):
+            total.last_contact = part.last_contact
+    return total
+
+
+def unit_rollup(
+    *,
+    units: list[UnitRow],
+    places: Places,
+    thresholds: tuple[int, int, int],
+    today: date,
+    tz: ZoneInfo,
+) -> list[RollupSite]:
+    """The unit table as a tree: each site's total, then each unit with the people under it
+    added in, in tree order. Units with nobody in them or under them are left out. No query."""
+    by_unit = {row.unit_id: row.coverage for row in units}
+
+    def days(last: datetime | None) -> int | None:
+        return (today - last.astimezone(tz).date()).days if last else None
+
+    sites = []
+    for site_id, site_name in places.sites:
+        here = [place for place in places.units if place.unit.site_id == site_id]
+        rows = []
+        for i, place in enumerate(here):
+            under = places_under(here[i:], place.unit.pk)
+            parts = [by_unit[p.unit.pk] for p in under if p.unit.pk in by_unit]
+            coverage = coverage_sum(parts, thresholds)
+            if coverage.people:
+                rows.append(RollupRow(place, coverage, days(coverage.last_contact), len(under) > 1))
+        if rows:
+            parts = [by_unit[p.unit.pk] for p in here if p.unit.pk in by_unit]
+            total = coverage_sum(parts, thresholds)
+            sites.append(RollupSite(site_id, site_name, total, days(total.last_contact), rows))
+    if None in by_unit:
+        unplaced = by_unit[None]
+        sites.append(RollupSite(None, "", unplaced, days(unplaced.last_contact), []))
+    return sites
+
+
 # Sorting the unit table. "coverage" is worst-covered first: the least assessed, then the
 # longest without a conversation (never first), then the biggest.
 NEVER = 10**6
