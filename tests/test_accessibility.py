@@ -19,11 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (390, 1280)
 SERIOUS = {"serious", "critical"}
-# Wide tables in a scrolling wrapper that a keyboard cannot reach: issue 15 item 7 (the
-# navigation and tables work) fixes them. Until it is merged the test reports them as an
-# expected failure; once they are gone it fails until this set is emptied, so they can never
-# come back unnoticed.
-LEFT_TO_ITEM_7 = {"scrollable-region-focusable"}
 
 
 @pytest.fixture
@@ -123,9 +118,4 @@ def test_the_pages_organizers_and_leads_use_have_no_serious_axe_violations(
         for name, path in paths.items():
             found += check(page, live_server.url + path, name, user.name)
 
-    new = [told for rule, told in found if rule not in LEFT_TO_ITEM_7]
-    assert not new, "\n".join(new)
-    fixed = LEFT_TO_ITEM_7 - {rule for rule, _ in found}
-    assert not fixed, f"no longer found, take them out of LEFT_TO_ITEM_7: {sorted(fixed)}"
-    if found:
-        pytest.xfail("left to item 7:\n" + "\n".join(told for _, told in found))
+    assert not found, "\n".join(told for _, told in found)

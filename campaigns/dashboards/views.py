@@ -50,7 +50,7 @@ from campaigns.imports import csv_formats
 from campaigns.imports.services import roster_export_record
 from campaigns.models import Campaign
 from members.audit import client_ip
-from members.clock import today_for
+from members.clock import today_for, zone_for
 from members.http import AuthedHttpRequest
 from members.models import Committee, Membership
 from members.ratelimits import EXPORTS, rate_limit
@@ -317,7 +317,7 @@ def _rollup(dashboard: Dashboard, places: selectors.Places) -> list[selectors.Ro
         places=places,
         thresholds=campaign.threshold_triple,
         today=dashboard.today,
-        tz=ZoneInfo(campaign.committee.time_zone),
+        tz=zone_for(campaign.committee),
     )
 
 
