@@ -93,6 +93,10 @@ def test_the_pages_organizers_and_leads_use_have_no_serious_axe_violations(
             "the log form": log_form,
             "the person page": person_page,
             "the action page": reverse("action_detail", args=[action.pk]),
+            "the chart": reverse("campaign_chart", args=[campaign.pk]),
+            "adding someone": reverse("roster_add", args=[campaign.pk]),
+            "check-in": reverse("action_checkin", args=[action.pk]),
+            "the actions list": reverse("action_list"),
         },
         lead: {
             "the campaign dashboard": dashboard,
@@ -100,6 +104,14 @@ def test_the_pages_organizers_and_leads_use_have_no_serious_axe_violations(
             "the action page": reverse("action_detail", args=[action.pk]),
             "the Team page": reverse("team", args=[committee.pk]),
             "the person page": person_page,
+            "the turnout page": reverse("action_turnout", args=[action.pk]),
+            "the campaigns list": reverse("campaign_list"),
+            "the outbox": reverse("outbox", args=[committee.pk]),
+            "the audit trail": reverse("audit_log", args=[committee.pk]),
+            "an import": reverse("import_new", args=[campaign.pk]),
+            "lockdown": reverse("lockdown", args=[committee.pk]),
+            "a person's data": reverse("person_data", args=[person.pk]),
+            "erasing a person": reverse("person_erase", args=[person.pk]),
         },
     }
 
