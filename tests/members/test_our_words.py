@@ -233,3 +233,34 @@ def test_the_invitation_names_the_site_by_site_name(committee, lead, mailbox, se
     assert " ".join(email["Subject"].split()) == (
         "You're invited to join Riverside Workers Committee on Riverside Majority"
     )
+
+
+@pytest.mark.parametrize(
+    ("action", "title"),
+    [
+        ("edit", "Rename this passkey or security key"),
+        ("remove", "Remove this passkey or security key?"),
+    ],
+)
+def test_renaming_or_removing_a_security_key_speaks_our_words(
+    client, team_organizer, action, title
+):
+    from allauth.mfa.models import Authenticator
+
+    key = Authenticator.objects.create(
+        user=team_organizer,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": "Work phone", "credential": {}},
+    )
+    client.post("/accounts/login/", {"login": "nina@example.org", "password": factories.PASSWORD})
+    client.post(
+        "/accounts/2fa/authenticate/",
+        {"code": factories.totp_code(factories.totp_secret(team_organizer))},
+    )
+    client.post("/accounts/reauthenticate/", {"password": factories.PASSWORD})
+
+    response = client.get(f"/accounts/2fa/webauthn/keys/{key.pk}/{action}/")
+    page = assert_ours(response.content.decode())
+
+    assert heading(page) == title
+    assert "Security Key" not in page
