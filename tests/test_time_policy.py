@@ -51,6 +51,25 @@ def maria(chicago, campaign, team_organizer, lead):
     ScheduledOneOnOne.objects.create(
         campaign=campaign, person=person, organizer=team_organizer, starts_at=MEETING
     )
+    # My list shows each person once, in their most urgent section (Maria: overdue), so two
+    # coworkers carry today's call and tonight's talk there.
+    for given, due_on, starts_at in (("Ana", date(2026, 12, 3), None), ("Kwame", None, MEETING)):
+        coworker = factories.person(committee=chicago, given_name=given, family_name="Night")
+        factories.on_roster(
+            campaign=campaign, person=coworker, unit=unit, organizer=team_organizer
+        )
+        if due_on:
+            FollowUp.objects.create(
+                campaign=campaign,
+                person=coworker,
+                organizer=team_organizer,
+                due_on=due_on,
+                description="Call",
+            )
+        if starts_at:
+            ScheduledOneOnOne.objects.create(
+                campaign=campaign, person=coworker, organizer=team_organizer, starts_at=starts_at
+            )
     return person
 
 
