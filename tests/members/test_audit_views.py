@@ -3,6 +3,7 @@ and dates, page through it and download it; nobody else reads it."""
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -256,6 +257,8 @@ def test_it_pages_fifty_at_a_time_keeping_the_filters(client, committee, lead):
     assert len(first.context["lines"]) == 50 and len(second.context["lines"]) == 10
     assert "Page 1 of 2" in first.content.decode()
     assert 'href="?kind=login&amp;page=2"' in first.content.decode()
+    assert re.search(r'rel="next">\s*Older<', first.content.decode())
+    assert re.search(r'rel="prev">\s*Newer<', second.content.decode())
 
 
 def test_it_names_someone_deleted_since_and_links_no_one_it_may_not_show(
