@@ -4,6 +4,7 @@ user ends those that let that user in."""
 
 from campaigns.actions.services.calendar import calendar_feeds_revoke
 from campaigns.actions.services.links import rsvp_links_revoke
+from campaigns.actions.services.public import pending_rsvps_end
 from campaigns.nudges.services.snooze import snooze_links_revoke
 from members.links import link_revoker_register
 
@@ -12,3 +13,4 @@ def links_register() -> None:
     link_revoker_register("rsvp_links", rsvp_links_revoke)
     link_revoker_register("calendar_feeds", calendar_feeds_revoke)
     link_revoker_register("snooze_links", snooze_links_revoke)
+    link_revoker_register("public_answer_confirmations", pending_rsvps_end)

@@ -15,13 +15,11 @@ from django.utils import timezone
 
 from campaigns.actions.selectors.actions import action_local_context
 from campaigns.actions.services.links import rsvp_link_token
-from campaigns.actions.services.public import pending_rsvps_end
 from campaigns.actions.services.reminders import CATCH_UP_BATCH, reminders_catch_up
 from campaigns.models import OutboxMessage, PendingRsvp, Rsvp
 from campaigns.nudges.messages import nudge_context, person_url
 from campaigns.nudges.services.snooze import snooze_link_url, snooze_reason
 from campaigns.outbox.registry import catch_up_register, message_kind_register
-from members.links import link_revoker_register
 
 Kind = OutboxMessage.Kind
 
@@ -221,5 +219,3 @@ message_kind_register(
     Kind.PUBLIC_RSVP_CONFIRM, void_reason=_pending_void_reason, context=_pending_context
 )
 catch_up_register(_reminders_catch_up)
-# A lockdown ends the links that confirm answers from public pages too.
-link_revoker_register("public_answer_confirmations", pending_rsvps_end)
