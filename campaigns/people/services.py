@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -396,14 +396,11 @@ def _merge_possible_duplicates(*, survivor: Person, duplicate: Person) -> None:
     pair = Q(person=survivor, existing=duplicate) | Q(person=duplicate, existing=survivor)
     PossibleDuplicate.objects.filter(pair).delete()
     for field, other in (("person", "existing"), ("existing", "person")):
-        for row in PossibleDuplicate.objects.filter(**{field: duplicate}):
-            clash = PossibleDuplicate.objects.filter(
-                **{field: survivor, other: getattr(row, f"{other}_id")}
-            )
-            if clash.exists():
-                row.delete()
-            else:
-                PossibleDuplicate.objects.filter(pk=row.pk).update(**{field: survivor})
+        theirs = PossibleDuplicate.objects.filter(**{field: duplicate})
+        # One row per pair (a unique constraint): the survivor's own row for a pair wins.
+        clash = PossibleDuplicate.objects.filter(**{field: survivor, other: OuterRef(other)})
+        theirs.filter(Exists(clash)).delete()
+        theirs.update(**{field: survivor})
 
 
 def _merge_campaign_notes(*, survivor: Person, duplicate: Person) -> None:

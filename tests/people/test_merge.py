@@ -370,3 +370,24 @@ def test_it_keeps_rsvps_attendance_messages_the_calendar_and_snoozes(
     feed.refresh_from_db()
     assert feed.person == maria  # her calendar app keeps working
     assert NudgeSnooze.objects.get().person == maria
+
+
+def test_possible_duplicates_follow_the_merge_once_per_pair(committee, campaign, maria, mary):
+    from campaigns.models import PossibleDuplicate
+
+    ana, ben = (factories.person(committee=committee, given_name=n) for n in ("Ana", "Ben"))
+
+    def queued(person, existing):
+        PossibleDuplicate.objects.create(
+            committee=committee, person=person, existing=existing, matched_on="email"
+        )
+
+    queued(mary, ana)  # maria has the same pair: one is kept
+    queued(maria, ana)
+    queued(ben, mary)  # only mary's: it becomes maria's
+    queued(maria, mary)  # the pair itself: the merge settles it
+
+    person_merge(survivor=maria, duplicate=mary, choices={})
+
+    pairs = set(PossibleDuplicate.objects.values_list("person__given_name", "existing__given_name"))
+    assert pairs == {("Maria", "Ana"), ("Ben", "Maria")}
