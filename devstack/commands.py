@@ -1,8 +1,9 @@
 """Find or start Postgres and Redis, then run the app (`make run`) or the checks (`make test`).
 
-    python -m devstack run                 migrate, seed the demo, web + worker + beat
-    python -m devstack test [PYTEST ARGS]  ruff, missing-migrations check, import-linter,
-                                           mypy, djLint, then pytest
+    python -m devstack run                 compile translations, migrate, seed the demo,
+                                           web + worker + beat
+    python -m devstack test [PYTEST ARGS]  compile translations, ruff, missing-migrations
+                                           check, import-linter, mypy, djLint, then pytest
 
 Each service is taken from the first place that has it: the URL variable (DATABASE_URL,
 REDIS_URL), a server already on 127.0.0.1 (5432, 6379), or an embedded server started here
@@ -71,7 +72,7 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
         env["SECRET_KEY_FILE"] = str(demo_secret_key())
     env["PYTHONUNBUFFERED"] = "1"
     python = sys.executable
-    for step in (["migrate", "--noinput"], ["seed_demo"]):
+    for step in (["compilemessages"], ["migrate", "--noinput"], ["seed_demo"]):
         if code := run_step([python, "manage.py", *step], env):
             return code
     children = start_app(env, port, stack)
@@ -138,6 +139,8 @@ def command_test(pytest_args: list[str], stack: contextlib.ExitStack) -> int:
     # Live-server threads must not keep connections open, or the test database can't be dropped.
     env.setdefault("DATABASE_CONN_MAX_AGE", "0")
     checks = [
+        ([sys.executable, "manage.py", "compilemessages"],
+         "a catalogue under locale/ could not be compiled: the line above names it"),
         ([str(BIN_DIR / "ruff"), "check", "."],
          "ruff found problems: fix them (many fix themselves: .venv/bin/ruff check --fix .)"),
         ([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],

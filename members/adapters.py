@@ -9,7 +9,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from members.language import supported
 
 # The other ways to confirm it is you, in our words (allauth says "Send me a sign-in code").
 REAUTHENTICATION_WORDS = {
@@ -44,12 +48,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.SIGNUP_OPEN
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """In the user's language when the email is to a user (a reset asked for from a
+        browser in another language included), else in the page's."""
         site = email_site()
-        super().send_mail(
-            template_prefix,
-            email,
-            {**context, "current_site": site, "SIGNUP_OPEN": settings.SIGNUP_OPEN},
-        )
+        language = supported(getattr(context.get("user"), "language", "")) or get_language()
+        with translation.override(language):
+            super().send_mail(
+                template_prefix,
+                email,
+                {**context, "current_site": site, "SIGNUP_OPEN": settings.SIGNUP_OPEN},
+            )
 
     def get_reauthentication_methods(self, user: AbstractBaseUser | AnonymousUser) -> list[dict]:
         methods = super().get_reauthentication_methods(user)

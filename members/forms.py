@@ -1,14 +1,28 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, User
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language in its own name ("English", "Español"): a reader who does not speak the
+    page's language still finds theirs."""
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.ORGANIZER
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=language_choices,
+        initial=settings.LANGUAGE_CODE,
+        help_text=_("Also the language Majority speaks to them until they choose another."),
     )
 
 
@@ -59,3 +73,9 @@ class SignupExtraForm(forms.Form):
     def signup(self, request, user: User) -> None:
         user.name = self.cleaned_data["name"]
         user.save(update_fields=["name"])
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"), choices=language_choices, widget=forms.RadioSelect
+    )

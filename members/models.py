@@ -8,6 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,6 +35,11 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
+    # The app's pages and the messages sent to this user; blank: the browser's, then the
+    # committee's default (members/language.py).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -135,6 +141,10 @@ class Invitation(models.Model):
     committee = models.ForeignKey(Committee, models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    # The invitation email's language, and the new user's until they choose another.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
@@ -330,7 +340,7 @@ class AuditEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LOGIN = "login", _("Login")
+        LOGIN = "login", pgettext_lazy("audit event", "Login")
         LOGIN_FAILED = "login_failed", _("Failed login")
         LOGOUT = "logout", _("Logout")
         MFA_CHANGE = "mfa_change", _("Two-factor change")

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.audit import audit_record
+from members.language import supported
 from members.models import (
     ROLE_RANK,
     AuditEvent,
@@ -36,7 +37,7 @@ SEND_LEASE = timedelta(minutes=2)
 
 
 def invitation_create(
-    *, committee: Committee, email: str, role: str, invited_by: User
+    *, committee: Committee, email: str, role: str, invited_by: User, language: str = ""
 ) -> Invitation:
     """Invite `email` to the committee, or refresh the pending invitation to that address.
 
@@ -53,10 +54,17 @@ def invitation_create(
             committee=committee,
             email__iexact=email,
             accepted_at=None,
-            defaults={"role": role, "invited_by": invited_by, "sent_at": None, "last_error": ""},
+            defaults={
+                "role": role,
+                "language": language,
+                "invited_by": invited_by,
+                "sent_at": None,
+                "last_error": "",
+            },
             create_defaults={
                 "email": email,
                 "role": role,
+                "language": language,
                 "invited_by": invited_by,
             },
         )
@@ -148,7 +156,7 @@ def _invitation_email(invitation: Invitation) -> EmailMultiAlternatives:
         "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
         "site_name": settings.SITE_NAME,
     }
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(supported(invitation.language) or settings.LANGUAGE_CODE):
         subject = render_to_string("emails/invitation-subject.txt", context).strip()
         body = render_to_string("emails/invitation-body.txt", context)
         html = render_to_string("emails/invitation-body.html", context)
@@ -207,7 +215,9 @@ def user_create_from_invitation(
     from allauth.account.models import EmailAddress
 
     with transaction.atomic():
-        user = User.objects.create_user(invitation.email, password, name=name.strip())
+        user = User.objects.create_user(
+            invitation.email, password, name=name.strip(), language=invitation.language
+        )
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         invitation_accept(invitation=invitation, user=user, ip=ip)
     return user

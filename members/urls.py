@@ -28,4 +28,5 @@ urlpatterns = [
         name="audit_log_csv",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("account/language/", views.account_language, name="account_language"),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,9 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors, services
 from members.access import membership_for_user
 from members.audit import client_ip
-from members.forms import InvitationAcceptForm, InvitationForm
+from members.forms import InvitationAcceptForm, InvitationForm, LanguageForm
 from members.http import AuthedHttpRequest
-from members.models import Membership
+from members.language import for_link_page, remember
+from members.models import Invitation, Membership
 from members.ratelimits import LINKS, rate_limit
 
 
@@ -77,6 +79,7 @@ def invitation_resend(
         committee=membership.committee,
         email=invitation.email,
         role=invitation.role,
+        language=invitation.language,
         invited_by=request.user,
     )
     messages.success(
@@ -93,6 +96,13 @@ def invitation_accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_from_token(token)
     if invitation is None:
         return render(request, "members/invitation_invalid.html", status=404)
+    if request.user.is_authenticated:  # a user's pages speak their language (Account)
+        return _invitation_accept(request, invitation)
+    with for_link_page(request, invitation.language):
+        return _invitation_accept(request, invitation)
+
+
+def _invitation_accept(request: AuthedHttpRequest, invitation: Invitation) -> HttpResponse:
     existing = selectors.user_by_email(invitation.email)
     if existing is not None or request.user.is_authenticated:
         return _invitation_accept_existing(request, invitation, existing)
@@ -123,3 +133,24 @@ def _invitation_accept_existing(request, invitation, existing) -> HttpResponse:
         )
         return redirect("home")
     return render(request, "members/invitation_join.html", {"invitation": invitation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_language(request: AuthedHttpRequest) -> HttpResponse:
+    """Account > Language: the language of this user's pages and of the emails to them, on
+    every device (the switcher on the login page sets one browser's only)."""
+    current = request.user.language or translation.get_language()
+    data = request.POST if request.method == "POST" else None
+    form = LanguageForm(data, initial={"language": current})
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["language"]
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+        response = redirect("account_language")
+        remember(response, code)  # the login page too, after logging out
+        with translation.override(code):
+            messages.success(request, _("Saved: Majority speaks this language to you now."))
+        return response
+    status = 422 if form.errors else 200
+    return render(request, "members/account_language.html", {"form": form}, status=status)

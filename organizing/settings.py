@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's pages in the language chosen in Account (members/language.py).
+    "members.language.UserLanguageMiddleware",
     # A signed-in member's pages in their committee's time zone (members/clock.py).
     "members.clock.CommitteeTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # allauth's account, two-factor (accounts/2fa/) and session (accounts/sessions/) pages.
     path("accounts/", include("allauth.urls")),
+    # set_language: the switcher on the login and public pages (members/language.py).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("members.urls")),
     path("", include("campaigns.urls")),
 ]

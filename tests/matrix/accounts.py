@@ -49,6 +49,10 @@ ROWS = {
     # Every persona has a password already: setting one goes to changing it.
     "account_set_password": every((302, 302)),
     "account_email": signed_in((200, 302)),
+    # Account > Language (members.views): an empty POST is refused with the form again.
+    "account_language": signed_in((200, 422)),
+    # Django's switcher (the login and public pages): back where it came from, or home.
+    "set_language": every((302, 302)),
     "account_reauthenticate": signed_in((200, 200)),
     "account_request_reauthentication_code": signed_in((200, 200)),
     "account_confirm_reauthentication_code": every((302, 302)),

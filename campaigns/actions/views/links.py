@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -33,6 +33,7 @@ from campaigns.actions.services.links import (
 from campaigns.actions.services.rsvps import rsvp_open_problem, rsvp_set
 from campaigns.actions.views.my_actions import calendar_response
 from campaigns.models import Rsvp
+from members.language import for_link_page
 from members.ratelimits import LINKS, rate_limit
 from organizing.http import link_invalid
 
@@ -57,7 +58,7 @@ def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
     except (LinkInvalid, LinkExpired) as problem:
         return _link_problem(request, problem)
     # The page speaks the language the email was written in.
-    with translation.override(rsvp.person.preferred_language or translation.get_language()):
+    with for_link_page(request, rsvp.person.preferred_language):
         return _answer(request, rsvp, rsvp_token)
 
 
@@ -174,5 +175,6 @@ def rsvp_link_ics(request: HttpRequest, rsvp_token: str) -> HttpResponse:
     except (LinkInvalid, LinkExpired) as problem:
         return _link_problem(request, problem)
     link = request.build_absolute_uri(reverse("rsvp_link", args=[rsvp_token]))
-    body = calendars.calendar_ics([(rsvp.action, link)])
+    with for_link_page(request, rsvp.person.preferred_language):  # as the email was written
+        body = calendars.calendar_ics([(rsvp.action, link)])
     return calendar_response(body, filename="action.ics")  # no id, in the file name either

@@ -10,7 +10,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -28,6 +27,7 @@ from campaigns.actions.services.rsvps import rsvp_open_problem
 from campaigns.models import Action, PendingRsvp, Rsvp
 from members.audit import client_ip
 from members.forms_people import PhoneField
+from members.language import for_link_page
 from members.ratelimits import LINKS, rate_limit
 from organizing.http import link_invalid
 
@@ -112,7 +112,7 @@ def action_public_confirm(request: HttpRequest, pending_key: str) -> HttpRespons
     except PendingGone:
         return _gone(request)
     # The page speaks the language the message was written in.
-    with translation.override(pending.person.preferred_language or translation.get_language()):
+    with for_link_page(request, pending.person.preferred_language):
         return _confirm(request, pending)
 
 

@@ -33,7 +33,7 @@ from django.db import connection as database
 from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaigns.models import OutboxMessage
@@ -42,6 +42,7 @@ from campaigns.outbox.services.consent import unsubscribe_urls
 from campaigns.outbox.services.plan import outbox_kick
 from members.audit import audit_record
 from members.clock import zone_for
+from members.language import speaking_to
 from members.models import AuditEvent, Committee, Person, User
 from organizing.celery import task_queue
 from organizing.sms import SmsError, send_sms
@@ -414,12 +415,11 @@ def _sms_body(message: OutboxMessage) -> str:
 
 @contextmanager
 def _speaking(message: OutboxMessage) -> Iterator[None]:
-    """Render in the member's language (a user of the app gets the site's) and show times in
-    the action's zone, where it happens."""
-    member = message.person if message.user is None else None
-    language = (member and member.preferred_language) or settings.LANGUAGE_CODE
+    """Render in the reader's language (a member's preferred one, a user's chosen one) and show
+    times in the action's zone, where it happens."""
+    reader = message.person if message.user is None else message.user
     zone = zone_for(message.action.time_zone if message.action else message.committee)
-    with translation.override(language), timezone.override(zone):
+    with speaking_to(reader), timezone.override(zone):
         yield
 
 

@@ -9,7 +9,6 @@ signed token being its authority; a GET of it shows the same page as the first.
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +20,7 @@ from campaigns.outbox.services.consent import (
     unsubscribe_resolve,
 )
 from members.audit import client_ip
+from members.language import for_link_page
 from members.ratelimits import LINKS, rate_limit
 from organizing.http import link_invalid
 
@@ -41,7 +41,7 @@ def unsubscribe(request: HttpRequest, unsubscribe_token: str) -> HttpResponse:
         person, channel = unsubscribe_resolve(unsubscribe_token)
     except UnsubscribeInvalid:
         return link_invalid(request, message=INVALID)
-    with translation.override(person.preferred_language or translation.get_language()):
+    with for_link_page(request, person.preferred_language):
         if request.method == "POST":
             consent_opt_out(person=person, channel=channel, via="link", ip=client_ip(request))
             return _page(request, unsubscribe_token, channel, done=True)
@@ -64,7 +64,7 @@ def unsubscribe_one_click(request: HttpRequest, unsubscribe_token: str) -> HttpR
     if request.POST.get("List-Unsubscribe") != "One-Click":
         return HttpResponseBadRequest(f"Expected the body {ONE_CLICK}.", content_type="text/plain")
     consent_opt_out(person=person, channel=channel, via="one_click", ip=client_ip(request))
-    with translation.override(person.preferred_language or translation.get_language()):
+    with for_link_page(request, person.preferred_language):
         return _page(request, unsubscribe_token, channel, done=True)
 
 
