@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,18 @@ from members.models import Membership, User
 def language_choices() -> list[tuple[str, str]]:
     """Each language in its own name ("English", "Español"): a reader who does not speak the
     page's language still finds theirs."""
-    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    return [
+        (code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES
+    ]
+
+
+class LanguageSelect(forms.Select):
+    """Each option marked as its own language, so a screen reader says "Español" in Spanish."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = value
+        return option
 
 
 class InvitationForm(forms.Form):
@@ -21,6 +33,8 @@ class InvitationForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the invitation"),
         choices=language_choices,
+        widget=LanguageSelect,
+        required=False,  # the committee's default
         initial=settings.LANGUAGE_CODE,
         help_text=_("Also the language Majority speaks to them until they choose another."),
     )

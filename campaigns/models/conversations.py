@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.roster import Assessment, Campaign
@@ -45,7 +46,13 @@ class Ask(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
-        return self.text
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The ask in the reader's language: a campaign's starting asks are the catalogue's
+        English (campaigns.conversations.services.asks); one a team wrote stays as written."""
+        return gettext(self.text)
 
 
 class Conversation(models.Model):

@@ -128,7 +128,7 @@ class ConversationForm(forms.Form):
         ]
         for ask in asks:
             self.fields[f"ask_{ask.pk}"] = forms.ChoiceField(
-                label=ask.text,
+                label=ask.label,
                 choices=AskAnswer.Answer.choices,
                 required=False,
                 widget=forms.RadioSelect,

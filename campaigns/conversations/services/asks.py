@@ -1,15 +1,18 @@
 """The asks a campaign starts with, so its first one-on-one already records the asks that
-matter. Written when the campaign is created, never when a form is shown."""
+matter. Written when the campaign is created, never when a form is shown.
 
-from django.utils.translation import gettext as _
+They are stored in English, the catalogue's own words, and shown in each reader's language
+(Ask.label): a campaign's team may not share one language."""
+
+from django.utils.translation import gettext_noop
 
 from campaigns.models import Ask, Campaign
 
 
 def default_asks(kind: str) -> list[str]:
     if kind == Campaign.Kind.TENANT:
-        return [_("Sign the petition"), _("Come to the next tenant meeting")]
-    return [_("Sign a union card"), _("Come to the next meeting")]
+        return [gettext_noop("Sign the petition"), gettext_noop("Come to the next tenant meeting")]
+    return [gettext_noop("Sign a union card"), gettext_noop("Come to the next meeting")]
 
 
 def asks_defaults_create(*, campaign: Campaign) -> list[Ask]:
