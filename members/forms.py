@@ -12,7 +12,8 @@ def language_choices() -> list[tuple[str, str]]:
     """Each language in its own name ("English", "Español"): a reader who does not speak the
     page's language still finds theirs."""
     return [
-        (code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES
+        (code, capfirst(get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
     ]
 
 

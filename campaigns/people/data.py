@@ -334,7 +334,8 @@ def _conversations(person: Person) -> list[dict[str, Any]]:
             "organizer": _name(talk.organizer),
             "issues": [issue.name for issue in talk.issues.all()],
             "asks": [
-                f"{answer.ask.label}: {answer.get_answer_display()}" for answer in talk.answers.all()
+                f"{answer.ask.label}: {answer.get_answer_display()}"
+                for answer in talk.answers.all()
             ],
             "assessment": talk.get_assessment_display() if talk.assessment else "",
             "leader": talk.is_leader,
