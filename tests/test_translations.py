@@ -33,13 +33,18 @@ from tests.matrix import PERSONAS
 from tests.test_permission_matrix import MATRIX, csrf_client, url_for, world  # noqa: F401
 
 BASE_DIR = Path(settings.BASE_DIR)
-CATALOGUE = BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"
+# Every language but the one the code is written in; Spanish is the one with fixed examples.
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
 PLACEHOLDER = re.compile(r"%\([^)]+\)[sd]|%[sd]|\{[a-z_0-9]*\}")
 TAG = re.compile(r"<[^>]+>")
 
 
-def entries() -> list[polib.POEntry]:
-    return [e for e in polib.pofile(str(CATALOGUE)) if not e.obsolete]
+def catalogue(language: str) -> Path:
+    return BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
+
+
+def entries(language: str = "es") -> list[polib.POEntry]:
+    return [e for e in polib.pofile(str(catalogue(language))) if not e.obsolete]
 
 
 def names(found: list[polib.POEntry]) -> list[str]:
@@ -49,7 +54,8 @@ def names(found: list[polib.POEntry]) -> list[str]:
 # --- the catalogue is complete -------------------------------------------------------------
 
 
-def test_makemessages_finds_no_string_the_catalogue_lacks(tmp_path):
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_makemessages_finds_no_string_the_catalogue_lacks(tmp_path, language):
     if not shutil.which("xgettext"):
         if os.environ.get("CI"):
             pytest.fail("GNU gettext (xgettext) is missing: .ci/run installs it")
@@ -61,32 +67,34 @@ def test_makemessages_finds_no_string_the_catalogue_lacks(tmp_path):
         ignore=shutil.ignore_patterns(".*", "__pycache__", "node_modules", "*.mo", "test-results"),
     )
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "es", "--verbosity", "0"],
+        [sys.executable, "manage.py", "makemessages", "-l", language, "--verbosity", "0"],
         cwd=copy,
         check=True,
         env={**os.environ, "PYTHONPATH": str(copy)},
     )
-    extracted = polib.pofile(str(copy / CATALOGUE.relative_to(BASE_DIR)))
-    ours = {(e.msgctxt, e.msgid, e.msgid_plural) for e in entries()}
+    extracted = polib.pofile(str(copy / catalogue(language).relative_to(BASE_DIR)))
+    ours = {(e.msgctxt, e.msgid, e.msgid_plural) for e in entries(language)}
     new = [e for e in extracted if (e.msgctxt, e.msgid, e.msgid_plural) not in ours]
 
-    assert names(new) == [], "run `.venv/bin/python manage.py makemessages -l es` and translate"
+    assert names(new) == [], f"run `manage.py makemessages -l {language}` and translate them"
 
 
-def test_every_entry_is_translated_and_none_is_fuzzy():
-    missing = [e for e in entries() if not e.translated()]
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_entry_is_translated_and_none_is_fuzzy(language):
+    missing = [e for e in entries(language) if not e.translated()]
 
-    assert names(missing) == [], "translate these in locale/es/LC_MESSAGES/django.po"
+    assert names(missing) == [], f"translate these in {catalogue(language)}"
 
 
-def test_a_translation_keeps_the_placeholders_and_tags_of_its_english():
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_translation_keeps_the_placeholders_and_tags_of_its_english(language):
     def kept(english: str, spanish: str) -> bool:
         return sorted(PLACEHOLDER.findall(english)) == sorted(PLACEHOLDER.findall(spanish)) and (
             sorted(TAG.findall(english)) == sorted(TAG.findall(spanish))
         )
 
     broken = []
-    for entry in entries():
+    for entry in entries(language):
         if entry.msgid_plural:
             forms = entry.msgstr_plural
             # The singular may say "one" instead of the number; the plural keeps every one.
@@ -101,9 +109,9 @@ def test_a_translation_keeps_the_placeholders_and_tags_of_its_english():
 
 
 def test_spanish_plurals_are_two_forms():
-    catalogue = polib.pofile(str(CATALOGUE))
+    spanish = polib.pofile(str(catalogue("es")))
 
-    assert catalogue.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert spanish.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
     with translation.override("es"):
         assert translation.ngettext("%(count)s person", "%(count)s people", 1) != (
             translation.ngettext("%(count)s person", "%(count)s people", 2)
@@ -115,16 +123,17 @@ def test_spanish_plurals_are_two_forms():
 
 class PageText(HTMLParser):
     """What a reader sees and hears: text, and the attributes a screen reader reads or a
-    field shows. Skips scripts, styles, and anything marked as another language (the
-    switcher's "English")."""
+    field shows. Skips scripts, styles, and anything marked as another language than the
+    page's (the switcher's "English")."""
 
     ATTRIBUTES = {"aria-label", "placeholder", "title", "alt"}
     # Names, not sentences: the time zones' (America/Port of Spain), in the zone picker.
     NAMES = {("select", "time_zone")}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
-    def __init__(self) -> None:
+    def __init__(self, language: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.language = language
         self.parts: list[str] = []
         self.stack: list[tuple[str, bool]] = []
 
@@ -137,7 +146,7 @@ class PageText(HTMLParser):
         skip = (
             tag in {"script", "style"}
             or (tag, values.get("name")) in self.NAMES
-            or (lang is not None and tag != "html" and lang != "es")
+            or (lang is not None and tag != "html" and lang != self.language)
         )
         if not skip and not self.hidden():
             self.parts += [v for k, v in attrs if k in self.ATTRIBUTES and v]
@@ -157,8 +166,8 @@ class PageText(HTMLParser):
             self.parts.append(data)
 
 
-def page_text(markup: str) -> str:
-    parser = PageText()
+def page_text(markup: str, language: str = "es") -> str:
+    parser = PageText(language)
     parser.feed(markup)
     return " ".join("".join(parser.parts).split())
 
@@ -185,11 +194,11 @@ def english_pattern(msgid: str) -> re.Pattern | None:
 
 
 @cache
-def english_sentences() -> list[tuple[str, str, re.Pattern]]:
+def english_sentences(language: str = "es") -> list[tuple[str, str, re.Pattern]]:
     """Each English msgid whose Spanish differs, longest first, with its longest word (a
     page without that word is not searched for the sentence)."""
     found = []
-    for entry in entries():
+    for entry in entries(language):
         for english, spanish in (
             [(entry.msgid, entry.msgstr_plural[0]), (entry.msgid_plural, entry.msgstr_plural[1])]
             if entry.msgid_plural
@@ -210,11 +219,12 @@ def english_sentences() -> list[tuple[str, str, re.Pattern]]:
 NOT_ENGLISH = re.compile(r"Action Network|\bCompare\b")
 
 
-def english_on(markup: str) -> list[str]:
-    text = NOT_ENGLISH.sub(" ", page_text(markup))
+def english_on(markup: str, language: str = "es") -> list[str]:
+    """The English sentences on a page meant to be in `language`."""
+    text = NOT_ENGLISH.sub(" ", page_text(markup, language))
     return [
         english
-        for english, word, pattern in english_sentences()
+        for english, word, pattern in english_sentences(language)
         if word in text and pattern.search(text)
     ]
 
@@ -240,13 +250,15 @@ def neutral_names(world) -> None:  # noqa: F811
     Action.objects.update(title="Reunión de firmas")
     FollowUp.objects.update(description="Llamar")
     Tag.objects.update(name="turno de noche")
-    User.objects.update(name="Ana", language="es")
+    User.objects.update(name="Ana")
     OutboxMessage.objects.update(reason="550 5.1.1")
 
 
+@pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_page_a_persona_may_open_speaks_spanish(world, persona):  # noqa: F811
+def test_every_page_a_persona_may_open_speaks_their_language(world, persona, language):  # noqa: F811
     neutral_names(world)
+    User.objects.update(language=language)
     user = world["users"].get(persona)
     client = csrf_client(User.objects.get(pk=user.pk) if user else None)
     english = {}
@@ -254,11 +266,12 @@ def test_every_page_a_persona_may_open_speaks_spanish(world, persona):  # noqa: 
     for name, row in sorted(MATRIX.items()):
         if row[persona][0] != 200:
             continue
-        response = client.get(url_for(name, world["kwargs"]), headers={"accept-language": "es"})
+        address = url_for(name, world["kwargs"])
+        response = client.get(address, headers={"accept-language": language})
         if "html" not in response.get("Content-Type", ""):
             continue
         opened += 1
-        if found := english_on(response.content.decode()):
+        if found := english_on(response.content.decode(), language):
             english[name] = found[:3]
 
     assert opened > 0
@@ -360,7 +373,7 @@ def test_spanish_dates_are_24_hour_with_de(client, organizer):
 def test_compilemessages_writes_the_catalogue_the_app_reads(tmp_path, settings):
     locale = tmp_path / "es" / "LC_MESSAGES"
     locale.mkdir(parents=True)
-    shutil.copy(CATALOGUE, locale / "django.po")
+    shutil.copy(catalogue("es"), locale / "django.po")
     settings.LOCALE_PATHS = [tmp_path]
 
     call_command("compilemessages", verbosity=0)
