@@ -219,13 +219,21 @@ def english_sentences(language: str = "es") -> list[tuple[str, str, re.Pattern]]
 NOT_ENGLISH = re.compile(r"Action Network|\bCompare\b")
 
 
+# Words of English that no other language we speak writes: text around one of them was
+# never passed through translation, even if it is in no catalogue (an f-string, say).
+ENGLISH_WORDS = re.compile(r"\b(?:the|and|your|you|with|this|that|are|is|of|to|for)\b")
+
+
 def english_on(markup: str, language: str = "es") -> list[str]:
-    """The English sentences on a page meant to be in `language`."""
+    """The English sentences on a page meant to be in `language`, then any English words."""
     text = NOT_ENGLISH.sub(" ", page_text(markup, language))
-    return [
+    found = [
         english
         for english, word, pattern in english_sentences(language)
         if word in text and pattern.search(text)
+    ]
+    return found + [
+        text[max(0, m.start() - 40) : m.end() + 40] for m in ENGLISH_WORDS.finditer(text)
     ]
 
 

@@ -39,8 +39,10 @@ def demo_committee_seed() -> Committee:
         name=COMMITTEE_NAME, defaults={"time_zone": DEMO_TIME_ZONE}
     )
     users = {
-        email: persona_seed(committee=committee, email=email, name=name, role=role)
-        for email, name, role in PERSONAS
+        email: persona_seed(
+            committee=committee, email=email, name=name, role=role, language=language
+        )
+        for email, name, role, language in PERSONAS
     }
     lead = users["lead@majority.test"]
     workplace = campaign_seed(

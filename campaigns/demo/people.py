@@ -10,19 +10,24 @@ from members.services import person_channels_add
 # these accounts outside DEBUG unless told the server holds no real members.
 DEMO_PASSWORD = "organize-demo-2026"
 
-# email, name, role (kept in step with the README's table)
+# email, name, role, language (kept in step with the README's table). The member speaks
+# Spanish first: the demo shows the app, the emails and the links in Spanish too.
 PERSONAS = [
-    ("lead@majority.test", "Rosa Delgado", Membership.Role.LEAD),
-    ("organizer.a@majority.test", "Marcus Bell", Membership.Role.ORGANIZER),
-    ("organizer.b@majority.test", "Aisha Khan", Membership.Role.ORGANIZER),
-    ("member@majority.test", "Tomás Rivera", Membership.Role.MEMBER),
+    ("lead@majority.test", "Rosa Delgado", Membership.Role.LEAD, ""),
+    ("organizer.a@majority.test", "Marcus Bell", Membership.Role.ORGANIZER, ""),
+    ("organizer.b@majority.test", "Aisha Khan", Membership.Role.ORGANIZER, ""),
+    ("member@majority.test", "Tomás Rivera", Membership.Role.MEMBER, "es"),
 ]
 
 
-def persona_seed(*, committee: Committee, email: str, name: str, role: str) -> User:
-    """A persona's account, verified address and role; the password is set only on creation,
-    so a persona who changed theirs keeps it."""
-    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+def persona_seed(
+    *, committee: Committee, email: str, name: str, role: str, language: str = ""
+) -> User:
+    """A persona's account, verified address, language and role; the password and language
+    are set only on creation, so a persona who changed theirs keeps them."""
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"name": name, "language": language}
+    )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
@@ -42,6 +47,8 @@ def member_person_seed(*, campaign: Campaign, user: User) -> Person:
         person = entries.select_related("person")[0].person
         person.given_name, _space, person.family_name = user.name.partition(" ")
         person.user = user
-        person.save(update_fields=["given_name", "family_name", "user", "updated_at"])
+        person.preferred_language = user.language
+        fields = ["given_name", "family_name", "user", "preferred_language", "updated_at"]
+        person.save(update_fields=fields)
     person_channels_add(person=person, email=user.email, phone="")
     return person

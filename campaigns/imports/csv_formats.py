@@ -70,7 +70,7 @@ HEADER_NAMES: dict[str, list[str]] = {
         "apellido",
         "apellidos",
     ],
-    "preferred_name": ["preferred name", "nickname", "goes by"],
+    "preferred_name": ["preferred name", "nickname", "goes by", "nombre preferido", "apodo"],
     "email": [
         "email",
         "e mail",
@@ -97,7 +97,18 @@ HEADER_NAMES: dict[str, list[str]] = {
         "telefono",
         "celular",
     ],
-    "unit": ["unit path", "unit", "department", "dept", "work area", "section", "location"],
+    "unit": [
+        "unit path",
+        "unit",
+        "department",
+        "dept",
+        "work area",
+        "section",
+        "location",
+        "unidad",
+        "departamento",
+        "area",
+    ],
     "title": [
         "title",
         "job title",
@@ -112,11 +123,11 @@ HEADER_NAMES: dict[str, list[str]] = {
         "apartamento",
     ],
     "shift": ["shift", "schedule", "turno"],
-    "leader": ["leader", "is leader", "natural leader", "organic leader"],
-    "tags": ["tags", "tag", "labels"],
+    "leader": ["leader", "is leader", "natural leader", "organic leader", "lider"],
+    "tags": ["tags", "tag", "labels", "etiquetas", "etiqueta"],
     "language": ["language", "preferred language", "lang", "idioma"],
-    "do_not_contact": ["do not contact", "dnc"],
-    "notes": ["notes", "note", "comments", "comment"],
+    "do_not_contact": ["do not contact", "dnc", "no contactar"],
+    "notes": ["notes", "note", "comments", "comment", "notas", "nota", "comentarios"],
 }
 
 # Our export's columns: the same names the import recognises first.

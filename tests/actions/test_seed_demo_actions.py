@@ -69,6 +69,7 @@ def test_the_demo_member_is_a_worker_invited_to_what_is_coming_up():
 
     person = Person.objects.get(user=member)
     assert person.display_name == "Tomás Rivera"
+    assert member.language == person.preferred_language == "es"  # the demo in Spanish too
     assert person.emails.filter(email="member@majority.test").exists()
     assert RosterEntry.objects.filter(person=person, campaign__kind="workplace").exists()
     ahead = Rsvp.objects.filter(person=person, action__starts_at__gt=timezone.now())

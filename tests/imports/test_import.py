@@ -104,6 +104,12 @@ def test_it_recognises_an_action_network_export(campaign, lead):
         ),
         (["Email Address", "Phone", "Unit", "Zip"], {"email": "Email Address", "phone": "Phone",
                                                      "unit": "Unit"}),
+        (
+            ["Apodo", "Unidad", "Líder", "Etiquetas", "No contactar", "Notas", "Idioma"],
+            {"preferred_name": "Apodo", "unit": "Unidad", "leader": "Líder",
+             "tags": "Etiquetas", "do_not_contact": "No contactar", "notes": "Notas",
+             "language": "Idioma"},
+        ),
     ],
 )  # fmt: skip
 def test_it_recognises_the_usual_column_names(header, expected):

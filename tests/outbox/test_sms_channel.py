@@ -22,6 +22,7 @@ from organizing import sms
 from organizing.sms import SmsError
 from tests.conftest import free_port
 from tests.outbox.test_outbox_send import an_action, invited, someone
+from tests.test_translations import english_on
 
 Status = OutboxMessage.Status
 Kind = OutboxMessage.Kind
@@ -67,6 +68,21 @@ def test_a_member_who_chose_texts_gets_a_text_not_an_email(action, lead, texts, 
     message.refresh_from_db()
     assert (message.status, message.channel, message.to_address) == (Status.SENT, "sms", NUMBER)
     assert message.sent_at is not None and message.reason == ""
+
+
+def test_a_spanish_speaker_gets_the_text_in_spanish_and_still_short(action, lead, texts):
+    message = invited(action, texter(action.committee, preferred_language="es"), lead)
+
+    assert outbox_send_one(message_id=message.pk) == SENT
+
+    [text] = texts
+    assert text.body.startswith(
+        "Harbor: Está invitado/a: Asamblea general, mié 4 dic 2030, 18:00. "
+        "Responda sí, tal vez o no: http://127.0.0.1:8000/r/"
+    )
+    assert text.body.endswith("\nResponda STOP para dejar de recibir estos mensajes.")
+    assert english_on(text.body) == []
+    assert len(text.body) <= 320
 
 
 def test_the_text_is_in_the_members_language(action, lead, texts):

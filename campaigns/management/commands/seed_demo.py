@@ -45,5 +45,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  action {action.title}: {action.rows} invited or came, {action.came} came"
             )
-        for email, _name, role in PERSONAS:
+        for email, _name, role, _language in PERSONAS:
             self.stdout.write(f"  {role:<10} {email:<28} password: {DEMO_PASSWORD}")
