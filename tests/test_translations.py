@@ -378,6 +378,16 @@ def test_spanish_dates_are_24_hour_with_de(client, organizer):
     assert "December 4" in english and "6:30" in english
 
 
+def test_spanish_numbers_read_as_in_the_united_states_and_mexico():
+    from django.template import Context, Template
+
+    template = Template('{{ n|floatformat:"1g" }} · {{ whole|floatformat:"g" }}')
+    with translation.override("es"):
+        spanish = template.render(Context({"n": 1234.56, "whole": 12000}))
+
+    assert spanish == "1,234.6 · 12,000"
+
+
 def test_compilemessages_writes_the_catalogue_the_app_reads(tmp_path, settings):
     locale = tmp_path / "es" / "LC_MESSAGES"
     locale.mkdir(parents=True)

@@ -118,6 +118,28 @@ def test_someone_new_becomes_a_person_flagged_new_from_rsvp(client, rally, commi
     assert list(people_new_from_rsvp(rally)) == [person]
 
 
+def test_someone_new_answering_in_spanish_is_written_to_in_spanish(client, rally, committee):
+    url = reverse("action_public", args=[rally.public_key])
+    data = {"name": "Lucía", "email": "lucia@example.org", "response": "yes"}
+
+    response = client.post(url, data, headers={"accept-language": "es-MX,es"})
+
+    assert response.status_code == 200
+    assert Person.objects.get().preferred_language == "es"
+
+
+def test_a_known_persons_language_is_not_changed_by_the_public_page(client, rally, committee):
+    ana = factories.person(committee=committee, given_name="Ana", preferred_language="en")
+    PersonEmail.objects.create(person=ana, email="ana@example.org")
+    url = reverse("action_public", args=[rally.public_key])
+    data = {"name": "Ana", "email": "ana@example.org", "response": "yes"}
+
+    client.post(url, data, headers={"accept-language": "es"})
+
+    ana.refresh_from_db()
+    assert ana.preferred_language == "en"
+
+
 def test_without_a_way_to_reach_them_it_is_422_with_what_was_typed(client, rally):
     response = answer(client, rally, phone="", email="")
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from campaigns.actions.services.rsvps import rsvp_open_problem, rsvp_set
 from campaigns.models import Action, OutboxMessage, PendingRsvp, Rsvp
 from campaigns.outbox.services.plan import outbox_plan
+from members.language import supported
 from members.models import Committee, Person, User
 from members.selectors import person_matching
 from members.services import person_channels_add
@@ -41,6 +42,7 @@ class PublicRsvpData:
     email: str  # "" when not given
     phone: str  # E.164, "" when not given
     response: str  # yes or maybe
+    language: str = ""  # the page's: a new person's preferred language (a known one's stays)
 
 
 def public_rsvp(*, action: Action, data: PublicRsvpData) -> None:
@@ -176,6 +178,10 @@ def public_rsvp_allowed(ip: str) -> bool:
 
 def _person_create(*, action: Action, data: PublicRsvpData) -> Person:
     # One name field: names do not split into given and family the same way everywhere.
-    person = Person.objects.create(committee_id=action.committee_id, given_name=data.name)
+    person = Person.objects.create(
+        committee_id=action.committee_id,
+        given_name=data.name,
+        preferred_language=supported(data.language) or "",
+    )
     person_channels_add(person=person, email=data.email, phone=data.phone)
     return person

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -69,6 +70,7 @@ class PublicRsvpForm(forms.Form):
             email=data["email"].strip(),
             phone=data["phone"],
             response=data["response"],
+            language=translation.get_language(),
         )
 
 

@@ -1,4 +1,6 @@
-"""How dates and times read in Spanish: a 24-hour clock, the day before the month.
+"""How dates, times and numbers read in Spanish: a 24-hour clock, the day before the month,
+and numbers as Spanish speakers in the United States and Mexico write them (1,234.5: Django's
+"es" writes 1.234,5, as in Spain).
 
 The standard names are Django's; the *DAY* and *WHEN* ones are read by the `dates` template
 filters (members/templatetags/dates.py). A date of the current year leaves the year out.
@@ -9,6 +11,9 @@ TIME_FORMAT = "H:i"
 DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i"
 SHORT_DATE_FORMAT = "d/m/Y"
 SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
 
 DAY_FORMAT = r"l j \d\e F"
 DAY_YEAR_FORMAT = r"l j \d\e F \d\e Y"
