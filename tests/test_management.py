@@ -109,7 +109,7 @@ def test_seed_demo_has_ten_weeks_of_one_on_ones_and_work_waiting_for_each_organi
 def test_each_demo_persona_logs_in_with_the_demo_password(client):
     seed()
 
-    for email, _name, role in PERSONAS:
+    for email, _name, role, _language in PERSONAS:
         response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
 
         assert response.status_code == 302, email
@@ -122,7 +122,7 @@ def test_the_readme_lists_every_demo_persona():
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert DEMO_PASSWORD in readme
-    for email, _name, _role in PERSONAS:
+    for email, _name, _role, _language in PERSONAS:
         assert email in readme
 
 
