@@ -390,3 +390,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} by {self.actor_id}"
+
+
+class Heartbeat(models.Model):
+    """The last time each background part of the system did its job: "worker", "beat",
+    "backup" (a good one). Written by members.heartbeats.heartbeat_record, read by the health
+    checks. One row per name, overwritten: a pulse, not a log."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.at:%Y-%m-%d %H:%M:%S}"
