@@ -83,14 +83,21 @@ def redis_url(default: str) -> str:
     return raw
 
 
+# Prints each email as a readable block instead of sending it (organizing/mail.py): the
+# default with DEBUG on, so `make run` shows its login codes and links.
+DEMO_EMAIL = {"demomail://": {"EMAIL_BACKEND": "organizing.mail.DemoEmailBackend"}}
+
+
 def email(default: str) -> dict:
     raw = env.str("EMAIL_URL", default=default)
+    if raw in DEMO_EMAIL:
+        return DEMO_EMAIL[raw]
     try:
         return env.email_url_config(raw)
     except Exception as exc:  # noqa: BLE001
         raise ConfigError(
             f"EMAIL_URL={redact(raw)} cannot be read ({exc}): "
-            "use smtp://USER:PASSWORD@HOST:587 or smtp+tls://… or consolemail://"
+            "use smtp://USER:PASSWORD@HOST:587 or smtp+tls://… or demomail://"
         ) from exc
 
 

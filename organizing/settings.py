@@ -203,7 +203,7 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=5)
 
 # --- Mail --------------------------------------------------------------------------------------
 
-_email = config.email(default="consolemail://" if DEBUG else "smtp://localhost:25")
+_email = config.email(default="demomail://" if DEBUG else "smtp://localhost:25")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
