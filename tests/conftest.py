@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -19,6 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from members.models import Membership
 from organizing.celery import app as celery_app
 from tests import factories
+from tests.browser import NoChromiumError, chromium_executable
 
 # Property tests (tests/test_*_hypothesis.py) try a modest number of inputs each: the suite
 # has a time budget. No deadline: a request through the test client can take a while on CI.
@@ -219,11 +221,18 @@ def mailbox(settings, smtp_port):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, headless, with no calls home (the network here is closed)."""
+def browser_type_launch_args(browser_type_launch_args, browser_type):
+    """Chromium (CHROMIUM, else Debian's, else Playwright's: tests/browser.py), headless, with
+    no calls home (the network here is closed)."""
+    try:
+        executable = chromium_executable(
+            environ=os.environ, playwright=Path(browser_type.executable_path)
+        )
+    except NoChromiumError as error:
+        pytest.fail(str(error), pytrace=False)
     return {
         **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "executable_path": str(executable),
         "headless": True,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     }
