@@ -21,17 +21,33 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from devstack.common import BIN_DIR, DATA_DIR, DevstackError, port_open, say
+from devstack.common import (
+    BASE_DIR,
+    BIN_DIR,
+    DATA_DIR,
+    DevstackError,
+    Service,
+    derived_port,
+    free_port,
+    port_free,
+    say,
+    shown,
+)
 from devstack.postgres import find_postgres
 from devstack.processes import run_step, start_child, stop_processes, wait_until_listening, watch
 from devstack.redis import find_redis
 
 DEMO_LOGIN = "lead@majority.test / organize-demo-2026"
+WEB_PORT = 8000
+# When 8000 is taken (another checkout's `make run`), this checkout's own port from this range.
+WEB_PORTS = (8001, 999)
 
 
-def services_env(stack: contextlib.ExitStack, redis_db: int) -> dict[str, str]:
-    """Find both services (stopping, on exit, those started here) and return the children's env."""
+def services_env(stack: contextlib.ExitStack, redis_db: int) -> tuple[dict[str, str], Service]:
+    """Find both services (stopping, on exit, those started here); return the children's env
+    and the Postgres in use."""
     postgres = find_postgres()
     if postgres.stop:
         stack.callback(postgres.stop)
@@ -40,7 +56,8 @@ def services_env(stack: contextlib.ExitStack, redis_db: int) -> dict[str, str]:
     if redis_service.stop:
         stack.callback(redis_service.stop)
     say(redis_service.description)
-    return {**os.environ, "DATABASE_URL": postgres.url, "REDIS_URL": redis_service.url}
+    env = {**os.environ, "DATABASE_URL": postgres.url, "REDIS_URL": redis_service.url}
+    return env, postgres
 
 
 def demo_secret_key(data_dir: Path = DATA_DIR) -> Path:
@@ -60,9 +77,8 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
     """Migrate, seed the demo, then web + worker + beat until Ctrl-C or one of them stops."""
     if args:
         raise DevstackError(f"`run` takes no arguments (got {' '.join(args)})")
-    port = os.environ.get("PORT") or "8000"
-    check_web_port(port)
-    env = services_env(stack, redis_db=0)
+    port = web_port(os.environ.get("PORT"))
+    env, postgres = services_env(stack, redis_db=0)
     env.setdefault("DEBUG", "1")
     env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     # The demo's personas share a published password: asking them to enrol an authenticator
@@ -83,6 +99,8 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
     )
     if env["MFA_REQUIRED"].strip().lower() not in {"1", "true", "on", "ok", "y", "yes"}:
         say("Two-factor authentication is off in this demo (MFA_REQUIRED=0); it is on by default.")
+    for line in where_data_lives(postgres):
+        say(line)
     try:
         return watch(children)
     except KeyboardInterrupt:  # the usual way to end `make run`: not an error
@@ -90,11 +108,44 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
         return 0
 
 
+def web_port(requested: str | None, checkout: Path = BASE_DIR) -> str:
+    """PORT when set (it must be free); else 8000; else, when another `make run` has 8000,
+    this checkout's own port (the same every time), or a free one if that is taken too."""
+    if requested:
+        check_web_port(requested)
+        return requested
+    if port_free(WEB_PORT):
+        return str(WEB_PORT)
+    own = derived_port(*WEB_PORTS, checkout)
+    chosen = own if port_free(own) else free_port()
+    say(f"Web: 127.0.0.1:{WEB_PORT} is taken (another make run?); this one listens on {chosen}")
+    return str(chosen)
+
+
+def where_data_lives(postgres: Service, data_dir: Path = DATA_DIR) -> list[str]:
+    """Where the demo's data is and how to start again from an empty database."""
+    parts = urlsplit(postgres.url)
+    name = unquote(parts.path.lstrip("/"))
+    if postgres.data_dir is not None:
+        return [
+            f"Its data: the database {name} of the embedded Postgres in {shown(postgres.data_dir)}"
+            f", the secret key and the beat schedule, all in {shown(data_dir)}/",
+            f"To start over: stop it (Ctrl-C), then rm -rf {shown(data_dir)} and make run again",
+        ]
+    host, port, user = parts.hostname or "localhost", parts.port or 5432, parts.username
+    dropdb = f"dropdb -h {host} -p {port}" + (f" -U {unquote(user)}" if user else "") + f" {name}"
+    return [
+        f"Its data: the database {name} on the Postgres at {host}:{port}; the secret key and "
+        f"the beat schedule in {shown(data_dir)}/",
+        f"To start over: stop it (Ctrl-C), then {dropdb}, rm -rf {shown(data_dir)} and make run",
+    ]
+
+
 def check_web_port(port: str) -> None:
     """Fail before starting anything when runserver could not listen (a second `make run`)."""
     if not port.isdigit():
         raise DevstackError(f"PORT={port} is not a port number")
-    if port_open(int(port)):
+    if not port_free(int(port)):
         raise DevstackError(
             f"port {port} is already in use: stop what runs there, or choose another port: "
             "PORT=8001 make run"
@@ -130,7 +181,7 @@ def command_test(pytest_args: list[str], stack: contextlib.ExitStack) -> int:
 
     They run in that order and stop at the first failure, whose hint says how to fix it.
     """
-    env = services_env(stack, redis_db=1)
+    env, _ = services_env(stack, redis_db=1)
     env["SECRET_KEY"] = env.get("SECRET_KEY") or secrets.token_urlsafe(48)  # 64 characters
     env.setdefault("DEBUG", "0")
     # The live server the browser tests drive speaks plain HTTP; everything else stays as in

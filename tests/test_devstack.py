@@ -1,6 +1,7 @@
 """`make run` and `make test` on a machine with nothing installed: the embedded servers that
-devstack falls back to start, answer, and are gone again after stop; a wrong URL is
-one line, not a traceback. Each test uses its own port and directory, never 5432/6379 or .data.
+devstack falls back to start, answer, and are gone again after stop; two checkouts run side by
+side on ports of their own; a wrong URL is one line, not a traceback. Each test uses its own
+ports and directories, never 5432/6379 or .data.
 """
 
 import os
@@ -8,13 +9,15 @@ import socket
 import stat
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 import redis
 
-from devstack.common import BASE_DIR, DevstackError
-from devstack.postgres import find_postgres, start_embedded_postgres
+from devstack import commands
+from devstack.common import BASE_DIR, DevstackError, Service
+from devstack.postgres import embedded_postgres_port, find_postgres, start_embedded_postgres
 from devstack.redis import find_redis, redis_answers
 
 
@@ -115,3 +118,101 @@ def test_make_run_signs_with_a_key_of_its_own_made_on_first_run(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert demo_secret_key(tmp_path).read_text() == key  # kept: sessions survive a restart
     assert demo_secret_key(tmp_path / "another").read_text() != key
+
+
+@pytest.fixture
+def nothing_installed(monkeypatch):
+    """No DATABASE_URL or REDIS_URL, and nothing on the ports of a local Postgres and Redis."""
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MAJORITY_LOCAL_PG_PORT", str(free_port()))
+    monkeypatch.setenv("MAJORITY_LOCAL_REDIS_PORT", str(free_port()))
+
+
+def port_of(service: Service) -> int:
+    return urlsplit(service.url).port
+
+
+def test_two_checkouts_run_side_by_side_each_on_its_own_ports(tmp_path, nothing_installed, capsys):
+    """Two clones on one machine used to clash on one embedded Postgres port (54329)."""
+    started: dict[str, list[Service]] = {}
+    try:
+        for checkout in ("majority", "majority-review"):
+            data = tmp_path / checkout / ".data"
+            started[checkout] = [find_postgres(data / "postgres"), find_redis(data / "redis")]
+        ports = [port_of(service) for services in started.values() for service in services]
+        assert len(set(ports)) == 4
+        for (postgres, redis_service), checkout in zip(started.values(), started, strict=True):
+            with psycopg.connect(postgres.url) as conn:
+                assert conn.execute("SELECT current_database()").fetchone() == ("majority",)
+            assert redis.Redis.from_url(redis_service.url).ping()
+            printed = f"{postgres.description}\n{redis_service.description}"
+            assert f"{checkout}/.data/postgres (127.0.0.1:{port_of(postgres)})" in printed
+            assert f"{checkout}/.data/redis (127.0.0.1:{port_of(redis_service)}, db 0)" in printed
+    finally:
+        for services in started.values():
+            for service in services:
+                service.stop()
+
+
+def test_a_checkout_gets_the_same_ports_every_run(tmp_path, nothing_installed):
+    data = tmp_path / "majority" / ".data"
+    first = find_postgres(data / "postgres")
+    first.stop()
+    again = find_postgres(data / "postgres")
+    again.stop()
+
+    assert port_of(first) == port_of(again) == embedded_postgres_port(data / "postgres")
+
+
+def test_a_port_another_program_holds_is_skipped_and_the_one_used_is_printed(
+    tmp_path, nothing_installed, capsys
+):
+    data = tmp_path / "majority" / ".data" / "postgres"
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do
+        squatter.bind(("127.0.0.1", embedded_postgres_port(data)))
+        squatter.listen()
+        service = find_postgres(data)
+    try:
+        with psycopg.connect(service.url) as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        service.stop()
+    taken = embedded_postgres_port(data)
+    assert port_of(service) != taken
+    assert f"Postgres: 127.0.0.1:{taken} is taken by another program; using {port_of(service)}" in (
+        capsys.readouterr().out
+    )
+
+
+def test_the_web_port_is_8000_else_the_checkouts_own(tmp_path, monkeypatch, capsys):
+    with socket.socket() as other_make_run:
+        other_make_run.bind(("127.0.0.1", 0))
+        other_make_run.listen()
+        monkeypatch.setattr(commands, "WEB_PORT", other_make_run.getsockname()[1])
+
+        first = commands.web_port(None, tmp_path / "majority")
+        second = commands.web_port(None, tmp_path / "majority-review")
+
+        assert first == commands.web_port(None, tmp_path / "majority")  # the same every run
+        assert first != second and 8001 <= int(first) <= 8999 and 8001 <= int(second) <= 8999
+        assert f"this one listens on {first}" in capsys.readouterr().out
+        with pytest.raises(DevstackError, match="PORT=8001 make run"):
+            commands.web_port(str(other_make_run.getsockname()[1]))  # PORT= asked for that one
+
+
+def test_make_run_says_where_its_data_lives_and_how_to_start_over(tmp_path):
+    data = tmp_path / "majority" / ".data"
+    embedded = Service("postgres://postgres@127.0.0.1:54123/majority", "", None, data / "postgres")
+    local = Service("postgres://rosa@127.0.0.1:5432/majority", "")
+
+    assert commands.where_data_lives(embedded, data) == [
+        f"Its data: the database majority of the embedded Postgres in {data}/postgres, "
+        f"the secret key and the beat schedule, all in {data}/",
+        f"To start over: stop it (Ctrl-C), then rm -rf {data} and make run again",
+    ]
+    assert commands.where_data_lives(local, data)[1] == (
+        "To start over: stop it (Ctrl-C), then dropdb -h 127.0.0.1 -p 5432 -U rosa majority, "
+        f"rm -rf {data} and make run"
+    )
