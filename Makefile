@@ -2,8 +2,9 @@
 # make test   ruff, the missing-migrations check, import-linter, mypy, djLint, then pytest
 #             (pytest options: make test ARGS="-k team")
 #
-# Needs only Python 3.11+: Postgres and Redis are used from this machine if they are running,
-# and otherwise started from the packages installed into .venv (see devstack/).
+# Needs only Python 3.11+ (and Chromium for make test's browser tests; README, "Run it on your
+# machine"): Postgres and Redis are used from this machine if they are running, and otherwise
+# started from the packages installed into .venv (see devstack/).
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python

