@@ -121,9 +121,7 @@ def test_a_lead_reads_it_in_spanish(client, committee, lead):
     assert "Bo Reyes" in html
 
 
-def test_the_leads_find_it_in_their_menu_and_organizers_do_not(
-    client, committee, lead, organizer
-):
+def test_the_leads_find_it_in_their_menu_and_organizers_do_not(client, committee, lead, organizer):
     url = reverse("system", args=[committee.pk])
     client.force_login(lead)
     assert f'href="{url}"' in client.get(reverse("outbox", args=[committee.pk])).content.decode()
