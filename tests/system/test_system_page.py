@@ -135,3 +135,28 @@ def test_anyone_but_the_committees_leads_gets_a_404(request, client, committee, 
     client.force_login(request.getfixturevalue(who))
 
     assert client.get(reverse("system", args=[committee.pk])).status_code == 404
+
+
+@time_machine.travel("2026-12-03 18:00 UTC", tick=False)
+def test_a_failed_backup_and_a_late_outbox_are_said_in_words(client, committee, lead, settings):
+    settings.BACKUP_DIR = "/srv/backups"
+    heartbeat_record("worker")
+    heartbeat_record("beat")
+    heartbeat_record("backup_failed", error="[Errno 28] No space left on device")
+    due = timezone.now() - timedelta(minutes=7)
+    OutboxMessage.objects.create(
+        committee=committee,
+        kind=OutboxMessage.Kind.ACTION_REMINDER,
+        person=factories.person(committee=committee),
+        due_at=due,
+        next_attempt_at=due,
+    )
+    client.force_login(lead)
+
+    html = page(client, committee).replace("\xa0", " ")
+
+    backup = check(html, "backup")
+    assert "The last backup failed: [Errno 28] No space left on device" in backup
+    assert "Needs attention" in backup
+    outbox = check(html, "outbox")
+    assert "Behind: the oldest message due has waited 7 minutes (more than 5 minutes)." in outbox
