@@ -10,6 +10,7 @@ from campaigns.nudges import urls as nudges
 from campaigns.outbox import urls as outbox
 from campaigns.people import urls as people
 from campaigns.roster import urls as roster
+from campaigns.system import urls as system
 
 # Django tries the patterns in order, so the busiest come first: the emailed RSVP link (a
 # crowd answers one invitation at once) and logging one-on-ones. No two areas share a prefix.
@@ -25,4 +26,5 @@ urlpatterns = [
     *actions.urlpatterns,
     *nudges.urlpatterns,
     *outbox.urlpatterns,
+    *system.urlpatterns,
 ]

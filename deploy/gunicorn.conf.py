@@ -61,3 +61,19 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 # Gunicorn >= 25.1 opens a control socket under $HOME for `gunicornc`; a container is
 # managed through Docker instead.
 control_socket_disable = True
+
+# /metrics adds up the request latency every worker process counted (prometheus-client's
+# multiprocess mode): each writes its counts to files in this directory, new for each start.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix="majority-metrics-", dir=_SHM if os.path.isdir(_SHM) else None
+    )
+
+
+def child_exit(server, worker) -> None:  # noqa: ANN001 - gunicorn's hook signature
+    """A recycled worker's live gauges go with it; its counts stay in the sum."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -5,7 +5,7 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 
-from members import selectors, services
+from members import pulses, selectors, services
 
 
 @shared_task(
@@ -27,3 +27,8 @@ def invitations_send_pending() -> int:
     for invitation_id in ids:
         invitation_send.delay(invitation_id)
     return len(ids)
+
+
+@shared_task(name=pulses.BEAT_PULSE_TASK, ignore_result=True)
+def beat_pulse() -> None:
+    """Nothing to do: the beat recorded its pulse when it sent this (members/pulses.py)."""

@@ -132,6 +132,35 @@ def time_zone(default: str) -> str:
     return name
 
 
+def health() -> dict[str, int]:
+    """The health checks' pulse and thresholds, in seconds. A pulse as long as the silence
+    allowed would report a healthy worker as silent between two pulses: refused."""
+    values = {
+        "pulse_seconds": env.int("HEALTH_PULSE_SECONDS", default=30),
+        "silent_seconds": env.int("HEALTH_SILENT_SECONDS", default=120),
+        "outbox_lag_seconds": env.int("HEALTH_OUTBOX_LAG_SECONDS", default=300),
+        "backup_age_seconds": env.int("HEALTH_BACKUP_HOURS", default=36) * 3600,
+    }
+    if not 0 < values["pulse_seconds"] * 2 <= values["silent_seconds"]:
+        raise ConfigError(
+            "HEALTH_PULSE_SECONDS must be positive and at most half of HEALTH_SILENT_SECONDS "
+            f"(now {values['pulse_seconds']} and {values['silent_seconds']})"
+        )
+    return values
+
+
+def secret(name: str) -> str:
+    """A secret from the variable `name` or from the file `name`_FILE names; "" when neither."""
+    value = env.str(name, default="")
+    path = env.str(f"{name}_FILE", default="")
+    if not value and path:
+        try:
+            value = Path(path).read_text().strip()
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE={path} cannot be read: {exc.strerror}") from exc
+    return value
+
+
 def redact(url: str) -> str:
     """The URL with any password replaced, so error messages never print secrets."""
     scheme, sep, rest = url.partition("://")

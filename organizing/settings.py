@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the latency Prometheus reads covers every other middleware (organizing/metrics.py).
+    "organizing.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "organizing.security.NoNulInQueryMiddleware",
@@ -254,7 +256,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # the audit trail) is read that many hops back in X-Forwarded-For. 0 trusts no header.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The health checks and metrics answer plain HTTP too: a compose healthcheck, an uptime monitor
+# or a Prometheus on the private network asks the container directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/system$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -304,6 +308,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# --- Health ------------------------------------------------------------------------------------
+
+# How often the worker and the beat record that they live, and how long each may be silent,
+# the outbox late and the last good backup old before /healthz/system answers 503.
+HEALTH = config.health()
+# The bearer token Prometheus sends to /metrics; without one, /metrics is a 404.
+METRICS_TOKEN = config.secret("METRICS_TOKEN")
+
 CELERY_BEAT_SCHEDULE = {
     "send-pending-invitations": {
         "task": "members.tasks.invitations_send_pending",
@@ -318,6 +330,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.dispatch_due",
         "schedule": 60.0,
         "options": {"expires": 55},  # a late one is dropped: the next is on its way
+    },
+    # The beat's own pulse: sending it records "beat" (members/pulses.py); the worker records
+    # its own on a timer, so each one's silence shows apart on /healthz/system.
+    "health-pulse": {
+        "task": "health.beat_pulse",
+        "schedule": float(HEALTH["pulse_seconds"]),
+        "options": {"expires": HEALTH["pulse_seconds"]},
     },
     # Nudges: the 09:00 digests in each committee's time zone (planning twice is a no-op).
     "plan-nudges": {

@@ -77,6 +77,7 @@ def test_the_web_server_entry_point_says_the_same_one_line():
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("EMAIL_URL", "carrier-pigeon://coop"),
         ("SMS_URL", "twilio://api.twilio.com"),  # no account, token or sender
+        ("HEALTH_PULSE_SECONDS", "90"),  # longer than half the silence allowed (120 s)
     ],
 )
 def test_it_names_a_malformed_variable(variable, value):

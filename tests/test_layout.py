@@ -24,7 +24,16 @@ def labels_in(html: str) -> list[str]:
         (
             "lead",
             ["Overview", "Campaigns", "Actions"],
-            ["My list", "Log a one-on-one", "Team", "Messages", "Audit", "Account", "Log out"],
+            [
+                "My list",
+                "Log a one-on-one",
+                "Team",
+                "Messages",
+                "Audit",
+                "System",
+                "Account",
+                "Log out",
+            ],
         ),
         (
             "organizer",

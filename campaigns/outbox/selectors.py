@@ -1,7 +1,9 @@
-"""Reading the outbox: the lead's page of what was sent, failed or held back, and what a
-person's page lists as sent to them."""
+"""Reading the outbox: the lead's page of what was sent, failed or held back, what a
+person's page lists as sent to them, and how far behind the sending is (the health checks)."""
 
-from django.db.models import Count, Q, QuerySet
+from datetime import datetime
+
+from django.db.models import Count, Min, Q, QuerySet
 
 from campaigns.access import actions_visible_to
 from campaigns.models import OutboxMessage
@@ -9,6 +11,7 @@ from members.models import Committee, Person, User
 
 Status = OutboxMessage.Status
 PERSON_MESSAGES = 20  # the newest ones on a person's page
+FAILURES_SHOWN = 50  # on the System page
 
 
 def outbox_counts(*, committee: Committee) -> dict[str, int]:
@@ -47,4 +50,24 @@ def person_messages(*, person: Person, user: User) -> list[OutboxMessage]:
         .exclude(status=Status.VOID)
         .select_related("action")
         .order_by("-due_at", "-pk")[:PERSON_MESSAGES]
+    )
+
+
+def outbox_oldest_due(*, now: datetime) -> datetime | None:
+    """When the oldest message that is due and not yet sent (waiting, being sent or waiting to
+    be retried) fell due, across every committee: how far behind the sending is. None when
+    nothing due waits."""
+    return OutboxMessage.objects.filter(
+        status__in=[Status.PENDING, Status.SENDING], due_at__lte=now
+    ).aggregate(oldest=Min("due_at"))["oldest"]
+
+
+def outbox_failures(*, committee: Committee, since: datetime) -> list[OutboxMessage]:
+    """The committee's messages that failed for good since `since`, the latest first."""
+    return list(
+        OutboxMessage.objects.filter(
+            committee=committee, status=Status.FAILED, last_attempt_at__gte=since
+        )
+        .select_related("person", "user", "action")
+        .order_by("-last_attempt_at", "-pk")[:FAILURES_SHOWN]
     )
