@@ -30,5 +30,6 @@ def outbox_dispatch_due_task() -> int:
 def outbox_send_batch_task(message_ids: list[int]) -> dict[str, int]:
     """Send a batch of outbox messages over one mail-server connection. Its time limits come
     from the lease (organizing/config.py: outbox_timing): it is gone before its messages are
-    handed to another worker."""
+    handed to another worker. Celery puts them in the message, as the process that queues it
+    (a worker running the dispatcher) has them: every process reads the same environment."""
     return outbox_send_batch(message_ids=message_ids)
