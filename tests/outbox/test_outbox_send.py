@@ -530,6 +530,28 @@ def test_a_batch_goes_over_one_mail_server_connection(action, lead, mailbox, no_
     assert len(mailbox.peers) == 1
 
 
+def test_a_batch_out_of_time_leaves_its_rows_to_the_beat_but_not_one_another_worker_holds(
+    action, lead, queued, dispatch, mailbox, settings
+):
+    """Past its OUTBOX_BATCH_SECONDS (here before its first message) a batch sends nothing
+    more: its rows go back to pending, due now, for the beat's next run rather than after their
+    lease; a row another task with the same id has claimed is that task's to finish."""
+    people = [someone(action.committee, f"late{i}@example.org") for i in range(3)]
+    action_invite(action=action, people=people, by=lead)
+    dispatch()
+    held = queued[0]
+    outbox_send._claim(held, timezone.now())  # another worker is sending it
+    settings.OUTBOX_BATCH_SECONDS = -1
+
+    assert outbox_send_batch(message_ids=queued) == {"left": 2}
+
+    rows = {row.pk: row for row in OutboxMessage.objects.all()}
+    assert rows.pop(held).status == Status.SENDING
+    assert all(row.status == Status.PENDING and row.attempts == 0 for row in rows.values())
+    assert dispatch() == 2  # the beat's next run hands them out again
+    assert mailbox.messages == []
+
+
 def test_a_batch_reads_its_peoples_addresses_once_not_once_per_message(
     action, lead, mailbox, no_kick, django_assert_max_num_queries
 ):
