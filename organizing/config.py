@@ -8,6 +8,7 @@ variable is missing: every problem found here raises ConfigError, and the entry 
 import sys
 import zoneinfo
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
@@ -159,6 +160,48 @@ def secret(name: str) -> str:
         except OSError as exc:
             raise ConfigError(f"{name}_FILE={path} cannot be read: {exc.strerror}") from exc
     return value
+
+
+class OutboxTiming(NamedTuple):
+    """How long the outbox's send task may take, in seconds (see outbox_timing)."""
+
+    lease: int  # a message a worker claimed is its own this long
+    time_limit: int  # the task is killed after this (Celery's hard time limit)
+    soft_time_limit: int  # ...and told to stop after this
+    batch: int  # ...and takes no new message after this
+
+
+# Seconds between the lease and the hard time limit (the clocks of the beat's machine and the
+# worker's may differ a little), and between the hard and the soft limit (to record the
+# message in hand when the soft limit strikes).
+OUTBOX_MARGIN = 10
+# Times the last message of a batch may wait on the mail server, EMAIL_TIMEOUT each: to
+# connect, to send, to say goodbye.
+OUTBOX_LAST_SEND_WAITS = 3
+
+
+def outbox_timing(*, email_timeout: int) -> OutboxTiming:
+    """OUTBOX_LEASE_SECONDS, and the send task's limits derived from it and EMAIL_TIMEOUT.
+
+    A worker killed mid-batch leaves its messages claimed; the beat hands them out again once
+    their lease ran out. That is safe only if the lease outlasts the task that claimed them:
+    the task is killed before the lease ends, told to stop before that, and stops taking new
+    messages early enough for the last one to finish however long the mail server makes it
+    wait. A lease too short for that is refused, with the shortest that works."""
+    if email_timeout < 1:
+        raise ConfigError(f"EMAIL_TIMEOUT={email_timeout} must be at least 1 (seconds)")
+    lease = env.int("OUTBOX_LEASE_SECONDS", default=120)
+    time_limit = lease - OUTBOX_MARGIN
+    soft_time_limit = time_limit - OUTBOX_MARGIN
+    batch = soft_time_limit - OUTBOX_LAST_SEND_WAITS * email_timeout
+    # A batch has at least one EMAIL_TIMEOUT to take messages in.
+    shortest = 2 * OUTBOX_MARGIN + (OUTBOX_LAST_SEND_WAITS + 1) * email_timeout
+    if lease < shortest:
+        raise ConfigError(
+            f"OUTBOX_LEASE_SECONDS={lease} is shorter than a batch of messages may take with "
+            f"EMAIL_TIMEOUT={email_timeout}: use at least {shortest}, or a shorter EMAIL_TIMEOUT"
+        )
+    return OutboxTiming(lease, time_limit, soft_time_limit, batch)
 
 
 def redact(url: str) -> str:

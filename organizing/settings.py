@@ -215,7 +215,19 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Majority <majority@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Seconds to wait on the mail server, at each step of a send (connect, each command, quit).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The outbox's send task (organizing/config.py: outbox_timing). A message a worker claimed is
+# its own for OUTBOX_LEASE_SECONDS; if the worker dies, the beat's next run after that hands it
+# to another, so a dead worker delays a reminder by the lease and a minute at most. The task is
+# killed 10 s before the lease ends, told to stop 10 s before that, and takes no new message
+# once the last one might not finish in time (OUTBOX_BATCH_SECONDS).
+(
+    OUTBOX_LEASE_SECONDS,
+    OUTBOX_SEND_TIME_LIMIT,
+    OUTBOX_SEND_SOFT_TIME_LIMIT,
+    OUTBOX_BATCH_SECONDS,
+) = config.outbox_timing(email_timeout=EMAIL_TIMEOUT)
 # A failed send is retried after about this many seconds, doubling each time (with jitter).
 MAIL_RETRY_BACKOFF_SECONDS = env.int("MAIL_RETRY_BACKOFF_SECONDS", default=30)
 

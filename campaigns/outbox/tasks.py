@@ -1,6 +1,7 @@
 """The outbox's Celery tasks: thin wrappers that take ids and call a service."""
 
 from celery import shared_task
+from django.conf import settings
 
 from campaigns.outbox.registry import CATCH_UPS
 from campaigns.outbox.services.send import outbox_dispatch_due, outbox_send_batch
@@ -21,7 +22,14 @@ def outbox_dispatch_due_task() -> int:
     return claimed
 
 
-@shared_task(name="outbox.send_batch")
+@shared_task(
+    name="outbox.send_batch",
+    soft_time_limit=settings.OUTBOX_SEND_SOFT_TIME_LIMIT,
+    time_limit=settings.OUTBOX_SEND_TIME_LIMIT,
+)
 def outbox_send_batch_task(message_ids: list[int]) -> dict[str, int]:
-    """Send a batch of outbox messages over one mail-server connection."""
+    """Send a batch of outbox messages over one mail-server connection. Its time limits come
+    from the lease (organizing/config.py: outbox_timing): it is gone before its messages are
+    handed to another worker. Celery puts them in the message, as the process that queues it
+    (a worker running the dispatcher) has them: every process reads the same environment."""
     return outbox_send_batch(message_ids=message_ids)

@@ -8,14 +8,19 @@ Here the dispatcher runs in the test process and travels in time with time_machi
 lease, past a backoff); the worker is a real process on the real clock.
 """
 
+import ast
+import asyncio
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,7 +33,7 @@ from django.utils import timezone
 
 from campaigns.actions.services.rsvps import rsvp_set
 from campaigns.models import Action, OutboxMessage, Rsvp
-from campaigns.outbox.services.send import STUCK_AFTER, outbox_dispatch_due
+from campaigns.outbox.services.send import lease, outbox_dispatch_due
 from devstack.redis import redis_server_binary
 from members.models import Person, PersonEmail
 from organizing.celery import app as celery_app
@@ -64,7 +69,8 @@ class Workers:
         self.log_dir = log_dir
         self.processes: list[subprocess.Popen] = []
 
-    def start(self, *, concurrency: int = 1) -> subprocess.Popen:
+    def start(self, *, concurrency: int = 1, **settings: str) -> subprocess.Popen:
+        """A worker; `settings`: more environment variables (EMAIL_TIMEOUT="1", ...)."""
         env = {
             **os.environ,
             "DATABASE_URL": database_url(),
@@ -73,6 +79,7 @@ class Workers:
             "EMAIL_URL": f"smtp://127.0.0.1:{self.smtp_port}",
             "MAIL_RETRY_BACKOFF_SECONDS": "1",
             "SITE_URL": "http://testserver",
+            **settings,
         }
         log = (self.log_dir / f"worker-{len(self.processes)}.log").open("w")
         process = subprocess.Popen(
@@ -100,6 +107,10 @@ class Workers:
         )
         self.processes.append(process)
         return process
+
+    def log(self, index: int = 0) -> str:
+        """What the `index`-th worker started has logged so far."""
+        return (self.log_dir / f"worker-{index}.log").read_text()
 
     def kill(self, process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
@@ -371,43 +382,169 @@ def test_a_real_worker_sends_reminders_across_the_next_changes_once_on_time(
 # --- Faults ---------------------------------------------------------------------------------------
 
 
-def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_at_most_what_was_in_flight(
-    committee, campaign, workers, smtp
+@dataclass
+class Holding(Mailbox):
+    """A mail server that takes in its `hold_at`-th message and then keeps the client waiting
+    for its answer until `released`: the message is delivered, but the worker sending it has
+    not heard so, and has not recorded it. Killed now, the worker leaves a message in flight."""
+
+    hold_at: int = 300
+    holding: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        reply = await super().handle_DATA(server, session, envelope)
+        if len(self.messages) == self.hold_at:
+            self.holding.set()
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
+        return reply
+
+
+def message_ids(box: Mailbox) -> dict[str, set[str]]:
+    """Each address's Message-IDs, over every delivery to it."""
+    ids: dict[str, set[str]] = {}
+    for message in box.messages:
+        ids.setdefault(message["To"], set()).add(message["Message-ID"])
+    return ids
+
+
+def test_a_worker_killed_mid_batch_delays_nothing_past_three_minutes_and_doubles_nothing_visible(
+    committee, campaign, workers, smtp_port
 ):
+    """1,000 reminders fall due; the worker sending them is killed (SIGKILL, pool and all)
+    while the mail server holds one message it has taken in, unanswered. Every reminder is
+    delivered by the beat's run three minutes after they fell due, and the one delivered twice
+    carries the same Message-ID both times, so the member's mail client shows it once.
+
+    Time: the workers are real processes on the real clock, with the default lease (2 minutes);
+    the beat's dispatcher runs in the test process, once a minute on a clock that travels
+    (time_machine), as the beat would: its runs at +1, +2 and +3 minutes take a few real
+    seconds."""
+    assert lease() == timedelta(minutes=2)  # the default, which the workers run with too
     concurrency = 2
-    first = workers.start(concurrency=concurrency)
-    addresses = crowd(due_now(committee, campaign), 1000)
-    started = timezone.now()
+    box = Holding(hold_at=300)
+    controller = Controller(box, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        first = workers.start(concurrency=concurrency)
+        addresses = crowd(due_now(committee, campaign), 1000)
+        started = timezone.now()
 
-    assert outbox_dispatch_due(limit=5000) == 1000  # 20 tasks of 50 ids on the real Redis
-    assert wait_until(lambda: len(smtp.messages) >= 333, 60)
-    workers.kill(first)  # SIGKILL, the pool's children with it: no goodbye, no acks
-    at_kill = len(smtp.messages)
-    # Claimed by a pool process, not marked sent: at most one per process can have reached the
-    # SMTP server already.
-    in_flight = OutboxMessage.objects.filter(
-        status=Status.SENDING, last_attempt_at__isnull=False
-    ).count()
-    assert at_kill < 1000, "the worker finished before it was killed"
+        assert outbox_dispatch_due(limit=5000) == 1000  # 20 tasks of 50 ids on the real Redis
+        assert box.holding.wait(60), "the worker never reached the 300th message"
+        workers.kill(first)  # no goodbye, no acks, no record of the message in hand
+        box.released.set()
+        held = box.messages[box.hold_at - 1]["To"]
+        # Claimed by a pool process, not marked sent: at most one per process can have
+        # reached the mail server already.
+        in_flight = OutboxMessage.objects.filter(
+            status=Status.SENDING, last_attempt_at__isnull=False
+        ).count()
 
-    workers.start(concurrency=concurrency)
-    # The tasks still queued are picked up by the new worker. The batches the dead worker was
-    # sending hold rows claimed on a lease; once it runs out, the beat hands them out again.
-    settle(smtp)
-    assert len(received(smtp)) < 1000, "the killed worker's batches should still be missing"
-    dispatch_at(started + STUCK_AFTER + timedelta(minutes=1))
-    smtp.wait_for(1000, timeout=60)
-    assert wait_until(lambda: all_sent(1000), 30)
-    time.sleep(1)
+        workers.start(concurrency=concurrency)
+        # The tasks still queued are picked up by the new worker; the rows of the batches the
+        # dead worker held wait for their lease to run out.
+        settle(box)
+        assert len(received(box)) < 1000, "the killed worker's batches should still be missing"
+        handed_out = []
+        for minute in (1, 2, 3):
+            handed_out.append(dispatch_at(started + timedelta(minutes=minute)))
+            settle(box)
+        assert wait_until(lambda: all_sent(1000), 30)
+        time.sleep(1)  # anything doubled would have arrived by now
+    finally:
+        controller.stop()
 
-    counts = received(smtp)
+    # A minute on, the leases still hold: nothing in flight is handed out again too early.
+    assert handed_out[0] == 0 and sum(handed_out) > 0, handed_out
+    counts = received(box)
     assert set(counts) == set(addresses)
+    ids = message_ids(box)
+    assert all(len(one) == 1 for one in ids.values()), "a message sent again changed its id"
+    assert len(set().union(*ids.values())) == 1000  # and no two reminders share one
+    assert counts[held] == 2  # taken in by the server, not recorded: sent again, same id
     doubled = {address: n for address, n in counts.items() if n > 1}
-    # At most one message per pool process can be in flight: handed to SMTP, not yet marked
-    # sent (each row is marked right after its own send).
-    print(f"killed after {at_kill} deliveries, {in_flight} in flight; doubled: {doubled}")
+    print(f"{in_flight} in flight at the kill; handed out again {handed_out}; doubled {doubled}")
     assert in_flight <= concurrency
     assert sum(n - 1 for n in doubled.values()) <= concurrency
+
+
+@dataclass
+class Hanging(Mailbox):
+    """A mail server that answers its first `answers` messages, then takes each one in and
+    keeps the client waiting for its answer while it is `hanging`."""
+
+    answers: int = 3
+    hanging: bool = True
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        reply = await super().handle_DATA(server, session, envelope)
+        if len(self.messages) > self.answers:
+            while self.hanging:
+                await asyncio.sleep(0.05)
+        return reply
+
+
+def test_a_hanging_mail_server_ends_the_batch_before_its_time_limit_with_every_send_recorded(
+    committee, campaign, workers, smtp_port
+):
+    """The worker waits 1 s on the mail server (EMAIL_TIMEOUT) and holds its messages 30 s
+    (OUTBOX_LEASE_SECONDS): its send task is told to stop at 10 s and takes no new message
+    after 7 s. The beat's task runs on the worker, as in production (a task carries the time
+    limits of the process that queued it). Real clock throughout."""
+    box = Hanging(answers=3)
+    controller = Controller(box, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        workers.start(EMAIL_TIMEOUT="1", OUTBOX_LEASE_SECONDS="30")
+        addresses = crowd(due_now(committee, campaign), 50)
+        celery_app.tasks["outbox.dispatch_due"].delay()  # hands out one batch of 50
+
+        assert wait_until(lambda: BATCH_OVER.search(workers.log()), 30), "the batch never ended"
+        ended = BATCH_ENDED.search(workers.log())
+        assert ended, "the batch failed: " + BATCH_OVER.search(workers.log()).group()
+        took, outcomes = ended.groups()
+        rows = list(OutboxMessage.objects.all())
+        answered = {message["To"] for message in box.messages[: box.answers]}
+        sent = {row.to_address for row in rows if row.status == Status.SENT}
+        unanswered = [row for row in rows if row.status == Status.PENDING and row.attempts]
+        left = [row for row in rows if row.attempts == 0]
+
+        # Well before the soft time limit: what the server answered is recorded sent; what it
+        # took in and left unanswered, as an attempt to retry; the rest of the batch waits for
+        # the beat's next run, due now. Nothing is left claimed and unrecorded.
+        assert float(took) < 10 and "SoftTimeLimitExceeded" not in workers.log()
+        assert sent == answered
+        assert unanswered and all("timed out" in row.reason for row in unanswered)
+        assert left and all(row.status == Status.PENDING for row in left)
+        assert all(row.next_attempt_at <= timezone.now() for row in left)
+        assert not OutboxMessage.objects.filter(status=Status.SENDING).exists()
+        assert ast.literal_eval(outcomes) == {
+            "sent": 3,
+            "retry": len(unanswered),
+            "left": len(left),
+        }
+
+        # The server mended, the beat's next run (after the retries' backoff, 1 s here) sends
+        # the rest; those taken in twice carry the same Message-ID both times.
+        box.hanging = False
+        time.sleep(2)
+        celery_app.tasks["outbox.dispatch_due"].delay()
+        assert wait_until(lambda: all_sent(50), 30)
+        time.sleep(1)
+    finally:
+        box.hanging = False
+        controller.stop()
+
+    counts = received(box)
+    assert set(counts) == set(addresses)
+    assert {a for a, n in counts.items() if n == 2} == {r.to_address for r in unanswered}
+    assert all(len(one) == 1 for one in message_ids(box).values())
+
+
+BATCH_OVER = re.compile(r"outbox\.send_batch\[[^\]]+\] (succeeded|raised) .*")
+BATCH_ENDED = re.compile(r"outbox\.send_batch\[[^\]]+\] succeeded in ([0-9.]+)s: (\{.*\})")
 
 
 @pytest.fixture
@@ -477,7 +614,7 @@ def test_redis_restarted_mid_batch_loses_nothing(committee, campaign, workers, s
     # again, and the worker, reconnected, sends them.
     settle(smtp)
     assert len(smtp.messages) < 400, "the tasks queued before the restart should be lost"
-    dispatch_at(started + STUCK_AFTER + timedelta(minutes=1))
+    dispatch_at(started + lease() + timedelta(minutes=1))
     smtp.wait_for(400, timeout=60)
     assert wait_until(lambda: all_sent(400), 30)
     time.sleep(1)

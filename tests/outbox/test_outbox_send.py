@@ -1,6 +1,7 @@
 """Sending the outbox: each message goes out once, in the person's language, never to someone
 who must not be contacted, and SMTP trouble is retried from the row, not from Celery."""
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
@@ -20,10 +21,11 @@ from campaigns.outbox.services.send import (
     RETRY,
     SENT,
     SKIPPED,
-    STUCK_AFTER,
     SUPPRESSED,
     VOID,
     backoff,
+    lease,
+    mail_message_id,
     outbox_dispatch_due,
     outbox_send_batch,
     outbox_send_one,
@@ -254,6 +256,38 @@ def test_an_invitation_to_someone_taken_off_the_list_is_void(action, lead, mailb
     assert mailbox.messages == []
 
 
+# --- One Message-ID per message ----------------------------------------------------------------
+
+
+def test_a_message_sent_again_carries_the_same_message_id_at_the_sites_host(
+    action, lead, mailbox, settings
+):
+    """A worker killed between a send and its record sends the message again: the member's
+    mail client shows the two as one, because their Message-IDs are the same."""
+    settings.SITE_URL = "https://majority.example.org"
+    ana = invited(action, someone(action.committee), lead)
+    bea = invited(action, someone(action.committee, "bea@example.org"), lead)
+
+    assert outbox_send_one(message_id=ana.pk) == SENT
+    OutboxMessage.objects.filter(pk=ana.pk).update(status=Status.PENDING, sent_at=None)
+    assert outbox_send_one(message_id=ana.pk) == SENT  # as if the first was never recorded
+    assert outbox_send_one(message_id=bea.pk) == SENT
+
+    first, again, other = mailbox.wait_for(3)
+    assert first["Message-ID"] == again["Message-ID"] != other["Message-ID"]
+    assert re.fullmatch(r"<outbox-\d+\.[0-9a-f]{12}@majority\.example\.org>", first["Message-ID"])
+
+
+def test_a_database_started_afresh_never_reuses_a_message_id(action, lead):
+    """Its rows are numbered from 1 again: a new message with an old one's number is another
+    message, which a mail client must not fold into the old one."""
+    message = invited(action, someone(action.committee), lead)
+    renumbered = OutboxMessage(pk=message.pk, created_at=message.created_at + timedelta(days=90))
+
+    assert mail_message_id(message) == mail_message_id(OutboxMessage.objects.get(pk=message.pk))
+    assert mail_message_id(renumbered) != mail_message_id(message)
+
+
 # --- Failures ---------------------------------------------------------------------------------
 
 
@@ -409,14 +443,14 @@ def test_a_row_being_sent_is_not_taken_by_another_worker(action, lead, queued, d
 
 
 def test_a_row_stuck_in_sending_is_claimed_again(action, lead, queued, dispatch, mailbox):
-    """The worker died mid-send (or its task was lost): after STUCK_AFTER the row goes out."""
+    """The worker died mid-send (or its task was lost): after its lease the row goes out."""
     message = invited(action, someone(action.committee), lead)
     dispatch()
     outbox_send._claim(message.pk, timezone.now())  # ...and the worker died
     queued.clear()
 
     assert dispatch() == 0
-    later = timezone.now() + STUCK_AFTER + timedelta(seconds=1)
+    later = timezone.now() + lease() + timedelta(seconds=1)
     assert dispatch(now=later) == 1
     assert queued == [message.pk]
     with time_machine.travel(later, tick=False):
@@ -431,7 +465,7 @@ def test_a_lost_task_is_dispatched_again(action, lead, queued, dispatch):
     message = invited(action, someone(action.committee), lead)
     dispatch()  # marked sending, but the task never reaches a worker
 
-    assert dispatch(now=timezone.now() + STUCK_AFTER + timedelta(seconds=1)) == 1
+    assert dispatch(now=timezone.now() + lease() + timedelta(seconds=1)) == 1
     assert queued == [message.pk, message.pk]
 
 
@@ -494,6 +528,28 @@ def test_a_batch_goes_over_one_mail_server_connection(action, lead, mailbox, no_
     assert outcomes == {"sent": 5}
     assert len(mailbox.wait_for(5)) == 5
     assert len(mailbox.peers) == 1
+
+
+def test_a_batch_out_of_time_leaves_its_rows_to_the_beat_but_not_one_another_worker_holds(
+    action, lead, queued, dispatch, mailbox, settings
+):
+    """Past its OUTBOX_BATCH_SECONDS (here before its first message) a batch sends nothing
+    more: its rows go back to pending, due now, for the beat's next run rather than after their
+    lease; a row another task with the same id has claimed is that task's to finish."""
+    people = [someone(action.committee, f"late{i}@example.org") for i in range(3)]
+    action_invite(action=action, people=people, by=lead)
+    dispatch()
+    held = queued[0]
+    outbox_send._claim(held, timezone.now())  # another worker is sending it
+    settings.OUTBOX_BATCH_SECONDS = -1
+
+    assert outbox_send_batch(message_ids=queued) == {"left": 2}
+
+    rows = {row.pk: row for row in OutboxMessage.objects.all()}
+    assert rows.pop(held).status == Status.SENDING
+    assert all(row.status == Status.PENDING and row.attempts == 0 for row in rows.values())
+    assert dispatch() == 2  # the beat's next run hands them out again
+    assert mailbox.messages == []
 
 
 def test_a_batch_reads_its_peoples_addresses_once_not_once_per_message(

@@ -7,13 +7,19 @@ again with a conditional UPDATE and records the attempt before sending and the o
 so a task delivered twice sends once.
 
 For a row that is sending, `next_attempt_at` is when its lease runs out: a row whose task was
-lost, or whose worker died mid-send, is claimed again by the dispatcher after STUCK_AFTER
-(longer than Celery's hard time limit, so the first worker is surely gone).
+lost, or whose worker died mid-send, is claimed again by the dispatcher's first run after
+OUTBOX_LEASE_SECONDS (2 minutes by default; longer than the send task's hard time limit, so the
+first worker is surely gone). A batch takes no new message after OUTBOX_BATCH_SECONDS, so even
+a mail server that hangs never makes the soft time limit cut a send from its record; the rows
+it did not get to go back to the dispatcher. A message sent twice all the same (the worker
+killed between the send and its record) carries the same Message-ID both times, and mail
+clients show it once.
 
 Discretion: subjects and the first lines of a body (the inbox preview) name the campaign only by
 its code name, never the employer or the landlord; links carry a signed token of ids only.
 """
 
+import hashlib
 import logging
 import random
 import re
@@ -24,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +38,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import connection as database
 from django.db import transaction
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -54,7 +62,6 @@ Kind = OutboxMessage.Kind
 Channel = OutboxMessage.Channel
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
-STUCK_AFTER = timedelta(minutes=10)
 BATCH = 50  # messages per send task, sent over one SMTP connection
 ROWS_FRESH_FOR = 5.0  # seconds a batch's rows, read at once, are trusted before reading again
 MAX_ATTEMPTS = 8
@@ -70,10 +77,16 @@ SENT, RETRY, FAILED, SUPPRESSED, VOID, SKIPPED = (
     "void",
     "skipped",
 )
+LEFT = "left"  # in a batch's outcomes: rows it had no time for, back to the dispatcher
 
 
 class Permanent(Exception):
     """Sending this message can never work (the address is bad or refused)."""
+
+
+def lease() -> timedelta:
+    """How long a row being sent belongs to whoever claimed it (OUTBOX_LEASE_SECONDS)."""
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
 def outbox_dispatch_due(*, now: datetime | None = None, limit: int = 500) -> int:
@@ -89,7 +102,7 @@ def outbox_dispatch_due(*, now: datetime | None = None, limit: int = 500) -> int
         )
         if ids:
             OutboxMessage.objects.filter(pk__in=ids).update(
-                status=Status.SENDING, next_attempt_at=now + STUCK_AFTER
+                status=Status.SENDING, next_attempt_at=now + lease()
             )
             transaction.on_commit(lambda: _queue(ids))
     return len(ids)
@@ -103,8 +116,11 @@ def _queue(ids: list[int]) -> None:
 
 def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     """Send these messages over one mail-server connection (opened only if one of them needs
-    it, and again after a failure broke it); returns how many ended how."""
+    it, and again after a failure broke it); returns how many ended how. It takes no new
+    message after OUTBOX_BATCH_SECONDS, so that the last one, however long the mail server
+    makes it wait, is recorded before the task's soft time limit; the rest are LEFT."""
     outcomes: dict[str, int] = {}
+    deadline = time.monotonic() + settings.OUTBOX_BATCH_SECONDS
     # The batch's rows, with their people's addresses, in one read (each row is still claimed,
     # and checked, one by one), read again if sending is slow, so a cancellation meanwhile is
     # seen.
@@ -113,6 +129,9 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     connection = get_connection()
     try:
         for index, message_id in enumerate(message_ids):
+            if time.monotonic() > deadline:
+                outcomes[LEFT] = _release(message_ids[index:])
+                break
             if time.monotonic() - read_at > ROWS_FRESH_FOR:
                 rows = (
                     OutboxMessage.objects.select_related("action__campaign", "person", "user")
@@ -129,6 +148,18 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     finally:
         connection.close()
     return outcomes
+
+
+def _release(message_ids: list[int]) -> int:
+    """A batch's rows it had no time for, back to pending and due now: the dispatcher's next
+    run hands them out again, rather than after their lease. A row a worker holds (another
+    task with the same id claimed it, see _claim) is not ours to give back."""
+    held = Q(last_attempt_at__gte=F("next_attempt_at") - lease())
+    return (
+        OutboxMessage.objects.filter(pk__in=message_ids, status=Status.SENDING, sent_at=None)
+        .exclude(held)
+        .update(status=Status.PENDING, next_attempt_at=timezone.now())
+    )
 
 
 def outbox_send_one(*, message_id: int, connection=None, row: OutboxMessage | None = None) -> str:
@@ -176,14 +207,15 @@ def _claim(message_id: int, now: datetime) -> int | None:
 
     One statement, in SQL: it runs once per message, and Django's update() costs more to build
     than the database takes to run it."""
+    held = lease()
     with database.cursor() as cursor:
         cursor.execute(
             _CLAIM_SQL,
             {
                 "id": message_id,
                 "now": now,
-                "lease": now + STUCK_AFTER,
-                "stuck": STUCK_AFTER,  # type: ignore[dict-item]  # psycopg adapts timedelta
+                "lease": now + held,
+                "stuck": held,  # type: ignore[dict-item]  # psycopg adapts timedelta
                 "pending": Status.PENDING.value,
                 "sending": Status.SENDING.value,
             },
@@ -372,10 +404,10 @@ def _email(message: OutboxMessage, address: str, connection=None) -> EmailMultiA
     not (their mail is their work in the app)."""
     context = _context(message)
     member = message.person if message.user is None else None
-    headers = {}
+    headers = {"Message-ID": mail_message_id(message)}
     if member is not None:
         context["unsubscribe_url"], one_click = unsubscribe_urls(person=member)
-        headers = {
+        headers |= {
             "List-Unsubscribe": f"<{one_click}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
@@ -393,6 +425,16 @@ def _email(message: OutboxMessage, address: str, connection=None) -> EmailMultiA
     )
     email.attach_alternative(html, "text/html")
     return email
+
+
+def mail_message_id(message: OutboxMessage) -> str:
+    """The message's Message-ID, the same on every attempt, so a mail client shows a message
+    delivered twice once. Made of the row's id and a hash of it with its creation time (a
+    database started afresh numbers its rows from 1 again), at the site's host."""
+    created = message.created_at.isoformat()
+    digest = hashlib.sha256(f"{message.pk}:{created}".encode()).hexdigest()[:12]
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox-{message.pk}.{digest}@{host}>"
 
 
 def _before_end(html: str, footer: str) -> str:
