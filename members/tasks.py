@@ -1,11 +1,14 @@
 """Celery tasks for members: thin wrappers that take ids and call a service."""
 
+import logging
 import smtplib
 
 from celery import shared_task
 from django.conf import settings
 
-from members import selectors, services
+from members import backups, selectors, services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -27,3 +30,12 @@ def invitations_send_pending() -> int:
     for invitation_id in ids:
         invitation_send.delay(invitation_id)
     return len(ids)
+
+
+@shared_task(soft_time_limit=60 * 60, time_limit=65 * 60)
+def backup_nightly() -> str | None:
+    """The nightly encrypted backup into BACKUP_DIR; a failure is logged and the task fails."""
+    if not backups.backups_configured():
+        logger.warning("Backups are not configured: set BACKUP_PUBLIC_KEY (README, Backups)")
+        return None
+    return str(backups.backup_nightly())
