@@ -1,6 +1,8 @@
 # make run    start Majority at http://127.0.0.1:8000 with its Postgres, Redis, worker and beat
 # make test   ruff, the missing-migrations check, import-linter, mypy, djLint, then pytest
 #             (pytest options: make test ARGS="-k team")
+# make backup an encrypted backup of the database `make run` uses, into BACKUP_DIR
+#             (.data/backups by default; make backup ARGS="--output FILE")
 #
 # Needs only Python 3.11+: Postgres and Redis are used from this machine if they are running,
 # and otherwise started from the packages installed into .venv (see devstack/).
@@ -10,13 +12,16 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test install clean
+.PHONY: run test backup install clean
 
 run: $(STAMP)
 	$(PYTHON) -m devstack run
 
 test: $(STAMP)
 	$(PYTHON) -m devstack test $(ARGS)
+
+backup: $(STAMP)
+	$(PYTHON) -m devstack backup $(ARGS)
 
 install: $(STAMP)
 

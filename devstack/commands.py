@@ -4,6 +4,7 @@
                                            web + worker + beat
     python -m devstack test [PYTEST ARGS]  compile translations, ruff, missing-migrations
                                            check, import-linter, mypy, djLint, then pytest
+    python -m devstack backup [--output P] an encrypted backup of that Postgres
 
 Each service is taken from the first place that has it: the URL variable (DATABASE_URL,
 REDIS_URL), a server already on 127.0.0.1 (5432, 6379), or an embedded server started here
@@ -90,6 +91,24 @@ def command_run(args: list[str], stack: contextlib.ExitStack) -> int:
         return 0
 
 
+def command_backup(args: list[str], stack: contextlib.ExitStack) -> int:
+    """`manage.py backup [ARGS]` against the Postgres `make run` uses (started if needed).
+
+    With no BACKUP_PUBLIC_KEY set, DEBUG is on as in `make run`: the backup is then encrypted
+    to the demo key pair in .data/ (backup-key.txt), made on first use.
+    """
+    postgres = find_postgres()
+    if postgres.stop:
+        stack.callback(postgres.stop)
+    say(postgres.description)
+    env = {**os.environ, "DATABASE_URL": postgres.url}
+    if not env.get("BACKUP_PUBLIC_KEY") and not env.get("BACKUP_PUBLIC_KEY_FILE"):
+        env.setdefault("DEBUG", "1")
+    if not env.get("SECRET_KEY") and not env.get("SECRET_KEY_FILE"):
+        env["SECRET_KEY_FILE"] = str(demo_secret_key())
+    return run_step([sys.executable, "manage.py", "backup", *args], env)
+
+
 def check_web_port(port: str) -> None:
     """Fail before starting anything when runserver could not listen (a second `make run`)."""
     if not port.isdigit():
@@ -164,6 +183,7 @@ def command_test(pytest_args: list[str], stack: contextlib.ExitStack) -> int:
 COMMANDS: dict[str, Callable[[list[str], contextlib.ExitStack], int]] = {
     "run": command_run,
     "test": command_test,
+    "backup": command_backup,
 }
 
 
@@ -186,7 +206,7 @@ def ignore_signals() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in COMMANDS:
-        sys.stderr.write("usage: python -m devstack run | test [pytest args...]\n")
+        sys.stderr.write("usage: python -m devstack run | test [pytest args...] | backup\n")
         return 2
     stop_on_signals()
     with contextlib.ExitStack() as stack:

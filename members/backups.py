@@ -203,7 +203,7 @@ def _embedded_bin(name: str) -> str | None:
 
 
 def _tool_major(path: str) -> int:
-    output = subprocess.run(
+    output = subprocess.run(  # noqa: S603 - a Postgres client found by name, no user input
         [path, "--version"], capture_output=True, text=True, check=False, timeout=30
     ).stdout
     match = re.search(r"\) (\d+)", output)
@@ -211,7 +211,7 @@ def _tool_major(path: str) -> int:
 
 
 def _run(command: list[str], database: Database, what: str, **kwargs: Any) -> None:
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - Postgres clients with our own arguments
         command, env=database.environ(), capture_output=True, text=True, check=False, **kwargs
     )
     if result.returncode != 0:
@@ -509,7 +509,9 @@ def _load(dump: Path, database: Database) -> None:
     restore_tool = pg_tool("pg_restore", major)
     _run([restore_tool, "--no-owner", "--no-privileges", f"--file={script}", str(dump)],
          database, "reading the backup's database")  # fmt: skip
-    prelude = "SET lock_timeout = '30s'; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"
+    prelude = (
+        "SET lock_timeout = '30s'; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"
+    )
     psql = [pg_tool("psql", major), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
             "--single-transaction", f"--command={prelude}", f"--file={script}"]  # fmt: skip
     _run(psql, database, "loading the backup (the database was left as it was)")

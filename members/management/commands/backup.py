@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = "Write an encrypted backup of the database (into BACKUP_DIR unless --output)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--output", help="The file to write (default: a new file in BACKUP_DIR)")
+        parser.add_argument(
+            "--output", help="The file to write (default: a new file in BACKUP_DIR)"
+        )
 
     def handle(self, *args, output: str | None, **options) -> None:
         in_backup_dir = output is None
