@@ -3,6 +3,7 @@
 #             (pytest options: make test ARGS="-k team")
 # make backup an encrypted backup of the database `make run` uses, into BACKUP_DIR
 #             (.data/backups by default; make backup ARGS="--output FILE")
+# make restore FILE=.data/backups/majority-….age   restores one into it (ARGS="--replace")
 #
 # Needs only Python 3.11+: Postgres and Redis are used from this machine if they are running,
 # and otherwise started from the packages installed into .venv (see devstack/).
@@ -12,7 +13,7 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test backup install clean
+.PHONY: run test backup restore install clean
 
 run: $(STAMP)
 	$(PYTHON) -m devstack run
@@ -22,6 +23,10 @@ test: $(STAMP)
 
 backup: $(STAMP)
 	$(PYTHON) -m devstack backup $(ARGS)
+
+restore: $(STAMP)
+	@if [ -z "$(FILE)" ]; then echo "Which backup? make restore FILE=.data/backups/majority-….age" >&2; exit 2; fi
+	$(PYTHON) -m devstack restore "$(FILE)" $(ARGS)
 
 install: $(STAMP)
 

