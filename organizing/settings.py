@@ -333,7 +333,7 @@ CELERY_BEAT_SCHEDULE = {
 # Nightly encrypted backups (members/backups.py): written into BACKUP_DIR, encrypted to the age
 # public key BACKUP_PUBLIC_KEY (or the file BACKUP_PUBLIC_KEY_FILE names); the private key
 # stays off the server. With DEBUG on and no key, a demo key pair is made in .data/.
-BACKUP_DIR = env.str("BACKUP_DIR", default=str(BASE_DIR / ".data" / "backups"))
+BACKUP_DIR = env.str("BACKUP_DIR", default="") or str(BASE_DIR / ".data" / "backups")
 BACKUP_PUBLIC_KEY = env.str("BACKUP_PUBLIC_KEY", default="")
 BACKUP_PUBLIC_KEY_FILE = env.str("BACKUP_PUBLIC_KEY_FILE", default="")
 # Only where a backup is restored: the private key's file (or restore --identity PATH).
