@@ -398,3 +398,26 @@ def test_the_embedded_postgres_of_make_run_backs_up_and_restores_with_its_own_to
             assert backups.table_stats(after) == backups.table_stats(before)
     finally:
         service.stop()
+
+
+def test_a_backup_from_an_older_version_is_restored_then_migrated_forward(
+    restore_db, keys, tmp_path
+):
+    """An older Majority is this one without its newest migration (the heartbeats)."""
+    url = f"postgres://{restore_db.user}@{restore_db.host}:{restore_db.port}/{restore_db.name}"
+    assert manage(url, "migrate").returncode == 0
+    assert manage(url, "migrate", "members", "0011").returncode == 0
+    older = tmp_path / "older.age"
+    written = manage(url, "backup", "--output", str(older), BACKUP_PUBLIC_KEY=keys["right"][1])
+    assert written.returncode == 0, written.stderr
+
+    result = restore(restore_db, older, keys["right"][0], "--replace")
+
+    assert result.returncode == 0, result.stderr
+    assert "The backup was older than this version: migrations were run." in result.stdout
+    with restore_db.connect() as conn:
+        applied = conn.execute(
+            "SELECT 1 FROM django_migrations WHERE app = 'members' AND name = '0012_heartbeat'"
+        ).fetchone()
+        assert applied is not None
+        conn.execute("SELECT count(*) FROM members_heartbeat")
