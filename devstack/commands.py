@@ -218,7 +218,9 @@ def ignore_signals() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in COMMANDS:
-        sys.stderr.write("usage: python -m devstack run | test [pytest args...] | backup | restore FILE\n")
+        sys.stderr.write(
+            "usage: python -m devstack run | test [pytest args...] | backup | restore FILE\n"
+        )
         return 2
     stop_on_signals()
     with contextlib.ExitStack() as stack:

@@ -335,13 +335,13 @@ def backup_nightly(now: datetime | None = None) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / backup_file_name(now or timezone.now())
         backup_write(path)
+        size = path.stat().st_size
+        heartbeat_record("backup", path=str(path), size=size)
+        logger.info("Backup written: %s (%d bytes)", path, size)
         backups_prune(directory)
     except (BackupError, OSError, psycopg.Error) as exc:
         logger.error("Backup into %s failed: %s", directory, exc)  # noqa: TRY400
         raise
-    size = path.stat().st_size
-    heartbeat_record("backup", path=str(path), size=size)
-    logger.info("Backup written: %s (%d bytes)", path, size)
     return path
 
 
@@ -376,6 +376,11 @@ def backups_prune(directory: Path) -> list[Path]:
         [when.date() for when, _ in found], settings.BACKUP_KEEP_DAILY, settings.BACKUP_KEEP_WEEKLY
     )
     removed = [path for index, (_, path) in enumerate(found) if index not in keep]
+    # Left by a worker killed while writing (a running one renames its file within the hour).
+    stale = timezone.now().timestamp() - 24 * 3600
+    removed += [
+        path for path in directory.glob(".majority-*.partial") if path.stat().st_mtime < stale
+    ]
     for path in removed:
         path.unlink()
     return removed
@@ -433,12 +438,16 @@ def _decrypt(path: Path, target: Path, identity: pyrage.x25519.Identity) -> None
         ) from None
 
 
-def migrations_unknown(manifest: dict[str, Any]) -> list[str]:
-    """The backup's migrations that this code does not have: it comes from a newer version."""
+def migrations_known() -> set[str]:
+    """This code's migrations, as the manifest names them (app.name)."""
     from django.db.migrations.loader import MigrationLoader
 
-    known = {f"{app}.{name}" for app, name in MigrationLoader(None).disk_migrations}
-    return sorted(set(manifest["migrations"]) - known)
+    return {f"{app}.{name}" for app, name in MigrationLoader(None).disk_migrations}
+
+
+def migrations_unknown(manifest: dict[str, Any]) -> list[str]:
+    """The backup's migrations that this code does not have: it comes from a newer version."""
+    return sorted(set(manifest["migrations"]) - migrations_known())
 
 
 def database_contents(database: Database) -> dict[str, int]:
@@ -524,17 +533,18 @@ def _check_restored(manifest: dict[str, Any], database: Database) -> None:
         table for table, stat in manifest["tables"].items() if restored.get(table) != stat
     )
     if wrong:
-        raise BackupError(f"the restored tables differ from the backup's manifest: {wrong}")
+        raise BackupError(
+            f"the backup was loaded, but these tables differ from its manifest: {wrong}; "
+            "the database holds what was loaded: check it before using it"
+        )
 
 
 def _migrate_forward(manifest: dict[str, Any], database: Database) -> bool:
     """Run this code's newer migrations on a restored older backup."""
     from django.core.management import call_command
     from django.db import connections
-    from django.db.migrations.loader import MigrationLoader
 
-    known = {f"{app}.{name}" for app, name in MigrationLoader(None).disk_migrations}
-    if not known - set(manifest["migrations"]):
+    if not migrations_known() - set(manifest["migrations"]):
         return False
     if Database.from_settings() != database:
         raise BackupError("restored an older backup into another database: run migrate on it")

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -155,6 +156,18 @@ def test_a_database_that_holds_data_is_refused_without_replace(seeded_backup, re
     assert stats(restore_db) == seeded_backup["source"]
 
 
+def test_a_new_servers_freshly_migrated_database_counts_as_empty(seeded_backup, restore_db, keys):
+    """`docker compose up` migrates before anyone restores: what migrate fills in is no data."""
+    url = f"postgres://{restore_db.user}@{restore_db.host}:{restore_db.port}/{restore_db.name}"
+    assert manage(url, "migrate").returncode == 0
+
+    result = restore(restore_db, seeded_backup["path"], keys["right"][0])
+
+    assert result.returncode == 0, result.stderr
+    assert "Replaced" not in result.stdout
+    assert stats(restore_db) == seeded_backup["source"]
+
+
 def truncated(path: Path, tmp_path: Path) -> Path:
     cut = tmp_path / "cut.age"
     cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
@@ -243,13 +256,18 @@ def test_retention_keeps_the_last_7_days_and_the_last_4_weeks(tmp_path, settings
         (tmp_path / backups.backup_file_name(last - timedelta(days=night))).write_bytes(b"x")
     (tmp_path / backups.backup_file_name(last - timedelta(hours=1))).write_bytes(b"x")
     (tmp_path / "majority-keep-me.txt").write_bytes(b"not ours")
+    killed = tmp_path / ".majority-20261001-031500.age.partial"  # a worker killed mid-write
+    killed.write_bytes(b"x")
+    os.utime(killed, (time.time() - 2 * 86400,) * 2)
+    (tmp_path / ".majority-20261030-031500.age.partial").write_bytes(b"being written now")
 
     backups.backups_prune(tmp_path)
 
     days = [f"202610{day}-031500" for day in ("30", "29", "28", "27", "26", "25", "24")]
     weeks = ["20261018-031500", "20261011-031500"]  # the Sundays of the two weeks before
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
-        [f"majority-{stamp}.age" for stamp in days + weeks] + ["majority-keep-me.txt"]
+        [f"majority-{stamp}.age" for stamp in days + weeks]
+        + ["majority-keep-me.txt", ".majority-20261030-031500.age.partial"]
     )
 
 

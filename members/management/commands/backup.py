@@ -20,10 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, output: str | None, **options) -> None:
         in_backup_dir = output is None
-        if output is None:
-            Path(settings.BACKUP_DIR).mkdir(parents=True, exist_ok=True)
-            output = str(Path(settings.BACKUP_DIR) / backups.backup_file_name(timezone.now()))
-        path = Path(output)
+        path = Path(output or settings.BACKUP_DIR)
+        if in_backup_dir:
+            path.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            path = path / backups.backup_file_name(timezone.now())
         try:
             manifest = backups.backup_write(path)
         except (backups.BackupError, OSError) as exc:
