@@ -56,6 +56,18 @@ RUN groupadd --system --gid 10001 majority \
     && useradd --system --uid 10001 --gid majority --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin majority
 
+# pg_dump, pg_restore and psql for backups (manage.py backup and restore, the nightly task), of
+# the db service's major version: Debian's own client is 15, too old for a Postgres 16 server,
+# so they come from the PostgreSQL project's apt repository (its key ships with
+# postgresql-common).
+ARG PG_MAJOR=16
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-common \
+    && YES=1 /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh \
+    && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY --from=build /src /app

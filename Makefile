@@ -1,6 +1,9 @@
 # make run    start Majority at http://127.0.0.1:8000 with its Postgres, Redis, worker and beat
 # make test   ruff, the missing-migrations check, import-linter, mypy, djLint, then pytest
 #             (pytest options: make test ARGS="-k team")
+# make backup an encrypted backup of the database `make run` uses, into BACKUP_DIR
+#             (.data/backups by default; make backup ARGS="--output FILE")
+# make restore FILE=.data/backups/majority-….age   restores one into it (ARGS="--replace")
 #
 # Needs only Python 3.11+ (and Chromium for make test's browser tests; README, "Run it on your
 # machine"): Postgres and Redis are used from this machine if they are running, and otherwise
@@ -11,13 +14,20 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test install clean
+.PHONY: run test backup restore install clean
 
 run: $(STAMP)
 	$(PYTHON) -m devstack run
 
 test: $(STAMP)
 	$(PYTHON) -m devstack test $(ARGS)
+
+backup: $(STAMP)
+	$(PYTHON) -m devstack backup $(ARGS)
+
+restore: $(STAMP)
+	@if [ -z "$(FILE)" ]; then echo "Which backup? make restore FILE=.data/backups/majority-….age" >&2; exit 2; fi
+	$(PYTHON) -m devstack restore "$(FILE)" $(ARGS)
 
 install: $(STAMP)
 

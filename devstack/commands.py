@@ -4,6 +4,8 @@
                                            web + worker + beat
     python -m devstack test [PYTEST ARGS]  compile translations, ruff, missing-migrations
                                            check, import-linter, mypy, djLint, then pytest
+    python -m devstack backup [--output P] an encrypted backup of that Postgres
+    python -m devstack restore FILE [--replace]  a backup restored into it
 
 Each service is taken from the first place that has it: the URL variable (DATABASE_URL,
 REDIS_URL), a server already on 127.0.0.1 (5432, 6379), or an embedded server started here
@@ -141,6 +143,33 @@ def where_data_lives(postgres: Service, data_dir: Path = DATA_DIR) -> list[str]:
         f"To start over: stop it (Ctrl-C), then {dropdb}, rm -rf {shown(data_dir)} and make run",
     ]
 
+def command_backup(args: list[str], stack: contextlib.ExitStack) -> int:
+    """`manage.py backup [ARGS]` against the Postgres `make run` uses (started if needed)."""
+    return run_manage("backup", args, stack)
+
+
+def command_restore(args: list[str], stack: contextlib.ExitStack) -> int:
+    """`manage.py restore FILE [--replace]` into the Postgres `make run` uses."""
+    return run_manage("restore", args, stack)
+
+
+def run_manage(command: str, args: list[str], stack: contextlib.ExitStack) -> int:
+    """A manage.py command against `make run`'s Postgres, with `make run`'s settings.
+
+    With no BACKUP_PUBLIC_KEY set, DEBUG is on as in `make run`: backups are then encrypted to
+    the demo key pair in .data/backup-key.txt (made on first use), and restored with it.
+    """
+    postgres = find_postgres()
+    if postgres.stop:
+        stack.callback(postgres.stop)
+    say(postgres.description)
+    env = {**os.environ, "DATABASE_URL": postgres.url}
+    if not env.get("BACKUP_PUBLIC_KEY") and not env.get("BACKUP_PUBLIC_KEY_FILE"):
+        env.setdefault("DEBUG", "1")
+    if not env.get("SECRET_KEY") and not env.get("SECRET_KEY_FILE"):
+        env["SECRET_KEY_FILE"] = str(demo_secret_key())
+    return run_step([sys.executable, "manage.py", command, *args], env)
+
 
 def check_web_port(port: str) -> None:
     """Fail before starting anything when runserver could not listen (a second `make run`)."""
@@ -216,6 +245,8 @@ def command_test(pytest_args: list[str], stack: contextlib.ExitStack) -> int:
 COMMANDS: dict[str, Callable[[list[str], contextlib.ExitStack], int]] = {
     "run": command_run,
     "test": command_test,
+    "backup": command_backup,
+    "restore": command_restore,
 }
 
 
@@ -238,7 +269,9 @@ def ignore_signals() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in COMMANDS:
-        sys.stderr.write("usage: python -m devstack run | test [pytest args...]\n")
+        sys.stderr.write(
+            "usage: python -m devstack run | test [pytest args...] | backup | restore FILE\n"
+        )
         return 2
     stop_on_signals()
     with contextlib.ExitStack() as stack:

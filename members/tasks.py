@@ -1,11 +1,14 @@
 """Celery tasks for members: thin wrappers that take ids and call a service."""
 
+import logging
 import smtplib
 
 from celery import shared_task
 from django.conf import settings
 
-from members import pulses, selectors, services
+from members import backups, pulses, selectors, services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -32,3 +35,12 @@ def invitations_send_pending() -> int:
 @shared_task(name=pulses.BEAT_PULSE_TASK, ignore_result=True)
 def beat_pulse() -> None:
     """Nothing to do: the beat recorded its pulse when it sent this (members/pulses.py)."""
+
+
+@shared_task(soft_time_limit=60 * 60, time_limit=65 * 60)
+def backup_nightly() -> str | None:
+    """The nightly encrypted backup into BACKUP_DIR; a failure is logged and the task fails."""
+    if not backups.backups_configured():
+        logger.warning("Backups are not configured: set BACKUP_PUBLIC_KEY (README, Backups)")
+        return None
+    return str(backups.backup_nightly())

@@ -5,6 +5,7 @@ Every variable read here is documented in .env.example.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -356,6 +357,26 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+}
+
+# --- Backups -----------------------------------------------------------------------------------
+
+# Nightly encrypted backups (members/backups.py): written into BACKUP_DIR, encrypted to the age
+# public key BACKUP_PUBLIC_KEY (or the file BACKUP_PUBLIC_KEY_FILE names); the private key
+# stays off the server. With DEBUG on and no key, a demo key pair is made in .data/.
+BACKUP_DIR = env.str("BACKUP_DIR", default="") or str(BASE_DIR / ".data" / "backups")
+BACKUP_PUBLIC_KEY = env.str("BACKUP_PUBLIC_KEY", default="")
+BACKUP_PUBLIC_KEY_FILE = env.str("BACKUP_PUBLIC_KEY_FILE", default="")
+# Only where a backup is restored: the private key's file (or restore --identity PATH).
+BACKUP_IDENTITY_FILE = env.str("BACKUP_IDENTITY_FILE", default="")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+# The hour (UTC) of the nightly backup.
+BACKUP_HOUR_UTC = env.int("BACKUP_HOUR_UTC", default=3)
+CELERY_BEAT_SCHEDULE["backup-nightly"] = {
+    "task": "members.tasks.backup_nightly",
+    "schedule": crontab(minute=15, hour=BACKUP_HOUR_UTC),
+    "options": {"expires": 6 * 3600},
 }
 
 # --- Logging -----------------------------------------------------------------------------------
