@@ -351,17 +351,19 @@ def test_an_unwritable_backup_dir_fails_loudly_with_no_file_and_no_heartbeat(
 def test_a_disk_that_fills_up_while_writing_leaves_no_partial_file_and_no_heartbeat(
     tmp_path, keys, settings
 ):
-    """A file-size limit stands in for the full disk: the work files (dump, tar) still fit, the
-    encrypted backup, a little larger than the tar, does not (EFBIG half way through it)."""
+    """A file-size limit stands in for the full disk: set once the work files (dump, tar) are
+    written, a little above the tar's size, so the encrypted backup, a little larger than the
+    tar, is cut half way (EFBIG) whatever the dump's size today."""
     settings.BACKUP_PUBLIC_KEY = keys["right"][1]
-    probe = tmp_path / "probe" / "size.age"
-    probe.parent.mkdir()
-    backups.backup_write(probe)
-    limit = probe.stat().st_size - 50
     directory = tmp_path / "backups"
     script = (
-        "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
-        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
+        "import os, resource, signal, tarfile; signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "close = tarfile.TarFile.close\n"
+        "def close_then_fill_the_disk(self):\n"
+        "    close(self)\n"
+        "    limit = os.path.getsize(self.name) + 100\n"
+        "    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))\n"
+        "tarfile.TarFile.close = close_then_fill_the_disk\n"
         "from members.tasks import backup_nightly; backup_nightly()"
     )
     env = {**os.environ, "DATABASE_URL": database_url(), "BACKUP_DIR": str(directory),
