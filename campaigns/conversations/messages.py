@@ -51,6 +51,8 @@ def _one_on_one_context(message: OutboxMessage) -> dict[str, Any]:
         "zone": zone,
         "code_name": meeting.campaign.code_name if meeting else "",
         "person_url": settings.SITE_URL + reverse("person_detail", args=[message.person_id]),
+        # The committee's lead time (an hour unless its leads chose another): the words follow.
+        "in_an_hour": message.committee.one_on_one_reminder_minutes == 60,
     }
 
 

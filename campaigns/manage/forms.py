@@ -226,6 +226,7 @@ class CommitteeRemindersForm(RemindersMixin):
     one_on_one_amount = forms.IntegerField(
         label=_("Remind the organizer"),
         min_value=1,
+        error_messages={"min_value": _("Enter a number above 0.")},
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     one_on_one_unit = forms.ChoiceField(label=_("Unit"), choices=UNITS)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.access import CampaignAccess, campaign_for_user, site_for_user, unit_for_user
+from campaigns.actions.services.reminders import MAX_REMINDERS
 from campaigns.manage import selectors, services
 from campaigns.manage.forms import (
     NO_UNIT,
@@ -26,7 +27,6 @@ from campaigns.manage.forms import (
     UnitRenameForm,
 )
 from campaigns.models import Campaign, Site, TeamMember, Unit
-from campaigns.actions.services.reminders import MAX_REMINDERS
 from members.access import membership_for_user
 from members.audit import client_ip
 from members.http import AuthedHttpRequest

@@ -3,7 +3,7 @@ morning would bring after its action began is skipped (and the lead's Messages p
 and emails are never held. Through the real dispatcher and sender, on a clock moved by
 time_machine (the outbox's beat runs every minute)."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -156,7 +156,9 @@ def test_a_text_the_morning_would_bring_after_the_start_is_skipped_and_shown(
     assert texts == []
     reminder.refresh_from_db()
     assert reminder.status == Status.SKIPPED and reminder.sent_at is None
-    assert reminder.reason == "quiet hours until 08:00 (America/Chicago): the action would have begun"
+    assert (
+        reminder.reason == "quiet hours until 08:00 (America/Chicago): the action would have begun"
+    )
     client.force_login(lead)
     page = client.get(reverse("outbox", args=[committee.pk]), {"status": "skipped"})
     row = page.content.decode().split(f'id="outbox-message-{reminder.pk}"')[1].split("</li>")[0]
@@ -221,7 +223,7 @@ def test_the_committee_sets_its_own_quiet_hours(committee, campaign, clock, text
     ],
 )
 def test_the_night_runs_past_midnight(local, until):
-    at = datetime.combine(datetime(2026, 11, 3).date(), local, tzinfo=CHICAGO)
+    at = datetime.combine(date(2026, 11, 3), local, tzinfo=CHICAGO)
     assert quiet_until(at=at, start=time(21, 0), end=time(8, 0), zone=CHICAGO) == until
 
 

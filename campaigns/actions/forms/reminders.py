@@ -59,7 +59,9 @@ class RemindersMixin(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    reminder_unit = forms.ChoiceField(label=_("Unit"), choices=UNITS, initial=str(HOUR))
+    reminder_unit = forms.ChoiceField(
+        label=_("Unit"), choices=UNITS, initial=str(HOUR), required=False
+    )
 
     def setup_reminders(self, current: list[int]) -> None:
         """Offer the presets, the current reminders, and whatever was posted (so a rejected
@@ -94,8 +96,8 @@ class RemindersMixin(forms.Form):
 
     def _added(self, data: dict) -> int | None:
         """The reminder to add, in minutes, or None (none typed, or a typing error shown)."""
-        amount, unit = data.get("reminder_amount"), data.get("reminder_unit")
-        if amount is None or not unit:
+        amount, unit = data.get("reminder_amount"), data.get("reminder_unit") or str(HOUR)
+        if amount is None:
             return None
         if amount <= 0:
             self.add_error(
