@@ -24,7 +24,16 @@ def labels_in(html: str) -> list[str]:
         (
             "lead",
             ["Overview", "Campaigns", "Actions"],
-            ["My list", "Log a one-on-one", "Team", "Messages", "Audit", "Account", "Log out"],
+            [
+                "My list",
+                "Log a one-on-one",
+                "Team",
+                "Messages",
+                "Audit",
+                "Reminder timing",
+                "Account",
+                "Log out",
+            ],
         ),
         (
             "organizer",
@@ -59,7 +68,7 @@ def test_home_and_my_list_are_not_two_entries_for_one_page(client, lead):
     ("persona", "absent"),
     [
         ("lead", ["My actions"]),
-        ("organizer", ["My actions", "Messages", "Audit"]),
+        ("organizer", ["My actions", "Messages", "Audit", "Reminder timing"]),
         ("member", ["Team", "My list", "Actions", "Overview", "Campaigns"]),
     ],
 )

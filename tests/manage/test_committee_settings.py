@@ -212,3 +212,18 @@ def test_going_back_to_an_hour_brings_the_reminder_back(
     pending = OutboxMessage.objects.get(kind="one_on_one_reminder", status=Status.PENDING)
     assert pending.due_at == datetime(2030, 12, 2, 9, 0, tzinfo=UTC)
     assert OutboxMessage.objects.filter(status=Status.VOID).count() == 1
+
+
+def test_a_spanish_speaking_lead_reads_the_page_and_its_errors_in_spanish(client, lead, committee):
+    from tests.test_translations import english_on
+
+    lead.language = "es"
+    lead.save()
+    client.force_login(lead)
+
+    response = client.post(page_url(committee), settings_data(quiet_hours_end="21:00"))
+
+    html = response.content.decode()
+    assert "Las horas de silencio terminan a otra hora que la de inicio" in html
+    assert "1 día antes" in html and "2 horas antes" in html
+    assert english_on(html) == []
