@@ -91,7 +91,7 @@ def coming(action, *, by_text: bool = True):
 
 
 def test_a_text_due_at_23_goes_at_08_the_next_morning(
-    committee, campaign, clock, texts, dispatch, mailbox
+    committee, campaign, lead, clock, texts, dispatch, mailbox, client
 ):
     action = meeting(committee, campaign, chicago(2026, 11, 3, 10, 0), 11 * 60)
     reminder = coming(action)
@@ -104,6 +104,10 @@ def test_a_text_due_at_23_goes_at_08_the_next_morning(
     assert reminder.status == Status.PENDING and reminder.attempts == 0
     assert reminder.next_attempt_at == chicago(2026, 11, 3, 8, 0)
     assert reminder.reason == "quiet hours: held until 08:00 (America/Chicago)"
+    client.force_login(lead)
+    page = client.get(reverse("outbox", args=[committee.pk]), {"status": "pending"})
+    row = page.content.decode().split(f'id="outbox-message-{reminder.pk}"')[1].split("</li>")[0]
+    assert "waits until" in row and "Tue, Nov 3, 8 a.m." in row
 
     clock.move_to(chicago(2026, 11, 3, 7, 59))
     assert dispatch() == 0
