@@ -8,6 +8,7 @@ rules: no two at the same time, none at or after the start, at most MAX_REMINDER
 from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -74,7 +75,9 @@ class RemindersMixin(forms.Form):
     def _posted_offsets(self) -> list[int]:
         if not self.is_bound:
             return []
-        values = self.data.getlist(self.add_prefix("reminders"))
+        name = self.add_prefix("reminders")
+        data = self.data
+        values = data.getlist(name) if isinstance(data, QueryDict) else data.get(name) or []
         return [int(v) for v in values if v.isdigit() and 0 < int(v) <= LONGEST]
 
     def clean_reminders_together(self, data: dict) -> None:

@@ -69,6 +69,8 @@ def _void_others(committee: Committee, keep: set[tuple[int | None, int, datetime
 def _bring_back(meeting: ScheduledOneOnOne, due: datetime) -> None:
     """A reminder voided earlier for this very moment (the lead time changed and back) is
     planned again: the unique key would make planning it anew a no-op."""
+    if meeting.organizer_id is None:  # nobody to remind
+        return
     OutboxMessage.objects.filter(
         kind=Kind.ONE_ON_ONE_REMINDER,
         user_id=meeting.organizer_id,
