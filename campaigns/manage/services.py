@@ -358,23 +358,7 @@ def committee_reminders_set(*, committee: Committee, **fields) -> None:
     theirs), the lead time of one-on-one reminders (the ones not sent yet move to it), and
     the quiet hours of text messages (read when each text is about to go)."""
     _only(fields, COMMITTEE_REMINDER_FIELDS)
-    offsets = fields["reminder_offsets"]
-    if (
-        len(offsets) > MAX_REMINDERS
-        or len(set(offsets)) != len(offsets)
-        or min(offsets, default=1) <= 0
-    ):
-        raise ValidationError(
-            {"reminders": _("Reminders go before the start, each at its own time.")}
-        )
-    if fields["quiet_hours_start"] == fields["quiet_hours_end"]:
-        raise ValidationError(
-            {
-                "quiet_hours_end": _(
-                    "Quiet hours end at another time than they start, e.g. 21:00 to 08:00."
-                )
-            }
-        )
+    _reminder_timing_check(fields)
     lead_time_moved = fields["one_on_one_reminder_minutes"] != committee.one_on_one_reminder_minutes
     with transaction.atomic():
         for name, value in fields.items():
@@ -382,6 +366,23 @@ def committee_reminders_set(*, committee: Committee, **fields) -> None:
         committee.save(update_fields=list(fields))
         if lead_time_moved:
             one_on_one_reminders_replan(committee=committee)
+
+
+def _reminder_timing_check(fields: dict) -> None:
+    """The rules the form also checks, kept here so no caller can skip them."""
+    offsets = fields["reminder_offsets"]
+    if (
+        len(offsets) > MAX_REMINDERS
+        or len(set(offsets)) != len(offsets)
+        or min(offsets, default=1) <= 0
+    ):
+        message = _("Reminders go before the start, each at its own time.")
+        raise ValidationError({"reminders": message})
+    if fields["one_on_one_reminder_minutes"] <= 0:
+        raise ValidationError({"one_on_one_amount": _("Enter a number above 0.")})
+    if fields["quiet_hours_start"] == fields["quiet_hours_end"]:
+        message = _("Quiet hours end at another time than they start, e.g. 21:00 to 08:00.")
+        raise ValidationError({"quiet_hours_end": message})
 
 
 # --- Helpers -------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from campaigns.conversations.services.log import ConversationData, conversation_log
+from campaigns.manage.services import committee_reminders_set
 from campaigns.models import OutboxMessage
 from campaigns.outbox.services.send import SENT, outbox_send_one
 from members.models import PersonEmail
@@ -227,3 +229,27 @@ def test_a_spanish_speaking_lead_reads_the_page_and_its_errors_in_spanish(client
     assert "Las horas de silencio terminan a otra hora que la de inicio" in html
     assert "1 día antes" in html and "2 horas antes" in html
     assert english_on(html) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"reminder_offsets": [DAY, DAY]},
+        {"reminder_offsets": [0]},
+        {"reminder_offsets": [6 * DAY, 5 * DAY, 4 * DAY, 3 * DAY, 2 * DAY, DAY]},
+        {"one_on_one_reminder_minutes": 0},
+        {"quiet_hours_start": time(8), "quiet_hours_end": time(8)},
+    ],
+)
+def test_the_service_keeps_the_rules_for_any_caller(committee, change):
+    fields = {
+        "reminder_offsets": [DAY],
+        "one_on_one_reminder_minutes": 30,
+        "quiet_hours_start": time(22),
+        "quiet_hours_end": time(7),
+    }
+    with pytest.raises(ValidationError):
+        committee_reminders_set(committee=committee, **(fields | change))
+
+    committee.refresh_from_db()
+    assert (committee.reminder_offsets, committee.one_on_one_reminder_minutes) == ([DAY, 120], 60)
