@@ -1,9 +1,11 @@
 """Users, the committee they belong to, their role in it, and invitations to join."""
 
+from datetime import time
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
@@ -64,8 +66,17 @@ class User(AbstractUser):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+def default_action_reminders() -> list[int]:
+    """A day and two hours before an action (minutes): the reminders a committee starts with."""
+    return [24 * 60, 2 * 60]
+
+
 class Committee(models.Model):
-    """The organization using the app. One deployment serves one committee by default."""
+    """The organization using the app. One deployment serves one committee by default.
+
+    Its leads set when reminders go (members never choose: they said yes, and a reminder at a
+    useful time is what keeps turnout up) and the quiet hours in which no text message goes.
+    """
 
     name = models.CharField(_("name"), max_length=200)
     time_zone = models.CharField(
@@ -74,6 +85,20 @@ class Committee(models.Model):
         default=settings.TIME_ZONE,
         help_text=_("For committee-wide actions and the morning digests."),
     )
+    # What a new action starts with (minutes before it); each action keeps its own after.
+    reminder_offsets = ArrayField(
+        models.PositiveIntegerField(),
+        verbose_name=_("reminders for new actions (minutes before)"),
+        default=default_action_reminders,
+        blank=True,
+    )
+    one_on_one_reminder_minutes = models.PositiveIntegerField(
+        _("one-on-one reminder (minutes before)"), default=60
+    )
+    # Texts due between these local times wait for the end (campaigns.outbox.services.quiet_hours);
+    # the window may run past midnight.
+    quiet_hours_start = models.TimeField(_("quiet hours start"), default=time(21, 0))
+    quiet_hours_end = models.TimeField(_("quiet hours end"), default=time(8, 0))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

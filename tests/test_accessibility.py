@@ -112,6 +112,8 @@ def test_the_pages_organizers_and_leads_use_have_no_serious_axe_violations(
             "lockdown": reverse("lockdown", args=[committee.pk]),
             "a person's data": reverse("person_data", args=[person.pk]),
             "erasing a person": reverse("person_erase", args=[person.pk]),
+            "reminder timing": reverse("committee_settings", args=[committee.pk]),
+            "an action's form": reverse("action_edit", args=[action.pk]),
         },
     }
 

@@ -31,6 +31,7 @@ def labels_in(html: str) -> list[str]:
                 "Messages",
                 "Audit",
                 "System",
+                "Reminder timing",
                 "Account",
                 "Log out",
             ],
@@ -68,7 +69,7 @@ def test_home_and_my_list_are_not_two_entries_for_one_page(client, lead):
     ("persona", "absent"),
     [
         ("lead", ["My actions"]),
-        ("organizer", ["My actions", "Messages", "Audit"]),
+        ("organizer", ["My actions", "Messages", "Audit", "Reminder timing"]),
         ("member", ["Team", "My list", "Actions", "Overview", "Campaigns"]),
     ],
 )

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from campaigns.conversations.services.reminders import one_on_one_reminder_before
 from campaigns.models import AssessmentRecord, Conversation, OutboxMessage, ScheduledOneOnOne
 from campaigns.nudges.messages import nudge_context, person_url
 from campaigns.nudges.services.snooze import snooze_link_url, snooze_reason
@@ -24,7 +25,7 @@ def _one_on_one(message: OutboxMessage) -> ScheduledOneOnOne | None:
         .filter(
             organizer_id=message.user_id,
             person_id=message.person_id,
-            starts_at=message.due_at + ScheduledOneOnOne.REMINDER_BEFORE,
+            starts_at=message.due_at + one_on_one_reminder_before(message.committee),
             held_in__isnull=True,
             cancelled_at__isnull=True,
         )
@@ -50,6 +51,8 @@ def _one_on_one_context(message: OutboxMessage) -> dict[str, Any]:
         "zone": zone,
         "code_name": meeting.campaign.code_name if meeting else "",
         "person_url": settings.SITE_URL + reverse("person_detail", args=[message.person_id]),
+        # The committee's lead time (an hour unless its leads chose another): the words follow.
+        "in_an_hour": message.committee.one_on_one_reminder_minutes == 60,
     }
 
 

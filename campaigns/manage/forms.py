@@ -10,13 +10,16 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.actions.forms.reminders import UNITS, RemindersMixin, amount_and_unit
 from campaigns.manage.selectors import UnitRow
 from campaigns.models import Campaign, TeamMember
+from members.models import Committee
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 TOP_LEVEL = "top"
+ONE_ON_ONE_LONGEST = 7 * 24 * 60  # minutes
 NO_UNIT = "none"
 
 
@@ -214,3 +217,57 @@ class TeamMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = [(str(user.pk), f"{user} · {user.email}") for user in candidates]
         self.fields["user"].widget.choices = [("", _("Choose an organizer or lead…")), *people]
+
+
+class CommitteeRemindersForm(RemindersMixin):
+    """The committee's reminder timing: the reminders a new action starts with, how long
+    before a scheduled one-on-one its organizer is reminded, and the quiet hours of texts."""
+
+    one_on_one_amount = forms.IntegerField(
+        label=_("Remind the organizer"),
+        min_value=1,
+        error_messages={"min_value": _("Enter a number above 0.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    one_on_one_unit = forms.ChoiceField(label=_("Unit"), choices=UNITS)
+    quiet_hours_start = forms.TimeField(
+        label=_("Quiet from"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_hours_end = forms.TimeField(
+        label=_("Quiet until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, data=None, *, committee: Committee) -> None:
+        amount, unit = amount_and_unit(committee.one_on_one_reminder_minutes)
+        initial = {
+            "one_on_one_amount": amount,
+            "one_on_one_unit": unit,
+            "quiet_hours_start": committee.quiet_hours_start,
+            "quiet_hours_end": committee.quiet_hours_end,
+        }
+        super().__init__(data, initial=initial)
+        self.setup_reminders(committee.reminder_offsets)
+
+    def clean(self) -> dict:
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        data = self.cleaned_data
+        self.clean_reminders_together(data)
+        amount, unit = data.get("one_on_one_amount"), data.get("one_on_one_unit")
+        if amount is not None and unit and amount * int(unit) > ONE_ON_ONE_LONGEST:
+            self.add_error("one_on_one_amount", _("At most 7 days before."))
+        start, end = data.get("quiet_hours_start"), data.get("quiet_hours_end")
+        if start is not None and start == end:
+            self.add_error(
+                "quiet_hours_end",
+                _("Quiet hours end at another time than they start, e.g. 21:00 to 08:00."),
+            )
+        return data
+
+    def settings(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reminder_offsets": self.reminder_offsets,
+            "one_on_one_reminder_minutes": data["one_on_one_amount"] * int(data["one_on_one_unit"]),
+            "quiet_hours_start": data["quiet_hours_start"],
+            "quiet_hours_end": data["quiet_hours_end"],
+        }

@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from campaigns.actions.services.reminders import MAX_REMINDERS
 from campaigns.conversations.services.asks import asks_defaults_create
+from campaigns.conversations.services.reminders import one_on_one_reminders_replan
 from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
 from campaigns.roster.units import unit_subtree_ids
 from members.audit import audit_record
@@ -339,6 +341,48 @@ def _team_audit(campaign, subject, role: str, change: str, actor, ip: str | None
         detail={"role": role, "change": change},
         ip=ip,
     )
+
+
+# --- The committee's reminder timing ------------------------------------------------------------
+
+COMMITTEE_REMINDER_FIELDS = (
+    "reminder_offsets",
+    "one_on_one_reminder_minutes",
+    "quiet_hours_start",
+    "quiet_hours_end",
+)
+
+
+def committee_reminders_set(*, committee: Committee, **fields) -> None:
+    """Set when reminders go: the reminders new actions start with (actions made before keep
+    theirs), the lead time of one-on-one reminders (the ones not sent yet move to it), and
+    the quiet hours of text messages (read when each text is about to go)."""
+    _only(fields, COMMITTEE_REMINDER_FIELDS)
+    _reminder_timing_check(fields)
+    lead_time_moved = fields["one_on_one_reminder_minutes"] != committee.one_on_one_reminder_minutes
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(committee, name, value)
+        committee.save(update_fields=list(fields))
+        if lead_time_moved:
+            one_on_one_reminders_replan(committee=committee)
+
+
+def _reminder_timing_check(fields: dict) -> None:
+    """The rules the form also checks, kept here so no caller can skip them."""
+    offsets = fields["reminder_offsets"]
+    if (
+        len(offsets) > MAX_REMINDERS
+        or len(set(offsets)) != len(offsets)
+        or min(offsets, default=1) <= 0
+    ):
+        message = _("Reminders go before the start, each at its own time.")
+        raise ValidationError({"reminders": message})
+    if fields["one_on_one_reminder_minutes"] <= 0:
+        raise ValidationError({"one_on_one_amount": _("Enter a number above 0.")})
+    if fields["quiet_hours_start"] == fields["quiet_hours_end"]:
+        message = _("Quiet hours end at another time than they start, e.g. 21:00 to 08:00.")
+        raise ValidationError({"quiet_hours_end": message})
 
 
 # --- Helpers -------------------------------------------------------------------------------------

@@ -9,6 +9,11 @@ UNIT = SITE + "units/<int:unit_id>/"
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
+    path(
+        "committees/<int:committee_id>/settings/",
+        views.committee_settings,
+        name="committee_settings",
+    ),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:campaign_id>/settings/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:campaign_id>/sites/new/", views.site_create, name="site_create"),

@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.access import CampaignAccess, campaign_for_user, site_for_user, unit_for_user
+from campaigns.actions.services.reminders import MAX_REMINDERS
 from campaigns.manage import selectors, services
 from campaigns.manage.forms import (
     NO_UNIT,
     TOP_LEVEL,
     CampaignForm,
+    CommitteeRemindersForm,
     SiteForm,
     TeamMemberForm,
     UnitAddForm,
@@ -25,9 +27,10 @@ from campaigns.manage.forms import (
     UnitRenameForm,
 )
 from campaigns.models import Campaign, Site, TeamMember, Unit
+from members.access import membership_for_user
 from members.audit import client_ip
 from members.http import AuthedHttpRequest
-from members.models import User
+from members.models import Membership, User
 
 # --- Campaigns -----------------------------------------------------------------------------------
 
@@ -89,6 +92,29 @@ def campaign_edit(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
             return redirect("campaign_edit", campaign_id=campaign.pk)
     context = {**_page(access), "form": form, "sites": selectors.campaign_sites(campaign)}
     return _render(request, "campaigns/manage/campaign_edit.html", context, form)
+
+
+# --- The committee's settings --------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_settings(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
+    """When reminders go: the defaults for new actions, the one-on-one reminder's lead time
+    and the quiet hours of texts. Committee leads only (others of the committee 403)."""
+    membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
+    committee = membership.committee
+    form = CommitteeRemindersForm(_data(request), committee=committee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_reminders_set(committee=committee, **form.settings())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Reminder timing saved."))
+            return redirect("committee_settings", committee_id=committee.pk)
+    context = {"committee": committee, "form": form, "max_reminders": MAX_REMINDERS}
+    return _render(request, "campaigns/manage/committee_settings.html", context, form)
 
 
 # --- Sites ---------------------------------------------------------------------------------------

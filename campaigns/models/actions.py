@@ -11,12 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.roster import Campaign, Site
-from members.models import Committee, Person
+from members.models import Committee, Person, default_action_reminders
 
 
 def default_reminder_offsets() -> list[int]:
-    """Remind people who said yes or maybe a day and two hours before (minutes)."""
-    return [24 * 60, 2 * 60]
+    """Remind people who said yes or maybe a day and two hours before (minutes); a new action
+    made in the app starts from its committee's choice instead (Committee.reminder_offsets)."""
+    return default_action_reminders()
 
 
 def new_public_key() -> str:

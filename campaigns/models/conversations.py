@@ -1,7 +1,7 @@
 """One-on-ones and what they promise: issues raised, asks answered, follow-ups, and the
 next one-on-one scheduled."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -186,7 +186,6 @@ class FollowUp(models.Model):
 class ScheduledOneOnOne(models.Model):
     """A one-on-one set for later (it gets a reminder)."""
 
-    REMINDER_BEFORE = timedelta(hours=1)  # the organizer's reminder, before it starts
     person_url: str  # not stored: set by the emails that list one-on-ones
     is_today: bool  # not stored: set by the My list selectors
     zone: str  # not stored: the zone My list shows it in (its site's, else the committee's)

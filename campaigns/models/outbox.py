@@ -17,7 +17,8 @@ class OutboxMessage(models.Model):
     (kind, action, person, user, due_at) is unique, so planning the same message twice is a
     no-op. Status moves pending -> sending -> sent, or back to pending with a later
     next_attempt_at on a transient failure, or to failed with the reason; suppressed when
-    consent forbids it, void when it no longer applies (the action moved, the RSVP became no).
+    consent forbids it, void when it no longer applies (the action moved, the RSVP became no),
+    skipped when quiet hours would hold a text until after its action began.
     """
 
     class Kind(models.TextChoices):
@@ -48,6 +49,8 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed")
         SUPPRESSED = "suppressed", _("Suppressed")
         VOID = "void", _("Void")
+        # A text that quiet hours held until after its action began (outbox.services.quiet_hours).
+        SKIPPED = "skipped", _("Skipped")
 
     committee = models.ForeignKey(Committee, models.CASCADE, related_name="outbox")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -223,6 +223,7 @@ def edit_data(action: Action, **overrides) -> dict:
         "capacity": "",
         "visibility": action.visibility,
         "rsvp_deadline": "",
+        "reminders": [str(minutes) for minutes in action.reminder_offsets],  # as ticked
         **overrides,
     }
 

@@ -3,9 +3,10 @@ get a link to confirm it, their own answer wins, and the page that took it says 
 whether or not the address was known."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +54,12 @@ def confirmation_link(mailoutbox) -> str:
     assert outbox_send_one(message_id=message.pk) == "sent"
     body = mailoutbox[-1].body
     return re.search(r"https?://\S+/a/confirm/\S+/", body).group(0)
+
+
+def _next_noon() -> datetime:
+    """Midday in the committee's zone (UTC here), before the rally five days on."""
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    return noon if noon > timezone.now() else noon + timedelta(days=1)
 
 
 def shown(response) -> str:
@@ -157,7 +164,8 @@ def test_a_phone_only_answer_reaches_someone_who_chose_texts_by_text(
     message = OutboxMessage.objects.get(kind=OutboxMessage.Kind.PUBLIC_RSVP_CONFIRM)
 
     assert "If this email address or phone number is already on our list" in shown(page)
-    assert outbox_send_one(message_id=message.pk) == "sent"
+    with time_machine.travel(_next_noon()):  # texts wait out the night (quiet hours)
+        assert outbox_send_one(message_id=message.pk) == "sent"
     [text] = sms.outbox
     assert text.to == "+13125550143"
     assert f"/a/confirm/{PendingRsvp.objects.get().key}/" in text.body

@@ -28,6 +28,15 @@ Status = OutboxMessage.Status
 Kind = OutboxMessage.Kind
 NUMBER = "+13125550143"
 DAY_BEFORE = datetime(2030, 12, 3, 20, 0, tzinfo=UTC)  # Tuesday 2 p.m. in Chicago
+AFTERNOON = datetime(2029, 11, 20, 20, 0, tzinfo=UTC)  # 2 p.m. in Chicago, a year before
+
+
+@pytest.fixture(autouse=True)
+def _in_the_afternoon():
+    """Texts wait out the night (tests/outbox/test_quiet_hours.py): these are sent by day,
+    whenever the tests run."""
+    with time_machine.travel(AFTERNOON, tick=True):
+        yield
 
 
 @pytest.fixture

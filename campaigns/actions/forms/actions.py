@@ -14,6 +14,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.actions.forms.reminders import RemindersMixin
 from campaigns.actions.selectors.actions import InviteCriteria
 from campaigns.actions.services.actions import ActionData
 from campaigns.models import Action, Assessment, Campaign, Rsvp, Site, Unit
@@ -51,7 +52,7 @@ class SiteSelect(forms.Select):
         return option
 
 
-class ActionForm(forms.Form):
+class ActionForm(RemindersMixin):
     title = forms.CharField(label=_("Title"), max_length=150)
     kind = forms.ChoiceField(label=_("Kind"), choices=Action.Kind.choices)
     campaign = forms.ModelChoiceField(
@@ -108,6 +109,8 @@ class ActionForm(forms.Form):
             self.fields["campaign"].disabled = True
             self.fields["campaign"].help_text = _("An action's campaign cannot change.")
         self.time_zone = action.time_zone if action is not None else committee.time_zone
+        # A new action starts from the committee's reminders; an action keeps its own.
+        self.setup_reminders(action.reminder_offsets if action else committee.reminder_offsets)
 
     def full_clean(self) -> None:
         """Typed times are read as bare wall-clock times (in UTC here) and put in the
@@ -128,6 +131,7 @@ class ActionForm(forms.Form):
             if data.get(name) is not None:
                 data[name] = self._in_zone(name, data[name], zone)
         self._check_times(data)
+        self.clean_reminders_together(data)
         return data
 
     def _in_zone(self, name: str, value: datetime.datetime, zone) -> datetime.datetime | None:
@@ -172,6 +176,7 @@ class ActionForm(forms.Form):
             capacity=data["capacity"],
             visibility=data["visibility"],
             rsvp_deadline=data["rsvp_deadline"],
+            reminder_offsets=self.reminder_offsets,
         )
 
 

@@ -12,7 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.actions.services.reminders import reminders_cancel, reminders_replan
+from campaigns.actions.services.reminders import (
+    MAX_REMINDERS,
+    reminders_cancel,
+    reminders_replan,
+)
 from campaigns.actions.services.rsvps import waitlist_promote
 from campaigns.models import Action, Campaign, OutboxMessage, Site
 from members.audit import audit_record
@@ -35,6 +39,9 @@ class ActionData:
     capacity: int | None = None
     visibility: str = Action.Visibility.INVITED
     rsvp_deadline: datetime | None = None
+    # Minutes before the start; None: the committee's defaults for a new action, and no
+    # change for an edit.
+    reminder_offsets: list[int] | None = None
 
 
 def action_create(
@@ -44,9 +51,8 @@ def action_create(
     if campaign is not None and campaign.committee_id != committee.pk:
         raise ValidationError(_("This campaign is not the committee's."), code="committee")
     _check(campaign, data)
-    return Action.objects.create(
-        committee=committee, campaign=campaign, created_by=by, **_fields(data)
-    )
+    fields = {"reminder_offsets": committee.reminder_offsets, **_fields(data)}
+    return Action.objects.create(committee=committee, campaign=campaign, created_by=by, **fields)
 
 
 def action_update(
@@ -133,10 +139,17 @@ def _check(campaign: Campaign | None, data: ActionData) -> None:
         raise ValidationError(_("The end must come after the start."), code="ends_at")
     if data.rsvp_deadline is not None and data.rsvp_deadline > data.starts_at:
         raise ValidationError(_("RSVPs must close before the action starts."), code="deadline")
+    offsets = data.reminder_offsets or []
+    if len(set(offsets)) != len(offsets) or any(minutes <= 0 for minutes in offsets):
+        raise ValidationError(_("Reminders go before the start, each at its own time."), "offsets")
+    if len(offsets) > MAX_REMINDERS:
+        too_many = _("At most %(count)d reminders.") % {"count": MAX_REMINDERS}
+        raise ValidationError(too_many, "offsets")
 
 
 def _fields(data: ActionData) -> dict:
-    return {
+    offsets = {} if data.reminder_offsets is None else {"reminder_offsets": data.reminder_offsets}
+    return offsets | {
         "title": data.title.strip(),
         "kind": data.kind,
         "starts_at": data.starts_at,

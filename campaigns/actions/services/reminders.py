@@ -20,6 +20,7 @@ from campaigns.models import Action, OutboxMessage, Rsvp
 from campaigns.outbox.services.plan import outbox_plan_many
 
 COMING = (Rsvp.Response.YES, Rsvp.Response.MAYBE)
+MAX_REMINDERS = 5  # per action: more is noise (the form says so too)
 
 
 CATCH_UP_BATCH = 500
@@ -71,7 +72,7 @@ def reminders_replan(*, action: Action, moved: bool) -> None:
     coming hears of the new time now."""
     coming = list(_coming(action))
     wanted = reminder_times(action)
-    _void(action, Q(), keep=wanted, reason="action rescheduled")
+    _void(action, Q(), keep=wanted, reason="action rescheduled" if moved else "reminders changed")
     _plan_times(action, coming, wanted)
     if moved and coming:
         outbox_plan_many(

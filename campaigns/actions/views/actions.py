@@ -26,6 +26,7 @@ from campaigns.actions.selectors import actions as selectors
 from campaigns.actions.selectors.actions import InviteCriteria
 from campaigns.actions.services import actions as services
 from campaigns.actions.services import rsvps
+from campaigns.actions.services.reminders import MAX_REMINDERS
 from campaigns.models import Action
 from members.audit import client_ip
 from members.http import AuthedHttpRequest
@@ -248,7 +249,12 @@ def _action_form(request, committee: Committee, campaigns, *, initial: dict, act
 
 
 def _render_form(request: HttpRequest, form: ActionForm, action: Action | None = None):
-    context = {"form": form, "action": action, "committee_zone": form.committee.time_zone}
+    context = {
+        "form": form,
+        "action": action,
+        "committee_zone": form.committee.time_zone,
+        "max_reminders": MAX_REMINDERS,
+    }
     status = 422 if form.errors else 200
     return render(request, f"{PAGES}/action_form.html", context, status=status)
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.conversations.services.reminders import one_on_one_reminder_plan
 from campaigns.conversations.services.supporter_drop import nudge_supporter_drop
 from campaigns.models import (
     Ask,
@@ -20,11 +21,9 @@ from campaigns.models import (
     Conversation,
     FollowUp,
     IssueTag,
-    OutboxMessage,
     RosterEntry,
     ScheduledOneOnOne,
 )
-from campaigns.outbox.services.plan import outbox_plan
 from campaigns.roster.services import assessment_advance, assessment_recompute
 from members.audit import audit_record
 from members.models import AuditEvent, Person, User
@@ -269,7 +268,7 @@ def _plan_next(conversation: Conversation, entry: RosterEntry, data: Conversatio
             due_on=data.follow_up_on,
         )
     if data.schedule_at is not None:
-        ScheduledOneOnOne.objects.create(
+        meeting = ScheduledOneOnOne.objects.create(
             campaign=conversation.campaign,
             person=conversation.person,
             organizer=conversation.organizer,
@@ -277,15 +276,7 @@ def _plan_next(conversation: Conversation, entry: RosterEntry, data: Conversatio
             place=data.schedule_place,
             scheduled_in=conversation,
         )
-        remind_at = data.schedule_at - ScheduledOneOnOne.REMINDER_BEFORE
-        if remind_at > timezone.now():
-            outbox_plan(
-                kind=OutboxMessage.Kind.ONE_ON_ONE_REMINDER,
-                committee=conversation.campaign.committee,
-                person=conversation.person,
-                user=conversation.organizer,
-                due_at=remind_at,
-            )
+        one_on_one_reminder_plan(meeting=meeting, committee=conversation.campaign.committee)
 
 
 def issue_tag_find_or_create(*, campaign: Campaign, name: str) -> IssueTag:

@@ -48,6 +48,7 @@ from campaigns.models import OutboxMessage
 from campaigns.outbox.registry import KINDS
 from campaigns.outbox.services.consent import unsubscribe_urls
 from campaigns.outbox.services.plan import outbox_kick
+from campaigns.outbox.services.quiet_hours import quiet_hours_hold
 from members.audit import audit_record
 from members.clock import zone_for
 from members.language import speaking_to
@@ -196,6 +197,8 @@ def outbox_send_one(*, message_id: int, connection=None, row: OutboxMessage | No
         OutboxMessage.objects.filter(pk=message.pk).update(channel=recipient.channel)
     if recipient.suppressed:
         return _finish(message, Status.SUPPRESSED, recipient.suppressed)
+    if held := quiet_hours_hold(message, recipient.channel, now):  # no texts at night
+        return held
     return _send(message, recipient, connection)
 
 

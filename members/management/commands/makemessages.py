@@ -13,6 +13,9 @@ class Command(makemessages.Command):
     def handle(self, *args, **options):
         options["ignore_patterns"] = [*options.get("ignore_patterns", []), *IGNORED]
         options["no_obsolete"] = True
+        # One line per string: an edit changes its own lines, not the wrapping of its neighbours
+        # (polib, which the translators' tools use, writes the same with wrapwidth=0).
+        options["no_wrap"] = True
         # File names only: a line number would change every entry's comment at every edit.
         options.setdefault("add_location", None)
         if not options["add_location"]:
