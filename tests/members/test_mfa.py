@@ -227,6 +227,7 @@ def make_run(monkeypatch, **environ: str) -> tuple[dict, list[str]]:
     import contextlib
 
     from devstack import commands as devstack
+    from devstack.common import Service
 
     for name in ["MFA_REQUIRED", "PORT"]:
         monkeypatch.delenv(name, raising=False)
@@ -234,7 +235,10 @@ def make_run(monkeypatch, **environ: str) -> tuple[dict, list[str]]:
         monkeypatch.setenv(name, value)
     seen, said = {}, []
     monkeypatch.setattr(devstack, "check_web_port", lambda port: None)
-    monkeypatch.setattr(devstack, "services_env", lambda stack, redis_db: dict(os.environ))
+    postgres = Service(url="postgres://postgres@127.0.0.1:5432/majority", description="")
+    monkeypatch.setattr(
+        devstack, "services_env", lambda stack, redis_db: (dict(os.environ), postgres)
+    )
     monkeypatch.setattr(devstack, "run_step", lambda command, env: seen.update(env) or 0)
     monkeypatch.setattr(devstack, "start_app", lambda env, port, stack: {"web": None})
     monkeypatch.setattr(devstack, "wait_until_listening", lambda *args, **kwargs: None)
