@@ -14,6 +14,7 @@ from campaigns.access import campaigns_visible_to
 from campaigns.models import FollowUp, OutboxMessage, ScheduledOneOnOne
 from campaigns.nudges.services.digests import (
     QuietUnit,
+    committee_lead_ids,
     lead_digest_items,
     local_day,
     open_overdue,
@@ -27,6 +28,7 @@ from campaigns.nudges.services.snooze import (
     snoozed_follow_ups,
 )
 from campaigns.outbox.registry import message_kind_register
+from members.heartbeats import backup_failed_error
 
 Kind = OutboxMessage.Kind
 T = TypeVar("T")
@@ -98,18 +100,41 @@ def _organizer_digest_void_reason(message: OutboxMessage, now: datetime) -> str:
     return "" if digest.overdue or digest.today else "nothing due"
 
 
-def _lead_digest(message: OutboxMessage) -> list[FollowUp]:
+@dataclass
+class LeadDigest:
+    """`backup_error`: why last night's backup failed (None when it did not, or the recipient
+    is no committee lead): reason enough to send the digest with no follow-up in it."""
+
+    items: list[FollowUp]
+    backup_error: str | None
+
+
+def _lead_digest(message: OutboxMessage) -> LeadDigest:
     return _kept(message, lambda: _lead_digest_now(message))
 
 
-def _lead_digest_now(message: OutboxMessage) -> list[FollowUp]:
+def _lead_digest_now(message: OutboxMessage) -> LeadDigest:
     if message.user_id is None:
-        return []
+        return LeadDigest(items=[], backup_error=None)
+    return LeadDigest(
+        items=_lead_follow_ups(message, message.user_id),
+        backup_error=_backup_error_for(message, message.user_id),
+    )
+
+
+def _backup_error_for(message: OutboxMessage, user_id: int) -> str | None:
+    """Only the committee's leads hear of it: the System page is theirs."""
+    if user_id not in committee_lead_ids(message.committee):
+        return None
+    return backup_failed_error()
+
+
+def _lead_follow_ups(message: OutboxMessage, user_id: int) -> list[FollowUp]:
     day = local_day(message.committee.time_zone, message.due_at)
-    snoozed = snoozed_follow_ups(message.user_id, timezone.now())
+    snoozed = snoozed_follow_ups(user_id, timezone.now())
     items = [
         follow_up
-        for follow_up in lead_digest_items(message.committee, day).get(message.user_id, [])
+        for follow_up in lead_digest_items(message.committee, day).get(user_id, [])
         if follow_up.pk not in snoozed
     ]
     for follow_up in items:
@@ -123,7 +148,8 @@ def _lead_digest_void_reason(message: OutboxMessage, now: datetime) -> str:
     reason = _digest_day_reason(message, now) or snooze_reason(message, now)
     if reason:
         return reason
-    return "" if _lead_digest(message) else "nothing due"
+    digest = _lead_digest(message)
+    return "" if digest.items or digest.backup_error is not None else "nothing due"
 
 
 def _quiet(message: OutboxMessage) -> list[QuietUnit]:
@@ -164,11 +190,16 @@ def _organizer_digest_context(message: OutboxMessage) -> dict:
 
 
 def _lead_digest_context(message: OutboxMessage) -> dict:
-    items = _lead_digest(message)
-    for follow_up in items:
+    digest = _lead_digest(message)
+    for follow_up in digest.items:
         follow_up.snooze_url = snooze_link_url(message=message, follow_up=follow_up)
         follow_up.person_url = person_url(follow_up.person_id)
-    return nudge_context(message) | {"items": items}
+    system_url = settings.SITE_URL + reverse("system", args=[message.committee_id])
+    return nudge_context(message) | {
+        "items": digest.items,
+        "backup_error": digest.backup_error,
+        "system_url": system_url,
+    }
 
 
 def _quiet_units_context(message: OutboxMessage) -> dict:

@@ -14,13 +14,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from campaigns.outbox.selectors import outbox_oldest_due
-from members.heartbeats import heartbeats_last
+from members.heartbeats import (
+    BACKUP,
+    BACKUP_FAILED,
+    backup_failure,
+    backups_configured,
+    heartbeats_last,
+)
 from organizing.health import check_postgres, check_redis
 
-WORKER, BEAT, BACKUP = "worker", "beat", "backup"
-# What the nightly backup records when it fails (an unwritable BACKUP_DIR, a full disk), with
-# detail {"error": "…"}: newer than the last good backup, it fails the check at once.
-BACKUP_FAILED = "backup_failed"
+WORKER, BEAT = "worker", "beat"
 STORED = ["worker", "beat", "outbox", "backup"]  # the checks that read the database
 
 
@@ -105,21 +108,16 @@ def _backup(beats: dict, now: datetime) -> Check:
     if not backups_configured():
         return Check(BACKUP, ok=True, state="off")
     limit = _limit("backup_age_seconds")
-    good, failed = beats.get(BACKUP), beats.get(BACKUP_FAILED)
+    good = beats.get(BACKUP)
     age = None if good is None else now - good.at
-    if failed is not None and (good is None or failed.at > good.at):
-        error = str(failed.detail.get("error", ""))
+    error = backup_failure(beats)  # a failure newer than the last good backup fails at once
+    if error is not None:
         return Check(BACKUP, ok=False, state="failed", age=age, limit=limit, error=error)
     if age is None:
         return Check(BACKUP, ok=False, state="never", limit=limit)
     return Check(
         BACKUP, ok=age <= limit, state="ok" if age <= limit else "late", age=age, limit=limit
     )
-
-
-def backups_configured() -> bool:
-    """Backups are the nightly task's when BACKUP_DIR is set (issue 23's backup part)."""
-    return bool(getattr(settings, "BACKUP_DIR", ""))
 
 
 def _limit(key: str) -> timedelta:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from campaigns.models import (
 )
 from campaigns.nudges.services.digests import digest_time, nudges_plan_due
 from campaigns.outbox.services.send import outbox_dispatch_due
+from members.heartbeats import heartbeat_record
 from members.models import Membership
 from tests import factories
 from tests.conftest import body_text
@@ -506,3 +508,153 @@ def test_a_drop_in_a_talk_from_weeks_ago_typed_in_now_is_no_alarm(team, team_org
     log(team, ana, team_organizer, assessment=4, at=timezone.now() - timedelta(days=20))
 
     assert not rows(Kind.SUPPORTER_DROP).exists()
+
+
+# --- Last night's backup, in the leads' digest ----------------------------------------------------
+
+NIGHT = FRIDAY_NINE - timedelta(hours=11)  # 03:00 UTC: the nightly backup's hour
+NO_SPACE = "[Errno 28] No space left on device: '/backups/majority-20260306-031500.age'"
+
+
+@pytest.fixture
+def backups_on(settings, tmp_path):
+    settings.BACKUP_DIR = str(tmp_path)
+
+
+def backup_fails(at: datetime = NIGHT, error: str = NO_SPACE) -> None:
+    with time_machine.travel(at, tick=False):
+        heartbeat_record("backup_failed", error=error)
+
+
+def html_of(email) -> str:
+    [part] = [p for p in email.walk() if p.get_content_type() == "text/html"]
+    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+
+
+def system_url(committee) -> str:
+    return settings.SITE_URL + reverse("system", args=[committee.pk])
+
+
+def test_a_failed_backup_reaches_every_committee_lead_at_nine_with_nothing_overdue(
+    team, team_organizer, lead, backups_on, mailbox, send
+):
+    omar = factories.member_of(
+        team.committee, Membership.Role.LEAD, email="omar@example.org", name="Omar Haddad"
+    )
+    team_lead = factories.member_of(  # leads the campaign, not the committee: no System page
+        team.committee, Membership.Role.ORGANIZER, email="leo@example.org", name="Leo Park"
+    )
+    factories.on_team(campaign=team, user=team_lead, role="lead")
+    backup_fails()
+
+    with time_machine.travel(FRIDAY_NINE - timedelta(minutes=1), tick=False):
+        nudges_plan_due()
+        send()
+    assert not rows(Kind.LEAD_DIGEST).exists()  # not 09:00 yet
+    with time_machine.travel(FRIDAY_NINE + timedelta(minutes=1), tick=False):
+        nudges_plan_due()
+        send()
+
+    emails = mailbox.wait_for(2)
+    assert sorted(m["X-Envelope-To"] for m in emails) == [omar.email, lead.email]
+    for email in emails:
+        assert subject(email) == "Last night's backup failed"
+        text = body_text(email)
+        assert (
+            f"Last night's backup failed: {NO_SPACE}. See the System page: "
+            f"{system_url(team.committee)}" in text
+        )
+        assert "overdue" not in text
+        html = html_of(email)
+        assert "Last night's backup failed: [Errno 28] No space left on device: &#x27;" in html
+        assert f'<a href="{system_url(team.committee)}">See the System page</a>' in html
+    assert set(rows(Kind.LEAD_DIGEST).values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_the_paragraph_tops_a_digest_that_also_lists_follow_ups(
+    team, team_organizer, lead, backups_on, mailbox, send
+):
+    ana = on_roster(team, "Ana", organizer=team_organizer)
+    follow_up(team, ana, team_organizer, date(2026, 3, 3))  # three days overdue
+    backup_fails()
+
+    with time_machine.travel(FRIDAY_NINE + timedelta(minutes=1), tick=False):
+        nudges_plan_due()
+        send()
+
+    email = mailbox.wait_for_one_to(lead.email)
+    assert subject(email) == "Last night's backup failed · 1 follow-up still overdue"
+    text = body_text(email)
+    assert text.index("backup failed") < text.index("Ana Diaz (Harbor), 3 days late")
+
+
+def test_a_good_backup_since_takes_it_out_and_a_digest_with_nothing_else_is_void(
+    team, team_organizer, lead, backups_on, mailbox, send
+):
+    backup_fails()
+    with time_machine.travel(FRIDAY_NINE + timedelta(minutes=1), tick=False):
+        nudges_plan_due()
+    assert rows(Kind.LEAD_DIGEST).get().user == lead
+    with time_machine.travel(FRIDAY_NINE + timedelta(minutes=2), tick=False):
+        heartbeat_record("backup")  # the operator freed the disk and ran `manage.py backup`
+        send()
+
+    digest = rows(Kind.LEAD_DIGEST).get()
+    assert (digest.status, digest.reason) == (Status.VOID, "nothing due")
+    assert mailbox.messages == []
+    with time_machine.travel(FRIDAY_NINE + timedelta(days=1), tick=False):
+        nudges_plan_due()  # Saturday: the failure is older than the good backup
+    assert rows(Kind.LEAD_DIGEST).count() == 1
+
+
+def test_a_failure_is_no_news_where_backups_are_not_configured(
+    team, team_organizer, lead, settings, mailbox, send
+):
+    settings.BACKUP_DIR = ""
+    backup_fails()
+
+    with time_machine.travel(FRIDAY_NINE + timedelta(minutes=1), tick=False):
+        nudges_plan_due()
+        send()
+
+    assert not rows(Kind.LEAD_DIGEST).exists()
+    assert mailbox.messages == []
+
+
+def test_the_organizers_digest_never_mentions_the_backup(
+    team, team_organizer, lead, backups_on, mailbox, send
+):
+    ana = on_roster(team, "Ana", organizer=team_organizer)
+    follow_up(team, ana, team_organizer, date(2026, 3, 5))  # overdue for Nina, not escalated
+    backup_fails()
+
+    with time_machine.travel(FRIDAY_NINE + timedelta(minutes=1), tick=False):
+        nudges_plan_due()
+        send()
+
+    mailbox.wait_for(2)
+    email = mailbox.wait_for_one_to(team_organizer.email)
+    assert subject(email) == "1 follow-up overdue"
+    assert "backup" not in (body_text(email) + html_of(email)).lower()
+    assert "System" not in body_text(email)
+    assert "backup failed" in body_text(mailbox.wait_for_one_to(lead.email))
+
+
+def test_the_spanish_lead_reads_it_in_spanish(
+    team, team_organizer, lead, backups_on, mailbox, send
+):
+    lead.language = "es"
+    lead.save()
+    backup_fails()
+
+    with time_machine.travel(FRIDAY_NINE + timedelta(minutes=1), tick=False):
+        nudges_plan_due()
+        send()
+
+    [email] = mailbox.wait_for(1)
+    assert subject(email) == "La copia de seguridad de anoche falló"
+    assert (
+        f"La copia de seguridad de anoche falló: {NO_SPACE}. Vea la página Sistema: "
+        f"{system_url(team.committee)}" in body_text(email)
+    )
+    assert "Vea la página Sistema</a>" in html_of(email)

@@ -4,7 +4,8 @@ Monday email of quiet units.
 - the organizer's morning digest (09:00 committee time): their overdue follow-ups and the
   one-on-ones they have today, in one email;
 - the leads' digest (09:00): follow-ups overdue for the campaign's `escalate_after_days` or
-  more, with who owns them;
+  more, with who owns them; and, to the committee's leads, that last night's backup failed
+  (members.heartbeats), which is reason enough to send it;
 - units nobody has talked to in the campaign's `quiet_unit_days`: their organizers, Mondays.
 
 Digests are planned by the beat (`nudges_plan_due`, every five minutes) for 09:00 local time
@@ -32,6 +33,7 @@ from campaigns.models import (
 )
 from campaigns.outbox.services.plan import outbox_plan_many
 from members.clock import day_of, midnight, zone_for
+from members.heartbeats import backup_failed_error
 from members.models import Committee, Membership, User
 
 Kind = OutboxMessage.Kind
@@ -64,6 +66,7 @@ def nudges_plan_due(*, now: datetime | None = None) -> int:
     """For each committee whose local clock has passed 09:00 today: plan today's digests (and
     on Mondays the quiet-unit emails), due at 09:00 local. Returns how many rows are new."""
     now = now or timezone.now()
+    backup_failed = backup_failed_error() is not None
     planned = 0
     for committee in Committee.objects.filter(campaigns__isnull=False).distinct():
         today = local_day(committee.time_zone, now)
@@ -72,7 +75,8 @@ def nudges_plan_due(*, now: datetime | None = None) -> int:
             continue
         plans = {
             Kind.ORGANIZER_DIGEST: _organizer_digest_recipients(committee, today),
-            Kind.LEAD_DIGEST: set(lead_digest_items(committee, today)),
+            Kind.LEAD_DIGEST: set(lead_digest_items(committee, today))
+            | (committee_lead_ids(committee) if backup_failed else set()),
         }
         if today.weekday() == 0:
             plans[Kind.QUIET_UNITS] = set(quiet_units(committee, now))
@@ -159,11 +163,7 @@ def lead_digest_items(committee: Committee, today: date) -> dict[int, list[Follo
     )
     if not items:
         return {}
-    committee_leads = set(
-        Membership.objects.filter(committee=committee, role=Membership.Role.LEAD).values_list(
-            "user_id", flat=True
-        )
-    )
+    committee_leads = committee_lead_ids(committee)
     team_leads = defaultdict(set)
     for campaign_id, user_id in TeamMember.objects.filter(
         campaign__committee=committee, role=TeamMember.Role.LEAD
@@ -174,6 +174,15 @@ def lead_digest_items(committee: Committee, today: date) -> dict[int, list[Follo
         for user_id in committee_leads | team_leads[follow_up.campaign_id]:
             found[user_id].append(follow_up)
     return found
+
+
+def committee_lead_ids(committee: Committee) -> set[int]:
+    """The committee's leads (not a campaign's team leads): those who see its System page."""
+    return set(
+        Membership.objects.filter(committee=committee, role=Membership.Role.LEAD).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 @dataclass
