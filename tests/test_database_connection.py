@@ -82,6 +82,10 @@ def _params() -> dict:
 def _wait_until_readable(raw, seconds: float = 5) -> None:
     import select
 
+    # poll, not select: select() refuses descriptors past 1024, which a long test process
+    # (one of the suite's parallel workers) reaches.
+    poller = select.poll()
+    poller.register(raw.fileno(), select.POLLIN)
     deadline = time.monotonic() + seconds
-    while not select.select([raw.fileno()], [], [], 0.05)[0]:
+    while not poller.poll(50):
         assert time.monotonic() < deadline, "the server did not end the connection"
