@@ -6,7 +6,6 @@ page and the email must hold no sentence of the English catalogue."""
 
 import os
 import re
-from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,13 +13,13 @@ import icalendar
 import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from campaigns.actions.services.rsvps import action_invite
-from campaigns.models import Action, Rsvp, Site
-from members.models import Membership, PersonEmail, User
+from campaigns.models import Rsvp
+from members.models import User
 from tests import factories
+from tests.actions.test_journey_rsvp_email import meeting_in_ten_days
 from tests.conftest import body_text
 from tests.test_journey_phone import shot
 from tests.test_translations import english_on
@@ -47,30 +46,15 @@ def test_a_member_answers_in_spanish_from_the_email_on_an_english_phone(
     settings.SITE_URL = live_server.url
     folder = screenshots(tmp_path)
     committee = factories.committee(name="Comité Ribera")
-    campaign = factories.campaign(committee=committee, code_name="Puerto")
-    site = Site.objects.create(campaign=campaign, name="Almacén", time_zone="America/Chicago")
-    nina = factories.member_of(committee, Membership.Role.ORGANIZER, email="nina@example.org")
-    factories.on_team(campaign=campaign, user=nina)
-    tomas = factories.person(
-        committee=committee, given_name="Tomás", family_name="Rivera", preferred_language="es"
-    )
-    PersonEmail.objects.create(person=tomas, email="tomas@example.org", is_primary=True)
-    factories.on_roster(campaign=campaign, person=tomas)
-    day = timezone.localdate(timezone.now().astimezone(CHICAGO)) + timedelta(days=10)
-    starts = datetime(day.year, day.month, day.day, 18, 0, tzinfo=CHICAGO)
-    action = Action.objects.create(
-        committee=committee,
-        campaign=campaign,
-        site=site,
+    action, tomas, nina = meeting_in_ten_days(
+        committee,
+        code_name="Puerto",
+        site_name="Almacén",
         title="Reunión sobre los turnos",
-        kind=Action.Kind.GENERAL_MEETING,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        time_zone="America/Chicago",
         location="Salón del sindicato",
-        created_by=nina,
+        preferred_language="es",
     )
-
+    starts = action.starts_at
     action_invite(action=action, people=[tomas], by=nina)
 
     email = mailbox.wait_for_one_to("tomas@example.org")

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from campaigns.actions.services.rsvps import action_invite
 from campaigns.models import Action, Rsvp, Site
-from members.models import Membership, PersonEmail
+from members.models import Membership, Person, PersonEmail, User
 from tests import factories
 from tests.conftest import body_text
 from tests.test_journeys import log_in
@@ -23,18 +23,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHICAGO = ZoneInfo("America/Chicago")
 
 
-def test_a_member_answers_from_the_email_and_is_checked_in_at_the_door(
-    page: Page, browser: Browser, live_server, mailbox, settings, tmp_path
-):
-    settings.SITE_URL = live_server.url
-    committee = factories.committee(name="Riverside Workers Committee")
-    campaign = factories.campaign(committee=committee, code_name="Harbor")
-    site = Site.objects.create(campaign=campaign, name="Warehouse", time_zone="America/Chicago")
+def meeting_in_ten_days(
+    committee, *, code_name: str, site_name: str, title: str, location: str, **tomas_fields
+) -> tuple[Action, Person, User]:
+    """A general meeting at 18:00 Chicago time ten days from now at a campaign's site, made by
+    organizer Nina; Tomás, on the roster with an email address, is yet to be invited."""
+    campaign = factories.campaign(committee=committee, code_name=code_name)
+    site = Site.objects.create(campaign=campaign, name=site_name, time_zone="America/Chicago")
     nina = factories.member_of(
         committee, Membership.Role.ORGANIZER, email="nina@example.org", name="Nina Okafor"
     )
     factories.on_team(campaign=campaign, user=nina)
-    tomas = factories.person(committee=committee, given_name="Tomás", family_name="Rivera")
+    tomas = factories.person(
+        committee=committee, given_name="Tomás", family_name="Rivera", **tomas_fields
+    )
     PersonEmail.objects.create(person=tomas, email="tomas@example.org", is_primary=True)
     factories.on_roster(campaign=campaign, person=tomas)
     day = timezone.localdate(timezone.now().astimezone(CHICAGO)) + timedelta(days=10)
@@ -43,15 +45,30 @@ def test_a_member_answers_from_the_email_and_is_checked_in_at_the_door(
         committee=committee,
         campaign=campaign,
         site=site,
-        title="General meeting",
+        title=title,
         kind=Action.Kind.GENERAL_MEETING,
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
         time_zone="America/Chicago",
-        location="Union hall, 12 Dock Street",
+        location=location,
         created_by=nina,
     )
+    return action, tomas, nina
 
+
+def test_a_member_answers_from_the_email_and_is_checked_in_at_the_door(
+    page: Page, browser: Browser, live_server, mailbox, settings, tmp_path
+):
+    settings.SITE_URL = live_server.url
+    committee = factories.committee(name="Riverside Workers Committee")
+    action, tomas, nina = meeting_in_ten_days(
+        committee,
+        code_name="Harbor",
+        site_name="Warehouse",
+        title="General meeting",
+        location="Union hall, 12 Dock Street",
+    )
+    starts = action.starts_at
     action_invite(action=action, people=[tomas], by=nina)  # sent by a worker once committed
 
     # Tomás opens the email on his phone and answers, with no login.
