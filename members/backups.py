@@ -37,7 +37,7 @@ from django.conf import settings
 from django.utils import timezone
 from psycopg import sql
 
-from members.heartbeats import heartbeat_record
+from members.heartbeats import BACKUP, BACKUP_FAILED, heartbeat_record
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +55,10 @@ class BackupError(Exception):
 # --- Keys ---------------------------------------------------------------------------------------
 
 
-def backups_configured() -> bool:
-    """A public key is set, or the demo key pair may be made (DEBUG on)."""
+def backup_key_available() -> bool:
+    """A public key is set, or the demo key pair may be made (DEBUG on): the nightly task has
+    something to encrypt to. (Whether the health checks look at backups is
+    members.heartbeats.backups_configured.)"""
     return bool(settings.BACKUP_PUBLIC_KEY or settings.BACKUP_PUBLIC_KEY_FILE or settings.DEBUG)
 
 
@@ -336,14 +338,14 @@ def backup_nightly(now: datetime | None = None) -> Path:
         path = directory / backup_file_name(now or timezone.now())
         backup_write(path)
         size = path.stat().st_size
-        heartbeat_record("backup", path=str(path), size=size)
+        heartbeat_record(BACKUP, path=str(path), size=size)
         logger.info("Backup written: %s (%d bytes)", path, size)
         backups_prune(directory)
     except (BackupError, OSError, psycopg.Error) as exc:
         logger.error("Backup into %s failed: %s", directory, exc)  # noqa: TRY400
         # Read by /healthz/system and the System page: a failure shows at once, not after
         # the last good backup grows too old.
-        heartbeat_record("backup_failed", error=str(exc)[:500])
+        heartbeat_record(BACKUP_FAILED, error=str(exc)[:500])
         raise
     return path
 

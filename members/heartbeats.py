@@ -3,7 +3,6 @@ when they last did their job; the health checks (/healthz/system, the System pag
 how long ago that was. Whether last night's backup failed is decided here, once, for the health
 checks and for the leads' morning digest (campaigns.nudges) alike."""
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,16 +18,6 @@ def heartbeat_record(name: str, **detail: Any) -> None:
     )
 
 
-def heartbeat_last(name: str) -> Heartbeat | None:
-    return Heartbeat.objects.filter(name=name).first()
-
-
-def heartbeat_age(name: str, now: datetime | None = None) -> timedelta | None:
-    """How long since `name` last did its job; None if it never has."""
-    beat = heartbeat_last(name)
-    return None if beat is None else (now or timezone.now()) - beat.at
-
-
 def heartbeats_last(names: list[str]) -> dict[str, Heartbeat]:
     """The last pulse of each of `names` that ever recorded one, in one query."""
     return {beat.name: beat for beat in Heartbeat.objects.filter(name__in=names)}
@@ -41,7 +30,7 @@ BACKUP, BACKUP_FAILED = "backup", "backup_failed"
 
 def backups_configured() -> bool:
     """Backups are the nightly task's when BACKUP_DIR is set (issue 23's backup part)."""
-    return bool(getattr(settings, "BACKUP_DIR", ""))
+    return bool(settings.BACKUP_DIR)
 
 
 def backup_failure(beats: dict[str, Heartbeat]) -> str | None:

@@ -40,7 +40,7 @@ def beat_pulse() -> None:
 @shared_task(soft_time_limit=60 * 60, time_limit=65 * 60)
 def backup_nightly() -> str | None:
     """The nightly encrypted backup into BACKUP_DIR; a failure is logged and the task fails."""
-    if not backups.backups_configured():
+    if not backups.backup_key_available():
         logger.warning("Backups are not configured: set BACKUP_PUBLIC_KEY (README, Backups)")
         return None
     return str(backups.backup_nightly())

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from members import backups
-from members.heartbeats import heartbeat_record
+from members.heartbeats import BACKUP, heartbeat_record
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"No backup written: {exc}") from None
         size = path.stat().st_size
         if in_backup_dir:
-            heartbeat_record("backup", path=str(path), size=size)
+            heartbeat_record(BACKUP, path=str(path), size=size)
         rows = sum(table["rows"] for table in manifest["tables"].values())
         self.stdout.write(
             f"Backup written: {path} ({size} bytes; {rows} rows in {len(manifest['tables'])} "
