@@ -2,12 +2,15 @@
 first. The database is the source of truth; Celery only carries row ids, so a lost or
 re-delivered queue message can neither lose a send nor double it."""
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.actions import Action
+from members.clock import zone_for
 from members.models import Committee, Person
 
 
@@ -98,4 +101,10 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The clock the message's times are written in, and its reader's: where the action
+        happens for a message about one, else the committee's."""
+        return zone_for(self.action.time_zone if self.action else self.committee)
 

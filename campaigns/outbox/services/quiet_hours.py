@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from django.db.models import F
 
 from campaigns.models import OutboxMessage
-from members.clock import zone_for
 
 HELD = "held"  # what outbox_send_one returns for a text put off until the morning
 QUIET_SKIPPED = "quiet_skipped"  # ... and for one that morning would bring too late
@@ -43,7 +42,7 @@ def quiet_hours_hold(message: OutboxMessage, channel: str, now: datetime) -> str
     if channel != OutboxMessage.Channel.SMS:
         return ""
     committee = message.committee
-    zone = zone_for(message.action.time_zone if message.action else committee)
+    zone = message.zone
     until = quiet_until(
         at=now, start=committee.quiet_hours_start, end=committee.quiet_hours_end, zone=zone
     )

@@ -50,7 +50,6 @@ from campaigns.outbox.services.consent import unsubscribe_urls
 from campaigns.outbox.services.plan import outbox_kick
 from campaigns.outbox.services.quiet_hours import quiet_hours_hold
 from members.audit import audit_record
-from members.clock import zone_for
 from members.language import speaking_to
 from members.models import AuditEvent, Committee, Person, User
 from organizing.celery import task_queue
@@ -463,7 +462,7 @@ def _speaking(message: OutboxMessage) -> Iterator[None]:
     """Render in the reader's language (a member's preferred one, a user's chosen one) and show
     times in the action's zone, where it happens."""
     reader = message.person if message.user is None else message.user
-    zone = zone_for(message.action.time_zone if message.action else message.committee)
+    zone = message.zone
     with speaking_to(reader), timezone.override(zone):
         yield
 
