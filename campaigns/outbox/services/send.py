@@ -134,7 +134,9 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
                 break
             if time.monotonic() - read_at > ROWS_FRESH_FOR:
                 rows = (
-                    OutboxMessage.objects.select_related("action__campaign", "person", "user")
+                    OutboxMessage.objects.select_related(
+                        "action__campaign", "committee", "person", "user"
+                    )
                     .prefetch_related("person__emails", "person__phones")
                     .in_bulk(message_ids[index:])
                 )
@@ -176,7 +178,7 @@ def outbox_send_one(*, message_id: int, connection=None, row: OutboxMessage | No
         message.attempts, message.last_attempt_at = attempts, now
     else:
         message = (
-            OutboxMessage.objects.select_related("action__campaign", "person", "user")
+            OutboxMessage.objects.select_related("action__campaign", "committee", "person", "user")
             .filter(pk=message_id)
             .first()
         )
@@ -344,9 +346,7 @@ def _finish(message: OutboxMessage, status: str, reason: str, *, to_address: str
         status=status, reason=reason[:500], to_address=to_address
     )
     log.info("outbox %s: %s (%s)", message.pk, status, reason)
-    return {Status.FAILED: FAILED, Status.VOID: VOID, Status.SUPPRESSED: SUPPRESSED}[
-        Status(status)
-    ]
+    return {Status.FAILED: FAILED, Status.VOID: VOID, Status.SUPPRESSED: SUPPRESSED}[Status(status)]
 
 
 def _retry_later(message: OutboxMessage, reason: str, *, to_address: str) -> str:
