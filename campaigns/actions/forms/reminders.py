@@ -78,7 +78,7 @@ class RemindersMixin(forms.Form):
         name = self.add_prefix("reminders")
         data = self.data
         values = data.getlist(name) if isinstance(data, QueryDict) else data.get(name) or []
-        return [int(v) for v in values if v.isdigit() and 0 < int(v) <= LONGEST]
+        return [int(v) for v in values if v.isdecimal() and 0 < int(v) <= LONGEST]
 
     def clean_reminders_together(self, data: dict) -> None:
         ticked = list(data.get("reminders") or [])
