@@ -102,6 +102,8 @@ class Conversation(models.Model):
             models.Index(
                 F("organizer"), F("happened_at").desc(), name="conversation_organizer_idx"
             ),
+            # The dashboards' conversations of this week, of a date range.
+            models.Index(fields=["campaign", "happened_at"], name="conversation_campaign_idx"),
         ]
 
     def __str__(self) -> str:

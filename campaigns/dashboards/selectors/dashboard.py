@@ -84,11 +84,15 @@ def dashboard_build(*, campaign: Campaign, filters: DashboardFilters, places: Pl
         last=last,
     )
     points = weeks.get(campaign.pk, [])
-    organizers = organizer_rows(campaign=campaign, filters=filters, tz=tz, today=today)
+    organizers = organizer_rows(  # after trends(), which brought the kept weeks up to date
+        campaign=campaign,
+        filters=filters,
+        tz=tz,
+        today=today,
+        kept_through=week_number(today) - 1,
+    )
     now = timezone.now()
-    actions = action_rows(campaign=campaign, filters=filters, tz=tz, now=now)
-    upcoming = [a for a in actions.rows if a.starts_at >= now]
-    past = [a for a in actions.rows if a.starts_at < now][::-1]  # the latest first
+    actions = action_rows(campaign=campaign, filters=filters, tz=tz, now=now, shown=ACTIONS_SHOWN)
     return Dashboard(
         campaign=campaign,
         filters=filters,
@@ -99,10 +103,10 @@ def dashboard_build(*, campaign: Campaign, filters: DashboardFilters, places: Pl
         units=table.units,
         weeks=points,
         organizers=organizers,
-        upcoming=upcoming[:ACTIONS_SHOWN],
-        past=past[:ACTIONS_SHOWN],
-        upcoming_more=max(len(upcoming) - ACTIONS_SHOWN, 0),
-        past_more=max(len(past) - ACTIONS_SHOWN, 0),
+        upcoming=actions.upcoming,
+        past=actions.past,
+        upcoming_more=actions.upcoming_more,
+        past_more=actions.past_more,
         structure=level_turnouts(actions.came, table.whole),
     )
 
