@@ -327,7 +327,7 @@ def unit_rows_html(units: list[UnitRow], *, many_sites: bool) -> SafeString:
         c = row.coverage
         stats = c.stats
         if row.unit_id:
-            name = escape(row.name)
+            name: str = escape(row.name)
             if many_sites:
                 name += f' <span class="muted">· {escape(row.site_name)}</span>'
         else:

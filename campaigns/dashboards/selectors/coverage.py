@@ -326,16 +326,10 @@ class CoverageResult:
 
 COVERAGE_SQL = f"""
 WITH roster AS (
-    SELECT e.campaign_id, e.unit_id, e.assessment, e.is_leader, e.organizer_id, c.last_at,
+    SELECT e.campaign_id, e.unit_id, e.assessment, e.is_leader, e.organizer_id,
+           e.last_contact_at AS last_at,
            (%(units)s::int[] IS NULL OR e.unit_id = ANY(%(units)s::int[])) AS in_scope
     FROM {ENTRY} e
-    -- each person's latest conversation, one index probe each (conversation_person_idx):
-    -- the cost follows the roster, not the length of the history
-    LEFT JOIN LATERAL (
-        SELECT v.happened_at AS last_at FROM {CONVERSATION} v
-        WHERE v.campaign_id = e.campaign_id AND v.person_id = e.person_id
-        ORDER BY v.happened_at DESC LIMIT 1
-    ) c ON true
     WHERE e.campaign_id = ANY(%(campaigns)s) AND e.removed_at IS NULL
 )
 SELECT campaign_id, unit_id, in_scope, GROUPING(unit_id, in_scope) AS grouping,
