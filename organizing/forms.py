@@ -50,7 +50,7 @@ class LongSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         chosen = {str(v) for v in self.format_value(value)}
         final = self.build_attrs(self.attrs, attrs)
-        parts = [format_html('<select name="{}"{}>', name, flatatt(final))]
+        parts: list[str] = [format_html('<select name="{}"{}>', name, flatatt(final))]
         for group, options in self._groups():
             if group is not None:
                 parts.append(format_html('<optgroup label="{}">', group))
