@@ -179,6 +179,12 @@ class FollowUp(models.Model):
                 condition=Q(closed_at__isnull=True),
                 name="follow_up_open_idx",
             ),
+            # The committee overview's most overdue, per campaign.
+            models.Index(
+                fields=["campaign", "due_on"],
+                condition=Q(closed_at__isnull=True),
+                name="follow_up_campaign_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:

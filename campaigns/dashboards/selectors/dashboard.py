@@ -159,7 +159,14 @@ def overview_build(*, committee: Committee, user: User) -> Overview:
     )
     overdue = _overdue(ids, today)
     counts = dict(overdue.order_by().values_list("campaign_id").annotate(n=Count("pk")))
-    shown = list(overdue.select_related("person", "organizer", "campaign")[:OVERDUE_SHOWN])
+    # The few ids first, then their rows: joined to the people at once, the planner would
+    # read every person on the roster before picking the most overdue.
+    first = list(overdue.values_list("pk", flat=True)[:OVERDUE_SHOWN])
+    shown = list(
+        FollowUp.objects.filter(pk__in=first)
+        .select_related("person", "organizer", "campaign")
+        .order_by("due_on", "pk")
+    )
     managed = campaigns_managed(user, campaigns)
     for follow_up in shown:
         follow_up.days_late = (today - follow_up.due_on).days
