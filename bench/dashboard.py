@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 
 from _django import measure, seed_bench, setup_django, signed_in_client
+from _results import Target, add_json_option, figure, write_figures
 from _serve import serve, wrk
 
 LEADS = 4
@@ -140,6 +141,7 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=200)
     parser.add_argument("--weeks", type=int, default=40)
     parser.add_argument("--reset", action="store_true", help="rebuild the bench data first")
+    add_json_option(parser)
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
@@ -206,6 +208,56 @@ def main() -> None:
         )
     print("target: dashboard ratio >= 0.15")
     print(f"load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    write_figures(args.json, figures(args, alone, server, bare, floor, page))
+
+
+# The targets printed above, for bench/all.py's table (issue 8).
+TARGETS = {
+    "queries": Target("<=", 15),
+    "p50": Target("<=", 150, "ms"),
+    "p95": Target("<=", 300, "ms"),
+    "ratio": Target(">=", 0.15, "×"),
+}
+
+
+def figures(args, alone: dict, server: dict, bare: dict, floor: dict, page: dict) -> list[dict]:
+    """What main() printed, as figures (bench/_results.py)."""
+    leads = f"{args.connections} leads at once (gunicorn -w{args.workers})"
+    return [
+        figure(
+            "queries of one render", alone["queries"], "", TARGETS["queries"],
+            f"first render: {alone['first_queries']}",
+        ),
+        figure(
+            "server time, one lead at a time, p50", alone["p50"], "ms", None,
+            f"p95 {alone['p95']:.1f} ms, {args.runs} runs, test client",
+        ),
+        figure(
+            f"server time, {leads}, p50", server["p50"], "ms", TARGETS["p50"],
+            f"{server['n']} requests", page["generator"],
+        ),
+        figure(
+            f"server time, {leads}, p95", server["p95"], "ms", TARGETS["p95"], "",
+            page["generator"],
+        ),
+        *(
+            figure(
+                f"{row['name']}, requests/s", row["rps"], "req/s", None,
+                f"p50 {row['p50']}, non-2xx/3xx {row['errors']}, "
+                f"not 200 {row['server']['not_200']}",
+                row["generator"],
+            )
+            for row in (bare, floor, page)
+        ),
+        figure(
+            f"{floor['name']} ÷ {bare['name']}", floor["rps"] / bare["rps"], "×", None, "",
+            floor["generator"],
+        ),
+        figure(
+            f"{page['name']} ÷ {bare['name']}", page["rps"] / bare["rps"], "×",
+            TARGETS["ratio"], "", page["generator"],
+        ),
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":
