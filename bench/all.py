@@ -125,7 +125,10 @@ def run_bench(bench: Bench, *, quick: bool) -> Outcome:
         load_before, started = os.getloadavg()[0], time.monotonic()
         status = run_in_group(command)
         seconds, load_after = time.monotonic() - started, os.getloadavg()[0]
-        figures = read_figures(output) if output.exists() else []
+        try:
+            figures = read_figures(output)
+        except (OSError, ValueError, KeyError):  # none, or cut short
+            figures = []
     if status == 0 and not figures:
         status = -1  # finished without its figures
     return Outcome(bench, seconds, load_before, load_after, status, figures)

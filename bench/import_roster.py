@@ -137,7 +137,7 @@ def main() -> None:
                 step["seconds"],
                 "s",
                 TARGET_COMMIT if step["label"] == "commit" else None,
-                f"{step['queries']} queries",
+                f"{step['queries']} {'query' if step['queries'] == 1 else 'queries'}",
             )
             for step in steps
         ],
