@@ -86,7 +86,7 @@ def install_wrk() -> bool:
         say(f"wrk is missing: installing it ({' && '.join(' '.join(c) for c in commands)})")
         ok = all(
             subprocess.run(  # noqa: S603 - fixed commands
-                command, env=env, stdin=subprocess.DEVNULL, stdout=sys.stderr, check=False
+                command, env=env, stdin=subprocess.DEVNULL, stdout=2, check=False
             ).returncode
             == 0
             for command in commands

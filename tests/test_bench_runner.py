@@ -5,6 +5,7 @@ and the runner's handling of a benchmark's figures and its table. No benchmark r
 import ast
 import importlib.util
 import json
+import os
 import sys
 import threading
 from collections import Counter
@@ -17,7 +18,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
-from _load import LuaScript, milliseconds, run_python  # noqa: E402 - bench/ is not a package
+from _load import LuaScript, choose_generator, milliseconds, run_python  # noqa: E402 - bench/ is not a package
 from _results import Target, figure  # noqa: E402
 
 spec = importlib.util.spec_from_file_location("bench_all", BENCH / "all.py")
@@ -158,6 +159,63 @@ def test_a_script_beyond_the_lua_it_reads_stops_it_with_the_line(server, tmp_pat
 
     with pytest.raises(SystemExit, match="line 2"):
         run_python(f"{base}/fine/", 0.2, 1, script)
+
+
+FAKE_APT = """#!/bin/sh
+# apt-get as far as the benchmarks use it: install makes a wrk beside it (or fails).
+PATH="$PATH:/usr/bin:/bin"
+[ "$1" = install ] && [ -z "$APT_FAILS" ] || exit 100
+printf '#!/bin/sh\\n' > "$(dirname "$0")/wrk" && chmod +x "$(dirname "$0")/wrk"
+"""
+
+
+@pytest.fixture
+def fresh_machine(tmp_path, monkeypatch):
+    """A PATH with neither wrk nor, until a test puts one there, apt-get."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("APT_FAILS", raising=False)
+    return tmp_path
+
+
+def with_apt_get(folder: Path) -> None:
+    (folder / "apt-get").write_text(FAKE_APT)
+    (folder / "apt-get").chmod(0o755)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="installing wrk is for root")
+def test_as_root_with_apt_get_a_missing_wrk_is_installed_and_said(fresh_machine, capfd):
+    with_apt_get(fresh_machine)
+
+    assert choose_generator("auto") == "wrk"
+
+    assert (fresh_machine / "wrk").exists()
+    assert "wrk is missing: installing it (apt-get install -y -q wrk)" in capfd.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="installing wrk is for root")
+def test_when_wrk_cannot_be_installed_the_python_generator_is_used_and_said(
+    fresh_machine, monkeypatch, capfd
+):
+    with_apt_get(fresh_machine)
+    monkeypatch.setenv("APT_FAILS", "1")
+
+    assert choose_generator("auto") == "python"
+
+    err = capfd.readouterr().err
+    assert "could not install wrk" in err
+    assert "the throughput benchmarks use the Python load generator instead" in err
+    with pytest.raises(SystemExit, match="BENCH_LOAD=wrk"):
+        choose_generator("wrk")
+
+
+def test_bench_load_python_forces_the_python_generator_even_with_wrk(fresh_machine, capfd):
+    (fresh_machine / "wrk").write_text("#!/bin/sh\n")
+    (fresh_machine / "wrk").chmod(0o755)
+
+    assert choose_generator("python") == "python"
+    assert choose_generator("auto") == "wrk"
+
+    assert "load from the Python generator (BENCH_LOAD=python)" in capfd.readouterr().err
 
 
 def test_a_target_reads_as_written_and_tells_whether_it_is_met():
