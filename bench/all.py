@@ -103,7 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     for number, bench in enumerate(chosen, 1):
         print(f"\n=== {number}/{len(chosen)} bench/{bench.name}.py: {bench.about}", flush=True)
-        outcomes.append(run_bench(bench, quick=args.quick))
+        try:
+            outcomes.append(run_bench(bench, quick=args.quick))
+        except KeyboardInterrupt:
+            print(f"\nStopped; {args.output} has the benchmarks that finished.", file=sys.stderr)
+            return 130
         run["seconds"] = time.monotonic() - began
         run["load_after"] = os.getloadavg()[0]
         args.output.write_text(results_markdown(run, outcomes, pending=chosen[number:]))
