@@ -39,9 +39,26 @@ def roster_add(
             "organizer": organizer,
         },
     )
-    if created:  # back on the roster: talked with before?
-        contact_recompute(campaign_id=campaign.pk, person_ids=[person.pk])
+    if created:
+        _back_on_roster(campaign, [person.pk])
     return entry
+
+
+def _back_on_roster(campaign: Campaign, person_ids: list[int]) -> None:
+    """New entries for these people: talked with before? And if they were on the roster
+    before, their conversations now count in their new entry's unit, in every week."""
+    contact_recompute(campaign_id=campaign.pk, person_ids=person_ids)
+    earlier = RosterEntry.objects.filter(
+        campaign=campaign, person_id__in=person_ids, removed_at__isnull=False
+    )
+    if earlier.exists():
+        history_changed(campaign=campaign, since=None)
+
+
+def roster_back(*, campaign: Campaign, person_ids: list[int]) -> None:
+    """After entries were made in bulk (an import): as roster_add does for one."""
+    if person_ids:
+        _back_on_roster(campaign, person_ids)
 
 
 def roster_remove(*, entry: RosterEntry, reason: str = "") -> None:

@@ -98,10 +98,9 @@ def conversation_log(
         if not on_roster:  # taken off the roster since the caller looked: keep nothing
             raise _not_on_roster(person)
         nudge_supporter_drop(conversation=conversation, before=entry.assessment)
-        made_leader = data.is_leader and not entry.is_leader
-        history_changed(
-            campaign=campaign, since=entry.added_at if made_leader else data.happened_at
-        )
+        made_leader = data.is_leader and not entry.is_leader  # a leader since they joined
+        since = min(data.happened_at, entry.added_at) if made_leader else data.happened_at
+        history_changed(campaign=campaign, since=since)
     return conversation
 
 
