@@ -19,12 +19,14 @@ RESULTS = 20
 def active_entry(campaign: Campaign, person_id: int) -> RosterEntry:
     """The person's current place on this campaign's roster, or 404: only people on the
     roster get one-on-ones logged here."""
-    return get_object_or_404(
+    entry = get_object_or_404(
         RosterEntry.objects.select_related("person", "unit__site"),
         campaign=campaign,
         person_id=person_id,
         removed_at=None,
     )
+    entry.campaign = campaign  # loaded with its committee: entry_time_zone reads it
+    return entry
 
 
 def entry_time_zone(entry: RosterEntry) -> zoneinfo.ZoneInfo:
