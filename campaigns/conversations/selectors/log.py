@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -36,10 +37,6 @@ def entry_time_zone(entry: RosterEntry) -> zoneinfo.ZoneInfo:
     return zone_for(entry.campaign.committee)
 
 
-def campaign_issues(campaign: Campaign) -> list[IssueTag]:
-    return list(IssueTag.objects.filter(campaign=campaign))
-
-
 def may_log(user: User) -> bool:
     """Organizers and leads log one-on-ones; members never see rosters."""
     return Membership.objects.filter(
@@ -61,9 +58,33 @@ def people_to_log(*, user: User, query: str) -> list[RosterEntry]:
     return list(found[:RESULTS])
 
 
-def asks_active(campaign: Campaign) -> list[Ask]:
-    """What organizers ask in this campaign now, in order."""
-    return list(Ask.objects.filter(campaign=campaign, is_active=True))
+def log_choices(campaign: Campaign) -> tuple[list[Ask], list[IssueTag]]:
+    """What the one-on-one form offers: the asks organizers ask in this campaign now, in
+    order, and its issues by name. One plain query: every log reads them to check its form."""
+    with connection.cursor() as cursor:
+        cursor.execute(CHOICES_SQL, {"campaign": campaign.pk})
+        rows = cursor.fetchall()
+    asks, issues = [], []
+    for kind, pk, text, position in rows:
+        if kind == "ask":
+            asks.append(Ask(pk=pk, campaign=campaign, text=text, position=position))
+        else:
+            issues.append(IssueTag(pk=pk, campaign=campaign, name=text))
+    for choice in (*asks, *issues):
+        choice._state.adding, choice._state.db = False, connection.alias
+    return asks, issues
+
+
+# In the models' orders: an ask by position then id (Ask.Meta), an issue by name.
+CHOICES_SQL = """
+SELECT kind, id, text, position FROM (
+    SELECT 'ask' AS kind, id, text, position FROM campaigns_ask
+    WHERE campaign_id = %(campaign)s AND is_active
+    UNION ALL
+    SELECT 'issue', id, name, 0 FROM campaigns_issuetag WHERE campaign_id = %(campaign)s
+) choices
+ORDER BY kind, position, CASE WHEN kind = 'issue' THEN text END, id
+"""
 
 
 def conversations_in_future() -> QuerySet[Conversation]:

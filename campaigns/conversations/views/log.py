@@ -134,11 +134,8 @@ def _changeable(
 def _form(
     request: HttpRequest, access: CampaignAccess, entry: RosterEntry, *, initial: dict, **kwargs
 ) -> ConversationForm:
-    kwargs |= {
-        "asks": selectors.asks_active(access.campaign),
-        "issues": selectors.campaign_issues(access.campaign),
-        "tz": selectors.entry_time_zone(entry),
-    }
+    asks, issues = selectors.log_choices(access.campaign)
+    kwargs |= {"asks": asks, "issues": issues, "tz": selectors.entry_time_zone(entry)}
     if request.method == "POST":
         return ConversationForm(request.POST, **kwargs)
     return ConversationForm(initial=initial, **kwargs)

@@ -1,0 +1,97 @@
+"""Logging a one-on-one is the app's hot path (an organizer logs between two talks), so its POST
+costs a fixed number of queries, whatever the campaign asks and however much a talk records.
+
+Nina (team_organizer) logs a talk with Maria Lopez: an assessment, the asks answered, the
+issues she raised, a follow-up promised, and the follow-up promised last time closed.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from campaigns.models import Ask, Conversation, FollowUp, IssueTag
+from tests import factories
+
+# The user, their committee (two-factor, time zone), their roles on the campaign, the
+# campaign, Maria's roster entry, the form's asks and issues; then in one transaction the
+# conversation with all it records (one statement) and the roster entry advanced.
+LOG_QUERIES = 10
+
+
+@pytest.fixture
+def maria(committee, campaign):
+    person = factories.person(committee=committee, given_name="Maria", family_name="Lopez")
+    return factories.on_roster(campaign=campaign, person=person)
+
+
+def asks_and_issues(campaign, count: int) -> tuple[list[Ask], list[IssueTag]]:
+    """The campaign's asks (the two it starts with, and more) and issues, `count` of each."""
+    for position in range(Ask.objects.filter(campaign=campaign).count(), count):
+        Ask.objects.create(campaign=campaign, text=f"Ask {position}", position=position)
+    for number in range(IssueTag.objects.filter(campaign=campaign).count(), count):
+        IssueTag.objects.create(campaign=campaign, name=f"Issue {number}")
+    return list(Ask.objects.filter(campaign=campaign)), list(
+        IssueTag.objects.filter(campaign=campaign)
+    )
+
+
+def a_full_log(asks: list[Ask], issues: list[IssueTag]) -> dict:
+    return {
+        "happened_at": "2026-03-02T12:30",
+        "channel": "phone",
+        "duration_minutes": "10",
+        "issues": [tag.pk for tag in issues],
+        **{f"ask_{ask.pk}": "yes" for ask in asks},
+        "assessment": "2",
+        "next_step": "Bring a card",
+        "follow_up_pick": "three_days",
+    }
+
+
+def log_queries(client, entry, data: dict) -> int:
+    """The queries of the log POST, once the form was opened (as an organizer does)."""
+    url = reverse("conversation_new", args=[entry.campaign_id, entry.person_id])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return len(queries)
+
+
+@pytest.mark.parametrize("told", [1, 8], ids=["an ask and an issue", "eight of each"])
+def test_a_log_costs_the_same_queries_however_much_it_records(
+    client, campaign, team_organizer, maria, told
+):
+    asks, issues = asks_and_issues(campaign, 8)
+    earlier = FollowUp.objects.create(
+        campaign=campaign, person=maria.person, organizer=team_organizer, due_on="2026-03-01"
+    )
+    client.force_login(team_organizer)
+
+    queries = log_queries(client, maria, a_full_log(asks[:told], issues[:told]))
+
+    assert queries == LOG_QUERIES
+    talk = Conversation.objects.get(person=maria.person)
+    assert talk.answers.count() == talk.issues.count() == told
+    assert talk.assessment_record.level == 2
+    assert FollowUp.objects.get(conversation=talk).closed_at is None
+    earlier.refresh_from_db()
+    assert earlier.closed_reason == FollowUp.CloseReason.DONE
+
+
+def test_a_campaign_with_many_asks_and_issues_costs_no_more(
+    client, committee, campaign, team_organizer, maria
+):
+    """The form's choices are read at once, whatever their number."""
+    asks, issues = asks_and_issues(campaign, 2)
+    client.force_login(team_organizer)
+    few = log_queries(client, maria, a_full_log(asks[:1], issues[:1]))
+
+    asks, issues = asks_and_issues(campaign, 30)
+    other = factories.on_roster(
+        campaign=campaign, person=factories.person(committee=committee, given_name="Omar")
+    )
+    many = log_queries(client, other, a_full_log(asks, issues))
+
+    assert few == many == LOG_QUERIES
