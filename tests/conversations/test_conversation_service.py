@@ -171,7 +171,7 @@ def test_the_earliest_open_one_on_one_up_to_a_day_after_the_talk_is_marked_held(
 
 def test_answers_and_issues_of_another_campaign_are_not_recorded(entry, team_organizer, committee):
     elsewhere = factories.campaign(committee=committee)
-    their_ask = Ask.objects.filter(campaign=elsewhere).first()
+    their_ask = Ask.objects.filter(campaign=elsewhere)[0]
     their_issue = IssueTag.objects.create(campaign=elsewhere, name="Rent")
 
     talk = log(

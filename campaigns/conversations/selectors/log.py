@@ -95,7 +95,8 @@ def _instances(row: tuple, models: list[tuple[type[Model], str]]) -> list[Any]:
     """Model instances from consecutive columns of one row, as the ORM would make them (its
     field converters applied); None for a model whose primary key is null (a LEFT JOIN
     that found nothing)."""
-    instances, start = [], 0
+    instances: list[Any] = []
+    start = 0
     for model, _alias in models:
         fields = model._meta.concrete_fields
         values = list(row[start : start + len(fields)])
