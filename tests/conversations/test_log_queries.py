@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import Ask, Conversation, FollowUp, IssueTag
+from campaigns.conversations.selectors.log import log_target
+from campaigns.models import Ask, Conversation, FollowUp, IssueTag, RosterEntry
 from tests import factories
 
 # The user, their committee (its time zone); their roles on the campaign with the campaign
@@ -96,3 +97,32 @@ def test_a_campaign_with_many_asks_and_issues_costs_no_more(
     many = log_queries(client, other, a_full_log(asks, issues))
 
     assert few == many == LOG_QUERIES
+
+
+def test_what_the_log_reads_in_one_query_is_what_the_orm_reads(committee, campaign, team_organizer):
+    """log_target makes its model instances itself: each field as the ORM would give it."""
+    site = factories.site(campaign=campaign, name="Warehouse")
+    unit = factories.unit(site=site, name="Receiving")
+    person = factories.person(committee=committee, given_name="Maria", family_name="Lopez")
+    entry = factories.on_roster(campaign=campaign, person=person, unit=unit, title="Picker")
+
+    access, read = log_target(team_organizer, campaign.pk, person.pk)
+
+    orm = RosterEntry.objects.select_related("campaign__committee", "person", "unit__site").get(
+        pk=entry.pk
+    )
+    pairs = [
+        (read, orm),
+        (read.person, orm.person),
+        (read.unit, orm.unit),
+        (read.unit.site, orm.unit.site),
+        (access.campaign, orm.campaign),
+        (access.campaign.committee, orm.campaign.committee),
+    ]
+    for mine, theirs in pairs:
+        fields = type(theirs)._meta.concrete_fields
+        assert [getattr(mine, f.attname) for f in fields] == [
+            getattr(theirs, f.attname) for f in fields
+        ]
+        assert not mine._state.adding
+    assert read.campaign is access.campaign
