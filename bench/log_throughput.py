@@ -1,13 +1,15 @@
-"""Throughput of logging a one-on-one (the form POST) against a bare Django view, side by side.
+"""Throughput of logging a one-on-one (the form POST) against reference views, side by side.
 
-The target: the logging POST sustains >= 0.3x the requests per second of a view that only
-returns "ok", both served by the same gunicorn on loopback and loaded by wrk in one run.
+The target (issue 21): the logging POST sustains >= 0.5x the requests per second of the
+signed-in one-row-write reference (a signed-in view that commits a one-row UPDATE), both served
+by the same gunicorn on loopback and loaded by wrk in one run.
 
     .venv/bin/python bench/log_throughput.py       # 5 rounds of 5 s each, 4 workers, 8 conns
     .venv/bin/python bench/log_throughput.py --rounds 9 --workers 8 --connections 16
 
 The four are loaded in turn, round after round, and each ratio is the median of its rounds,
-so that the machine's drift falls on all of them alike.
+so that the machine's drift falls on all of them alike: the ratio column is to the signed-in
+one-row write (the target's reference); the ratios to the bare view follow, from the medians.
 
 Two reference views show the ceiling any signed-in page has on the same stack: one that
 only checks the session (login_required, returns "ok"), and one that also commits a
@@ -20,6 +22,7 @@ from a cookie and header as a browser sends them. Every POST logs a real convers
 """
 
 import argparse
+import os
 import tempfile
 import time
 import urllib.request
@@ -49,17 +52,22 @@ end
 # Each POST logs for one of this many people: a committee's organizers log different people;
 # two logs for the same person wait for each other on its roster row (by design).
 PEOPLE = 200
-# The logging POST's requests per second against the bare view's, in the same run.
-TARGET_RATIO = Target(">=", 0.30, "×")
+REFERENCE = "signed-in 1 write"
+# The logging POST's requests per second against the reference's, in the same run (issue 21).
+TARGET_RATIO = Target(">=", 0.5, "×")
 
 
 def world() -> tuple[str, list[str], str]:
     """A campaign, an organizer on its team, someone on its roster: the session cookie, the
     logging URL and its form body."""
+    from datetime import timedelta
+
     from django.urls import reverse
+    from django.utils import timezone
 
     from campaigns.models import Ask, Campaign, IssueTag, TeamMember
     from campaigns.roster.services import roster_add
+    from members.clock import zone_for
     from members.models import Committee, Membership, Person, User
 
     committee = Committee.objects.create(name=f"Bench log {time.time_ns()}")
@@ -78,8 +86,12 @@ def world() -> tuple[str, list[str], str]:
     client = signed_in_client(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF}"
     urls = [reverse("conversation_new", args=[campaign.pk, person.pk]) for person in people]
+    # A talk of a few minutes ago, as most are: this week's, which no kept dashboard week
+    # holds (one back-dated into a kept week costs one statement more).
+    now = timezone.localtime(timezone.now() - timedelta(minutes=5), zone_for(committee))
     body = (
-        f"happened_at=2026-03-02T12%3A30&channel=phone&duration_minutes=10&issues={tag.pk}"
+        f"happened_at={now:%Y-%m-%dT%H}%3A{now:%M}&channel=phone&duration_minutes=10"
+        f"&issues={tag.pk}"
         f"&ask_{ask.pk}=yes&assessment=2&next_step=Call&follow_up_pick=three_days"
     )
     return cookie, urls, body
@@ -96,6 +108,7 @@ def main() -> None:
     add_json_option(parser)
     args = parser.parse_args()
     setup_django(database="majority_benchlog")
+    load = os.getloadavg()[0]
     cookie, paths, body = world()
     path = paths[0]
     with tempfile.TemporaryDirectory() as name:
@@ -112,18 +125,24 @@ def main() -> None:
             check = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
             assert urllib.request.urlopen(check).status == 200, "the organizer cannot log"  # noqa: S310
             results = side_by_side(
-                {
+                {  # the first is the reference of the ratio column
+                    REFERENCE: (base + "/bench/signed-in-write/", write),
                     "bare view": (base + "/bench/bare/", None),
                     "signed-in no-op": (base + "/bench/signed-in/", signed_in),
-                    "signed-in 1 write": (base + "/bench/signed-in-write/", write),
                     "logging POST": (base + path, script),
                 },
                 seconds=args.seconds,
                 connections=args.connections,
                 rounds=args.rounds,
             )
-    target = f"target: logging POST ratio {TARGET_RATIO}"
+    ratio = results["logging POST"]["ratio"]
+    verdict = "met" if TARGET_RATIO.met(ratio) else "NOT met"
+    target = f"target: logging POST {TARGET_RATIO} the {REFERENCE}: {ratio:.2f}x, {verdict}"
     report(results, target=target, rounds=args.rounds, seconds=args.seconds)
+    bare = results["bare view"]["rps"]
+    to_bare = ", ".join(f"{name} {row['rps'] / bare:.2f}" for name, row in results.items())
+    print(f"against the bare view (medians): {to_bare}")
+    print(f"load average (1 min): {load:.2f} before, {os.getloadavg()[0]:.2f} after")
     write_figures(args.json, throughput_figures(results, {"logging POST": TARGET_RATIO}))
 
 

@@ -3,9 +3,7 @@
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from campaigns.models import AssessmentRecord, Campaign, Conversation, RosterEntry, Unit
@@ -138,25 +136,22 @@ def assessment_advance(
 
     Returns False, changing nothing, if the entry is off the roster (by now).
     """
-    # Lock the row and check it is on; the conversation is the latest contact if no other is.
-    changes: dict[str, Combinable] = {
-        "last_contact_at": Greatest(
-            Coalesce(F("last_contact_at"), Value(happened_at)), Value(happened_at)
+    with connection.cursor() as cursor:  # the hot path of logging: one plain statement
+        cursor.execute(
+            ADVANCE_SQL,
+            {"entry": entry_id, "level": level, "at": happened_at, "leader": is_leader},
         )
-    }
-    if level is not None:
-        newer = Q(assessed_at__isnull=True) | Q(assessed_at__lte=happened_at)
-        entry = RosterEntry._meta
-        changes["assessment"] = Case(
-            When(newer, then=Value(level)),
-            default=F("assessment"),
-            output_field=entry.get_field("assessment"),
-        )
-        changes["assessed_at"] = Case(
-            When(newer, then=Value(happened_at)),
-            default=F("assessed_at"),
-            output_field=entry.get_field("assessed_at"),
-        )
-    if is_leader:
-        changes["is_leader"] = Value(True)
-    return RosterEntry.objects.filter(pk=entry_id, removed_at=None).update(**changes) == 1
+        return cursor.rowcount == 1
+
+
+# At least locks the row and checks it is on. "Newer": no earlier than the current one.
+ADVANCE_SQL = """
+UPDATE campaigns_rosterentry SET
+    assessment = CASE WHEN %(level)s::smallint IS NOT NULL
+        AND (assessed_at IS NULL OR assessed_at <= %(at)s) THEN %(level)s ELSE assessment END,
+    assessed_at = CASE WHEN %(level)s::smallint IS NOT NULL
+        AND (assessed_at IS NULL OR assessed_at <= %(at)s) THEN %(at)s ELSE assessed_at END,
+    is_leader = is_leader OR %(leader)s,
+    last_contact_at = greatest(coalesce(last_contact_at, %(at)s), %(at)s)
+WHERE id = %(entry)s AND removed_at IS NULL
+"""

@@ -15,7 +15,15 @@ from campaigns.conversations.services.log import (
     conversation_log,
     conversation_update,
 )
-from campaigns.models import Conversation, FollowUp, OutboxMessage, RosterEntry, ScheduledOneOnOne
+from campaigns.models import (
+    Ask,
+    Conversation,
+    FollowUp,
+    IssueTag,
+    OutboxMessage,
+    RosterEntry,
+    ScheduledOneOnOne,
+)
 from members.models import AuditEvent
 from tests import factories
 
@@ -93,6 +101,112 @@ def test_logging_closes_open_follow_ups_and_plans_the_next(entry, team_organizer
 
     assert FollowUp.objects.get(conversation=first).closed_reason == "done"
     assert ScheduledOneOnOne.objects.get(person=entry.person).place == "Break room"
+
+
+def test_it_records_everything_told_and_the_follow_up_goes_to_the_assigned_organizer(
+    entry, team_organizer, lead, campaign
+):
+    entry.organizer = lead
+    entry.save()
+    card, meeting = Ask.objects.filter(campaign=campaign)
+    parking = IssueTag.objects.create(campaign=campaign, name="Parking")
+
+    talk = log(
+        entry,
+        team_organizer,
+        days_ago=0,
+        assessment=2,
+        duration_minutes=20,
+        issues=[parking],
+        new_issue="Heat",
+        answers={card.pk: "yes", meeting.pk: "maybe"},
+        notes="Night shift",
+        next_step="Bring a card",
+        follow_up_on=timezone.localdate() + timedelta(days=3),
+    )
+
+    saved = Conversation.objects.get(pk=talk.pk)
+    assert (saved.organizer, saved.duration_minutes, saved.notes) == (
+        team_organizer,
+        20,
+        "Night shift",
+    )
+    assert (saved.created_at, saved.updated_at) == (talk.created_at, talk.updated_at)
+    assert sorted(tag.name for tag in saved.issues.all()) == ["Heat", "Parking"]
+    assert {(a.ask, a.answer) for a in saved.answers.all()} == {(card, "yes"), (meeting, "maybe")}
+    assert (saved.assessment_record.level, saved.assessment_record.recorded_by) == (
+        2,
+        team_organizer,
+    )
+    follow_up = FollowUp.objects.get(conversation=saved)
+    assert (follow_up.organizer, follow_up.description) == (lead, "Bring a card")
+    assert follow_up.closed_at is None
+
+
+def test_the_earliest_open_one_on_one_up_to_a_day_after_the_talk_is_marked_held(
+    entry, team_organizer
+):
+    def meeting(hours: float, **fields) -> ScheduledOneOnOne:
+        return ScheduledOneOnOne.objects.create(
+            campaign=entry.campaign,
+            person=entry.person,
+            organizer=team_organizer,
+            starts_at=timezone.now() + timedelta(hours=hours),
+            **fields,
+        )
+
+    cancelled = meeting(-5, cancelled_at=timezone.now())
+    later_that_day = meeting(20)
+    the_one = meeting(-2)
+    next_week = meeting(24 * 7)
+
+    talk = log(entry, team_organizer, days_ago=0)
+
+    held = ScheduledOneOnOne.objects.filter(held_in=talk)
+    assert list(held) == [the_one]
+    assert ScheduledOneOnOne.objects.get(pk=later_that_day.pk).held_in is None
+    assert ScheduledOneOnOne.objects.get(pk=next_week.pk).held_in is None
+    assert ScheduledOneOnOne.objects.get(pk=cancelled.pk).held_in is None
+
+
+def test_answers_and_issues_of_another_campaign_are_not_recorded(entry, team_organizer, committee):
+    elsewhere = factories.campaign(committee=committee)
+    their_ask = Ask.objects.filter(campaign=elsewhere)[0]
+    their_issue = IssueTag.objects.create(campaign=elsewhere, name="Rent")
+
+    talk = log(
+        entry, team_organizer, days_ago=0, issues=[their_issue], answers={their_ask.pk: "yes"}
+    )
+
+    assert not talk.issues.exists()
+    assert not talk.answers.exists()
+
+
+def test_someone_taken_off_the_roster_meanwhile_gets_nothing_logged(entry, team_organizer):
+    first = log(entry, team_organizer, days_ago=2, follow_up_on=timezone.localdate())
+    RosterEntry.objects.filter(pk=entry.pk).update(removed_at=timezone.now())  # another tab
+    data = ConversationData(
+        happened_at=timezone.now(),
+        channel="phone",
+        assessment=1,
+        new_issue="Heat",
+        follow_up_on=timezone.localdate(),
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        conversation_log(
+            campaign=entry.campaign,
+            person=entry.person,
+            organizer=team_organizer,
+            data=data,
+            entry=entry,  # as the view read it, before the removal
+        )
+
+    assert refused.value.code == "not_on_roster"
+    assert list(Conversation.objects.all()) == [first]
+    assert FollowUp.objects.get().closed_at is None
+    assert not IssueTag.objects.filter(name="Heat").exists()
+    assert current(entry) is None
 
 
 def test_a_leader_flag_in_a_conversation_marks_the_roster(entry, team_organizer):

@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Subquery
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +71,9 @@ def conversation_log(
 
     Logging closes the person's open follow-ups on this campaign (the promised talk happened)
     and marks a one-on-one scheduled for it as held. It is the hot path of the app (an
-    organizer logs between two conversations), so every step is one statement.
+    organizer logs between two conversations), so the conversation and everything it records
+    are written by one statement (LOG_SQL), and the roster entry advanced by one more, in one
+    transaction.
     """
     conversation_check(data=data)
     if (
@@ -82,13 +83,9 @@ def conversation_log(
     ):
         entry = _active_entry(campaign, person)
     with transaction.atomic():  # an issue typed inline is kept only with its log
-        conversation = Conversation.objects.create(
-            campaign=campaign, person=person, organizer=organizer, **_fields(data)
-        )
-        _write_details(conversation, entry, data, recorded_by=organizer)
-        _close_follow_ups(conversation, closed_by=organizer)
-        _mark_scheduled_held(conversation)
-        _plan_next(conversation, entry, data)
+        conversation = _conversation_write(campaign, person, organizer, entry, data)
+        if data.schedule_at is not None:
+            _schedule_next(conversation, data.schedule_at, data.schedule_place)
         on_roster = assessment_advance(
             entry_id=entry.pk,
             level=data.assessment,
@@ -212,15 +209,11 @@ def _write_details(
     conversation: Conversation, entry: RosterEntry, data: ConversationData, *, recorded_by: User
 ) -> None:
     """Issues (one typed inline is added with it), answers and the assessment record, for a
-    conversation that has none yet."""
-    tags = list(data.issues)
-    if data.new_issue:
-        tags.append(issue_tag_find_or_create(campaign=conversation.campaign, name=data.new_issue))
+    conversation that has none yet (an edit's: a new log writes them in LOG_SQL)."""
     Issue = Conversation.issues.through  # noqa: N806 - a model class
     Issue.objects.bulk_create(
         Issue(conversation=conversation, issuetag=tag)
-        for tag in dict.fromkeys(tags)
-        if tag.campaign_id == conversation.campaign_id
+        for tag in _issue_tags(conversation.campaign, data)
     )
     if data.answers:
         asks = set(
@@ -243,53 +236,111 @@ def _write_details(
         )
 
 
-def _close_follow_ups(conversation: Conversation, *, closed_by: User) -> None:
-    FollowUp.objects.filter(
-        campaign=conversation.campaign, person=conversation.person, closed_at=None
-    ).update(
-        closed_at=timezone.now(),
-        closed_reason=FollowUp.CloseReason.DONE,
-        closed_by=closed_by,
+def _issue_tags(campaign: Campaign, data: ConversationData) -> list[IssueTag]:
+    """The conversation's issues, each once and all of this campaign; one typed inline is
+    found or added."""
+    tags = list(data.issues)
+    if data.new_issue:
+        tags.append(issue_tag_find_or_create(campaign=campaign, name=data.new_issue))
+    return [tag for tag in dict.fromkeys(tags) if tag.campaign_id == campaign.pk]
+
+
+def _conversation_write(
+    campaign: Campaign, person: Person, organizer: User, entry: RosterEntry, data: ConversationData
+) -> Conversation:
+    """The conversation, its issues, answers (to this campaign's asks) and assessment record;
+    the person's open follow-ups closed, the one-on-one it held marked, the follow-up it
+    promises (to the person's assigned organizer, or the logger): one statement."""
+    now = timezone.now()
+    conversation = Conversation(
+        campaign=campaign,
+        person=person,
+        organizer=organizer,
+        created_at=now,
+        updated_at=now,
+        **_fields(data),
     )
+    params = {
+        **_fields(data),
+        "campaign": campaign.pk,
+        "person": person.pk,
+        "organizer": organizer.pk,
+        "entry": entry.pk,
+        "now": now,
+        "tags": [tag.pk for tag in _issue_tags(campaign, data)],
+        "asks": list(data.answers),
+        "answers": list(data.answers.values()),
+        "held_until": data.happened_at + timedelta(days=1),
+        "follow_up_on": data.follow_up_on,
+        "follow_up_organizer": entry.organizer_id or organizer.pk,
+        "done": FollowUp.CloseReason.DONE,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(LOG_SQL, params)
+        (conversation.pk,) = cursor.fetchone()
+    conversation._state.adding = False
+    conversation._state.db = connection.alias
+    return conversation
 
 
-def _mark_scheduled_held(conversation: Conversation) -> None:
-    """The earliest open one-on-one scheduled up to a day after this talk is the one held."""
-    earliest = (
-        ScheduledOneOnOne.objects.filter(
-            campaign=conversation.campaign,
-            person=conversation.person,
-            held_in=None,
-            cancelled_at=None,
-            starts_at__lte=conversation.happened_at + timedelta(days=1),
-        )
-        .order_by("starts_at")
-        .values("pk")[:1]
+LOG_SQL = """
+WITH conversation AS (
+    INSERT INTO campaigns_conversation (campaign_id, person_id, organizer_id, happened_at,
+        channel, duration_minutes, assessment, is_leader, notes, next_step, created_at,
+        updated_at)
+    VALUES (%(campaign)s, %(person)s, %(organizer)s, %(happened_at)s, %(channel)s,
+        %(duration_minutes)s, %(assessment)s, %(is_leader)s, %(notes)s, %(next_step)s,
+        %(now)s, %(now)s)
+    RETURNING id
+), issues AS (
+    INSERT INTO campaigns_conversation_issues (conversation_id, issuetag_id)
+    SELECT conversation.id, tag FROM conversation, unnest(%(tags)s::bigint[]) AS tag
+), answers AS (
+    INSERT INTO campaigns_askanswer (conversation_id, ask_id, answer)
+    SELECT conversation.id, ask.id, given.answer
+    FROM conversation,
+        unnest(%(asks)s::bigint[], %(answers)s::varchar[]) AS given (ask_id, answer)
+        JOIN campaigns_ask ask ON ask.id = given.ask_id AND ask.campaign_id = %(campaign)s
+), record AS (
+    INSERT INTO campaigns_assessmentrecord (roster_entry_id, conversation_id, level,
+        happened_at, recorded_by_id, created_at)
+    SELECT %(entry)s, conversation.id, %(assessment)s, %(happened_at)s, %(organizer)s, %(now)s
+    FROM conversation WHERE %(assessment)s::smallint IS NOT NULL
+), closed AS (
+    UPDATE campaigns_followup
+    SET closed_at = %(now)s, closed_reason = %(done)s, closed_by_id = %(organizer)s
+    WHERE campaign_id = %(campaign)s AND person_id = %(person)s AND closed_at IS NULL
+), held AS (  -- the earliest open one-on-one scheduled up to a day after this talk
+    UPDATE campaigns_scheduledoneonone SET held_in_id = conversation.id
+    FROM conversation
+    WHERE campaigns_scheduledoneonone.id = (
+        SELECT id FROM campaigns_scheduledoneonone
+        WHERE campaign_id = %(campaign)s AND person_id = %(person)s AND held_in_id IS NULL
+            AND cancelled_at IS NULL AND starts_at <= %(held_until)s
+        ORDER BY starts_at LIMIT 1
     )
-    ScheduledOneOnOne.objects.filter(pk__in=Subquery(earliest)).update(held_in=conversation)
+), follow_up AS (
+    INSERT INTO campaigns_followup (campaign_id, person_id, organizer_id, conversation_id,
+        description, due_on, closed_reason, closed_note, created_at)
+    SELECT %(campaign)s, %(person)s, %(follow_up_organizer)s, conversation.id,
+        %(next_step)s, %(follow_up_on)s, '', '', %(now)s
+    FROM conversation WHERE %(follow_up_on)s::date IS NOT NULL
+)
+SELECT id FROM conversation
+"""
 
 
-def _plan_next(conversation: Conversation, entry: RosterEntry, data: ConversationData) -> None:
-    """The promised follow-up goes to the person's assigned organizer (or the logger)."""
-    if data.follow_up_on is not None:
-        FollowUp.objects.create(
-            campaign=conversation.campaign,
-            person=conversation.person,
-            organizer_id=entry.organizer_id or conversation.organizer_id,
-            conversation=conversation,
-            description=data.next_step,
-            due_on=data.follow_up_on,
-        )
-    if data.schedule_at is not None:
-        meeting = ScheduledOneOnOne.objects.create(
-            campaign=conversation.campaign,
-            person=conversation.person,
-            organizer=conversation.organizer,
-            starts_at=data.schedule_at,
-            place=data.schedule_place,
-            scheduled_in=conversation,
-        )
-        one_on_one_reminder_plan(meeting=meeting, committee=conversation.campaign.committee)
+def _schedule_next(conversation: Conversation, starts_at: datetime, place: str) -> None:
+    """The next one-on-one set in this talk, and its organizer's reminder."""
+    meeting = ScheduledOneOnOne.objects.create(
+        campaign=conversation.campaign,
+        person=conversation.person,
+        organizer=conversation.organizer,
+        starts_at=starts_at,
+        place=place,
+        scheduled_in=conversation,
+    )
+    one_on_one_reminder_plan(meeting=meeting, committee=conversation.campaign.committee)
 
 
 def issue_tag_find_or_create(*, campaign: Campaign, name: str) -> IssueTag:

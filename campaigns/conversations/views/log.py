@@ -42,8 +42,7 @@ def conversation_new(request: AuthedHttpRequest, campaign_id: int, person_id: in
     Opened in place from My list (htmx, `in_place=my_list`) it answers with the form alone,
     and a save answers with the list's fresh sections instead of going to another page.
     """
-    access = campaign_for_user(request.user, campaign_id)
-    entry = selectors.active_entry(access.campaign, person_id)
+    access, entry = selectors.log_target(request.user, campaign_id, person_id)
     form = _form(request, access, entry, initial=initial_for_new(selectors.entry_time_zone(entry)))
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,11 +133,8 @@ def _changeable(
 def _form(
     request: HttpRequest, access: CampaignAccess, entry: RosterEntry, *, initial: dict, **kwargs
 ) -> ConversationForm:
-    kwargs |= {
-        "asks": selectors.asks_active(access.campaign),
-        "issues": selectors.campaign_issues(access.campaign),
-        "tz": selectors.entry_time_zone(entry),
-    }
+    asks, issues = selectors.log_choices(access.campaign)
+    kwargs |= {"asks": asks, "issues": issues, "tz": selectors.entry_time_zone(entry)}
     if request.method == "POST":
         return ConversationForm(request.POST, **kwargs)
     return ConversationForm(initial=initial, **kwargs)
