@@ -178,8 +178,9 @@ def campaigns_managed(user: User, campaigns: list[Campaign]) -> set[int]:
     )
     ids = [campaign.pk for campaign in campaigns]
     return set(
-        Campaign.objects.filter(Q(committee_id__in=lead_of) | Q(Exists(team_lead)), pk__in=ids)
-        .values_list("pk", flat=True)
+        Campaign.objects.filter(
+            Q(committee_id__in=lead_of) | Q(Exists(team_lead)), pk__in=ids
+        ).values_list("pk", flat=True)
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 # when the app is ready, in the web process as in a worker, so the outbox knows every kind and
 # every task named in campaigns is registered before anything queues it.
 MESSAGES = ("actions", "conversations", "nudges")
-TASKS = ("imports", "nudges", "outbox")
+TASKS = ("dashboards", "imports", "nudges", "outbox")
 
 
 class CampaignsConfig(AppConfig):

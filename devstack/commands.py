@@ -143,6 +143,7 @@ def where_data_lives(postgres: Service, data_dir: Path = DATA_DIR) -> list[str]:
         f"To start over: stop it (Ctrl-C), then {dropdb}, rm -rf {shown(data_dir)} and make run",
     ]
 
+
 def command_backup(args: list[str], stack: contextlib.ExitStack) -> int:
     """`manage.py backup [ARGS]` against the Postgres `make run` uses (started if needed)."""
     return run_manage("backup", args, stack)

@@ -13,9 +13,7 @@ from members.models import Heartbeat
 
 def heartbeat_record(name: str, **detail: Any) -> None:
     """`name` did its job now (one upsert; `detail` replaces what was kept)."""
-    Heartbeat.objects.update_or_create(
-        name=name, defaults={"at": timezone.now(), "detail": detail}
-    )
+    Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now(), "detail": detail})
 
 
 def heartbeats_last(names: list[str]) -> dict[str, Heartbeat]:

@@ -165,9 +165,7 @@ def _invitation_email(invitation: Invitation) -> EmailMultiAlternatives:
     return message
 
 
-def invitation_accept(
-    *, invitation: Invitation, user: User, ip: str | None = None
-) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User, ip: str | None = None) -> Membership:
     """Join the committee with the invited role (or keep a higher role the user already has).
     A new membership or a raised role is audited; a role kept as it was is not."""
     with transaction.atomic():

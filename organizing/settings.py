@@ -351,6 +351,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(HEALTH["pulse_seconds"]),
         "options": {"expires": HEALTH["pulse_seconds"]},
     },
+    # The dashboards' kept weeks, recomputed where a change reached into the past or a week
+    # ended, so that a dashboard opened next only reads them.
+    "refresh-dashboard-trends": {
+        "task": "dashboards.trends_refresh",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Nudges: the 09:00 digests in each committee's time zone (planning twice is a no-op).
     "plan-nudges": {
         "task": "nudges.plan_due",

@@ -55,9 +55,7 @@ def maria(chicago, campaign, team_organizer, lead):
     # coworkers carry today's call and tonight's talk there.
     for given, due_on, starts_at in (("Ana", date(2026, 12, 3), None), ("Kwame", None, MEETING)):
         coworker = factories.person(committee=chicago, given_name=given, family_name="Night")
-        factories.on_roster(
-            campaign=campaign, person=coworker, unit=unit, organizer=team_organizer
-        )
+        factories.on_roster(campaign=campaign, person=coworker, unit=unit, organizer=team_organizer)
         if due_on:
             FollowUp.objects.create(
                 campaign=campaign,

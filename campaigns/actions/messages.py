@@ -143,11 +143,15 @@ def _no_show_void_reason(message: OutboxMessage, now: datetime) -> str:
 def _no_show_context(message: OutboxMessage) -> dict[str, Any]:
     if message.action is None or message.person_id is None:
         return nudge_context(message)
-    return _action_context(message) | nudge_context(message) | {
-        "zone": message.action.time_zone,
-        "person_url": person_url(message.person_id),
-        "snooze_url": snooze_link_url(message=message),
-    }
+    return (
+        _action_context(message)
+        | nudge_context(message)
+        | {
+            "zone": message.action.time_zone,
+            "person_url": person_url(message.person_id),
+            "snooze_url": snooze_link_url(message=message),
+        }
+    )
 
 
 def _open_pending(message: OutboxMessage, now: datetime) -> PendingRsvp | None:

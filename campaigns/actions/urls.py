@@ -36,9 +36,7 @@ urlpatterns = [
     ),
     path("actions/<int:action_id>/walk-in/", checkin.action_walk_in, name="action_walk_in"),
     path("actions/<int:action_id>/turnout/", checkin.action_turnout, name="action_turnout"),
-    path(
-        "actions/<int:action_id>/close-out/", checkin.action_close_out, name="action_close_out"
-    ),
+    path("actions/<int:action_id>/close-out/", checkin.action_close_out, name="action_close_out"),
     # A member's invitations and answers, their calendar; public action pages.
     path("my-actions/", my_actions.my_actions, name="my_actions"),
     path("my-actions/<int:action_id>/rsvp/", my_actions.my_rsvp, name="my_rsvp"),

@@ -22,6 +22,7 @@ from campaigns.access import people_visible_to
 from campaigns.imports import csv_formats
 from campaigns.imports.csv_formats import PersonRow
 from campaigns.models import Campaign, ImportBatch, PersonNote, RosterEntry, Site, Unit
+from campaigns.roster.history import history_changed
 from campaigns.roster.matching import possible_duplicates_queue_many
 from members.audit import audit_record
 from members.models import AuditEvent, Person, PersonEmail, PersonPhone, Tag, User
@@ -111,9 +112,7 @@ def import_dry_run(*, batch: ImportBatch, mapping: dict[str, str]) -> ImportRepo
         return done.report
 
 
-def import_commit(
-    *, batch_id: int, actor: User, ip: str | None = None
-) -> ImportReport:
+def import_commit(*, batch_id: int, actor: User, ip: str | None = None) -> ImportReport:
     """Import every row of the batch with its saved mapping, or none if any row fails.
 
     The batch row is locked first, so a double click or two leads at once import it once.
@@ -475,6 +474,8 @@ def _roster_place(
             filled.append(entry)
     RosterEntry.objects.bulk_create(new, batch_size=BATCH_SIZE)
     RosterEntry.objects.bulk_update(filled, ["unit", "title", "shift", "is_leader"])
+    if filled:  # placed in a unit or made leaders: in every week they were on the roster
+        history_changed(campaign=campaign, since=None)
     report.roster_added, report.roster_existing = len(new), len(people) - len(new)
     report.sites_created, report.units_created = places.sites_created, places.units_created
     report.new_places = places.new_paths

@@ -14,6 +14,7 @@ from campaigns.actions.services.reminders import MAX_REMINDERS
 from campaigns.conversations.services.asks import asks_defaults_create
 from campaigns.conversations.services.reminders import one_on_one_reminders_replan
 from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
+from campaigns.roster.history import history_changed
 from campaigns.roster.units import unit_subtree_ids
 from members.audit import audit_record
 from members.models import AuditEvent, Committee, Membership, User
@@ -220,6 +221,8 @@ def unit_delete(
         moved = RosterEntry.objects.filter(unit_id__in=doomed, removed_at__isnull=True).update(
             unit=move_people_to
         )
+        # Everyone counts in their unit today, in every week: the past of the units changed.
+        history_changed(campaign=unit.site.campaign, since=None)
         _unit_delete_audit(unit, doomed, moved, move_people_to, actor, ip)
         unit.delete()
     return moved

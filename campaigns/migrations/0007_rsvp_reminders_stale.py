@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0006_nudges'),
-        ('members', '0006_audit_consent_retry'),
+        ("campaigns", "0006_nudges"),
+        ("members", "0006_audit_consent_retry"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rsvp',
-            name='reminders_stale',
+            model_name="rsvp",
+            name="reminders_stale",
             field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddIndex(
-            model_name='rsvp',
-            index=models.Index(condition=models.Q(('reminders_stale', True)), fields=['id'], name='rsvp_reminders_stale_idx'),
+            model_name="rsvp",
+            index=models.Index(
+                condition=models.Q(("reminders_stale", True)),
+                fields=["id"],
+                name="rsvp_reminders_stale_idx",
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0009_action_trust_pending_rsvps'),
+        ("campaigns", "0009_action_trust_pending_rsvps"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxmessage',
-            name='link_cutoff',
+            model_name="outboxmessage",
+            name="link_cutoff",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='rsvp',
-            name='link_cutoff',
+            model_name="rsvp",
+            name="link_cutoff",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

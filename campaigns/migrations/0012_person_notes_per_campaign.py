@@ -5,26 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0011_possible_duplicates'),
-        ('members', '0010_channel_campaign'),
+        ("campaigns", "0011_possible_duplicates"),
+        ("members", "0010_channel_campaign"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PersonNote',
+            name="PersonNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, verbose_name='notes')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='person_notes', to='campaigns.campaign')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaign_notes', to='members.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="notes")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="person_notes",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="campaign_notes",
+                        to="members.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'note',
-                'verbose_name_plural': 'notes',
-                'constraints': [models.UniqueConstraint(fields=('person', 'campaign'), name='person_note_per_campaign')],
+                "verbose_name": "note",
+                "verbose_name_plural": "notes",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "campaign"), name="person_note_per_campaign"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0013_person_notes_and_channels_by_campaign'),
+        ("campaigns", "0013_person_notes_and_channels_by_campaign"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('suppressed', 'Suppressed'), ('void', 'Void'), ('skipped', 'Skipped')], default='pending', max_length=12),
+            model_name="outboxmessage",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Pending"),
+                    ("sending", "Sending"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("suppressed", "Suppressed"),
+                    ("void", "Void"),
+                    ("skipped", "Skipped"),
+                ],
+                default="pending",
+                max_length=12,
+            ),
         ),
     ]

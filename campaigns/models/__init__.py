@@ -23,6 +23,7 @@ from campaigns.models.roster import (
     TeamMember,
     Unit,
 )
+from campaigns.models.trends import TrendState, TrendWeek
 
 __all__ = [
     "Action",
@@ -46,5 +47,7 @@ __all__ = [
     "ScheduledOneOnOne",
     "Site",
     "TeamMember",
+    "TrendState",
+    "TrendWeek",
     "Unit",
 ]

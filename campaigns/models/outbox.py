@@ -107,4 +107,3 @@ class OutboxMessage(models.Model):
         """The clock the message's times are written in, and its reader's: where the action
         happens for a message about one, else the committee's."""
         return zone_for(self.action.time_zone if self.action else self.committee)
-

@@ -29,6 +29,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.people.selectors import MERGE_FIELDS
+from campaigns.roster.history import history_changed, history_changed_for_people
 from campaigns.roster.matching import channels_add_typed, person_match_for, possible_duplicate_queue
 from campaigns.roster.services import assessment_recompute, roster_add, roster_remove
 from members.audit import audit_record
@@ -220,9 +221,16 @@ def roster_entry_update(
 ) -> RosterEntry:
     """Move someone within the campaign and change their placement. Never the assessment:
     only conversations set that (through assessment_record)."""
+    moved = entry.unit_id != (unit.pk if unit else None)
+    made_or_unmade_leader = entry.is_leader != is_leader
     entry.unit, entry.title, entry.shift = unit, title, shift
     entry.is_leader, entry.organizer = is_leader, organizer
-    entry.save(update_fields=["unit", "title", "shift", "is_leader", "organizer"])
+    with transaction.atomic():
+        entry.save(update_fields=["unit", "title", "shift", "is_leader", "organizer"])
+        if moved:  # their conversations count in their unit today, however old
+            history_changed(campaign=entry.campaign, since=None)
+        elif made_or_unmade_leader:
+            history_changed(campaign=entry.campaign, since=entry.added_at)
     return entry
 
 
@@ -284,6 +292,7 @@ def person_merge(
     with transaction.atomic():
         list(Person.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk]))
         merged_id = duplicate.pk
+        history_changed_for_people(person_ids=[survivor.pk, duplicate.pk])
         _merge_fields(survivor=survivor, duplicate=duplicate, choices=choices)
         _merge_entries(survivor=survivor, duplicate=duplicate)
         _merge_one_on_ones(survivor=survivor, duplicate=duplicate)

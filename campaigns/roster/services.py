@@ -8,6 +8,7 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from campaigns.models import AssessmentRecord, Campaign, RosterEntry, Unit
+from campaigns.roster.history import history_changed
 from members.models import Person, User
 
 
@@ -39,9 +40,11 @@ def roster_add(
 
 def roster_remove(*, entry: RosterEntry, reason: str = "") -> None:
     """Take someone off the roster; the entry and its history stay for the record."""
-    entry.removed_at = timezone.now()
-    entry.removed_reason = reason
-    entry.save(update_fields=["removed_at", "removed_reason"])
+    with transaction.atomic():
+        entry.removed_at = timezone.now()
+        entry.removed_reason = reason
+        entry.save(update_fields=["removed_at", "removed_reason"])
+        history_changed(campaign=entry.campaign, since=entry.removed_at)
 
 
 def assessment_record(
@@ -53,6 +56,7 @@ def assessment_record(
             roster_entry=entry, level=level, happened_at=happened_at, recorded_by=recorded_by
         )
         assessment_recompute(entry_id=entry.pk)
+        history_changed(campaign=entry.campaign, since=happened_at)
     return record
 
 

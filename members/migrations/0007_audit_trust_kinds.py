@@ -4,15 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0006_audit_consent_retry'),
+        ("members", "0006_audit_consent_retry"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='kind',
-            field=models.CharField(choices=[('login', 'Login'), ('login_failed', 'Failed login'), ('logout', 'Logout'), ('mfa_change', 'Two-factor change'), ('role_change', 'Role change'), ('team_change', 'Team change'), ('import', 'Import'), ('export', 'Export'), ('merge', 'Merge'), ('bulk', 'Bulk change'), ('delete', 'Deletion'), ('person_view', 'Person page viewed'), ('consent', 'Consent change'), ('message_retry', 'Message retried'), ('match', 'Person matching'), ('duplicate', 'Possible duplicate'), ('action_change', 'Action change'), ('user_deactivate', 'Login deactivated'), ('user_reactivate', 'Login reactivated'), ('membership_remove', 'Removed from the committee'), ('lockdown', 'Lockdown'), ('erase', 'Erasure')], max_length=30),
+            model_name="auditevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("login", "Login"),
+                    ("login_failed", "Failed login"),
+                    ("logout", "Logout"),
+                    ("mfa_change", "Two-factor change"),
+                    ("role_change", "Role change"),
+                    ("team_change", "Team change"),
+                    ("import", "Import"),
+                    ("export", "Export"),
+                    ("merge", "Merge"),
+                    ("bulk", "Bulk change"),
+                    ("delete", "Deletion"),
+                    ("person_view", "Person page viewed"),
+                    ("consent", "Consent change"),
+                    ("message_retry", "Message retried"),
+                    ("match", "Person matching"),
+                    ("duplicate", "Possible duplicate"),
+                    ("action_change", "Action change"),
+                    ("user_deactivate", "Login deactivated"),
+                    ("user_reactivate", "Login reactivated"),
+                    ("membership_remove", "Removed from the committee"),
+                    ("lockdown", "Lockdown"),
+                    ("erase", "Erasure"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0008_person_erased_at'),
+        ("members", "0008_person_erased_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='link_cutoff',
+            model_name="invitation",
+            name="link_cutoff",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

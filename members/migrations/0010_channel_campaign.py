@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0009_invitation_link_cutoff'),
+        ("members", "0009_invitation_link_cutoff"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='personemail',
-            name='campaign_id',
+            model_name="personemail",
+            name="campaign_id",
             field=models.BigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='personphone',
-            name='campaign_id',
+            model_name="personphone",
+            name="campaign_id",
             field=models.BigIntegerField(blank=True, null=True),
         ),
     ]

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0010_channel_campaign'),
+        ("members", "0010_channel_campaign"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Spanish')], max_length=10, verbose_name='language'),
+            model_name="invitation",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("es", "Spanish")],
+                max_length=10,
+                verbose_name="language",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Spanish')], max_length=10, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("es", "Spanish")],
+                max_length=10,
+                verbose_name="language",
+            ),
         ),
     ]

@@ -9,30 +9,37 @@ import members.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0012_heartbeat'),
+        ("members", "0012_heartbeat"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committee',
-            name='one_on_one_reminder_minutes',
-            field=models.PositiveIntegerField(default=60, verbose_name='one-on-one reminder (minutes before)'),
+            model_name="committee",
+            name="one_on_one_reminder_minutes",
+            field=models.PositiveIntegerField(
+                default=60, verbose_name="one-on-one reminder (minutes before)"
+            ),
         ),
         migrations.AddField(
-            model_name='committee',
-            name='quiet_hours_end',
-            field=models.TimeField(default=datetime.time(8, 0), verbose_name='quiet hours end'),
+            model_name="committee",
+            name="quiet_hours_end",
+            field=models.TimeField(default=datetime.time(8, 0), verbose_name="quiet hours end"),
         ),
         migrations.AddField(
-            model_name='committee',
-            name='quiet_hours_start',
-            field=models.TimeField(default=datetime.time(21, 0), verbose_name='quiet hours start'),
+            model_name="committee",
+            name="quiet_hours_start",
+            field=models.TimeField(default=datetime.time(21, 0), verbose_name="quiet hours start"),
         ),
         migrations.AddField(
-            model_name='committee',
-            name='reminder_offsets',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.PositiveIntegerField(), blank=True, default=members.models.default_action_reminders, size=None, verbose_name='reminders for new actions (minutes before)'),
+            model_name="committee",
+            name="reminder_offsets",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.PositiveIntegerField(),
+                blank=True,
+                default=members.models.default_action_reminders,
+                size=None,
+                verbose_name="reminders for new actions (minutes before)",
+            ),
         ),
     ]

@@ -635,9 +635,10 @@ def test_a_draft_on_a_shared_phone_stays_with_the_organizer_who_typed_it(
     )
     nav_more(page, "Log out", role="button")
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    assert page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('majority-log-draft:'))"
-    ) == []
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('majority-log-draft:'))")
+        == []
+    )
 
     log_in(page, live_server.url, lead)
     page.goto(live_server.url + log_url(maria))

@@ -45,7 +45,6 @@ from tests import factories
 NOW = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
 
 
-
 def at(month: int, day: int, hour: int = 10) -> datetime:
     return datetime(2025, month, day, hour, 0, tzinfo=UTC)
 
@@ -192,4 +191,3 @@ def build(story, **filters):
 
 def dashboard_url(campaign) -> str:
     return reverse("campaign_dashboard", args=[campaign.pk])
-

@@ -24,6 +24,7 @@ from campaigns.models import (
     RosterEntry,
     ScheduledOneOnOne,
 )
+from campaigns.roster.history import history_changed
 from campaigns.roster.services import assessment_advance, assessment_recompute
 from members.audit import audit_record
 from members.models import AuditEvent, Person, User
@@ -93,6 +94,10 @@ def conversation_log(
         if not on_roster:  # taken off the roster since the caller looked: keep nothing
             raise _not_on_roster(person)
         nudge_supporter_drop(conversation=conversation, before=entry.assessment)
+        made_leader = data.is_leader and not entry.is_leader
+        history_changed(
+            campaign=campaign, since=entry.added_at if made_leader else data.happened_at
+        )
     return conversation
 
 
@@ -101,6 +106,10 @@ def conversation_update(*, conversation: Conversation, data: ConversationData, b
     conversation_check(data=data)
     entry = _active_entry(conversation.campaign, conversation.person)
     with transaction.atomic():
+        history_changed(
+            campaign=conversation.campaign,
+            since=min(conversation.happened_at, data.happened_at),
+        )
         for name, value in _fields(data).items():
             setattr(conversation, name, value)
         conversation.save()
@@ -111,9 +120,7 @@ def conversation_update(*, conversation: Conversation, data: ConversationData, b
         assessment_recompute(entry_id=entry.pk)
 
 
-def conversation_delete(
-    *, conversation: Conversation, actor: User, ip: str | None = None
-) -> None:
+def conversation_delete(*, conversation: Conversation, actor: User, ip: str | None = None) -> None:
     """Delete a conversation (its assessment goes with it) and record who did."""
     entry_ids = list(
         AssessmentRecord.objects.filter(conversation=conversation).values_list(
@@ -129,6 +136,7 @@ def conversation_delete(
             campaign_id=conversation.campaign_id,
             ip=ip,
         )
+        history_changed(campaign=conversation.campaign, since=conversation.happened_at)
         conversation.delete()
         for entry_id in entry_ids:
             assessment_recompute(entry_id=entry_id)

@@ -75,7 +75,14 @@ def dashboard_build(*, campaign: Campaign, filters: DashboardFilters, places: Pl
     today = table.today
     scope = unit_scope(filters, places.units)
     first, last = weeks_in_range(filters, today)
-    weeks = trends(campaign_ids=[campaign.pk], tz=tz, units=scope, first=first, last=last)
+    weeks = trends(
+        campaign_ids=[campaign.pk],
+        tz=tz,
+        now={campaign.pk: table.total},
+        units=scope,
+        first=first,
+        last=last,
+    )
     points = weeks.get(campaign.pk, [])
     organizers = organizer_rows(campaign=campaign, filters=filters, tz=tz, today=today)
     now = timezone.now()
@@ -139,7 +146,13 @@ def overview_build(*, committee: Committee, user: User) -> Overview:
         campaign_ids=ids, thresholds={c.pk: c.thresholds for c in campaigns}
     )
     last = week_number(today)
-    weeks = trends(campaign_ids=ids, tz=tz, first=last - SPARK_WEEKS + 1, last=last)
+    weeks = trends(
+        campaign_ids=ids,
+        tz=tz,
+        now=dict(coverage.campaign),
+        first=last - SPARK_WEEKS + 1,
+        last=last,
+    )
     overdue = _overdue(ids, today)
     counts = dict(overdue.order_by().values_list("campaign_id").annotate(n=Count("pk")))
     shown = list(overdue.select_related("person", "organizer", "campaign")[:OVERDUE_SHOWN])

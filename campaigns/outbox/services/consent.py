@@ -68,9 +68,7 @@ def _person(person_id: int, channel: str) -> tuple[Person, str]:
     return person, channel
 
 
-def consent_opt_out(
-    *, person: Person, channel: str, via: str, ip: str | None = None
-) -> bool:
+def consent_opt_out(*, person: Person, channel: str, via: str, ip: str | None = None) -> bool:
     """Stop messages to the person on this channel; records the change (only a change: a
     second click is a no-op). Returns whether anything changed."""
     field = CHANNELS[channel]

@@ -1,7 +1,6 @@
 """The outbox as a committee's leads read it: what is waiting, sent, failed, held back by
 consent or no longer needed, with the reasons; and retrying what failed."""
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
