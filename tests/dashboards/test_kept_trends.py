@@ -53,10 +53,19 @@ from campaigns.conversations.services.log import (
     conversation_log,
     conversation_update,
 )
-from campaigns.dashboards.selectors.trends import trends, week_number, week_start
+from campaigns.dashboards.selectors import DashboardFilters, dashboard_build, dashboard_places
+from campaigns.dashboards.selectors.trends import WeekPoint, week_number, week_start
+from campaigns.dashboards.services import trends_refresh
 from campaigns.imports.services import import_commit, import_upload
 from campaigns.manage.services import unit_delete
-from campaigns.models import AssessmentRecord, Conversation, RosterEntry, Unit
+from campaigns.models import (
+    AssessmentRecord,
+    Campaign,
+    Conversation,
+    RosterEntry,
+    TrendWeek,
+    Unit,
+)
 from campaigns.people.services import person_merge, roster_entry_remove, roster_entry_update
 from campaigns.roster.services import assessment_record, roster_add
 from members.models import Membership, Person, PersonEmail
@@ -105,6 +114,7 @@ class Figures:
 
 
 KEPT = [f.name for f in fields(Figures)]
+SHOWN = ["roster", "contacted", "assessed", "supporters", "leaders", "conversations"]
 ZERO = Figures()
 
 
@@ -204,8 +214,6 @@ def differences(actual: dict[str, int], expected: Figures) -> str:
 def kept_rows_check(campaign_id: int, history: History) -> None:
     """Every kept row equals the reference; every nonzero figure of a completed week is kept;
     nothing is kept for this week or later."""
-    from campaigns.models import TrendWeek
-
     current = week_of(timezone.now())
     kept: dict[tuple[object, int], Figures] = {}
     for row in TrendWeek.objects.filter(campaign_id=campaign_id):
@@ -227,27 +235,42 @@ def kept_rows_check(campaign_id: int, history: History) -> None:
             )
 
 
-def reader_check(campaign_id: int, history: History, units: list[int] | None) -> None:
-    """What the dashboard reads for every week up to this one is the reference's."""
+def reader_check(campaign: Campaign, history: History, filters: DashboardFilters) -> None:
+    """What the dashboard shows for every week up to this one is the reference's."""
     current = week_of(timezone.now())
-    points = trends(campaign_ids=[campaign_id], tz=TZ, units=units, last=current)
-    got = {point.week: point for point in points.get(campaign_id, [])}
-    assert len(got) == len(points.get(campaign_id, [])), "a week twice"
+    units = scope_of(campaign, filters)
+    weeks = dashboard_build(
+        campaign=campaign, filters=filters, places=dashboard_places(campaign)
+    ).weeks
+    got = {point.week: point for point in weeks}
+    assert len(got) == len(weeks), "a week twice"
     assert max(got, default=current) <= current, "a week after this one"
     first = min([*got, history.first_week() or current])
     for week in range(first, current + 1):
         expected = scoped(reference(history, week), units)
-        point = got.get(week)
-        names = ["roster", "assessed", "supporters", "conversations"]
-        names += [name for name in KEPT if point is not None and hasattr(point, name)]
-        if not KEPT_LANDED and units is not None:  # TEMPORARY: the old reader's attribution
-            names.remove("conversations")
-        actual = {name: getattr(point, name) if point else 0 for name in dict.fromkeys(names)}
+        point = got.get(week, WeekPoint(week, 0, 0, 0, 0))
+        actual = {name: getattr(point, name) for name in SHOWN}
+        actual |= {f"level{n}": count for n, count in enumerate(point.levels, start=1)}
         assert all(value == expected.get(name) for name, value in actual.items()), (
-            f"read week of {week_start(week)}"
-            f"{' (this week, live)' if week == current else ''}, units {units}: "
+            f"shown week of {week_start(week)}"
+            f"{' (this week, live)' if week == current else ''}, {filters}: "
             f"{differences(actual, expected)}"
         )
+
+
+def scope_of(campaign: Campaign, filters: DashboardFilters) -> list[int] | None:
+    """The units a filter shows: a site's, or a unit and those under it."""
+    units = list(Unit.objects.filter(site__campaign=campaign))
+    if filters.site_id is not None:
+        return [unit.pk for unit in units if unit.site_id == filters.site_id]
+    if filters.unit_id is None:
+        return None
+    under: set[int] = set()
+    more = {filters.unit_id}
+    while more:
+        under |= more
+        more = {unit.pk for unit in units if unit.parent_id in more}
+    return sorted(under)
 
 
 def unit_label(key: object) -> str:
@@ -257,20 +280,6 @@ def unit_label(key: object) -> str:
         return "unplaced"
     unit = Unit.objects.filter(pk=key).first()
     return f"unit {key} ({unit.name if unit else 'deleted'})"
-
-
-try:  # TEMPORARY until main has the kept trends
-    import campaigns.dashboards.services  # noqa: F401
-
-    KEPT_LANDED = True
-except ImportError:
-    KEPT_LANDED = False
-
-
-def trends_refresh() -> None:
-    from campaigns.dashboards.services import trends_refresh as refresh
-
-    refresh()
 
 
 # --- A campaign driven through the services ----------------------------------------------------
@@ -501,17 +510,15 @@ class KeptTrends(RuleBasedStateMachine):
 
     @invariant()
     def kept_figures_are_the_history(self):
+        trends_refresh()
         history = History.of(self.campaign.pk)
-        if KEPT_LANDED:
-            trends_refresh()
-            kept_rows_check(self.campaign.pk, history)
-        reader_check(self.campaign.pk, history, None)
-        units = self.units()
+        kept_rows_check(self.campaign.pk, history)
+        reader_check(self.campaign, history, DashboardFilters())
         for site in self.sites.values():
-            reader_check(self.campaign.pk, history, [u.pk for u in units if u.site_id == site.pk])
-        if units:
+            reader_check(self.campaign, history, DashboardFilters(site_id=site.pk))
+        if units := self.units():
             one = units[self.steps % len(units)]
-            reader_check(self.campaign.pk, history, [one.pk])
+            reader_check(self.campaign, history, DashboardFilters(unit_id=one.pk))
         self.steps += 1
 
 
