@@ -137,7 +137,7 @@ class History:
     entries: list[RosterEntry]  # by id
     records: dict[int, list[AssessmentRecord]]  # entry id -> its records by (happened_at, id)
     conversations: list[Conversation]
-    weeks: dict[int, dict[object, Figures]] = field(default_factory=dict)  # reference's, kept
+    weeks: dict[int, dict[object, Figures]] = field(default_factory=dict)  # worked out once
 
     def at_end_of(self, week: int) -> dict[object, Figures]:
         if week not in self.weeks:
@@ -170,9 +170,10 @@ def on_roster(entry: RosterEntry, end: datetime) -> bool:
 
 def level_at(entry: RosterEntry, records: list[AssessmentRecord], end: datetime) -> int | None:
     """The level whose span holds the moment just before `end`, if any."""
-    for record, following in itertools.pairwise([*records, None]):
+    nexts = [record.happened_at for record in records[1:]] + [NEVER]
+    for record, following in zip(records, nexts, strict=True):
         starts = max(record.happened_at, entry.added_at)
-        ends = min(following.happened_at if following else NEVER, entry.removed_at or NEVER)
+        ends = min(following, entry.removed_at or NEVER)
         if starts < end <= ends:
             return record.level
     return None
@@ -225,11 +226,11 @@ def kept_rows_check(campaign_id: int, history: History) -> None:
     nothing is kept for this week or later."""
     current = week_of(timezone.now())
     kept: dict[tuple[object, int], Figures] = {}
-    for row in TrendWeek.objects.filter(campaign_id=campaign_id):
-        assert not (row.whole and row.unit_id), f"a whole-campaign row with a unit: {row.pk}"
-        key = (WHOLE if row.whole else row.unit_id, row.week)
-        assert key not in kept, f"two kept rows for {key}"
-        kept[key] = Figures(**{name: getattr(row, name) for name in KEPT})
+    for kept_week in TrendWeek.objects.filter(campaign_id=campaign_id):
+        unit = WHOLE if kept_week.whole else kept_week.unit_id
+        assert not (kept_week.whole and kept_week.unit_id), f"a whole row with a unit: {unit}"
+        assert (unit, kept_week.week) not in kept, f"two kept rows for {unit}, {kept_week.week}"
+        kept[unit, kept_week.week] = Figures(**{name: getattr(kept_week, name) for name in KEPT})
     late = sorted({week_start(week) for _, week in kept if week >= current})
     assert not late, f"figures kept for weeks not over yet: {late}"
     weeks = [week for _, week in kept]
@@ -288,7 +289,7 @@ def scope_of(units: list[Unit], filters: DashboardFilters) -> list[int] | None:
 def unit_label(key: object) -> str:
     if key == WHOLE:
         return "whole campaign"
-    if key is None:
+    if not isinstance(key, int):
         return "unplaced"
     unit = Unit.objects.filter(pk=key).first()
     return f"unit {key} ({unit.name if unit else 'deleted'})"
@@ -327,11 +328,11 @@ class KeptTrends(RuleBasedStateMachine):
         self.campaign = factories.campaign(committee=committee, code_name="Harbor")
         factories.on_team(campaign=self.campaign, user=self.organizer)
         self.sites = {}
-        for name, units in SITES.items():
+        for name, unit_names in SITES.items():
             site = factories.site(campaign=self.campaign, name=name)
             self.sites[name] = site
-            for unit in units:
-                factories.unit(site=site, name=unit)
+            for unit_name in unit_names:
+                factories.unit(site=site, name=unit_name)
         units = self.units()
         for n in range(8):
             if n in (5, 7):  # two join later
