@@ -1,6 +1,8 @@
 # make run    start Majority at http://127.0.0.1:8000 with its Postgres, Redis, worker and beat
 # make test   ruff, the missing-migrations check, import-linter, mypy, djLint, then pytest
 #             (pytest options: make test ARGS="-k team")
+# make bench  every benchmark at its default size, one after another, into one table:
+#             bench/RESULTS.md (make bench ARGS="--quick", or ARGS="chart dashboard")
 # make backup an encrypted backup of the database `make run` uses, into BACKUP_DIR
 #             (.data/backups by default; make backup ARGS="--output FILE")
 # make restore FILE=.data/backups/majority-….age   restores one into it (ARGS="--replace")
@@ -14,13 +16,16 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test backup restore install clean
+.PHONY: run test bench backup restore install clean
 
 run: $(STAMP)
 	$(PYTHON) -m devstack run
 
 test: $(STAMP)
 	$(PYTHON) -m devstack test $(ARGS)
+
+bench: $(STAMP)
+	$(PYTHON) -m devstack bench $(ARGS)
 
 backup: $(STAMP)
 	$(PYTHON) -m devstack backup $(ARGS)

@@ -2,8 +2,11 @@
 and migrated; and what the in-process benchmarks share (a signed-in test client, timing a page,
 the big bench campaign from seed_bench).
 
-Run a benchmark as `.venv/bin/python bench/NAME.py`; DATABASE_URL defaults to the local
-database `majority_bench`, created if the server does not have it yet.
+Run a benchmark as `.venv/bin/python bench/NAME.py` (or all of them: `make bench`);
+DATABASE_URL defaults to the local database `majority_bench`, created if the server does not
+have it yet. A benchmark with a database of its own (`setup_django(database=...)`) uses
+BENCH_DATABASE_URL, else that database on DATABASE_URL's server, named after DATABASE_URL's
+own (majority_bench_log beside majority_bench).
 """
 
 import os
@@ -14,6 +17,8 @@ import time
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from _results import Target, figure
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,12 +43,21 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def own_database_url(url: str, database: str) -> str:
+    """A benchmark's own database beside `url`'s: same server, `url`'s name followed by
+    `database` less its "majority_bench" (majority_benchlog beside majority_bench_p4 is
+    majority_bench_p4_log), so that two checkouts with their own DATABASE_URL do not share it."""
+    parts = urlsplit(url)
+    suffix = database.removeprefix("majority_bench").strip("_") or "own"
+    return parts._replace(path=f"/{parts.path.lstrip('/')}_{suffix}").geturl()
+
+
 def setup_django(database: str | None = None) -> None:
     """Create the database if needed, set Django up and migrate. With `database`, the
-    benchmark's own: BENCH_DATABASE_URL, else that database on the local server."""
+    benchmark's own: BENCH_DATABASE_URL, else one beside DATABASE_URL (own_database_url)."""
     if database is not None:
-        os.environ["DATABASE_URL"] = os.environ.get(
-            "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}"
+        os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or own_database_url(
+            os.environ["DATABASE_URL"], database
         )
     ensure_database(os.environ["DATABASE_URL"])
     import django
@@ -119,16 +133,35 @@ def measure(client, url: str, runs: int, headers: dict | None = None) -> dict:
     }
 
 
-def measure_pages(client, pages: list[tuple[str, str, dict | None]], runs: int) -> None:
-    """Measure each page (label, url, headers) and print a table: p50, p95, queries, size."""
+def measure_pages(client, pages: list[tuple[str, str, dict | None]], runs: int) -> list[dict]:
+    """Measure each page (label, url, headers) and print a table: p50, p95, queries, size.
+    Returns measure()'s result for each, with its label."""
     from django.conf import settings
 
     print(f"DEBUG={settings.DEBUG} runs={runs} database={settings.DATABASES['default']['NAME']}")
     width = max(40, *(len(label) + 2 for label, _url, _headers in pages))
     print(f"{'page':<{width}} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>7}")
+    results = []
     for label, url, headers in pages:
         result = measure(client, url, runs, headers)
         print(
             f"{label:<{width}} {result['p50']:>8.1f} {result['p95']:>8.1f} "
             f"{result['queries']:>8} {result['kb']:>7.0f}"
         )
+        results.append({"label": label, **result})
+    return results
+
+
+def page_figures(results: list[dict], targets: dict[int, Target]) -> list[dict]:
+    """measure_pages' results as figures (bench/_results.py): each page's p50, with the
+    target given for it by its position (0: the first page), p95, queries and size beside."""
+    return [
+        figure(
+            f"{result['label']}, p50",
+            result["p50"],
+            "ms",
+            targets.get(index),
+            f"p95 {result['p95']:.1f} ms, {result['queries']} queries, {result['kb']:.0f} KB",
+        )
+        for index, result in enumerate(results)
+    ]

@@ -1,6 +1,6 @@
-"""Serving the project with gunicorn beside reference views, and loading it with wrk: what
-the side-by-side throughput benchmarks share (log_throughput, rsvp_link_throughput,
-dashboard).
+"""Serving the project with gunicorn beside reference views, and loading it with wrk (or,
+without wrk, bench/_load.py's Python generator): what the side-by-side throughput benchmarks
+share (log_throughput, rsvp_link_throughput, dashboard).
 
 The reference views join the project's URLs through a throwaway URLconf written to a
 temporary directory: a bare view, a signed-in no-op, a signed-in view that commits a
@@ -9,6 +9,7 @@ one-row UPDATE, and the same write without sign-in (nor CSRF check, as the RSVP 
 
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from _django import ROOT
+from _load import load_generator, milliseconds, run_python
+from _results import Target, figure
 
 URLCONF = """
 from django.contrib.auth.decorators import login_required
@@ -82,7 +85,8 @@ STORAGES = {
 def serve(workers: int, port: int, tmp: Path, access_log: Path | None = None) -> Iterator[str]:
     """gunicorn with `workers` sync workers on 127.0.0.1:`port`, for the length of the `with`
     once it answers: yields its base URL. With `access_log`, each request's path, status and
-    time (microseconds) is written there."""
+    time (microseconds) is written there. The emailed links' per-address limit counts but
+    never stops the load."""
     (tmp / "bench_urls.py").write_text(URLCONF)
     (tmp / "bench_settings.py").write_text(SETTINGS)
     env = {
@@ -90,7 +94,13 @@ def serve(workers: int, port: int, tmp: Path, access_log: Path | None = None) ->
         "PYTHONPATH": f"{tmp}:{ROOT}",
         "DJANGO_SETTINGS_MODULE": "bench_settings",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # All the load comes from one address, as a crowd answering an invitation's links
+        # would not: the emailed links' limit per address still counts every request, as in
+        # production, but so high that the RSVP POST never gets the limit's 429 page.
+        "RATE_LIMIT_LINKS": "1000000/m",
     }
+    if not _port_free(port):
+        raise SystemExit(f"port {port} is taken (another benchmark's server?): choose --port")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn), "organizing.wsgi", f"-w{workers}", f"-b127.0.0.1:{port}"]
     if access_log is not None:
@@ -98,15 +108,27 @@ def serve(workers: int, port: int, tmp: Path, access_log: Path | None = None) ->
     server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)  # noqa: S603 - our own command
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base)
+        _wait_until_up(base, server)
         yield base
     finally:
         server.terminate()
         server.wait()
 
 
-def _wait_until_up(base: str) -> None:
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_until_up(base: str, server: subprocess.Popen) -> None:
     for _ in range(100):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {server.returncode} before answering")
         try:
             urllib.request.urlopen(f"{base}/bench/bare/", timeout=1)  # noqa: S310
             return
@@ -116,17 +138,25 @@ def _wait_until_up(base: str) -> None:
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
-    """Requests per second, the median latency and the non-2xx/3xx count of one wrk run."""
+    """Requests per second, the median latency (as wrk prints it, and `p50_ms`), the
+    non-2xx/3xx count and the generator of one run: wrk's, or without wrk the Python
+    generator's, which reads the same script (bench/_load.py)."""
+    if load_generator() == "python":
+        result = run_python(url, seconds, connections, script)
+        return {**result, "p50_ms": milliseconds(result["p50"]) if result["requests"] else 0.0}
     threads = min(2, connections)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script is not None:
         command[1:1] = ["-s", str(script)]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1),
+        "p50": p50,
+        "p50_ms": milliseconds(p50),
         "errors": int(non_2xx.group(1)) if non_2xx else 0,
+        "generator": "wrk",
     }
 
 
@@ -151,6 +181,7 @@ def side_by_side(
             **middle,
             "errors": sum(row["errors"] for row in rows),
             "ratio": statistics.median(ratios),
+            "per_round": [row["rps"] for row in rows],
         }
     return results
 
@@ -163,5 +194,43 @@ def report(results: dict[str, dict], *, target: str, rounds: int, seconds: int) 
             f"{name:{width}} {row['rps']:8.1f} req/s  p50 {row['p50']:>8}  "
             f"ratio {row['ratio']:.2f}  non-2xx/3xx {row['errors']}"
         )
-    print(f"(medians of {rounds} interleaved rounds of {seconds} s each)")
+    generators = sorted({row["generator"] for row in results.values()})
+    print(
+        f"(medians of {rounds} interleaved rounds of {seconds} s each; "
+        f"load from {' and '.join(generators)})"
+    )
     print(target)
+
+
+def throughput_figures(results: dict[str, dict], targets: dict[str, Target]) -> list[dict]:
+    """side_by_side's results as figures (bench/_results.py): each target's requests per
+    second, then each one's ratio to the reference (the first). `targets` puts a target on a
+    ratio: by name, its ratio to the reference ("logging POST": Target(">=", 0.3, "×")), or
+    "A ÷ B" for A's ratio to another of the same run, added as a figure of its own. A ratio
+    is the median of the rounds' ratios."""
+    reference = next(iter(results))
+    figures = []
+    for name, row in results.items():
+        note = f"p50 {row['p50']}, non-2xx/3xx {row['errors']}"
+        figures.append(
+            figure(f"{name}, requests/s", row["rps"], "req/s", None, note, row["generator"])
+        )
+    pairs = [(name, reference, targets.get(name)) for name in results if name != reference]
+    for key, target in targets.items():
+        if " ÷ " in key:
+            over, under = key.split(" ÷ ", 1)
+            pairs.append((over, under, target))
+    for over, under, target in pairs:
+        rounds = zip(results[over]["per_round"], results[under]["per_round"], strict=True)
+        ratios = [a / b for a, b in rounds]
+        figures.append(
+            figure(
+                f"{over} ÷ {under}",
+                statistics.median(ratios),
+                "×",
+                target,
+                "rounds: " + " ".join(f"{ratio:.2f}" for ratio in ratios),
+                results[over]["generator"],
+            )
+        )
+    return figures

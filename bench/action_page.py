@@ -16,12 +16,15 @@ import random
 import time
 from datetime import timedelta
 
-from _django import analyze, measure_pages, setup_django, signed_in_client
+from _django import analyze, measure_pages, page_figures, setup_django, signed_in_client
+from _results import Target, add_json_option, write_figures
 
 COMMITTEE = "Bench Action Committee"
 LEAD_EMAIL = "bench-action-lead@majority.test"
 ANSWERS = ["yes"] * 4 + ["maybe"] * 2 + ["no"] * 2 + [""] * 3
 EMAILS = ["sent"] * 8 + ["pending", "failed", "suppressed"]
+# The action page's server time with 5,000 invited.
+TARGET_P50 = Target("<=", 200, "ms")
 
 
 def build(invitees: int) -> None:
@@ -118,6 +121,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--invitees", type=int, default=5000)
     parser.add_argument("--reset", action="store_true", help="rebuild the bench data")
+    add_json_option(parser)
     args = parser.parse_args()
     setup_django()
     from campaigns.models import Action
@@ -134,7 +138,9 @@ def main() -> None:
         ("htmx: yes, name has 12", f"{url}?show=yes&q=12", htmx),
         ("htmx: email failed", f"{url}?show=failed", htmx),
     ]
-    measure_pages(client, pages, args.runs)
+    results = measure_pages(client, pages, args.runs)
+    print(f"target: action page p50 {TARGET_P50}")
+    write_figures(args.json, page_figures(results, {0: TARGET_P50}))
 
 
 if __name__ == "__main__":

@@ -15,12 +15,15 @@ import secrets
 import time
 
 from _django import setup_django, signed_in_client
+from _results import Target, add_json_option, figure, write_figures
 
 GIVEN = ["Maria", "Dwayne", "Li", "Fatima", "Sam", "Ana", "Ben", "Chen", "José", "Amélie"]
 FAMILY = ["Cruz", "Carter", "Wei", "Diallo", "Okoro", "Ruiz", "Adeyemi", "Liu", "Núñez"]
 SITES = ["Warehouse", "Dock Annex", "Cold Storage"]
 DEPARTMENTS = ["Inbound", "Outbound", "Returns", "Maintenance", "Picking", "Packing"]
 SHIFTS = ["Days", "Swing", "Nights"]
+# How long a lead waits for a 5,000-row roster to be imported (the commit).
+TARGET_COMMIT = Target("<", 30, "s")
 
 
 def phone(i: int) -> str:
@@ -75,7 +78,8 @@ def setup(known: int):
     return lead, campaign
 
 
-def timed(label: str, work):
+def timed(label: str, work, steps: list[dict]):
+    """work(), its time and queries printed and added to steps."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -84,6 +88,7 @@ def timed(label: str, work):
         result = work()
         seconds = time.perf_counter() - started
     print(f"{label:<28} {seconds:7.2f} s  {len(queries):5d} queries")
+    steps.append({"label": label, "seconds": seconds, "queries": len(queries)})
     return result
 
 
@@ -91,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--known", type=int, default=500)
+    add_json_option(parser)
     args = parser.parse_args()
     setup_django()
     from django.urls import reverse
@@ -100,23 +106,41 @@ def main() -> None:
     lead, campaign = setup(args.known)
     data = make_csv(args.rows, random.Random(42))  # noqa: S311 - test data
     print(f"{args.rows} rows ({len(data) / 1024:.0f} KB), {args.known} people already known\n")
+    steps: list[dict] = []
     batch = timed(
         "upload (read, check, store)",
         lambda: imports.import_upload(
             campaign=campaign, uploaded_by=lead, filename="bench.csv", data=data
         ),
+        steps,
     )
-    dry = timed("dry run", lambda: imports.import_dry_run(batch=batch, mapping=batch.mapping))
-    done = timed("commit", lambda: imports.import_commit(batch_id=batch.pk, actor=lead))
+    dry = timed(
+        "dry run", lambda: imports.import_dry_run(batch=batch, mapping=batch.mapping), steps
+    )
+    done = timed("commit", lambda: imports.import_commit(batch_id=batch.pk, actor=lead), steps)
     assert done.committed, done.errors[:5]
     assert (dry.people_new, dry.people_matched) == (done.people_new, done.people_matched)
     client = signed_in_client(lead)
     url = reverse("roster_export", args=[campaign.pk])
-    timed("export (stream all rows)", lambda: b"".join(client.get(url).streaming_content))
+    timed("export (stream all rows)", lambda: b"".join(client.get(url).streaming_content), steps)
     print(
         f"\n{done.people_new} new, {done.people_matched} known, {done.roster_added} on the "
         f"roster, {done.sites_created} sites and {done.units_created} units, "
         f"{done.tags_created} tags created"
+    )
+    print(f"target: commit {TARGET_COMMIT}")
+    write_figures(
+        args.json,
+        [
+            figure(
+                f"{step['label']}, {args.rows:,} rows",
+                step["seconds"],
+                "s",
+                TARGET_COMMIT if step["label"] == "commit" else None,
+                f"{step['queries']} {'query' if step['queries'] == 1 else 'queries'}",
+            )
+            for step in steps
+        ],
     )
 
 

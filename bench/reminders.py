@@ -9,9 +9,9 @@ that send), each worker process under 250 MB of memory.
 
 What it does:
 
-1. Connects to `BENCH_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/
-   majority_benchreminders`, created and migrated if missing) and Redis at `BENCH_REDIS_URL`
-   (default `redis://127.0.0.1:6379/12`), on a Celery queue of its own.
+1. Connects to `BENCH_DATABASE_URL` (default: `majority_bench_reminders` beside DATABASE_URL's
+   database, created and migrated if missing) and Redis at `BENCH_REDIS_URL`, else
+   `REDIS_URL`, else `redis://127.0.0.1:6379/12`, on a Celery queue of its own.
 2. Seeds (bulk inserts, a few seconds) a committee, a campaign "Harbor" and one action whose
    24-hour reminder was due a minute ago; `--people` people, each with an email address and a
    yes RSVP, and their reminder rows in the outbox, pending.
@@ -36,10 +36,17 @@ from datetime import timedelta
 
 import psutil
 from _django import ROOT, analyze, setup_django
+from _results import Target, add_json_option, figure, write_figures
 
-os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+os.environ["REDIS_URL"] = (
+    os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
+)
 QUEUE = f"bench-reminders-{uuid.uuid4().hex[:8]}"
 os.environ["CELERY_QUEUE"] = QUEUE
+# 10,000 reminders delivered, with two worker processes each under 250 MB, none twice.
+TARGET_SECONDS = Target("<=", 60, "s")
+TARGET_RSS = Target("<", 250, "MB")
+TARGET_DUPLICATES = Target("==", 0)
 
 
 def smtp_server(port: int, count, recipients_file: str) -> None:
@@ -191,6 +198,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=2)
+    add_json_option(parser)
     args = parser.parse_args()
 
     setup_django(database="majority_benchreminders")
@@ -257,14 +265,33 @@ def main() -> None:
     print(f"queued {queued} rows in {dispatched:.2f} s (dispatcher)")
     print(
         f"delivered {count.value} reminders in {elapsed:.1f} s "
-        f"= {count.value / elapsed:.0f} per second (target: {args.people} in <= 60 s)"
+        f"= {count.value / elapsed:.0f} per second (target: {args.people} in {TARGET_SECONDS})"
     )
     print(f"rows: {statuses}; duplicate deliveries: {duplicates}")
     print(f"worker: --concurrency {args.concurrency} (prefork); peak RSS per process:")
     for pid, rss in sorted(peak.items()):
         print(f"  pid {pid}: {rss / 2**20:.0f} MB")
-    ok = elapsed <= 60 and max(peak.values()) < 250 * 2**20 and duplicates == 0
+    peak_mb = max(peak.values()) / 2**20
+    ok = (
+        TARGET_SECONDS.met(elapsed)
+        and TARGET_RSS.met(peak_mb)
+        and TARGET_DUPLICATES.met(duplicates)
+    )
     print("OK" if ok else "MISSED THE TARGET")
+    write_figures(
+        args.json,
+        [
+            figure(
+                f"{args.people:,} reminders delivered",
+                elapsed,
+                "s",
+                TARGET_SECONDS,
+                f"{count.value / elapsed:.0f}/s; --concurrency {args.concurrency} (prefork)",
+            ),
+            figure("peak RSS of a worker process", peak_mb, "MB", TARGET_RSS),
+            figure("duplicate deliveries", duplicates, "", TARGET_DUPLICATES),
+        ],
+    )
 
 
 if __name__ == "__main__":

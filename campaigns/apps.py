@@ -15,10 +15,15 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
+
         from campaigns.audit import audit_register
         from campaigns.links import links_register
         from campaigns.manage.teams import teams_register
+        from campaigns.roster.history import on_user_delete
 
+        pre_delete.connect(on_user_delete, sender=get_user_model(), dispatch_uid="trends-user")
         audit_register()
         links_register()
         teams_register()

@@ -1,4 +1,5 @@
-"""`python -m devstack run | test [pytest args...]`: see devstack/commands.py."""
+"""`python -m devstack run | test [pytest args...] | bench | backup | restore`: see
+devstack/commands.py."""
 
 import sys
 

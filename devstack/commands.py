@@ -4,6 +4,7 @@
                                            web + worker + beat
     python -m devstack test [PYTEST ARGS]  compile translations, ruff, missing-migrations
                                            check, import-linter, mypy, djLint, then pytest
+    python -m devstack bench [ARGS]        every benchmark, one table: bench/all.py ARGS
     python -m devstack backup [--output P] an encrypted backup of that Postgres
     python -m devstack restore FILE [--replace]  a backup restored into it
 
@@ -24,7 +25,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from devstack.common import (
     BASE_DIR,
@@ -38,7 +39,7 @@ from devstack.common import (
     say,
     shown,
 )
-from devstack.postgres import find_postgres
+from devstack.postgres import ensure_database, find_postgres
 from devstack.processes import run_step, start_child, stop_processes, wait_until_listening, watch
 from devstack.redis import find_redis
 
@@ -243,9 +244,32 @@ def command_test(pytest_args: list[str], stack: contextlib.ExitStack) -> int:
     return code
 
 
+BENCH_DATABASE = "majority_bench"
+BENCH_REDIS_DB = 2  # make run has 0, make test 1
+
+
+def command_bench(args: list[str], stack: contextlib.ExitStack) -> int:
+    """bench/all.py [ARGS] with the Postgres and Redis `make run` finds (or starts, and stops
+    after): in the database majority_bench unless DATABASE_URL is set, Redis database 2 unless
+    REDIS_URL is."""
+    env, postgres = services_env(stack, redis_db=BENCH_REDIS_DB)
+    if not os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = bench_database_url(postgres.url)
+        ensure_database(env["DATABASE_URL"])
+    env["PYTHONUNBUFFERED"] = "1"
+    return run_step([sys.executable, "bench/all.py", *args], env)
+
+
+def bench_database_url(url: str) -> str:
+    """The benchmarks' database on the server of `url`: they seed thousands of fake people,
+    never into the demo's."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DATABASE}"))
+
+
 COMMANDS: dict[str, Callable[[list[str], contextlib.ExitStack], int]] = {
     "run": command_run,
     "test": command_test,
+    "bench": command_bench,
     "backup": command_backup,
     "restore": command_restore,
 }
@@ -271,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in COMMANDS:
         sys.stderr.write(
-            "usage: python -m devstack run | test [pytest args...] | backup | restore FILE\n"
+            "usage: python -m devstack run | test [pytest args...] | bench [args...] | backup"
+            " | restore FILE\n"
         )
         return 2
     stop_on_signals()

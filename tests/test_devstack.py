@@ -106,6 +106,20 @@ def test_an_unknown_command_prints_the_usage():
     assert result.stderr.startswith("usage: python -m devstack run | test")
 
 
+def test_make_bench_seeds_a_database_of_its_own_never_the_demos():
+    url = "postgres://me@127.0.0.1:25123/majority"
+
+    assert commands.bench_database_url(url) == "postgres://me@127.0.0.1:25123/majority_bench"
+
+
+def test_make_bench_hands_its_arguments_to_the_benchmarks_runner():
+    result = run_devstack("bench", "no_such_benchmark")
+
+    assert result.returncode == 2
+    assert "python bench/all.py no_such_benchmark\n" in result.stdout
+    assert "no benchmark no_such_benchmark; there are chart," in result.stderr
+
+
 def test_make_run_signs_with_a_key_of_its_own_made_on_first_run(tmp_path):
     """Not Django's published development key: with it anyone could forge a demo's links."""
     from devstack.commands import demo_secret_key

@@ -13,16 +13,14 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.utils import timezone
 
-from campaigns.dashboards.selectors.trends import (
-    KEPT_SQL,
-    week_number,
-)
-from campaigns.models import Campaign, TrendState, TrendWeek
+from campaigns.dashboards.selectors.trends import KEPT_SQL, ORGANIZER_WEEKS_SQL, week_number
+from campaigns.models import Campaign, OrganizerWeek, TrendState, TrendWeek
 from campaigns.roster.history import BEGINNING
 from members.clock import zone_for
 
 STATE = TrendState._meta.db_table
 KEPT = TrendWeek._meta.db_table
+BY_ORGANIZER = OrganizerWeek._meta.db_table
 FIGURES = "roster, contacted, level1, level2, level3, level4, level5, leaders, conversations"
 
 
@@ -82,14 +80,21 @@ def _refresh_one(campaign: Campaign, now: datetime | None, *, rebuild: bool = Fa
         )
         state = TrendState.objects.select_for_update().get(campaign=campaign)
         first = None if rebuild else _first_week(state, tz)
-        kept = TrendWeek.objects.filter(campaign=campaign)
-        # From `first` on, and any week past `last` (kept by a clock that ran ahead).
-        (kept if first is None else kept.filter(week__gte=min(first, last + 1))).delete()
+        for model in (TrendWeek, OrganizerWeek):
+            kept = model.objects.filter(campaign=campaign)
+            # From `first` on, and any week past `last` (kept by a clock that ran ahead).
+            (kept if first is None else kept.filter(week__gte=min(first, last + 1))).delete()
         if first is None or first <= last:
+            params = {"campaigns": [campaign.pk], "tz": str(tz), "first": first, "last": last}
             cursor.execute(
                 f"INSERT INTO {KEPT} (campaign_id, unit_id, whole, week, {FIGURES}) "  # noqa: S608
                 + KEPT_SQL,
-                {"campaigns": [campaign.pk], "tz": str(tz), "first": first, "last": last},
+                params,
+            )
+            cursor.execute(
+                f"INSERT INTO {BY_ORGANIZER} (campaign_id, organizer_id, week, conversations) "  # noqa: S608
+                + ORGANIZER_WEEKS_SQL,
+                params,
             )
         state.kept_through = last
         state.stale_since = None

@@ -24,6 +24,7 @@ from campaigns.imports.csv_formats import PersonRow
 from campaigns.models import Campaign, ImportBatch, PersonNote, RosterEntry, Site, Unit
 from campaigns.roster.history import history_changed
 from campaigns.roster.matching import possible_duplicates_queue_many
+from campaigns.roster.services import contact_recompute
 from members.audit import audit_record
 from members.models import AuditEvent, Person, PersonEmail, PersonPhone, Tag, User
 
@@ -473,6 +474,8 @@ def _roster_place(
         elif _entry_fill(entry, row, unit):
             filled.append(entry)
     RosterEntry.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    # Someone back on the roster may have been talked with before.
+    contact_recompute(campaign_id=campaign.pk, person_ids=[entry.person_id for entry in new])
     RosterEntry.objects.bulk_update(filled, ["unit", "title", "shift", "is_leader"])
     if filled:  # placed in a unit or made leaders: in every week they were on the roster
         history_changed(campaign=campaign, since=None)

@@ -23,7 +23,7 @@ from campaigns.models.roster import (
     TeamMember,
     Unit,
 )
-from campaigns.models.trends import TrendState, TrendWeek
+from campaigns.models.trends import OrganizerWeek, TrendState, TrendWeek
 
 __all__ = [
     "Action",
@@ -38,6 +38,7 @@ __all__ = [
     "ImportBatch",
     "IssueTag",
     "NudgeSnooze",
+    "OrganizerWeek",
     "OutboxMessage",
     "PendingRsvp",
     "PersonNote",

@@ -102,6 +102,8 @@ class Conversation(models.Model):
             models.Index(
                 F("organizer"), F("happened_at").desc(), name="conversation_organizer_idx"
             ),
+            # The dashboards' conversations of this week, of a date range.
+            models.Index(fields=["campaign", "happened_at"], name="conversation_campaign_idx"),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +178,12 @@ class FollowUp(models.Model):
                 fields=["organizer", "due_on"],
                 condition=Q(closed_at__isnull=True),
                 name="follow_up_open_idx",
+            ),
+            # The committee overview's most overdue, per campaign.
+            models.Index(
+                fields=["campaign", "due_on"],
+                condition=Q(closed_at__isnull=True),
+                name="follow_up_campaign_open_idx",
             ),
         ]
 

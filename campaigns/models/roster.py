@@ -186,6 +186,8 @@ class RosterEntry(models.Model):
 
     `assessment` is the current one, kept in step with AssessmentRecord by the roster service
     (campaigns.roster.services: assessment_recompute, assessment_advance); never anywhere else.
+    `last_contact_at`, when the person's latest conversation on this campaign happened, is
+    kept by the same service (assessment_advance, contact_recompute) for the dashboards.
     Removing someone from the roster sets `removed_at`: the row and its history stay.
     """
 
@@ -212,6 +214,7 @@ class RosterEntry(models.Model):
         _("assessment"), choices=Assessment.choices, null=True, blank=True
     )
     assessed_at = models.DateTimeField(null=True, blank=True)
+    last_contact_at = models.DateTimeField(null=True, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_reason = models.CharField(_("reason"), max_length=200, blank=True)

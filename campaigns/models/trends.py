@@ -3,6 +3,7 @@ the end of every completed week, so that a dashboard reads them instead of going
 whole history on every view (campaigns.dashboards.services keeps them; the definitions are in
 campaigns.dashboards.selectors.trends)."""
 
+from django.conf import settings
 from django.db import models
 
 from campaigns.models.roster import Campaign, Unit
@@ -40,6 +41,31 @@ class TrendWeek(models.Model):
     def __str__(self) -> str:
         place = "whole" if self.whole else f"unit {self.unit_id}"
         return f"campaign {self.campaign_id}, {place}, week {self.week}"
+
+
+class OrganizerWeek(models.Model):
+    """How many conversations one organizer (None: nobody) logged as happening in one local
+    week of a campaign: the dashboard's "who is doing the work" over any date range, read
+    from these for the completed weeks in it."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="+")
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, null=True, related_name="+"
+    )
+    week = models.IntegerField()
+    conversations = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "week", "organizer"],
+                name="organizer_week_once",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"campaign {self.campaign_id}, organizer {self.organizer_id}, week {self.week}"
 
 
 class TrendState(models.Model):

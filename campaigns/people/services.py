@@ -31,7 +31,12 @@ from campaigns.models import (
 from campaigns.people.selectors import MERGE_FIELDS
 from campaigns.roster.history import history_changed, history_changed_for_people
 from campaigns.roster.matching import channels_add_typed, person_match_for, possible_duplicate_queue
-from campaigns.roster.services import assessment_recompute, roster_add, roster_remove
+from campaigns.roster.services import (
+    assessment_recompute,
+    contact_recompute,
+    roster_add,
+    roster_remove,
+)
 from members.audit import audit_record
 from members.models import AuditEvent, Committee, Person, PersonEmail, PersonPhone, Tag, User
 
@@ -296,6 +301,8 @@ def person_merge(
         _merge_fields(survivor=survivor, duplicate=duplicate, choices=choices)
         _merge_entries(survivor=survivor, duplicate=duplicate)
         _merge_one_on_ones(survivor=survivor, duplicate=duplicate)
+        for campaign_id in set(survivor.roster_entries.values_list("campaign_id", flat=True)):
+            contact_recompute(campaign_id=campaign_id, person_ids=[survivor.pk])
         _merge_channels(survivor=survivor, duplicate=duplicate)
         _merge_rsvps(survivor=survivor, duplicate=duplicate)
         _merge_messages(survivor=survivor, duplicate=duplicate)

@@ -60,3 +60,17 @@ def history_changed_for_people(*, person_ids: list[int]) -> None:
     ids = {campaign_id for (campaign_id,) in on.union(talked)}
     for campaign in Campaign.objects.filter(pk__in=ids).select_related("committee"):
         history_changed(campaign=campaign, since=None)
+
+
+def history_changed_for_organizer(*, user_id: int) -> None:
+    """A login is deleted: the conversations it logged become nobody's, in every week."""
+    ids = set(
+        Conversation.objects.filter(organizer_id=user_id).values_list("campaign_id", flat=True)
+    )
+    for campaign in Campaign.objects.filter(pk__in=ids).select_related("committee"):
+        history_changed(campaign=campaign, since=None)
+
+
+def on_user_delete(sender, instance, **kwargs) -> None:
+    """pre_delete of a User (connected in CampaignsConfig.ready)."""
+    history_changed_for_organizer(user_id=instance.pk)

@@ -2,14 +2,18 @@
 
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from campaigns.models import AssessmentRecord, Campaign, RosterEntry, Unit
+from campaigns.models import AssessmentRecord, Campaign, Conversation, RosterEntry, Unit
 from campaigns.roster.history import history_changed
 from members.models import Person, User
+
+ENTRY = RosterEntry._meta.db_table
+CONVERSATION = Conversation._meta.db_table
 
 
 def roster_add(
@@ -23,7 +27,7 @@ def roster_add(
     organizer: User | None = None,
 ) -> RosterEntry:
     """Put a person on the campaign's roster, or return their entry if they are on it."""
-    entry, _ = RosterEntry.objects.get_or_create(
+    entry, created = RosterEntry.objects.get_or_create(
         campaign=campaign,
         person=person,
         removed_at=None,
@@ -35,6 +39,8 @@ def roster_add(
             "organizer": organizer,
         },
     )
+    if created:  # back on the roster: talked with before?
+        contact_recompute(campaign_id=campaign.pk, person_ids=[person.pk])
     return entry
 
 
@@ -74,10 +80,38 @@ def assessment_recompute(*, entry_id: int) -> None:
         entry.save(update_fields=["assessment", "assessed_at"])
 
 
+def contact_recompute(*, campaign_id: int, person_ids: list[int]) -> None:
+    """Set the active entries' last contact from the conversations (after one was edited or
+    deleted, people merged, someone put back on the roster): one statement."""
+    latest = (
+        Conversation.objects.filter(campaign_id=campaign_id, person_id=OuterRef("person_id"))
+        .order_by("-happened_at")
+        .values("happened_at")[:1]
+    )
+    RosterEntry.objects.filter(
+        campaign_id=campaign_id, person_id__in=person_ids, removed_at=None
+    ).update(last_contact_at=Subquery(latest))
+
+
+def contact_recompute_campaign(*, campaign_id: int) -> None:
+    """Every active entry's last contact from the conversations (after a bulk load)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {ENTRY} e SET last_contact_at = (
+                SELECT max(c.happened_at) FROM {CONVERSATION} c
+                WHERE c.campaign_id = e.campaign_id AND c.person_id = e.person_id)
+            WHERE e.campaign_id = %s AND e.removed_at IS NULL
+            """,  # noqa: S608 - table names come from the models; values are bound
+            [campaign_id],
+        )
+
+
 def assessment_advance(
     *, entry_id: int, level: int | None, happened_at: datetime, is_leader: bool = False
 ) -> bool:
-    """Bring the current assessment up to date after one new record, in one statement.
+    """Bring the current assessment (and the last contact) up to date after one new
+    conversation at `happened_at`, with a record at `level` if any, in one statement.
 
     A new record becomes current only if it happened no earlier than the current one, which
     is what assessment_recompute would conclude, without reading the history. Safe when two
@@ -87,8 +121,12 @@ def assessment_advance(
 
     Returns False, changing nothing, if the entry is off the roster (by now).
     """
-    # At least lock the row and check it is on.
-    changes: dict[str, Combinable] = {"assessment": F("assessment")}
+    # Lock the row and check it is on; the conversation is the latest contact if no other is.
+    changes: dict[str, Combinable] = {
+        "last_contact_at": Greatest(
+            Coalesce(F("last_contact_at"), Value(happened_at)), Value(happened_at)
+        )
+    }
     if level is not None:
         newer = Q(assessed_at__isnull=True) | Q(assessed_at__lte=happened_at)
         entry = RosterEntry._meta

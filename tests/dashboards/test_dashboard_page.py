@@ -185,6 +185,24 @@ def test_the_query_count_does_not_grow(client, story, actions, committee):
     assert len(big) == len(small)
 
 
+def test_the_overview_makes_the_same_few_queries_whatever_the_size(client, story, committee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(story["lead"])
+    url = reverse("committee_overview", args=[committee.pk])
+    client.get(url)  # warm the session; the kept weeks brought up to date
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    grow(story, committee, 10)
+    trends_refresh()  # the beat's minute
+    with CaptureQueriesContext(connection) as big:
+        response = client.get(url)
+
+    assert response.context["overview"].cards[0].coverage.people == 7 + 40
+    assert len(big) == len(small) <= 15
+
+
 # --- The committee overview ----------------------------------------------------------------------
 
 

@@ -11,11 +11,12 @@ Opening it changes nothing (mail scanners open every link); the page it opens as
 POST answers.
 """
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from campaigns.models import Action, RosterEntry, Rsvp
+from campaigns.models import Action, Campaign, RosterEntry, Rsvp
 from members.models import Committee, Person, User
 from organizing.link_keys import LinkUnreadable, link_open, link_seal
 
@@ -87,31 +88,63 @@ def rsvp_link_answer_simple(
     """The common answer from the link in one statement (as rsvps.rsvp_answer_simple, which
     it mirrors, with the link's own conditions): to an open action without a
     capacity. False, having changed nothing, when the answer is not that simple or the link
-    does not work: then the page decides and explains."""
+    does not work: then the page decides and explains.
+
+    Plain SQL: a crowd answers the same invitation at once, and building the ORM's statement
+    (the link's conditions are four subqueries) cost more than running it."""
     if response not in (Rsvp.Response.YES, Rsvp.Response.MAYBE, Rsvp.Response.NO):
         return False
     try:
-        rsvps = _by_token(token)
-    except LinkInvalid:
+        (action_id, person_id), issued = link_open(token, purpose=PURPOSE, count=2)
+    except LinkUnreadable:
         return False
-    open_actions = rsvps.filter(
-        Q(action__rsvp_deadline__isnull=True) | Q(action__rsvp_deadline__gte=Now()),
-        action__cancelled_at__isnull=True,
-        action__capacity__isnull=True,
-        action__ends_at__gt=Now(),
-    )
-    return bool(
-        open_actions.update(
-            response=response,
-            responded_at=Now(),
-            source=source,
-            guests=guests if response == Rsvp.Response.YES else 0,
-            note=note,
-            waitlisted_at=None,
-            reminders_stale=True,
-            updated_at=Now(),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ANSWER_SQL,
+            {
+                "action": action_id,
+                "person": person_id,
+                "issued": issued,
+                "response": response,
+                "source": source,
+                "guests": guests if response == Rsvp.Response.YES else 0,
+                "note": note,
+            },
         )
-    )
+        return cursor.rowcount > 0
+
+
+RSVP = Rsvp._meta.db_table
+ACTION = Action._meta.db_table
+PERSON = Person._meta.db_table
+ENTRY = RosterEntry._meta.db_table
+CAMPAIGN = Campaign._meta.db_table
+# _by_token's and the open action's conditions (see _still_for_them), in one statement.
+ANSWER_SQL = f"""
+UPDATE {RSVP} r SET
+    response = %(response)s, responded_at = statement_timestamp(), source = %(source)s,
+    guests = %(guests)s, note = %(note)s, waitlisted_at = NULL, reminders_stale = true,
+    updated_at = statement_timestamp()
+FROM {ACTION} a, {PERSON} p
+WHERE r.action_id = %(action)s AND r.person_id = %(person)s
+  AND a.id = r.action_id AND p.id = r.person_id
+  AND (r.link_cutoff IS NULL OR r.link_cutoff < %(issued)s)
+  AND NOT p.do_not_contact
+  AND CASE WHEN a.campaign_id IS NOT NULL THEN
+        EXISTS (SELECT 1 FROM {ENTRY} e WHERE e.person_id = r.person_id
+                AND e.campaign_id = a.campaign_id AND e.removed_at IS NULL)
+        OR NOT EXISTS (SELECT 1 FROM {ENTRY} e WHERE e.person_id = r.person_id
+                       AND e.campaign_id = a.campaign_id)
+      ELSE
+        EXISTS (SELECT 1 FROM {ENTRY} e JOIN {CAMPAIGN} c ON c.id = e.campaign_id
+                WHERE e.person_id = r.person_id AND c.committee_id = a.committee_id
+                  AND e.removed_at IS NULL)
+        OR NOT EXISTS (SELECT 1 FROM {ENTRY} e JOIN {CAMPAIGN} c ON c.id = e.campaign_id
+                       WHERE e.person_id = r.person_id AND c.committee_id = a.committee_id)
+      END
+  AND (a.rsvp_deadline IS NULL OR a.rsvp_deadline >= statement_timestamp())
+  AND a.cancelled_at IS NULL AND a.capacity IS NULL AND a.ends_at > statement_timestamp()
+"""  # noqa: S608 - table names come from the models; values are bound
 
 
 def rsvp_links_revoke(committee: Committee, user: User | None) -> int:

@@ -25,7 +25,11 @@ from campaigns.models import (
     ScheduledOneOnOne,
 )
 from campaigns.roster.history import history_changed
-from campaigns.roster.services import assessment_advance, assessment_recompute
+from campaigns.roster.services import (
+    assessment_advance,
+    assessment_recompute,
+    contact_recompute,
+)
 from members.audit import audit_record
 from members.models import AuditEvent, Person, User
 
@@ -118,6 +122,7 @@ def conversation_update(*, conversation: Conversation, data: ConversationData, b
         AssessmentRecord.objects.filter(conversation=conversation).delete()
         _write_details(conversation, entry, data, recorded_by=by)
         assessment_recompute(entry_id=entry.pk)
+        contact_recompute(campaign_id=conversation.campaign_id, person_ids=[entry.person_id])
 
 
 def conversation_delete(*, conversation: Conversation, actor: User, ip: str | None = None) -> None:
@@ -140,6 +145,7 @@ def conversation_delete(*, conversation: Conversation, actor: User, ip: str | No
         conversation.delete()
         for entry_id in entry_ids:
             assessment_recompute(entry_id=entry_id)
+        contact_recompute(campaign_id=conversation.campaign_id, person_ids=[conversation.person_id])
 
 
 def conversation_check(*, data: ConversationData) -> None:

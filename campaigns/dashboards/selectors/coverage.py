@@ -325,16 +325,11 @@ class CoverageResult:
 
 
 COVERAGE_SQL = f"""
-WITH contact AS (
-    SELECT campaign_id, person_id, max(happened_at) AS last_at
-    FROM {CONVERSATION}
-    WHERE campaign_id = ANY(%(campaigns)s)
-    GROUP BY campaign_id, person_id
-), roster AS (
-    SELECT e.campaign_id, e.unit_id, e.assessment, e.is_leader, e.organizer_id, c.last_at,
+WITH roster AS (
+    SELECT e.campaign_id, e.unit_id, e.assessment, e.is_leader, e.organizer_id,
+           e.last_contact_at AS last_at,
            (%(units)s::int[] IS NULL OR e.unit_id = ANY(%(units)s::int[])) AS in_scope
     FROM {ENTRY} e
-    LEFT JOIN contact c ON c.campaign_id = e.campaign_id AND c.person_id = e.person_id
     WHERE e.campaign_id = ANY(%(campaigns)s) AND e.removed_at IS NULL
 )
 SELECT campaign_id, unit_id, in_scope, GROUPING(unit_id, in_scope) AS grouping,

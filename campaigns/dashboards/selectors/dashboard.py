@@ -84,11 +84,15 @@ def dashboard_build(*, campaign: Campaign, filters: DashboardFilters, places: Pl
         last=last,
     )
     points = weeks.get(campaign.pk, [])
-    organizers = organizer_rows(campaign=campaign, filters=filters, tz=tz, today=today)
+    organizers = organizer_rows(  # after trends(), which brought the kept weeks up to date
+        campaign=campaign,
+        filters=filters,
+        tz=tz,
+        today=today,
+        kept_through=week_number(today) - 1,
+    )
     now = timezone.now()
-    actions = action_rows(campaign=campaign, filters=filters, tz=tz, now=now)
-    upcoming = [a for a in actions.rows if a.starts_at >= now]
-    past = [a for a in actions.rows if a.starts_at < now][::-1]  # the latest first
+    actions = action_rows(campaign=campaign, filters=filters, tz=tz, now=now, shown=ACTIONS_SHOWN)
     return Dashboard(
         campaign=campaign,
         filters=filters,
@@ -99,10 +103,10 @@ def dashboard_build(*, campaign: Campaign, filters: DashboardFilters, places: Pl
         units=table.units,
         weeks=points,
         organizers=organizers,
-        upcoming=upcoming[:ACTIONS_SHOWN],
-        past=past[:ACTIONS_SHOWN],
-        upcoming_more=max(len(upcoming) - ACTIONS_SHOWN, 0),
-        past_more=max(len(past) - ACTIONS_SHOWN, 0),
+        upcoming=actions.upcoming,
+        past=actions.past,
+        upcoming_more=actions.upcoming_more,
+        past_more=actions.past_more,
         structure=level_turnouts(actions.came, table.whole),
     )
 
@@ -155,7 +159,14 @@ def overview_build(*, committee: Committee, user: User) -> Overview:
     )
     overdue = _overdue(ids, today)
     counts = dict(overdue.order_by().values_list("campaign_id").annotate(n=Count("pk")))
-    shown = list(overdue.select_related("person", "organizer", "campaign")[:OVERDUE_SHOWN])
+    # The few ids first, then their rows: joined to the people at once, the planner would
+    # read every person on the roster before picking the most overdue.
+    first = list(overdue.values_list("pk", flat=True)[:OVERDUE_SHOWN])
+    shown = list(
+        FollowUp.objects.filter(pk__in=first)
+        .select_related("person", "organizer", "campaign")
+        .order_by("due_on", "pk")
+    )
     managed = campaigns_managed(user, campaigns)
     for follow_up in shown:
         follow_up.days_late = (today - follow_up.due_on).days

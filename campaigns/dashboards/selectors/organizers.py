@@ -1,13 +1,21 @@
 """Who is doing the work: each organizer's load, conversations and overdue follow-ups."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 
 from campaigns.dashboards.selectors.coverage import DashboardFilters, local_bounds
-from campaigns.models import Campaign, Conversation, FollowUp, RosterEntry, TeamMember
+from campaigns.dashboards.selectors.trends import week_number, week_start
+from campaigns.models import (
+    Campaign,
+    Conversation,
+    FollowUp,
+    OrganizerWeek,
+    RosterEntry,
+    TeamMember,
+)
 from members.models import User
 
 ENTRY = RosterEntry._meta.db_table
@@ -15,6 +23,9 @@ CONVERSATION = Conversation._meta.db_table
 FOLLOW_UP = FollowUp._meta.db_table
 TEAM = TeamMember._meta.db_table
 USER = User._meta.db_table
+ORGANIZER_WEEK = OrganizerWeek._meta.db_table
+# A `head` before any `since`: no part week to count at the start.
+EMPTY = datetime(1, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -33,11 +44,20 @@ WITH load AS (
     WHERE campaign_id = %(campaign)s AND removed_at IS NULL AND organizer_id IS NOT NULL
     GROUP BY 1
 ), talks AS (
-    SELECT organizer_id AS user_id, count(*) AS n FROM {CONVERSATION}
-    WHERE campaign_id = %(campaign)s
-      AND happened_at >= coalesce(%(since)s, '-infinity'::timestamptz)
-      AND happened_at < coalesce(%(until)s, 'infinity'::timestamptz)
-    GROUP BY 1
+    -- the completed weeks in the range from those kept, the rest (part weeks at either end,
+    -- the current week) counted: the cost follows the range's loose ends, not the history
+    SELECT user_id, sum(n) AS n FROM (
+        SELECT organizer_id AS user_id, conversations AS n FROM {ORGANIZER_WEEK}
+        WHERE campaign_id = %(campaign)s AND week BETWEEN %(kept_from)s AND %(kept_to)s
+        UNION ALL
+        SELECT organizer_id, count(*) FROM {CONVERSATION}
+        WHERE campaign_id = %(campaign)s
+          AND (happened_at >= coalesce(%(since)s, '-infinity'::timestamptz)
+               AND happened_at < coalesce(%(head)s, 'infinity'::timestamptz)
+               OR happened_at >= coalesce(%(tail)s, 'infinity'::timestamptz)
+               AND happened_at < coalesce(%(until)s, 'infinity'::timestamptz))
+        GROUP BY 1
+    ) counted GROUP BY 1
 ), late AS (
     SELECT f.organizer_id AS user_id, count(*) AS n FROM {FOLLOW_UP} f
     WHERE f.campaign_id = %(campaign)s AND f.closed_at IS NULL AND f.due_on < %(today)s
@@ -61,12 +81,19 @@ LEFT JOIN late ON late.user_id IS NOT DISTINCT FROM p.user_id
 
 
 def organizer_rows(
-    *, campaign: Campaign, filters: DashboardFilters, tz: ZoneInfo, today: date
+    *, campaign: Campaign, filters: DashboardFilters, tz: ZoneInfo, today: date, kept_through: int
 ) -> list[OrganizerRow]:
     """The team and anyone assigned people, logging or owing follow-ups on the campaign; the
-    busiest first. The date range counts conversations; load and overdue are as of today."""
+    busiest first. The date range counts conversations; load and overdue are as of today.
+    The weeks through `kept_through` must be kept (trends_refresh) already."""
     since, until = local_bounds(filters, tz)
-    params = {"campaign": campaign.pk, "since": since, "until": until, "today": today}
+    params = {
+        "campaign": campaign.pk,
+        "since": since,
+        "until": until,
+        "today": today,
+        **_kept_part(filters, tz, kept_through),
+    }
     with connection.cursor() as cursor:
         cursor.execute(ORGANIZERS_SQL, params)
         rows = cursor.fetchall()
@@ -76,3 +103,28 @@ def organizer_rows(
         if uid is not None or talks or late
     ]
     return sorted(found, key=lambda r: (r.user_id is None, -r.overdue, -r.assigned, r.name))
+
+
+def _kept_part(filters: DashboardFilters, tz: ZoneInfo, kept_through: int) -> dict:
+    """Which weeks of the date range are read from those kept (kept_from to kept_to: whole
+    weeks inside the range, up to kept_through), and where counting starts again: the
+    conversations from `since` to `head` and from `tail` to `until` are counted."""
+    first = -(10**6)
+    if filters.since is not None:
+        first = week_number(filters.since) + (filters.since.weekday() != 0)
+    last = kept_through
+    if filters.until is not None:
+        last = min(last, week_number(filters.until) - (filters.until.weekday() != 6))
+    if first > last:  # no whole kept week inside: count the whole range
+        _since, until = local_bounds(filters, tz)
+        return {"kept_from": 1, "kept_to": 0, "head": until, "tail": None}
+
+    def monday(week: int) -> datetime:
+        return datetime.combine(week_start(week), time.min, tz)
+
+    return {
+        "kept_from": first,
+        "kept_to": last,
+        "head": monday(first) if filters.since is not None else EMPTY,
+        "tail": monday(last + 1),
+    }

@@ -184,6 +184,16 @@ SELECT campaign_id, NULL, true, week, sum(roster), sum(contacted), sum(level1), 
 FROM shown GROUP BY campaign_id, week
 """  # noqa: S608 - table names come from the models; values are bound
 
+# Each completed week's conversations per organizer (None: nobody), for weeks %(first)s (None:
+# all) to %(last)s: the rows of OrganizerWeek.
+ORGANIZER_WEEKS_SQL = f"""
+SELECT campaign_id, organizer_id, week, count(*)
+FROM (SELECT campaign_id, organizer_id, {WEEK.format(col="happened_at")} AS week
+      FROM {CONVERSATION} WHERE campaign_id = ANY(%(campaigns)s)) talks
+WHERE week BETWEEN coalesce(%(first)s, week) AND %(last)s
+GROUP BY 1, 2, 3
+"""  # noqa: S608 - table names come from the models; values are bound
+
 # The kept weeks of the campaigns, for the whole of each or summed over the units in scope;
 # and the conversations of the current week so far (week %(now)s, from %(since)s).
 READ_SQL = f"""

@@ -56,17 +56,21 @@ class LevelTurnout:
 
 @dataclass(frozen=True)
 class Actions:
-    rows: list[ActionRow]  # soonest first
+    upcoming: list[ActionRow]  # the `shown` soonest
+    past: list[ActionRow]  # the `shown` latest, the latest first
+    upcoming_more: int  # how many more there are of each
+    past_more: int
     came: dict[int, int]  # level today (0 unassessed) -> roster people who came to a past one
 
 
 def action_rows(
-    *, campaign: Campaign, filters: DashboardFilters, tz: ZoneInfo, now: datetime
+    *, campaign: Campaign, filters: DashboardFilters, tz: ZoneInfo, now: datetime, shown: int
 ) -> Actions:
-    """The campaign's actions in the date range (not cancelled), soonest first, with their
-    counts and who came by assessment at the time; and, over the past ones (begun before
-    `now`), how many people at each level today came at least once. Three queries (one when
-    there are no actions)."""
+    """The campaign's actions in the date range (not cancelled): the `shown` soonest to come
+    and the `shown` latest past (begun before `now`), with their counts and who came by
+    assessment at the time, and how many more there are; and, over all the past ones, how
+    many people at each level today came at least once. Three queries (one when there are no
+    actions), whatever the number of actions."""
     since, until = local_bounds(filters, tz)
     actions = Action.objects.filter(campaign=campaign, cancelled_at__isnull=True)
     if since is not None:
@@ -79,10 +83,13 @@ def action_rows(
         )
     )
     if not found:
-        return Actions([], dict.fromkeys(range(6), 0))
-    turnouts = turnout_by_action(campaign_id=campaign.pk, action_ids=[row[0] for row in found])
-    rows = [
-        ActionRow(
+        return Actions([], [], 0, 0, dict.fromkeys(range(6), 0))
+    upcoming = [row for row in found if row[3] >= now]
+    past = [row for row in found if row[3] < now][::-1]  # the latest first
+    listed = upcoming[:shown] + past[:shown]
+    turnouts = turnout_by_action(campaign_id=campaign.pk, action_ids=[row[0] for row in listed])
+    rows = {
+        pk: ActionRow(
             **vars(turnouts[pk].counts),
             action_id=pk,
             title=title,
@@ -92,10 +99,15 @@ def action_rows(
             capacity=capacity,
             levels=turnouts[pk].levels,
         )
-        for pk, title, kind, starts_at, time_zone, capacity in found
-    ]
-    past = [row.action_id for row in rows if row.starts_at < now]
-    return Actions(rows, _came_by_level_today(campaign, past))
+        for pk, title, kind, starts_at, time_zone, capacity in listed
+    }
+    return Actions(
+        upcoming=[rows[row[0]] for row in upcoming[:shown]],
+        past=[rows[row[0]] for row in past[:shown]],
+        upcoming_more=max(len(upcoming) - shown, 0),
+        past_more=max(len(past) - shown, 0),
+        came=_came_by_level_today(campaign, [row[0] for row in past]),
+    )
 
 
 def _came_by_level_today(campaign: Campaign, action_ids: list[int]) -> dict[int, int]:
