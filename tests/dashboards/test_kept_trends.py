@@ -170,8 +170,8 @@ def on_roster(entry: RosterEntry, end: datetime) -> bool:
 
 def level_at(entry: RosterEntry, records: list[AssessmentRecord], end: datetime) -> int | None:
     """The level whose span holds the moment just before `end`, if any."""
-    nexts = [record.happened_at for record in records[1:]] + [NEVER]
-    for record, following in zip(records, nexts, strict=True):
+    for n, record in enumerate(records):
+        following = records[n + 1].happened_at if n + 1 < len(records) else NEVER
         starts = max(record.happened_at, entry.added_at)
         ends = min(following, entry.removed_at or NEVER)
         if starts < end <= ends:
