@@ -393,10 +393,12 @@ class KeptTrends(RuleBasedStateMachine):
             person=entry.person,
             organizer=self.organizer,
             data=ConversationData(
-                happened_at=self.moment(when), channel="in_person", assessment=level,
+                happened_at=self.moment(when),
+                channel="in_person",
+                assessment=level,
                 is_leader=leader,
             ),
-        )  # fmt: skip
+        )
 
     @precondition(lambda self: self.conversations())
     @rule(which=PICK, when=WHEN, level=LEVEL)
