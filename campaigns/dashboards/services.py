@@ -30,14 +30,21 @@ def last_completed_week(tz: ZoneInfo, now: datetime | None = None) -> int:
     return week_number(today) - 1
 
 
-def trends_due(*, campaign_ids: list[int] | None = None, now: datetime | None = None) -> list[int]:
-    """Of these campaigns (or all), those whose kept weeks are behind: never kept, changed
-    under them, or a week has ended since. One query."""
+def trends_due(
+    *,
+    campaign_ids: list[int] | None = None,
+    committee_id: int | None = None,
+    now: datetime | None = None,
+) -> list[int]:
+    """Of these campaigns (or the committee's, or all), those whose kept weeks are behind:
+    never kept, changed under them, or a week has ended since. One query."""
     campaigns = Campaign.objects.select_related("committee", "trend_state").only(
         "committee__time_zone", "trend_state__kept_through", "trend_state__stale_since"
     )
     if campaign_ids is not None:
         campaigns = campaigns.filter(pk__in=campaign_ids)
+    if committee_id is not None:
+        campaigns = campaigns.filter(committee_id=committee_id)
     due = []
     for campaign in campaigns:
         state = getattr(campaign, "trend_state", None)
@@ -47,12 +54,19 @@ def trends_due(*, campaign_ids: list[int] | None = None, now: datetime | None = 
     return due
 
 
-def trends_refresh(*, campaign_ids: list[int] | None = None, now: datetime | None = None) -> int:
-    """Bring these campaigns' (or every campaign's) kept weeks up to date; returns how many
-    campaigns were recomputed. Safe to run while the app runs, and twice at once: each
-    campaign is recomputed holding its TrendState row's lock, which a change's report
-    waits for (so a change committed meanwhile is never lost: it marks the row again)."""
-    due = trends_due(campaign_ids=campaign_ids, now=now)
+def trends_refresh(
+    *,
+    campaign_ids: list[int] | None = None,
+    committee_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Bring these campaigns' (or the committee's, or every campaign's) kept weeks up to
+    date; returns how many campaigns were recomputed. A dashboard runs it before reading
+    them, for its own campaigns: one query when they are up to date. Safe to run while the
+    app runs, and twice at once: each campaign is recomputed holding its TrendState row's
+    lock, which a change's report waits for (so a change committed meanwhile is never lost:
+    it marks the row again)."""
+    due = trends_due(campaign_ids=campaign_ids, committee_id=committee_id, now=now)
     for campaign in Campaign.objects.filter(pk__in=due).select_related("committee"):
         _refresh_one(campaign, now)
     return len(due)

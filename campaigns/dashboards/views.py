@@ -47,6 +47,7 @@ from campaigns.dashboards.selectors import (
     UnitRow,
     WeekPoint,
 )
+from campaigns.dashboards.services import trends_refresh
 from campaigns.imports import csv_formats
 from campaigns.imports.services import roster_export_record
 from campaigns.models import Campaign
@@ -268,6 +269,7 @@ def committee_overview(request: AuthedHttpRequest, committee_id: int) -> HttpRes
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     committee: Committee = membership.committee
+    trends_refresh(committee_id=committee.pk)  # the kept weeks it reads, never late
     overview = selectors.overview_build(committee=committee, user=request.user)
     cards = [(card, sparkline(card.weeks, card.campaign)) for card in overview.cards]
     return render(
@@ -282,6 +284,7 @@ def _dashboard_context(
 ) -> dict:
     campaign = access.campaign
     filters = form.filters()
+    trends_refresh(campaign_ids=[campaign.pk])  # the kept weeks it reads, never late
     dashboard = selectors.dashboard_build(campaign=campaign, filters=filters, places=places)
     units = selectors.sort_units(dashboard.units, form.order)
     url = reverse("campaign_dashboard", args=[campaign.pk])

@@ -36,6 +36,7 @@ from campaigns.dashboards.selectors import (
     dashboard_build,
     dashboard_places,
 )
+from campaigns.dashboards.services import trends_refresh
 from campaigns.models import Action, FollowUp, Rsvp
 from campaigns.people.services import person_merge, roster_entry_update
 from campaigns.roster.services import roster_remove
@@ -182,6 +183,7 @@ def actions(story, committee, lead):
 
 def build(story, **filters):
     campaign = story["campaign"]
+    trends_refresh(campaign_ids=[campaign.pk])  # as the dashboard's view does first
     return dashboard_build(
         campaign=campaign,
         filters=DashboardFilters(**filters),

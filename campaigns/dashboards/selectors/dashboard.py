@@ -84,7 +84,7 @@ def dashboard_build(*, campaign: Campaign, filters: DashboardFilters, places: Pl
         last=last,
     )
     points = weeks.get(campaign.pk, [])
-    organizers = organizer_rows(  # after trends(), which brought the kept weeks up to date
+    organizers = organizer_rows(  # the caller brought the kept weeks up to date
         campaign=campaign,
         filters=filters,
         tz=tz,

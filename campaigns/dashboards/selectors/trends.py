@@ -231,13 +231,10 @@ def trends(
 ) -> dict[int, list[WeekPoint]]:
     """Each campaign's weeks from its first recorded event (or week `first`) to week `last`:
     the figures as of the end of each week, and the conversations logged in it. The
-    completed weeks are read from those kept (brought up to date first if a change reached
-    them); the current week, if shown, is `now`: each campaign's coverage of the people in
-    scope as they stand, and its conversations so far. Two queries when the kept weeks are
-    up to date."""
-    from campaigns.dashboards.services import trends_refresh  # the keeping reads this module
-
-    trends_refresh(campaign_ids=campaign_ids)
+    completed weeks are read from those kept, which the caller brought up to date
+    (campaigns.dashboards.services.trends_refresh); the current week, if shown, is `now`:
+    each campaign's coverage of the people in scope as they stand, and its conversations so
+    far. One query."""
     current = week_number(timezone.localtime(timezone.now(), tz).date())
     since = datetime.combine(week_start(current), time.min, tz)
     params = {
