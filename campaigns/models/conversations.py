@@ -70,7 +70,12 @@ class Conversation(models.Model):
         VIDEO = "video", _("Video")
         TEXT = "text", _("Text messages")
 
-    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="conversations")
+    # No index of their own: conversation_person_idx and conversation_campaign_idx start with
+    # the campaign, conversation_organizer_idx with the organizer (one index fewer to fill on
+    # every log).
+    campaign = models.ForeignKey(
+        Campaign, models.CASCADE, related_name="conversations", db_index=False
+    )
     person = models.ForeignKey(Person, models.CASCADE, related_name="conversations")
     organizer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -78,6 +83,7 @@ class Conversation(models.Model):
         null=True,
         related_name="conversations",
         verbose_name=_("organizer"),
+        db_index=False,
     )
     happened_at = models.DateTimeField(_("when"))
     channel = models.CharField(_("how"), max_length=20, choices=Channel.choices)
@@ -116,7 +122,10 @@ class AskAnswer(models.Model):
         MAYBE = "maybe", _("Maybe")
         NO = "no", _("No")
 
-    conversation = models.ForeignKey(Conversation, models.CASCADE, related_name="answers")
+    # one_answer_per_ask (conversation, ask) serves as its index
+    conversation = models.ForeignKey(
+        Conversation, models.CASCADE, related_name="answers", db_index=False
+    )
     ask = models.ForeignKey(Ask, models.CASCADE, related_name="answers")
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
 

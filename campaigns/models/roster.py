@@ -185,9 +185,10 @@ class RosterEntry(models.Model):
     """A person on a campaign: where they are, who organizes them, where they stand.
 
     `assessment` is the current one, kept in step with AssessmentRecord by the roster service
-    (campaigns.roster.services: assessment_recompute, assessment_advance); never anywhere else.
+    (campaigns.roster.services: assessment_recompute, and ADVANCE_SET in the log's one
+    statement); never anywhere else.
     `last_contact_at`, when the person's latest conversation on this campaign happened, is
-    kept by the same service (assessment_advance, contact_recompute) for the dashboards.
+    kept by the same service (ADVANCE_SET, contact_recompute) for the dashboards.
     Removing someone from the roster sets `removed_at`: the row and its history stay.
     """
 
@@ -246,7 +247,10 @@ class AssessmentRecord(models.Model):
     """One assessment at one moment. The current assessment is the one that happened last
     (by `happened_at`, not by when it was typed), so back-dated records come out right."""
 
-    roster_entry = models.ForeignKey(RosterEntry, models.CASCADE, related_name="assessments")
+    # assessment_latest_idx (roster_entry, happened_at) serves as its index
+    roster_entry = models.ForeignKey(
+        RosterEntry, models.CASCADE, related_name="assessments", db_index=False
+    )
     # The conversation this assessment was made in; deleting it deletes the record, and the
     # current assessment is recomputed.
     conversation = models.OneToOneField(

@@ -84,7 +84,7 @@ def assessment_record(
 def assessment_recompute(*, entry_id: int) -> None:
     """Set the entry's current assessment from its history: the latest by when it happened.
 
-    With assessment_advance, the only writer of RosterEntry.assessment. Locks the entry so two
+    With the log (ADVANCE_SET), the only writer of RosterEntry.assessment. Locks the entry so two
     organizers recording at once both end up with the right answer.
     """
     with transaction.atomic():
@@ -122,36 +122,22 @@ def contact_recompute_campaign(*, campaign_id: int) -> None:
         )
 
 
-def assessment_advance(
-    *, entry_id: int, level: int | None, happened_at: datetime, is_leader: bool = False
-) -> bool:
-    """Bring the current assessment (and the last contact) up to date after one new
-    conversation at `happened_at`, with a record at `level` if any, in one statement.
-
-    A new record becomes current only if it happened no earlier than the current one, which
-    is what assessment_recompute would conclude, without reading the history. Safe when two
-    organizers log at once: Postgres re-checks the condition against the row as the other
-    transaction left it before updating. (Editing or deleting a record needs the full
-    assessment_recompute.) Also marks the entry as a leader when the conversation found one.
-
-    Returns False, changing nothing, if the entry is off the roster (by now).
-    """
-    with connection.cursor() as cursor:  # the hot path of logging: one plain statement
-        cursor.execute(
-            ADVANCE_SQL,
-            {"entry": entry_id, "level": level, "at": happened_at, "leader": is_leader},
-        )
-        return cursor.rowcount == 1
-
-
-# At least locks the row and checks it is on. "Newer": no earlier than the current one.
-ADVANCE_SQL = """
-UPDATE campaigns_rosterentry SET
+# Bringing the current assessment (and the last contact) up to date after one new
+# conversation at %(at)s, with a record at %(level)s if any, and marking the entry a leader if
+# %(leader)s: the SET of one UPDATE of the entry, which the log's one statement makes
+# (campaigns.conversations.services.log: LOG_SQL), under the entry's row lock, and only while
+# it is on the roster.
+#
+# A new record becomes current only if it happened no earlier than the current one, which is
+# what assessment_recompute would conclude, without reading the history. Safe when two
+# organizers log at once: Postgres re-checks the condition against the row as the other
+# transaction left it before updating. (Editing or deleting a record needs the full
+# assessment_recompute.) With assessment_recompute, the only writer of the assessment.
+ADVANCE_SET = """
     assessment = CASE WHEN %(level)s::smallint IS NOT NULL
         AND (assessed_at IS NULL OR assessed_at <= %(at)s) THEN %(level)s ELSE assessment END,
     assessed_at = CASE WHEN %(level)s::smallint IS NOT NULL
         AND (assessed_at IS NULL OR assessed_at <= %(at)s) THEN %(at)s ELSE assessed_at END,
     is_leader = is_leader OR %(leader)s,
     last_contact_at = greatest(coalesce(last_contact_at, %(at)s), %(at)s)
-WHERE id = %(entry)s AND removed_at IS NULL
 """

@@ -24,11 +24,7 @@ from campaigns.models import (
     ScheduledOneOnOne,
 )
 from campaigns.roster.history import history_changed
-from campaigns.roster.services import (
-    assessment_advance,
-    assessment_recompute,
-    contact_recompute,
-)
+from campaigns.roster.services import ADVANCE_SET, assessment_recompute, contact_recompute
 from members.audit import audit_record
 from members.models import AuditEvent, Person, User
 
@@ -72,8 +68,7 @@ def conversation_log(
     Logging closes the person's open follow-ups on this campaign (the promised talk happened)
     and marks a one-on-one scheduled for it as held. It is the hot path of the app (an
     organizer logs between two conversations), so the conversation and everything it records
-    are written by one statement (LOG_SQL), and the roster entry advanced by one more, in one
-    transaction.
+    are written by one statement (LOG_SQL) that advances the roster entry too.
     """
     conversation_check(data=data)
     if (
@@ -84,16 +79,10 @@ def conversation_log(
         entry = _active_entry(campaign, person)
     with transaction.atomic():  # an issue typed inline is kept only with its log
         conversation = _conversation_write(campaign, person, organizer, entry, data)
+        if conversation is None:  # taken off the roster since the caller looked: nothing kept
+            raise _not_on_roster(person)
         if data.schedule_at is not None:
             _schedule_next(conversation, data.schedule_at, data.schedule_place)
-        on_roster = assessment_advance(
-            entry_id=entry.pk,
-            level=data.assessment,
-            happened_at=data.happened_at,
-            is_leader=data.is_leader and not entry.is_leader,
-        )
-        if not on_roster:  # taken off the roster since the caller looked: keep nothing
-            raise _not_on_roster(person)
         nudge_supporter_drop(conversation=conversation, before=entry.assessment)
         made_leader = data.is_leader and not entry.is_leader  # a leader since they joined
         since = min(data.happened_at, entry.added_at) if made_leader else data.happened_at
@@ -247,10 +236,12 @@ def _issue_tags(campaign: Campaign, data: ConversationData) -> list[IssueTag]:
 
 def _conversation_write(
     campaign: Campaign, person: Person, organizer: User, entry: RosterEntry, data: ConversationData
-) -> Conversation:
-    """The conversation, its issues, answers (to this campaign's asks) and assessment record;
-    the person's open follow-ups closed, the one-on-one it held marked, the follow-up it
-    promises (to the person's assigned organizer, or the logger): one statement."""
+) -> Conversation | None:
+    """The roster entry advanced (its assessment, last contact, leader flag); the
+    conversation, its issues, answers (to this campaign's asks) and assessment record; the
+    person's open follow-ups closed, the one-on-one it held marked, the follow-up it promises
+    (to the person's assigned organizer, or the logger): one statement. None, having written
+    nothing, if the entry is off the roster by now."""
     now = timezone.now()
     conversation = Conversation(
         campaign=campaign,
@@ -274,23 +265,34 @@ def _conversation_write(
         "follow_up_on": data.follow_up_on,
         "follow_up_organizer": entry.organizer_id or organizer.pk,
         "done": FollowUp.CloseReason.DONE,
+        "level": data.assessment,
+        "at": data.happened_at,
+        "leader": data.is_leader and not entry.is_leader,
     }
     with connection.cursor() as cursor:
         cursor.execute(LOG_SQL, params)
-        (conversation.pk,) = cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (conversation.pk,) = row
     conversation._state.adding = False
     conversation._state.db = connection.alias
     return conversation
 
 
-LOG_SQL = """
-WITH conversation AS (
+LOG_SQL = f"""
+WITH advanced AS (  -- under the entry's lock, and only while it is on the roster
+    UPDATE campaigns_rosterentry SET {ADVANCE_SET}
+    WHERE id = %(entry)s AND removed_at IS NULL
+    RETURNING id
+), conversation AS (
     INSERT INTO campaigns_conversation (campaign_id, person_id, organizer_id, happened_at,
         channel, duration_minutes, assessment, is_leader, notes, next_step, created_at,
         updated_at)
-    VALUES (%(campaign)s, %(person)s, %(organizer)s, %(happened_at)s, %(channel)s,
+    SELECT %(campaign)s, %(person)s, %(organizer)s, %(happened_at)s, %(channel)s,
         %(duration_minutes)s, %(assessment)s, %(is_leader)s, %(notes)s, %(next_step)s,
-        %(now)s, %(now)s)
+        %(now)s, %(now)s
+    FROM advanced
     RETURNING id
 ), issues AS (
     INSERT INTO campaigns_conversation_issues (conversation_id, issuetag_id)
@@ -310,6 +312,7 @@ WITH conversation AS (
     UPDATE campaigns_followup
     SET closed_at = %(now)s, closed_reason = %(done)s, closed_by_id = %(organizer)s
     WHERE campaign_id = %(campaign)s AND person_id = %(person)s AND closed_at IS NULL
+        AND EXISTS (SELECT 1 FROM advanced)
 ), held AS (  -- the earliest open one-on-one scheduled up to a day after this talk
     UPDATE campaigns_scheduledoneonone SET held_in_id = conversation.id
     FROM conversation
@@ -327,7 +330,7 @@ WITH conversation AS (
     FROM conversation WHERE %(follow_up_on)s::date IS NOT NULL
 )
 SELECT id FROM conversation
-"""
+"""  # noqa: S608 - the SET is a constant of ours; values are bound
 
 
 def _schedule_next(conversation: Conversation, starts_at: datetime, place: str) -> None:
