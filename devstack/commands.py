@@ -252,6 +252,8 @@ def command_bench(args: list[str], stack: contextlib.ExitStack) -> int:
     """bench/all.py [ARGS] with the Postgres and Redis `make run` finds (or starts, and stops
     after): in the database majority_bench unless DATABASE_URL is set, Redis database 2 unless
     REDIS_URL is."""
+    if os.environ.get("DATABASE_URL"):  # a database of its own, made if it is not there yet
+        ensure_database(os.environ["DATABASE_URL"])
     env, postgres = services_env(stack, redis_db=BENCH_REDIS_DB)
     if not os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = bench_database_url(postgres.url)

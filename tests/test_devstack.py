@@ -120,6 +120,24 @@ def test_make_bench_hands_its_arguments_to_the_benchmarks_runner():
     assert "no benchmark no_such_benchmark; there are chart," in result.stderr
 
 
+def test_make_bench_makes_the_database_its_database_url_names(settings):
+    """DATABASE_URL=…/majority_bench_fresh make bench: a database not there yet is made, as
+    the benchmarks make theirs, rather than refused as unreachable."""
+    server = settings.DATABASES["default"]
+    name = f"majority_bench_new_{os.getpid()}"
+    url = f"postgres://{server['USER']}@{server['HOST']}:{server['PORT']}/{name}"
+    admin = f"postgres://{server['USER']}@{server['HOST']}:{server['PORT']}/postgres"
+    try:
+        result = run_devstack("bench", "no_such_benchmark", DATABASE_URL=url)
+
+        assert "no benchmark no_such_benchmark" in result.stderr, result.stderr
+        with psycopg.connect(admin, autocommit=True) as conn:
+            assert conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 def test_make_run_signs_with_a_key_of_its_own_made_on_first_run(tmp_path):
     """Not Django's published development key: with it anyone could forge a demo's links."""
     from devstack.commands import demo_secret_key
