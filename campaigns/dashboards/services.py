@@ -7,13 +7,13 @@ and a dashboard runs it for its own campaigns before reading, so that a change i
 shown late. `manage.py dashboard_rebuild` recomputes every kept figure from the history.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from campaigns.dashboards.selectors.trends import KEPT_SQL, ORGANIZER_WEEKS_SQL, week_number
+from campaigns.dashboards.selectors.trends import KEPT_SQL, ORGANIZER_WEEKS_SQL, week_of
 from campaigns.models import Campaign, OrganizerWeek, TrendState, TrendWeek
 from campaigns.roster.history import BEGINNING
 from members.clock import zone_for
@@ -26,8 +26,7 @@ FIGURES = "roster, contacted, level1, level2, level3, level4, level5, leaders, c
 
 def last_completed_week(tz: ZoneInfo, now: datetime | None = None) -> int:
     """The last week that has ended in that zone: the last one kept."""
-    today = timezone.localtime(now or timezone.now(), tz).date()
-    return week_number(today) - 1
+    return week_of(now or timezone.now(), tz) - 1
 
 
 def trends_due(
@@ -124,9 +123,5 @@ def _first_week(state: TrendState, tz: ZoneInfo) -> int | None:
     if state.stale_since is not None:
         if state.stale_since <= BEGINNING + timedelta(days=1):
             return None
-        first = min(first, week_number(_local_day(state.stale_since, tz)))
+        first = min(first, week_of(state.stale_since, tz))
     return first
-
-
-def _local_day(moment: datetime, tz: ZoneInfo) -> date:
-    return timezone.localtime(moment, tz).date()

@@ -14,12 +14,13 @@ class Migration(migrations.Migration):
             name="last_contact_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
+        # Each active entry's last contact, from the conversations already logged.
         migrations.RunSQL(
             """
-        UPDATE campaigns_rosterentry e SET last_contact_at = (
-            SELECT max(c.happened_at) FROM campaigns_conversation c
-            WHERE c.campaign_id = e.campaign_id AND c.person_id = e.person_id)
-        """,
+            UPDATE campaigns_rosterentry e SET last_contact_at = (
+                SELECT max(c.happened_at) FROM campaigns_conversation c
+                WHERE c.campaign_id = e.campaign_id AND c.person_id = e.person_id)
+            """,
             migrations.RunSQL.noop,
         ),
     ]

@@ -57,17 +57,17 @@ def history_changed_for_people(*, person_ids: list[int]) -> None:
     talked with, from its beginning."""
     on = RosterEntry.objects.filter(person_id__in=person_ids).values_list("campaign_id")
     talked = Conversation.objects.filter(person_id__in=person_ids).values_list("campaign_id")
-    ids = {campaign_id for (campaign_id,) in on.union(talked)}
-    for campaign in Campaign.objects.filter(pk__in=ids).select_related("committee"):
-        history_changed(campaign=campaign, since=None)
+    _changed_from_the_beginning({campaign_id for (campaign_id,) in on.union(talked)})
 
 
 def history_changed_for_organizer(*, user_id: int) -> None:
     """A login is deleted: the conversations it logged become nobody's, in every week."""
-    ids = set(
-        Conversation.objects.filter(organizer_id=user_id).values_list("campaign_id", flat=True)
-    )
-    for campaign in Campaign.objects.filter(pk__in=ids).select_related("committee"):
+    talked = Conversation.objects.filter(organizer_id=user_id).values_list("campaign_id")
+    _changed_from_the_beginning({campaign_id for (campaign_id,) in talked})
+
+
+def _changed_from_the_beginning(campaign_ids: set[int]) -> None:
+    for campaign in Campaign.objects.filter(pk__in=campaign_ids).select_related("committee"):
         history_changed(campaign=campaign, since=None)
 
 

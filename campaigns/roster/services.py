@@ -2,16 +2,13 @@
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from campaigns.models import AssessmentRecord, Campaign, Conversation, RosterEntry, Unit
 from campaigns.roster.history import history_changed
 from members.models import Person, User
-
-ENTRY = RosterEntry._meta.db_table
-CONVERSATION = Conversation._meta.db_table
 
 
 def roster_add(
@@ -95,31 +92,19 @@ def assessment_recompute(*, entry_id: int) -> None:
         entry.save(update_fields=["assessment", "assessed_at"])
 
 
-def contact_recompute(*, campaign_id: int, person_ids: list[int]) -> None:
-    """Set the active entries' last contact from the conversations (after one was edited or
-    deleted, people merged, someone put back on the roster): one statement."""
+def contact_recompute(*, campaign_id: int, person_ids: list[int] | None = None) -> None:
+    """Set the active entries' last contact (of these people, or everyone on the roster) from
+    the conversations: after one was edited or deleted, people merged, someone put back on
+    the roster, or a bulk load. One statement."""
     latest = (
         Conversation.objects.filter(campaign_id=campaign_id, person_id=OuterRef("person_id"))
         .order_by("-happened_at")
         .values("happened_at")[:1]
     )
-    RosterEntry.objects.filter(
-        campaign_id=campaign_id, person_id__in=person_ids, removed_at=None
-    ).update(last_contact_at=Subquery(latest))
-
-
-def contact_recompute_campaign(*, campaign_id: int) -> None:
-    """Every active entry's last contact from the conversations (after a bulk load)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {ENTRY} e SET last_contact_at = (
-                SELECT max(c.happened_at) FROM {CONVERSATION} c
-                WHERE c.campaign_id = e.campaign_id AND c.person_id = e.person_id)
-            WHERE e.campaign_id = %s AND e.removed_at IS NULL
-            """,  # noqa: S608 - table names come from the models; values are bound
-            [campaign_id],
-        )
+    entries = RosterEntry.objects.filter(campaign_id=campaign_id, removed_at=None)
+    if person_ids is not None:
+        entries = entries.filter(person_id__in=person_ids)
+    entries.update(last_contact_at=Subquery(latest))
 
 
 # Bringing the current assessment (and the last contact) up to date after one new

@@ -1,7 +1,7 @@
 """Who is doing the work: each organizer's load, conversations and overdue follow-ups."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -16,6 +16,7 @@ from campaigns.models import (
     RosterEntry,
     TeamMember,
 )
+from campaigns.roster.history import BEGINNING
 from members.models import User
 
 ENTRY = RosterEntry._meta.db_table
@@ -24,8 +25,6 @@ FOLLOW_UP = FollowUp._meta.db_table
 TEAM = TeamMember._meta.db_table
 USER = User._meta.db_table
 ORGANIZER_WEEK = OrganizerWeek._meta.db_table
-# A `head` before any `since`: no part week to count at the start.
-EMPTY = datetime(1, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -125,6 +124,6 @@ def _kept_part(filters: DashboardFilters, tz: ZoneInfo, kept_through: int) -> di
     return {
         "kept_from": first,
         "kept_to": last,
-        "head": monday(first) if filters.since is not None else EMPTY,
+        "head": monday(first) if filters.since is not None else BEGINNING,  # nothing before
         "tail": monday(last + 1),
     }

@@ -39,6 +39,11 @@ def week_number(day: date) -> int:
     return (day - WEEK_EPOCH).days // 7
 
 
+def week_of(moment: datetime, tz: ZoneInfo) -> int:
+    """The number of the local week a moment falls in, there."""
+    return week_number(timezone.localtime(moment, tz).date())
+
+
 def week_start(number: int) -> date:
     return WEEK_EPOCH + timedelta(days=7 * number)
 
@@ -235,7 +240,7 @@ def trends(
     (campaigns.dashboards.services.trends_refresh); the current week, if shown, is `now`:
     each campaign's coverage of the people in scope as they stand, and its conversations so
     far. One query."""
-    current = week_number(timezone.localtime(timezone.now(), tz).date())
+    current = week_of(timezone.now(), tz)
     since = datetime.combine(week_start(current), time.min, tz)
     params = {
         "campaigns": campaign_ids,

@@ -40,7 +40,7 @@ from campaigns.models import (
     TeamMember,
     Unit,
 )
-from campaigns.roster.services import contact_recompute_campaign
+from campaigns.roster.services import contact_recompute
 from members.models import Committee, Membership, Person, Tag, User
 
 COMMITTEE = "Bench Committee"
@@ -376,7 +376,7 @@ def _history(campaign, plans: list[Plan], staff: list[User], now, rng: random.Ra
     _copy(AssessmentRecord, RECORD_COLUMNS, records)
     _copy(Conversation.issues.through, ["conversation_id", "issuetag_id"], tagged)
     _copy(FollowUp, FOLLOW_UP_COLUMNS, follow_ups)
-    contact_recompute_campaign(campaign_id=campaign.pk)
+    contact_recompute(campaign_id=campaign.pk)
 
 
 CONVERSATION_COLUMNS = [
