@@ -4,7 +4,7 @@ ready, since members knows nothing of campaigns."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from campaigns.models import Action, Campaign, RosterEntry, TeamMember, Unit
+from campaigns.models import Action, Campaign, RosterEntry, Signature, TeamMember, Unit
 from members.audit import AuditSubject, audit_campaign_names_register, audit_subject_register
 from members.models import AuditEvent, Committee
 
@@ -49,3 +49,4 @@ def audit_register() -> None:
     audit_subject_register(AuditSubject(Unit, deleted=_unit_deleted))
     audit_subject_register(AuditSubject(Action, deleted=_action_cancelled))
     audit_subject_register(AuditSubject(TeamMember, user_field="user_id"))
+    audit_subject_register(AuditSubject(Signature, person_field="person_id"))

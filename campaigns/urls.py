@@ -10,12 +10,14 @@ from campaigns.nudges import urls as nudges
 from campaigns.outbox import urls as outbox
 from campaigns.people import urls as people
 from campaigns.roster import urls as roster
+from campaigns.signups import urls as signups
 from campaigns.system import urls as system
 
 # Django tries the patterns in order, so the busiest come first: the emailed RSVP link (a
 # crowd answers one invitation at once) and logging one-on-ones. No two areas share a prefix.
 urlpatterns = [
     *actions.links,
+    *signups.links,
     *conversations.urlpatterns,
     *home.urlpatterns,
     *manage.urlpatterns,
@@ -24,6 +26,7 @@ urlpatterns = [
     *people.urlpatterns,
     *imports.urlpatterns,
     *actions.urlpatterns,
+    *signups.urlpatterns,
     *nudges.urlpatterns,
     *outbox.urlpatterns,
     *system.urlpatterns,

@@ -473,6 +473,30 @@ def _duplicate(event: AuditEvent, names: _Names) -> AuditLine:
     )
 
 
+def _signature(event: AuditEvent, names: _Names) -> AuditLine:
+    """A signature recorded or revoked (the subject is the signature: the line names its
+    person)."""
+    values = {"campaign": names.campaign(event)}
+    if event.detail.get("change") == "revoked":
+        text = _("Recorded a revoked signature on a drive of %(campaign)s") % values
+    else:
+        text = _("Recorded a signature on a drive of %(campaign)s") % values
+    person_id = names.subject_person.get((event.subject_type, event.subject_id or 0))
+    return _person_line(event, text, names, person_id)
+
+
+def _drive_change(event: AuditEvent, names: _Names) -> AuditLine:
+    values = {"campaign": names.campaign(event)}
+    texts = {
+        "created": _("Started a sign-up drive on %(campaign)s"),
+        "closed": _("Closed a sign-up drive of %(campaign)s"),
+        "public_opened": _("Opened the public signing page of a drive of %(campaign)s"),
+        "public_closed": _("Closed the public signing page of a drive of %(campaign)s"),
+    }
+    text = texts.get(event.detail.get("change", ""), _("Edited a sign-up drive of %(campaign)s"))
+    return AuditLine(event, text % values)
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.LOGIN: _login,
     Kind.LOGIN_FAILED: _login_failed,
@@ -496,6 +520,8 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.ACTION_CHANGE: _action_change,
     Kind.MATCH: _match,
     Kind.DUPLICATE: _duplicate,
+    Kind.SIGNATURE: _signature,
+    Kind.DRIVE_CHANGE: _drive_change,
 }
 
 ROLES = dict(Membership.Role.choices)

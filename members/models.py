@@ -387,6 +387,8 @@ class AuditEvent(models.Model):
         MEMBERSHIP_REMOVE = "membership_remove", _("Removed from the committee")
         LOCKDOWN = "lockdown", _("Lockdown")
         ERASE = "erase", _("Erasure")
+        SIGNATURE = "signature", _("Signature")
+        DRIVE_CHANGE = "drive_change", _("Sign-up drive change")
 
     committee = models.ForeignKey(
         Committee, models.DO_NOTHING, db_constraint=False, related_name="+", null=True

@@ -23,6 +23,7 @@ from campaigns.models.roster import (
     TeamMember,
     Unit,
 )
+from campaigns.models.signups import DriveText, Signature, SignatureRevocation, SignupDrive
 from campaigns.models.trends import OrganizerWeek, TrendState, TrendWeek
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Assessment",
     "AssessmentRecord",
     "CalendarFeed",
+    "DriveText",
     "Campaign",
     "Conversation",
     "FollowUp",
@@ -46,6 +48,9 @@ __all__ = [
     "RosterEntry",
     "Rsvp",
     "ScheduledOneOnOne",
+    "Signature",
+    "SignatureRevocation",
+    "SignupDrive",
     "Site",
     "TeamMember",
     "TrendState",

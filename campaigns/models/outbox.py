@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.actions import Action
+from campaigns.models.signups import SignupDrive
 from members.clock import zone_for
 from members.models import Committee, Person
 
@@ -17,7 +18,7 @@ from members.models import Committee, Person
 class OutboxMessage(models.Model):
     """One message to one recipient (a person, or a user of the app), due at a moment.
 
-    (kind, action, person, user, due_at) is unique, so planning the same message twice is a
+    (kind, action, drive, person, user, due_at) is unique, so planning the same message twice is a
     no-op. Status moves pending -> sending -> sent, or back to pending with a later
     next_attempt_at on a transient failure, or to failed with the reason; suppressed when
     consent forbids it, void when it no longer applies (the action moved, the RSVP became no),
@@ -40,6 +41,8 @@ class OutboxMessage(models.Model):
         QUIET_UNITS = "quiet_units", _("Units nobody has talked to")
         NO_SHOW_TWICE = "no_show_twice", _("Said yes and did not come, twice")
         PUBLIC_RSVP_CONFIRM = "public_rsvp_confirm", _("Confirm an answer from a public page")
+        SIGNING_LINK = "signing_link", _("A personal link to sign a card or petition")
+        SIGNATURE_CONFIRM = "signature_confirm", _("The confirmation of a signature")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -60,6 +63,10 @@ class OutboxMessage(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     action = models.ForeignKey(
         Action, models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    # A message about a sign-up drive (a signing link, a signature's confirmation).
+    drive = models.ForeignKey(
+        SignupDrive, models.CASCADE, null=True, blank=True, related_name="messages"
     )
     person = models.ForeignKey(
         Person, models.CASCADE, null=True, blank=True, related_name="messages"
@@ -85,7 +92,7 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("outgoing messages")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "action", "person", "user", "due_at"],
+                fields=["kind", "action", "drive", "person", "user", "due_at"],
                 name="outbox_planned_once",
                 nulls_distinct=False,
             ),

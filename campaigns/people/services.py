@@ -25,6 +25,7 @@ from campaigns.models import (
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
+    Signature,
     TeamMember,
     Unit,
 )
@@ -311,6 +312,8 @@ def person_merge(
         # Answers from a public page waiting for confirmation: the link was sent to the
         # survivor's records now, and confirming still checks for an answer given since.
         PendingRsvp.objects.filter(person=duplicate).update(person=survivor)
+        # Signatures stay as signed; two standing on one drive count once (the first date).
+        Signature.objects.filter(person=duplicate).update(person=survivor)
         _merge_possible_duplicates(survivor=survivor, duplicate=duplicate)
         _merge_campaign_notes(survivor=survivor, duplicate=duplicate)
         survivor.tags.add(*duplicate.tags.all())
@@ -346,6 +349,7 @@ MERGED_RELATIONS = {
     "campaigns.rosterentry.person",
     "campaigns.rsvp.person",
     "campaigns.scheduledoneonone.person",
+    "campaigns.signature.person",
     "members.person_tags.person",
     "members.personemail.person",
     "members.personphone.person",
@@ -390,12 +394,13 @@ def _merge_messages(*, survivor: Person, duplicate: Person) -> None:
     theirs = OutboxMessage.objects.filter(person=duplicate)
     mine = set(
         OutboxMessage.objects.filter(person=survivor).values_list(
-            "kind", "action_id", "user_id", "due_at"
+            "kind", "action_id", "drive_id", "user_id", "due_at"
         )
     )
     unsent = [OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]
     for message in theirs:
-        if (message.kind, message.action_id, message.user_id, message.due_at) not in mine:
+        key = (message.kind, message.action_id, message.drive_id, message.user_id, message.due_at)
+        if key not in mine:
             continue
         if message.status in unsent:
             message.delete()

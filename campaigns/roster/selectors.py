@@ -44,6 +44,31 @@ class ChartRow(NamedTuple):
         return any(needle in name.casefold() for name in names)
 
 
+MAJORITY = 1  # the index of the threshold that must be passed, not only met
+
+
+def thresholds_reached(count: int, people: int, thresholds: tuple[int, int, int]) -> int:
+    """How many of the thresholds `count` of `people` meets, in order (0–3). Interest and
+    supermajority are met at their percentage; a majority needs more than its percentage
+    (50% + 1, not a tie)."""
+    if not people:
+        return 0
+    met = [
+        count * 100 > at * people if index == MAJORITY else count * 100 >= at * people
+        for index, at in enumerate(thresholds)
+    ]
+    return next((i for i, ok in enumerate(met) if not ok), len(met))
+
+
+def more_needed(count: int, people: int, thresholds: tuple[int, int, int], index: int) -> int:
+    """How many more than `count` of `people` meet the threshold at `index` (0 if met)."""
+    if not people:
+        return 0
+    product = thresholds[index] * people
+    needed = product // 100 + 1 if index == MAJORITY else -(-product // 100)
+    return max(min(needed, people) - count, 0)
+
+
 @dataclass
 class Stats:
     """Where a group of people stands. Support is the share at 1 or 2 of everyone in it."""
@@ -80,14 +105,8 @@ class Stats:
 
     @property
     def reached(self) -> int:
-        """How many thresholds are met, in order (0–3). Interest and supermajority are met at
-        their percentage; a majority needs more than its percentage (50% + 1, not a tie)."""
-        if not self.people:
-            return 0
-        share, whole = self.supporters * 100, self.people
-        interest, majority, supermajority = self.thresholds
-        met = [share >= interest * whole, share > majority * whole, share >= supermajority * whole]
-        return next((i for i, ok in enumerate(met) if not ok), len(met))
+        """How many thresholds are met, in order (0–3): thresholds_reached."""
+        return thresholds_reached(self.supporters, self.people, self.thresholds)
 
     @property
     def goal(self) -> str:

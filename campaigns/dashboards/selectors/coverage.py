@@ -14,7 +14,7 @@ from django.db import connection
 
 from campaigns.conversations.selectors.mylist import QUIET_DAYS
 from campaigns.models import Campaign, Conversation, RosterEntry, Site, Unit
-from campaigns.roster.selectors import Stats
+from campaigns.roster.selectors import Stats, more_needed
 from campaigns.roster.units import UnitPlace, places_under, unit_places
 from members.clock import today_for, zone_for
 
@@ -51,11 +51,9 @@ def percent(part: int, whole: int) -> int:
 def supporters_needed(stats: Stats) -> int:
     """How many more of the people counted must be at 1 or 2 to reach the next threshold, by
     the rules of Stats.reached (a majority is more than its percentage)."""
-    if not stats.goal or not stats.people:
+    if not stats.goal:
         return 0
-    product = stats.goal_at * stats.people
-    needed = product // 100 + 1 if stats.goal == "majority" else -(-product // 100)
-    return max(min(needed, stats.people) - stats.supporters, 0)
+    return more_needed(stats.supporters, stats.people, stats.thresholds, stats.reached)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Planning messages into the outbox, and handing due ones to the workers.
 
-Planning is idempotent: the (kind, action, person, user, due_at) key is unique, so planning a
+Planning is idempotent: the (kind, action, drive, person, user, due_at) key is unique, so planning a
 message twice adds nothing. A planned message due now is handed to a worker when the
 transaction commits; later ones (and any the queue lost) are picked up by the beat task
 `outbox_dispatch_due`, which runs every minute.
@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Action, OutboxMessage
+from campaigns.models import Action, OutboxMessage, SignupDrive
 from members.models import Committee, Person, User
 from organizing.celery import task_queue
 
@@ -22,6 +22,7 @@ def outbox_plan(
     committee: Committee,
     due_at: datetime | None = None,
     action: Action | None = None,
+    drive: SignupDrive | None = None,
     person: Person | None = None,
     user: User | None = None,
 ) -> None:
@@ -31,6 +32,7 @@ def outbox_plan(
         committee=committee,
         due_at=due_at,
         action=action,
+        drive=drive,
         people=[person] if person is not None else [],
         users=[user] if user is not None else [],
     )
@@ -43,6 +45,7 @@ def outbox_plan_many(
     people: list[Person],
     due_at: datetime | None = None,
     action: Action | None = None,
+    drive: SignupDrive | None = None,
     users: list[User] | None = None,
 ) -> None:
     """Plan the same message to many people (or to none), for each of `users` (a nudge to a
@@ -55,6 +58,7 @@ def outbox_plan_many(
             committee=committee,
             kind=kind,
             action=action,
+            drive=drive,
             person=person,
             user=user,
             due_at=due_at,
