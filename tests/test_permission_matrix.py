@@ -25,12 +25,20 @@ from campaigns.models import (
     OutboxMessage,
     PendingRsvp,
     Rsvp,
+    Signature,
+    SignupDrive,
     Site,
     TeamMember,
     Unit,
 )
 from campaigns.outbox.services.consent import unsubscribe_token
 from campaigns.roster.services import roster_add
+from campaigns.signups.services import (
+    DriveData,
+    drive_create,
+    drive_public_set,
+    signature_record,
+)
 from members.models import Invitation, Membership, Person, Tag
 from members.services import invitation_token
 from tests import factories
@@ -76,6 +84,23 @@ def campaign_objects(campaign, committee, name: str, author) -> dict:
     follow_up = FollowUp.objects.create(
         campaign=campaign, person=person, due_on=timezone.localdate(), description="Call back"
     )
+    drive = drive_create(
+        campaign=campaign,
+        data=DriveData(
+            kind=SignupDrive.Kind.CARD,
+            title=f"{name} card",
+            texts={"en": "I authorize the union to represent me."},
+            opens_on=timezone.localdate() - timedelta(days=30),
+        ),
+        actor=None,
+    )
+    drive_public_set(drive=drive, open_page=True, actor=None)
+    signature = signature_record(
+        drive=drive,
+        person=person,
+        signed_on=timezone.localdate() - timedelta(days=2),
+        method=Signature.Method.PAPER,
+    ).signature
     return {
         "campaign_id": campaign.pk,
         "site_id": site.pk,
@@ -85,6 +110,9 @@ def campaign_objects(campaign, committee, name: str, author) -> dict:
         "import_id": batch.pk,
         "follow_up_id": follow_up.pk,
         "conversation_id": conversation.pk,
+        "drive_id": drive.pk,
+        "drive_key": drive.public_key,
+        "signature_id": signature.pk,
     }
 
 
