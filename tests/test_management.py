@@ -9,7 +9,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from campaigns.demo.people import DEMO_PASSWORD, PERSONAS
-from campaigns.models import Campaign, Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
+from campaigns.models import (
+    Campaign,
+    Conversation,
+    FollowUp,
+    RosterEntry,
+    ScheduledOneOnOne,
+    SignupDrive,
+)
+from campaigns.roster.signatures import signature_rows, tally, tally_by_unit
 from members.models import Committee, Invitation, Membership, Person, User
 from tests import factories
 
@@ -146,3 +154,23 @@ def test_create_lead_makes_a_lead_who_can_invite(client, mailbox):
 def test_create_lead_refuses_a_bad_email():
     with pytest.raises(CommandError, match="not an email address"):
         call_command("create_lead", "chair-at-example", "Eastside Tenants Union")
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_a_card_drive_at_lighthouse_and_a_petition_at_oak_street_in_progress():
+    seed()
+    seed()  # once each
+
+    card = SignupDrive.objects.get(campaign__code_name="Lighthouse")
+    petition = SignupDrive.objects.get(campaign__code_name="Oak Street")
+    assert (card.kind, petition.kind) == ("card", "petition")
+    assert {t.language for t in card.texts.all()} == {"en", "es"}
+    for drive in (card, petition):
+        whole = tally(drive, signature_rows(drive))
+        assert 0 < whole.fresh < whole.people, drive  # in progress: signed, and not by all
+        assert whole.percent < 100
+    # The card drive: some units past a majority, others not yet; a couple of cards revoked.
+    units = tally_by_unit(card, signature_rows(card)).values()
+    assert any(t.reached >= 2 for t in units if t.people >= 4)
+    assert any(t.reached < 2 for t in units if t.people >= 4)
+    assert tally(card, signature_rows(card)).revoked == 2

@@ -4,9 +4,11 @@ It grows with every feature so the demo always shows everything: a workplace cam
 warehouse charted by department and shift, ~200 workers) and a tenant campaign (a landlord
 with three buildings, ~150 tenants), with assessments recorded over the past weeks and ten
 weeks of one-on-ones (logged through the same service as the app, so each current assessment
-agrees with its history), open follow-ups (a few overdue) and one-on-ones set for this week.
+agrees with its history), open follow-ups (a few overdue), one-on-ones set for this week, and
+a sign-up drive on each campaign.
 Each concern has its module: people (the personas), roster (campaigns, charts, rosters),
-conversations (one-on-ones) and actions (events, invitations, attendance).
+conversations (one-on-ones), actions (events, invitations, attendance) and signups (a card
+drive and a petition, in progress).
 """
 
 import random
@@ -25,6 +27,7 @@ from campaigns.demo.roster import (
     roster_fill,
     warehouse_chart,
 )
+from campaigns.demo.signups import signups_seed
 from campaigns.models import Campaign, RosterEntry
 from members.models import Committee
 
@@ -80,4 +83,6 @@ def demo_committee_seed() -> Committee:
     member = member_person_seed(campaign=workplace, user=users["member@majority.test"])
     campaigns = {"workplace": workplace, "tenant": tenant, None: None}
     actions_seed(committee=committee, campaigns=campaigns, lead=lead, member=member)
+    drives = {"workplace": workplace, "tenant": tenant}
+    signups_seed(campaigns=drives, lead=lead, rng=random.Random(5))  # noqa: S311 - demo data
     return committee
