@@ -32,6 +32,7 @@ from campaigns.models import (
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
+    Signature,
 )
 from campaigns.people.selectors import unit_paths
 from members.audit import SUBJECTS, audit_campaigns, audit_lines, audit_record
@@ -63,7 +64,10 @@ ERASED_TEXT: dict[type[models.Model], tuple[str, ...]] = {
     ScheduledOneOnOne: ("place",),
     Rsvp: ("note",),
     OutboxMessage: ("to_address", "reason"),
+    Signature: ("typed_name", "paper_kept_at"),
 }
+# Text fields of a person's rows that say nothing about them: kept.
+NOT_ABOUT_THEM = {(Signature, "text_digest")}  # the digest of the drive's words they signed
 # Rows that only say how to reach or recognise the person: deleted whole.
 ERASED_ROWS: tuple[type[models.Model], ...] = (
     PersonEmail,
@@ -134,6 +138,7 @@ def _erase_rows(person: Person) -> None:
     for model in ERASED_ROWS:
         model._default_manager.filter(person=person).delete()
     PossibleDuplicate.objects.filter(existing=person).delete()
+    Signature.objects.filter(person=person).update(ip=None)  # where they signed from
     # Nothing still waiting goes out to them (there is no address left anyway).
     OutboxMessage.objects.filter(
         person=person, user=None, status=OutboxMessage.Status.PENDING
@@ -146,6 +151,7 @@ def erasure_kept(person: Person) -> dict[str, int]:
         "roster_entries": RosterEntry.objects.filter(person=person).count(),
         "conversations": Conversation.objects.filter(person=person).count(),
         "rsvps": Rsvp.objects.filter(person=person).count(),
+        "signatures": Signature.objects.filter(person=person).count(),
     }
 
 
@@ -202,6 +208,7 @@ def person_export_data(*, person: Person) -> PersonData:
             "scheduled_one_on_ones", gettext_lazy("Scheduled one-on-ones"), _scheduled(person)
         ),
         DataSection("rsvps", gettext_lazy("RSVPs and attendance"), _rsvps(person)),
+        DataSection("signatures", gettext_lazy("Cards and petitions signed"), _signed(person)),
         DataSection("messages", gettext_lazy("Messages"), _messages(person)),
         DataSection(
             "consent_history",
@@ -407,6 +414,31 @@ def _rsvps(person: Person) -> list[dict[str, Any]]:
             "note": row.note,
             "attended": row.attended,
             "checked_in_at": row.checked_in_at,
+        }
+        for row in rows
+    ]
+
+
+def _signed(person: Person) -> list[dict[str, Any]]:
+    """Their signatures, the exact words signed, and any revocation."""
+    rows = (
+        Signature.objects.filter(person=person)
+        .select_related("drive__campaign", "text", "collected_by", "revocation")
+        .order_by("-signed_on", "-pk")
+    )
+    return [
+        {
+            "campaign": row.drive.campaign.code_name,
+            "drive": row.drive.title,
+            "text": row.text.text if row.text else "",
+            "signed_on": row.signed_on,
+            "signed_at": row.signed_at,
+            "method": row.get_method_display(),
+            "typed_name": row.typed_name,
+            "ip": row.ip or "",
+            "collected_by": _name(row.collected_by),
+            "paper_kept_at": row.paper_kept_at,
+            "revoked_on": row.revocation.revoked_on if hasattr(row, "revocation") else None,
         }
         for row in rows
     ]

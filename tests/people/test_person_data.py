@@ -23,11 +23,13 @@ from campaigns.models import (
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
+    Signature,
 )
 from campaigns.outbox.services.consent import consent_opt_out
 from campaigns.outbox.services.send import SUPPRESSED, outbox_send_one
-from campaigns.people.data import ERASED_ROWS, ERASED_TEXT
+from campaigns.people.data import ERASED_ROWS, ERASED_TEXT, NOT_ABOUT_THEM
 from campaigns.people.services import roster_entry_remove
+from campaigns.signups.services import DriveData, drive_create, signature_record
 from members.models import AuditEvent, Person, PersonEmail, PersonPhone, Tag
 from tests import factories
 
@@ -129,6 +131,25 @@ def maria(committee, campaign, elm, lead, team_organizer, meeting):
     )
     CalendarFeed.objects.create(person=person)
     consent_opt_out(person=person, channel="email", via="link")
+    drive = drive_create(
+        campaign=campaign,
+        data=DriveData(
+            kind="card",
+            title="Harbor card",
+            texts={"en": "I want the union."},
+            opens_on=days_from_now(-30).date(),
+        ),
+        actor=lead,
+    )
+    signature_record(
+        drive=drive,
+        person=person,
+        signed_on=days_from_now(-3).date(),
+        method=Signature.Method.LINK,
+        typed_name="Maria Lopez",
+        consent=True,
+        ip="203.0.113.9",
+    )
     return person
 
 
@@ -168,7 +189,7 @@ def test_it_gives_a_lead_everything_held_on_the_person_as_a_file(client, lead, m
     assert data["scheduled_one_on_ones"][0]["place"] == "Laundromat on 5th"
     [rsvp] = data["rsvps"]
     assert (rsvp["note"], rsvp["attended"]) == ("Bringing my cousin", True)
-    reminder = next(row for row in data["messages"] if row["to"] == "them")
+    reminder = next(row for row in data["messages"] if row["to"] == "them" and row["action"])
     assert (reminder["action"], reminder["address"]) == (
         "General meeting at the hall",
         "maria@example.org",
@@ -176,6 +197,13 @@ def test_it_gives_a_lead_everything_held_on_the_person_as_a_file(client, lead, m
     [consent] = data["consent_history"]
     assert consent["what"] == "Opted out of email (from the link in an email)"
     assert "Took someone off the roster of Elm" in [row["what"] for row in data["audit_events"]]
+    [signed] = data["signatures"]
+    assert (signed["drive"], signed["text"], signed["typed_name"], signed["ip"]) == (
+        "Harbor card",
+        "I want the union.",
+        "Maria Lopez",
+        "203.0.113.9",
+    )
 
 
 def test_it_shows_the_same_as_a_page_to_read_or_print(client, lead, maria):
@@ -272,6 +300,7 @@ def test_it_says_what_erasing_will_do_and_asks_to_confirm(client, lead, maria):
     assert "This cannot be undone." in page
     assert "so the dashboards, trends and turnout stay right" in page
     assert "2 roster places with their assessments, 1 one-on-one and 1 RSVP with" in page
+    assert "1 signature on a card or petition stays, without the name they typed" in page
     assert refused.status_code == 422
     assert "Tick the box to confirm" in refused.content.decode()
     assert Person.objects.get(pk=maria.pk).given_name == "Maria"
@@ -310,6 +339,9 @@ def test_it_removes_who_they_are_and_everything_typed_about_them(client, lead, m
     assert list(Rsvp.objects.filter(person=maria).values_list("note", "attended")) == [("", True)]
     addresses = OutboxMessage.objects.filter(person=maria).values_list("to_address", flat=True)
     assert set(addresses) == {""}
+    # The signature still counts, but no longer says who typed what, or from where.
+    signature = Signature.objects.get(person=maria)
+    assert (signature.typed_name, signature.ip) == ("", None)
     page = client.get(reverse("person_detail", args=[maria.pk])).content.decode()
     assert "Erased person" in page
     assert "Maria" not in page
@@ -348,7 +380,8 @@ def test_it_is_on_the_record_and_earlier_events_no_longer_name_them(
 
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.ERASE)
     assert (event.subject_id, event.actor_id) == (maria.pk, lead.pk)
-    assert event.detail == {"kept": {"roster_entries": 2, "conversations": 1, "rsvps": 1}}
+    kept = {"roster_entries": 2, "conversations": 1, "rsvps": 1, "signatures": 1}
+    assert event.detail == {"kept": kept}
     log = client.get(log_url).content.decode()
     assert "Erased a person" in log
     assert "Erased person" in log
@@ -425,6 +458,7 @@ def test_every_text_field_of_a_persons_rows_is_erased_or_deleted():
         if isinstance(field, models.CharField | models.TextField) and not field.choices
     }
     handled = {(model, name) for model, names in ERASED_TEXT.items() for name in names}
+    handled |= NOT_ABOUT_THEM
 
     assert {(m, f) for m, f in typed if m not in ERASED_ROWS} - handled == set()
 
