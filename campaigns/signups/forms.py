@@ -159,7 +159,7 @@ class AsOfForm(forms.Form):
     on = forms.DateField(label=gettext_lazy("As of"), required=False, widget=DateInput())
 
     def __init__(self, data, *, today: date) -> None:
-        super().__init__(data)
+        super().__init__(data, initial={"on": today})
         self.today = today
 
     def clean_on(self) -> date | None:
