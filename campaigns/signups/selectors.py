@@ -11,6 +11,7 @@ from campaigns.access import CampaignAccess
 from campaigns.models import Signature, SignupDrive, Unit
 from campaigns.roster.signatures import FRESH, SignatureRow, Tally, signature_rows, tally
 from campaigns.roster.units import UnitPlace, places_under, unit_places
+from campaigns.signups.services import drive_open_problem
 
 
 def drive_for_user(access: CampaignAccess, drive_id: int) -> SignupDrive:
@@ -26,6 +27,7 @@ def drive_for_user(access: CampaignAccess, drive_id: int) -> SignupDrive:
 class DriveLine:
     drive: SignupDrive
     total: Tally
+    state: str  # "upcoming", "open" or "closed" on the day
 
 
 def drives_for_list(access: CampaignAccess, day: date) -> list[DriveLine]:
@@ -33,7 +35,17 @@ def drives_for_list(access: CampaignAccess, day: date) -> list[DriveLine]:
     drives = SignupDrive.objects.filter(campaign=access.campaign).select_related(
         "campaign__committee"
     )
-    return [DriveLine(drive, tally(drive, signature_rows(drive, day=day))) for drive in drives]
+    return [
+        DriveLine(drive, tally(drive, signature_rows(drive, day=day)), _state(drive, day))
+        for drive in drives
+    ]
+
+
+def _state(drive: SignupDrive, day: date) -> str:
+    if day < drive.opens_on:
+        return "upcoming"
+    closed = drive.closed_at is not None or drive_open_problem(drive, day)
+    return "closed" if closed else "open"
 
 
 @dataclass

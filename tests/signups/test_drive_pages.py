@@ -51,6 +51,23 @@ def row(html: str, attribute: str) -> dict[str, str]:
     return {col: " ".join(re.sub(r"<[^>]+>", " ", text).split()) for col, text in cells}
 
 
+# --- The list ------------------------------------------------------------------------------------
+
+
+def test_it_lists_the_drives_with_todays_fresh_signatures(client, lead, drive):
+    client.force_login(lead)
+    url = reverse("drive_list", args=[drive.campaign_id])
+
+    before = " ".join(client.get(url).content.decode().split())
+    client.post(reverse("drive_close", args=[drive.campaign_id, drive.pk]))
+    after = " ".join(client.get(url).content.decode().split())
+
+    assert "Lighthouse union card" in before
+    assert "4 fresh signatures · 40 % of the roster" in before
+    assert "Union card drive · open · from 1 Jun 2025" in before
+    assert "Union card drive · closed ·" in after
+
+
 # --- Starting a drive ----------------------------------------------------------------------------
 
 
