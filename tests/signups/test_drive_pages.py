@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import SignupDrive
+from tests import factories
 from tests.signups.drive_world import TODAY, clock, drive, organizer_on_team  # noqa: F401
 from tests.test_permission_matrix import csrf_client, get_and_post, url_for, world  # noqa: F401
 
@@ -229,6 +230,24 @@ def test_it_counts_the_campaign_and_each_unit_as_counted_by_hand(client, lead, d
     assert (night["goal-67"], night["next"]) == ("1 more", "1 more")
     outbound = row(html, f'data-unit="{drive.units["Outbound"].pk}"')
     assert (outbound["percent"], outbound["goal-50"]) == ("50 %", "1 more")
+
+
+def test_the_counting_page_reads_a_fixed_number_of_queries(
+    client, lead, drive, django_assert_max_num_queries
+):
+    """One query for everyone's status, one for the units, one for the signatures off the
+    roster: a bigger roster or tree adds none."""
+    site = drive.units["Inbound"].site
+    for name in ("Dock", "Yard", "Office"):
+        unit = factories.unit(site=site, name=name, parent=drive.units["Night"])
+        person = factories.person(committee=drive.campaign.committee, given_name=name)
+        factories.on_roster(campaign=drive.campaign, person=person, unit=unit)
+    client.force_login(lead)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(detail_url(drive))
+
+    assert row(response.content.decode(), 'class="count-campaign')["people"] == "13"
 
 
 def test_it_states_the_showing_of_interest(client, lead, drive):

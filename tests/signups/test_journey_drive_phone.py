@@ -37,6 +37,16 @@ def test_a_lead_reads_the_counting_page_on_a_phone_and_a_laptop(page: Page, live
     assert page.evaluate(UNWRAPPED_TABLES) == []
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     shoot(page, "drive-detail-390.png")
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_text("Someone has signed this text")).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    shoot(page, "drive-edit-390.png")
+    page.goto(url)
+    page.get_by_label("Unit", exact=True).select_option(label="Warehouse › Inbound")
+    page.get_by_role("button", name="Printable list").click()
+    expect(page.get_by_text("3 of 8 people in Warehouse › Inbound (37 %)")).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    shoot(page, "drive-print-390.png")
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(url)
