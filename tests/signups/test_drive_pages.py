@@ -293,6 +293,8 @@ def test_it_lists_signatures_by_people_not_on_the_roster(client, lead, drive):
     assert "x1 New" in section
     assert "new contact" in section
     assert "p1 Doe" not in section
+    assert reverse("person_detail", args=[drive.people["x1"].pk]) in section  # a committee lead
+    assert reverse("roster_add", args=[drive.campaign_id]) in section
 
 
 # --- Who sees what -------------------------------------------------------------------------------
@@ -307,6 +309,8 @@ def test_an_organizer_on_the_team_sees_the_counts_but_not_the_filing(
     listing = client.get(reverse("drive_list", args=[drive.campaign_id]))
 
     assert row(html, 'class="count-campaign')["fresh"] == "4"
+    assert "x1 New" in html
+    assert reverse("person_detail", args=[drive.people["x1"].pk]) not in html
     assert "For the filing" not in html
     assert "Lighthouse union card" in listing.content.decode()
     assert client.get(create_url(drive.campaign)).status_code == 403

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.access import CampaignAccess, campaign_for_user
+from campaigns.access import CampaignAccess, campaign_for_user, campaign_roles
 from campaigns.models import SignupDrive
 from campaigns.roster.signatures import drive_today
 from campaigns.signups import selectors, services
@@ -24,6 +24,7 @@ from campaigns.signups.views.filing import showing_of_interest
 from members.audit import client_ip
 from members.clock import today_for
 from members.http import AuthedHttpRequest
+from members.models import Membership
 
 
 @login_required
@@ -150,7 +151,8 @@ def drive_detail(request: AuthedHttpRequest, campaign_id: int, drive_id: int) ->
     """The counting page: the campaign, each site and each unit as of a day (today unless
     `?on=` asks another), against the drive's thresholds; and who signed without being on
     the roster, to be placed."""
-    access = campaign_for_user(request.user, campaign_id)
+    roles = campaign_roles(request.user, campaign_id)
+    access = campaign_for_user(request.user, campaign_id, roles=roles)
     drive = selectors.drive_for_user(access, drive_id)
     as_of = AsOfForm(request.GET or None, today=drive_today(drive))
     count = selectors.drive_count(drive, as_of.day)
@@ -167,6 +169,8 @@ def drive_detail(request: AuthedHttpRequest, campaign_id: int, drive_id: int) ->
         ),
         "public_url": _public_url(request, drive),
         "units": selectors.unit_choices(drive) if access.can_manage else [],
+        # A committee lead opens anyone's page; the team adds them through the roster form.
+        "committee_lead": roles.committee == Membership.Role.LEAD,
     }
     return render(request, "campaigns/signups/drives/drive_detail.html", context)
 
