@@ -26,7 +26,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from campaigns.models import Action, Campaign, FollowUp, OutboxMessage, Site, Unit
+from campaigns.models import (
+    Action,
+    Campaign,
+    DriveText,
+    FollowUp,
+    OutboxMessage,
+    SignupDrive,
+    Site,
+    Unit,
+)
 from members.language import language_of, supported
 from members.models import Committee, Person, Tag, User
 from tests.matrix import PERSONAS
@@ -260,6 +269,8 @@ def neutral_names(world) -> None:  # noqa: F811
     Tag.objects.update(name="turno de noche")
     User.objects.update(name="Ana")
     OutboxMessage.objects.update(reason="550 5.1.1")
+    SignupDrive.objects.update(title="Tarjeta sindical")
+    DriveText.objects.update(text="Autorizo al sindicato a representarme.")
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -42,6 +42,7 @@ class DriveData:
     closes_on: date | None = None
     thresholds: tuple[int, int, int] | None = None  # None: the campaign's
     fresh_months: int | None = None  # None: a card's default, a petition never stale
+    never_stale: bool = False  # a card whose lead chose no window (fresh_months None)
 
 
 def drive_create(
@@ -56,7 +57,7 @@ def drive_create(
     _check_texts(data.texts)
     interest, majority, supermajority = data.thresholds or campaign.threshold_triple
     fresh_months = data.fresh_months
-    if fresh_months is None and data.kind == SignupDrive.Kind.CARD:
+    if fresh_months is None and data.kind == SignupDrive.Kind.CARD and not data.never_stale:
         fresh_months = FRESH_MONTHS
     with transaction.atomic():
         drive = SignupDrive.objects.create(

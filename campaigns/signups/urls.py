@@ -1,6 +1,23 @@
 """Sign-up drives' URLs: the lead's drive pages, recording signatures, and the links and the
 public page people sign on."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from campaigns.signups.views import drives, filing
+
+DRIVES = "campaigns/<int:campaign_id>/drives/"
+DRIVE = DRIVES + "<int:drive_id>/"
+
+urlpatterns: list = [
+    path(DRIVES, drives.drive_list, name="drive_list"),
+    path(DRIVES + "new/", drives.drive_create, name="drive_create"),
+    path(DRIVE, drives.drive_detail, name="drive_detail"),
+    path(DRIVE + "edit/", drives.drive_edit, name="drive_edit"),
+    path(DRIVE + "new-version/", drives.drive_new_version, name="drive_new_version"),
+    path(DRIVE + "close/", drives.drive_close, name="drive_close"),
+    path(DRIVE + "public/", drives.drive_public_set, name="drive_public_set"),
+    path(DRIVE + "signatures.csv", filing.drive_signatures_csv, name="drive_signatures_csv"),
+    path(DRIVE + "signatures/print/", filing.drive_signatures_print, name="drive_signatures_print"),
+]
 # The personal signing links and the public signing page: no login.
 links: list = []
