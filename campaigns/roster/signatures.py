@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db import connection
 
-from campaigns.models import RosterEntry, Signature, SignatureRevocation, SignupDrive
+from campaigns.models import Campaign, RosterEntry, Signature, SignatureRevocation, SignupDrive
 from campaigns.roster.selectors import more_needed, thresholds_reached
 from members.clock import midnight, today_for, zone_for
 
@@ -241,31 +241,68 @@ def signature_trend(
         ]
 
 
-PERSON_SQL = (
+PEOPLE_SQL = (
     status_sql(  # noqa: S608 - the rule; values are bound
         f"SELECT d.id AS drive_id, %(day)s::date AS day, d.fresh_months AS months,"  # noqa: S608
         f" d.campaign_id, %(ends)s::timestamptz AS ends"
         f" FROM {DRIVE} d WHERE d.id = ANY(%(drives)s)"
     )
     + " SELECT drive_id, person_id, unit_id, status, signed_on FROM rows"
-    " WHERE person_id = %(person)s"
+    " WHERE person_id = ANY(%(people)s)"
 )
 
 
-def person_statuses(
-    person_id: int, drives: list[SignupDrive], *, day: date
-) -> dict[int, SignatureRow]:
-    """One person on several drives (of one committee) that day, by drive id: one query.
-    A drive whose campaign's roster they are not on that day is left out."""
-    if not drives:
+def people_statuses(
+    person_ids: list[int], drives: list[SignupDrive], *, day: date
+) -> dict[tuple[int, int], SignatureRow]:
+    """Some people on several drives (of one committee) that day, by (drive id, person id):
+    one query. Whoever is not on a drive's campaign's roster that day is left out."""
+    if not drives or not person_ids:
         return {}
     committee = drives[0].campaign.committee
     params: dict[str, Any] = {
         "drives": [drive.pk for drive in drives],
         "day": day,
         "ends": midnight(day + timedelta(days=1), committee),
-        "person": person_id,
+        "people": person_ids,
     }
     with connection.cursor() as cursor:
-        cursor.execute(PERSON_SQL, params)
-        return {row[0]: SignatureRow(*row[1:]) for row in cursor.fetchall()}
+        cursor.execute(PEOPLE_SQL, params)
+        return {(row[0], row[1]): SignatureRow(*row[1:]) for row in cursor.fetchall()}
+
+
+def person_statuses(
+    person_id: int, drives: list[SignupDrive], *, day: date
+) -> dict[int, SignatureRow]:
+    """One person on several drives that day, by drive id: one query."""
+    rows = people_statuses([person_id], drives, day=day)
+    return {drive_id: row for (drive_id, _person), row in rows.items()}
+
+
+def drive_open_on(drive: SignupDrive, day: date) -> bool:
+    """Whether a drive is running on `day`: opened, not yet closed (a drive a lead closed is
+    no longer current, even on the day it was closed)."""
+    return (
+        drive.closed_at is None
+        and drive.opens_on <= day
+        and (drive.closes_on is None or drive.closes_on >= day)
+    )
+
+
+def drives_open(campaign: Campaign) -> list[SignupDrive]:
+    """The campaign's drives running today, the most recent first (the chart's and the
+    dashboard's current drive): one query."""
+    day = today_for(campaign.committee)
+    drives = SignupDrive.objects.filter(campaign=campaign, closed_at__isnull=True).order_by(
+        "-opens_on", "-pk"
+    )
+    found = [drive for drive in drives if drive_open_on(drive, day)]
+    for drive in found:
+        drive.campaign = campaign  # counted with the campaign already read
+    return found
+
+
+def drive_current(drives: list[SignupDrive], chosen: str | None = None) -> SignupDrive | None:
+    """The drive asked for by id (`?drive=`) among `drives`, else the most recent."""
+    by_id = {str(drive.pk): drive for drive in drives}
+    return by_id.get(chosen or "") or (drives[0] if drives else None)

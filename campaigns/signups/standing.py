@@ -10,8 +10,14 @@ from django.db.models import Exists, OuterRef
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import RosterEntry, Signature, SignupDrive
-from campaigns.roster.signatures import FRESH, REVOKED, STALE, UNSIGNED, person_statuses
-from campaigns.signups.services import drive_open_problem
+from campaigns.roster.signatures import (
+    FRESH,
+    REVOKED,
+    STALE,
+    UNSIGNED,
+    drive_open_on,
+    person_statuses,
+)
 from members.clock import today_for
 from members.models import Person, User
 
@@ -60,7 +66,7 @@ def person_drive_standings(*, person: Person, user: User) -> list[DriveStanding]
         .select_related("campaign__committee")
         .order_by("campaign__code_name", "-opens_on", "-pk")
     )
-    drives = [d for d in candidates if not drive_open_problem(d, today_for(d.campaign.committee))]
+    drives = [d for d in candidates if drive_open_on(d, today_for(d.campaign.committee))]
     if not drives:
         return []
     return standings(person=person, drives=drives, day=today_for(drives[0].campaign.committee))
