@@ -208,6 +208,7 @@ TREND_SQL = (
        count(*) FILTER (WHERE r.status = '{STALE}'),
        count(*) FILTER (WHERE r.status = '{REVOKED}')
 FROM asof a LEFT JOIN rows r ON r.day = a.day
+     AND (%(units)s::bigint[] IS NULL OR r.unit_id = ANY(%(units)s::bigint[]))
 GROUP BY a.day ORDER BY a.day"""  # noqa: S608 - statuses are our constants
 )
 
@@ -219,10 +220,15 @@ class TrendPoint:
 
 
 def signature_trend(
-    drive: SignupDrive, *, weeks: int = 12, last: date | None = None
+    drive: SignupDrive,
+    *,
+    weeks: int = 12,
+    last: date | None = None,
+    units: list[int] | None = None,
 ) -> list[TrendPoint]:
     """The drive counted as of the end of each of the last `weeks` weeks (the last one ends
-    today, or on `last`), oldest first: one query, the rule of signature_rows."""
+    today, or on `last`), oldest first, of the people placed in `units` (None: everyone):
+    one query, the rule of signature_rows."""
     committee = drive.campaign.committee
     last = last or today_for(committee)
     params: dict[str, Any] = {
@@ -232,6 +238,7 @@ def signature_trend(
         "zone": zone_for(committee).key,
         "first": last - timedelta(weeks=weeks - 1),
         "last": last,
+        "units": units,
     }
     with connection.cursor() as cursor:
         cursor.execute(TREND_SQL, params)
