@@ -72,3 +72,32 @@ def test_an_organizer_records_a_card_from_my_list_and_revokes_it_from_the_person
     section.get_by_role("button", name="Record revoked").click()
     expect(section.locator(".signup-standing")).to_contain_text("Revoked on")
     assert drive.signatures.get().revocation.reason == "Changed their mind"
+
+
+def test_a_lead_at_a_laptop_reads_the_sign_up_panel_and_the_chart(
+    page: Page, live_server, campaign, committee, lead, tmp_path
+):
+    shots = Path(os.environ.get("SIGNUP_SCREENSHOTS", tmp_path))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    today = timezone.localdate()
+    drive = card_drive(campaign, opens_on=today - timedelta(days=70))
+    site = factories.site(campaign=campaign, name="Warehouse")
+    unit = factories.unit(site=site, name="Receiving")
+    for number in range(10):
+        person = factories.person(committee=committee, given_name=f"P{number}", family_name="Roe")
+        factories.on_roster(campaign=campaign, person=person, unit=unit)
+        if number < 6:
+            drive.signatures.create(
+                person=person, method="paper", signed_on=today - timedelta(days=7 * number)
+            )
+    log_in(page, live_server.url, lead.email, factories.PASSWORD)
+
+    page.goto(live_server.url + reverse("campaign_dashboard", args=[campaign.pk]))
+    panel = page.locator(".dash-signups")
+    expect(panel).to_contain_text("60%")
+    expect(panel).to_contain_text("more signature for the supermajority (67%)")
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=shots / "dashboard-signups-1280.png")
+    page.goto(live_server.url + reverse("campaign_chart", args=[campaign.pk]) + "?signed=not")
+    expect(page.locator("a.chip")).to_have_count(4)
+    page.screenshot(path=shots / "chart-not-signed-1280.png", full_page=True)
