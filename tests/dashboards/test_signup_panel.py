@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.roster.signatures import FRESH, signature_statuses, signature_trend
@@ -123,3 +125,27 @@ def test_the_trend_table_is_on_the_page(client, lead, campaign, world):
 
     assert "Week by week, the numbers" in shown
     assert shown.count("<tr>") == 13  # the head and twelve weeks
+
+
+def test_the_panel_costs_at_most_three_queries_whatever_the_roster(
+    client, settings, committee, lead, campaign, world
+):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client.force_login(lead)
+    url = reverse("campaign_dashboard", args=[campaign.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as with_drive:
+        client.get(url)
+    for number in range(15):
+        person = factories.person(committee=committee, given_name=f"More{number}")
+        factories.on_roster(campaign=campaign, person=person, unit=world["units"]["A"])
+        signature_record(drive=world["drive"], person=person, signed_on=TODAY, method="paper")
+    drive_close(drive=world["drive"], actor=None)
+    with CaptureQueriesContext(connection) as without:
+        client.get(url)
+    card_drive(campaign, title="Again")
+    with CaptureQueriesContext(connection) as bigger:
+        client.get(url)
+
+    assert len(with_drive) - len(without) == 2  # the drives read, then the rows and the trend
+    assert len(bigger) == len(with_drive)
