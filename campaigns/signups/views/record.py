@@ -40,6 +40,10 @@ def _scope(
         pk=drive_id,
         campaign=access.campaign,
     )
+    return access, drive, _on_roster(access, person_id)
+
+
+def _on_roster(access: CampaignAccess, person_id: int) -> Person:
     entry = (
         RosterEntry.objects.filter(
             campaign=access.campaign, person_id=person_id, removed_at__isnull=True
@@ -49,7 +53,7 @@ def _scope(
     )
     if entry is None:
         raise Http404
-    return access, drive, entry.person
+    return entry.person
 
 
 @login_required
@@ -117,7 +121,7 @@ def signature_revoke_record(
         drive_id=drive_id,
         drive__campaign=access.campaign,
     )
-    _access, drive, person = _scope(request, campaign_id, drive_id, signature.person_id)
+    drive, person = signature.drive, _on_roster(access, signature.person_id)
     if request.method != "POST":
         form = RevokedForm(initial={"revoked_on": today_for(access.campaign.committee)})
         return _form_page(request, drive, person, form, "revoke_form", signature=signature)
