@@ -47,6 +47,7 @@ from campaigns.dashboards.selectors import (
     UnitRow,
     WeekPoint,
 )
+from campaigns.dashboards.selectors.signups import signup_panel
 from campaigns.dashboards.services import trends_refresh
 from campaigns.imports import csv_formats
 from campaigns.imports.services import roster_export_record
@@ -312,6 +313,7 @@ def _dashboard_context(
         "order_label": dict(SORT_CHOICES)[form.order],
         "structure": [(level, LEVEL_NAMES[level.level]) for level in dashboard.structure],
         "rollup": _rollup(dashboard, places),
+        "signups": signup_panel(campaign, selectors.unit_scope(filters, places.units)),
     }
 
 

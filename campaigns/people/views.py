@@ -35,6 +35,7 @@ from campaigns.people.forms import (
 from campaigns.people.forms import PlacementForm as RosterEntryForm
 from campaigns.people.services import SECTION_FIELDS, RosterAddResult
 from campaigns.roster.matching import MatchingLimited
+from campaigns.signups.standing import person_drive_standings
 from members.access import membership_for_user
 from members.audit import client_ip
 from members.forms_people import (
@@ -189,6 +190,7 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         "positions": selectors.person_positions(person=person, user=request.user),
         "action_history": person_action_history(person=person, user=request.user),
         "sent_messages": person_messages(person=person, user=request.user),
+        "signups": person_drive_standings(person=person, user=request.user),
     }
     is_committee_lead = context["can_merge"]
     if is_committee_lead:

@@ -18,6 +18,7 @@ from campaigns.roster.units import UnitPlace, unit_places
 from members.models import Membership, Person, Tag, User
 
 GOALS = ("interest", "majority", "super")
+SIGNED_FRESH, NOT_SIGNED = "fresh", "not"  # the chart's "Signed" filter
 
 
 class ChartRow(NamedTuple):
@@ -131,6 +132,7 @@ class ChartFilters:
     tag_id: int | None = None
     unit_id: int | None = None
     q: str = ""
+    signed: str = ""  # SIGNED_FRESH or NOT_SIGNED on the current drive (none: no drive)
 
     @property
     def narrows(self) -> bool:
@@ -143,10 +145,18 @@ class ChartFilters:
             or self.leader
             or self.tag_id
             or self.q
+            or self.signed
         )
 
-    def keeps(self, row: ChartRow, tagged: set[int] | None) -> bool:
-        """Whether the row passes every filter that is on (`tagged`: the tag's people)."""
+    def keeps(self, row: ChartRow, tagged: set[int] | None, fresh: set[int] | None = None) -> bool:
+        """Whether the row passes every filter that is on (`tagged`: the tag's people;
+        `fresh`: the people with a fresh signature on the current drive)."""
+        if (
+            self.signed
+            and fresh is not None
+            and ((row.person_id in fresh) != (self.signed == SIGNED_FRESH))
+        ):
+            return False
         if (self.levels or self.unassessed) and not (
             row.assessment in self.levels or (self.unassessed and row.assessment is None)
         ):
@@ -269,14 +279,22 @@ def tagged_people(tag_id: int) -> set[int]:
     )
 
 
-def chart_build(*, campaign: Campaign, filters: ChartFilters, site: Site | None = None) -> Chart:
-    """The chart of a campaign, or of one site of it (then without the unplaced row)."""
+def chart_build(
+    *,
+    campaign: Campaign,
+    filters: ChartFilters,
+    site: Site | None = None,
+    fresh: set[int] | None = None,
+) -> Chart:
+    """The chart of a campaign, or of one site of it (then without the unplaced row).
+    `fresh`: who has a fresh signature on the current drive (the "Signed" filter)."""
     sites = [site] if site is not None else list(campaign.sites.all())
     rows = chart_rows(campaign=campaign, site=site)
     tagged = tagged_people(filters.tag_id) if filters.tag_id else None
     builder = _TreeBuilder(
         chart_units(campaign=campaign, site=site), rows, filters, tagged, campaign.threshold_triple
     )
+    builder.fresh = fresh
     site_charts = _narrowed([builder.site(s.pk, s.name) for s in sites], filters)
     unplaced = builder.unplaced() if site is None and not filters.unit_id else None
     if unplaced is not None and not (unplaced.stats.people and _visible(unplaced, filters)):
@@ -333,6 +351,7 @@ class _TreeBuilder:
 
     def __init__(self, places, rows, filters, tagged, thresholds) -> None:
         self.filters, self.tagged, self.thresholds = filters, tagged, thresholds
+        self.fresh: set[int] | None = None
         self.places: list[UnitPlace] = places
         self.by_unit: dict[int | None, list[ChartRow]] = {}
         for row in rows:
@@ -373,7 +392,7 @@ class _TreeBuilder:
         for row in rows:
             stats.count(row)
         if self.filters.narrows:
-            rows = [row for row in rows if self.filters.keeps(row, self.tagged)]
+            rows = [row for row in rows if self.filters.keeps(row, self.tagged, self.fresh)]
         return UnitNode(unit_id, name, depth, stats, rows, shown=len(rows))
 
     def choices(self, site_id: int) -> list[tuple[int, str]]:

@@ -6,6 +6,7 @@ Chips are rendered here in Python rather than in a template loop: a campaign cha
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from html import escape
 from typing import cast
 from urllib.parse import urlencode
@@ -25,10 +26,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
 from campaigns.access import CampaignAccess, campaign_for_user, site_for_user
-from campaigns.models import Assessment, Campaign, Site
+from campaigns.models import Assessment, Campaign, SignupDrive, Site
 from campaigns.roster import bulk
 from campaigns.roster.matching import possible_duplicates_waiting
 from campaigns.roster.selectors import (
+    NOT_SIGNED,
+    SIGNED_FRESH,
     Chart,
     ChartFilters,
     ChartRow,
@@ -36,6 +39,15 @@ from campaigns.roster.selectors import (
     chart_build,
     chart_organizers,
     chart_tags,
+)
+from campaigns.roster.signatures import (
+    FRESH,
+    REVOKED,
+    STALE,
+    UNSIGNED,
+    drive_current,
+    drives_open,
+    signature_statuses,
 )
 from members.audit import client_ip
 from members.http import AuthedHttpRequest
@@ -67,8 +79,25 @@ class ChartFilterForm(forms.Form):
     leader = forms.BooleanField(label=gettext_lazy("Leaders only"), required=False)
     tag = forms.ChoiceField(label=gettext_lazy("Tag"), required=False)
     unit = forms.IntegerField(label=gettext_lazy("Unit"), required=False, min_value=1)
+    signed = forms.ChoiceField(
+        label=gettext_lazy("Signed"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Anyone")),
+            (SIGNED_FRESH, gettext_lazy("Signed")),
+            (NOT_SIGNED, gettext_lazy("Not signed (or stale, revoked)")),
+        ],
+    )
+    drive = forms.ChoiceField(label=gettext_lazy("Sign-up drive"), required=False)
 
-    def __init__(self, data: QueryDict, *, organizers: list[User], tags: list[Tag]) -> None:
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        organizers: list[User],
+        tags: list[Tag],
+        drives: list[SignupDrive] | None = None,
+    ) -> None:
         super().__init__(data, auto_id="filter_%s")
         cast(forms.ChoiceField, self.fields["organizer"]).choices = [
             ("", _("Any organizer")),
@@ -78,6 +107,10 @@ class ChartFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["tag"]).choices = [
             ("", _("Any tag")),
             *((str(t.pk), t.name) for t in tags),
+        ]
+        cast(forms.ChoiceField, self.fields["drive"]).choices = [
+            ("", ""),
+            *((str(d.pk), d.title) for d in drives or []),
         ]
 
     def filters(self) -> ChartFilters:
@@ -94,6 +127,7 @@ class ChartFilterForm(forms.Form):
             tag_id=int(data["tag"]) if data.get("tag") else None,
             unit_id=data.get("unit"),
             q=(data.get("q") or "").strip().casefold(),
+            signed=data.get("signed") or "",
         )
 
     def query(self, *, select: bool = False) -> str:
@@ -244,17 +278,24 @@ def _chart_context(
     """Everything the chart page shows, filtered by the query `params`."""
     campaign = access.campaign
     organizers, tags = chart_organizers(campaign), chart_tags(campaign)
-    filter_form = ChartFilterForm(params, organizers=organizers, tags=tags)
+    drives = drives_open(campaign)
+    filter_form = ChartFilterForm(params, organizers=organizers, tags=tags, drives=drives)
     filters = filter_form.filters()
     select = params.get("select") == "1"
-    chart = chart_build(campaign=campaign, site=site, filters=filters)
+    drive = drive_current(drives, filter_form.cleaned_data.get("drive"))
+    marks = _Marks(campaign, drive, _chart_url(access, site), filter_form.query())
+    if drive is None:  # no drive running: no marks, no "Signed" filter
+        filters = replace(filters, signed="")
+    chart = chart_build(campaign=campaign, site=site, filters=filters, fresh=marks.fresh_or_none)
     selected = set(bulk_form.cleaned_data.get("entry", [])) if bulk_form else set()
     return {
         "campaign": campaign,
         "access": access,
         "site": site,
         "chart": chart,
-        "totals": _render_html(chart, campaign, select=select, selected=selected),
+        "totals": _render_html(chart, campaign, select=select, selected=selected, marks=marks),
+        "drives": drives,
+        "drive": drive,
         "filters": filters,
         "filter_form": filter_form,
         "more_filters_open": _more_filters_on(filters),
@@ -277,9 +318,11 @@ def _possible_duplicates(access: CampaignAccess) -> int:
     return possible_duplicates_waiting(user=access.user, committee_id=access.campaign.committee_id)
 
 
-def _render_html(chart: Chart, campaign: Campaign, *, select: bool, selected: set[int]) -> str:
+def _render_html(
+    chart: Chart, campaign: Campaign, *, select: bool, selected: set[int], marks: "_Marks"
+) -> str:
     """Fill in each unit's chips and stats line, and each site's; the campaign's stats line."""
-    render_chips = _chip_renderer(select=select, selected=selected)
+    render_chips = _chip_renderer(select=select, selected=selected, marks=marks)
     stats_line = _StatsLine(campaign.thresholds)
     for node in chart.nodes():
         node.chips, node.summary = render_chips(node.rows), stats_line(node.stats)
@@ -295,7 +338,48 @@ def _more_filters_on(filters: ChartFilters) -> bool:
     )
 
 
-def _chip_renderer(*, select: bool, selected: set[int]) -> Callable[[list[ChartRow]], str]:
+class _Marks:
+    """Each person's signature on the campaign's current drive, as the chips' marks (fresh ✓,
+    stale, revoked, with words for screen readers) and, for whoever has no signature that
+    stands, a pen that opens the paper-signature form: one query for the whole roster."""
+
+    SYMBOLS = {FRESH: "✓", STALE: "◔", REVOKED: "✕"}
+
+    def __init__(self, campaign: Campaign, drive: SignupDrive | None, back: str, query: str):
+        self.statuses = signature_statuses(drive) if drive else {}
+        self.fresh = {pid for pid, status in self.statuses.items() if status == FRESH}
+        self.fresh_or_none = self.fresh if drive else None
+        words = {FRESH: _("Signed"), STALE: _("Signature stale"), REVOKED: _("Signature revoked")}
+        mark = '<span class="sig sig-{0}" role="img" aria-label="{1}" title="{1}">{2}</span>'
+        self.html = {
+            status: mark.format(status, escape(words[status]), symbol)
+            for status, symbol in self.SYMBOLS.items()
+        }
+        self.pen = ""
+        if drive is not None:
+            address = reverse("signature_add", args=[campaign.pk, drive.pk, SENTINEL])
+            back = urlencode({"next": f"{back}?{query}" if query else back})
+            self.pen = (
+                f'<a class="chip-sign" href="{address}?{back}" hx-get="{address}?{back}" '
+                'hx-target="#chart-sign-slot" hx-swap="innerHTML show:top" '
+                'aria-label="{label}" title="{label}">✍</a>'
+            )
+            self.pen_label = _("Record a paper signature for %(name)s")
+
+    def mark(self, person_id: int) -> str:
+        return self.html.get(self.statuses.get(person_id, UNSIGNED), "")
+
+    def sign(self, row: ChartRow) -> str:
+        status = self.statuses.get(row.person_id, UNSIGNED)
+        if not self.pen or status not in (UNSIGNED, REVOKED):
+            return ""
+        label = escape(self.pen_label % {"name": row.display_name})
+        return self.pen.replace(str(SENTINEL), str(row.person_id)).replace("{label}", label)
+
+
+def _chip_renderer(
+    *, select: bool, selected: set[int], marks: _Marks
+) -> Callable[[list[ChartRow]], str]:
     """A function turning rows into chips' HTML: links to each person's page, or checkboxes
     in select mode. One small element per person, classes only, no inline style."""
     prefix, _sentinel, suffix = reverse("person_detail", args=[SENTINEL]).partition(str(SENTINEL))
@@ -307,7 +391,10 @@ def _chip_renderer(*, select: bool, selected: set[int]) -> Callable[[list[ChartR
     def chip(row: ChartRow) -> str:
         level = row.assessment or 0
         number, title = (f"<b>{level}</b>", "") if level else (DASH, unassessed)
-        inner = f"{star if row.is_leader else ''}<bdi>{escape(row.display_name)}</bdi> {number}"
+        inner = (
+            f"{star if row.is_leader else ''}<bdi>{escape(row.display_name)}</bdi> {number}"
+            f"{marks.mark(row.person_id)}"
+        )
         if select:
             checked = " checked" if row.entry_id in selected else ""
             return (
@@ -315,7 +402,7 @@ def _chip_renderer(*, select: bool, selected: set[int]) -> Callable[[list[ChartR
                 f'value="{row.entry_id}"{checked}>{inner}</label>'
             )
         href = f"{prefix}{row.person_id}{suffix}"
-        return f'<a class="chip a{level}" href="{href}"{title}>{inner}</a>'
+        return f'<a class="chip a{level}" href="{href}"{title}>{inner}</a>{marks.sign(row)}'
 
     return lambda rows: mark_safe("".join(map(chip, rows)))  # noqa: S308 - escaped above
 

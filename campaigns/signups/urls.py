@@ -3,7 +3,7 @@ public page people sign on."""
 
 from django.urls import path
 
-from campaigns.signups.views import drives, filing
+from campaigns.signups.views import drives, filing, record
 
 DRIVES = "campaigns/<int:campaign_id>/drives/"
 DRIVE = DRIVES + "<int:drive_id>/"
@@ -18,6 +18,13 @@ urlpatterns: list = [
     path(DRIVE + "public/", drives.drive_public_set, name="drive_public_set"),
     path(DRIVE + "signatures.csv", filing.drive_signatures_csv, name="drive_signatures_csv"),
     path(DRIVE + "signatures/print/", filing.drive_signatures_print, name="drive_signatures_print"),
+    # Recording what happened on paper (campaigns.signups.views.record).
+    path(DRIVE + "people/<int:person_id>/sign/", record.signature_add, name="signature_add"),
+    path(
+        DRIVE + "signatures/<int:signature_id>/revoke/",
+        record.signature_revoke_record,
+        name="signature_revoke_record",
+    ),
 ]
 # The personal signing links and the public signing page: no login.
 links: list = []

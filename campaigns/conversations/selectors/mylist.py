@@ -16,7 +16,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.access import campaigns_visible_to
-from campaigns.models import Conversation, FollowUp, RosterEntry, ScheduledOneOnOne
+from campaigns.models import Conversation, FollowUp, RosterEntry, ScheduledOneOnOne, SignupDrive
+from campaigns.roster.signatures import FRESH, UNSIGNED, drive_open_on, people_statuses
 from members.clock import day_of, midnight, today_for, zone_for
 from members.models import Membership, User
 
@@ -101,9 +102,30 @@ class Section:
 
 
 @dataclass
+class Unsigned:
+    """Supporters (1s and 2s) assigned to me, on campaigns with a drive running, with no fresh
+    signature on it (the campaign's most recent drive): the first `rows`, of `total`. Apart
+    from SECTIONS: a supporter with a follow-up due is in both, as both are to do."""
+
+    rows: list["UnsignedRow"]
+    total: int
+
+
+@dataclass(frozen=True)
+class UnsignedRow:
+    entry: RosterEntry
+    drive: SignupDrive
+    status: str  # not signed, stale or revoked (campaigns.roster.signatures)
+
+
+SUPPORTERS = (1, 2)
+
+
+@dataclass
 class MyList:
     today: date
     sections: list[Section]
+    unsigned: Unsigned | None = None
 
     @property
     def shown(self) -> list[Section]:
@@ -134,7 +156,48 @@ def my_list_build(user: User, *, size: int = PAGE_SIZE) -> MyList:
     return MyList(
         today=today,
         sections=[_page(user, visible, today, slug, page=1, size=size) for slug in SECTIONS],
+        unsigned=my_unsigned(user, visible, today, size=size),
     )
+
+
+def my_unsigned(user: User, visible: list[int], today: date, *, size: int) -> Unsigned | None:
+    """My supporters who have not signed the current drive of their campaign (not signed,
+    stale or revoked): three queries (my supporters, the drives, their statuses by the
+    counting rule of campaigns.roster.signatures), one when no drive runs."""
+    any_running = SignupDrive.objects.filter(
+        campaign=OuterRef("campaign"), closed_at=None, opens_on__lte=today
+    )
+    entries = list(
+        RosterEntry.objects.filter(
+            Exists(any_running),
+            organizer=user,
+            removed_at=None,
+            campaign__in=visible,
+            assessment__in=SUPPORTERS,
+        )
+        .select_related("person", "campaign", "unit")
+        .order_by("assessment", "person__family_name", "person__given_name", "pk")
+    )
+    if not entries:
+        return None
+    current: dict[int, SignupDrive] = {}
+    candidates = SignupDrive.objects.filter(
+        campaign_id__in={entry.campaign_id for entry in entries}, closed_at=None
+    ).select_related("campaign__committee")
+    for drive in candidates.order_by("-opens_on", "-pk"):
+        if drive.campaign_id not in current and drive_open_on(drive, today):
+            current[drive.campaign_id] = drive
+    people = sorted({entry.person_id for entry in entries})
+    statuses = people_statuses(people, list(current.values()), day=today)
+    rows = []
+    for entry in entries:
+        running = current.get(entry.campaign_id)
+        if running is None:
+            continue
+        row = statuses.get((running.pk, entry.person_id))
+        if row is None or row.status != FRESH:
+            rows.append(UnsignedRow(entry, running, row.status if row else UNSIGNED))
+    return Unsigned(rows=rows[:size], total=len(rows)) if rows else None
 
 
 def my_list_page(user: User, *, section: str, page: int, size: int = PAGE_SIZE) -> Section:

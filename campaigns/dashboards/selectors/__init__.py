@@ -22,6 +22,7 @@ from campaigns.dashboards.selectors.coverage import (
     sort_units,
     supporters_needed,
     unit_rollup,
+    unit_scope,
     unit_table,
 )
 from campaigns.dashboards.selectors.dashboard import (
@@ -63,6 +64,7 @@ __all__ = [
     "supporters_needed",
     "trends",
     "unit_rollup",
+    "unit_scope",
     "unit_table",
     "week_number",
     "week_start",
