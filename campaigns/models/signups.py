@@ -119,7 +119,8 @@ class DriveText(models.Model):
 class Signature(models.Model):
     """One person's signature on a drive: a paper card or petition an organizer recorded, a
     personal link signed, or the public page. A second one while the first stands is refused
-    (the first date wins); after a revocation, signing again adds a new row."""
+    (the first date wins); after a revocation, or once a card has gone stale, signing again
+    adds a new row."""
 
     class Method(models.TextChoices):
         PAPER = "paper", _("On paper")

@@ -6,7 +6,9 @@ page, the chart, the dashboard, My list, the filing):
 - On the roster that day: an entry added before the day ended and not removed by then
   (in the committee's zone).
 - A signature *stands* that day when it was signed on or before it and not revoked on or
-  before it. A person with several standing signatures counts once, by the first date.
+  before it. A person with several standing signatures counts once, by the latest: a card
+  signed again once the first went stale is fresh (the drive refuses a second one while the
+  first is fresh, so within the window the first date is the one kept).
 - Standing and signed within the drive's freshness window (through the same day that many
   months later) is **fresh**; older, **stale**. A petition without a window never goes stale.
 - No standing signature but one revoked by then: **revoked**. Otherwise **not signed**.
@@ -16,6 +18,7 @@ signatures only, whole percent rounded down, and a majority is strictly more tha
 percentage: 50 % exactly is not.
 """
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -49,7 +52,7 @@ def status_sql(asof: str) -> str:
     return f"""
 WITH asof AS ({asof}),
 standing AS (
-    SELECT a.drive_id, a.day, s.person_id, min(s.signed_on) AS signed_on
+    SELECT a.drive_id, a.day, s.person_id, max(s.signed_on) AS signed_on
     FROM asof a JOIN {SIGNATURE} s ON s.drive_id = a.drive_id AND s.signed_on <= a.day
     WHERE NOT EXISTS (SELECT 1 FROM {REVOCATION} r
                       WHERE r.signature_id = s.id AND r.revoked_on <= a.day)
@@ -87,6 +90,16 @@ STATUS_SQL = (
     )
     + " SELECT person_id, unit_id, status, signed_on FROM rows"
 )
+
+
+def fresh_through(signed_on: date, months: int | None) -> date:
+    """The last day a signature counts as fresh (date.max: never stale): the same day
+    `months` later, or that month's last day, as Postgres adds months in the rule."""
+    if months is None:
+        return date.max
+    month = signed_on.month - 1 + months
+    year, month = signed_on.year + month // 12, month % 12 + 1
+    return date(year, month, min(signed_on.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -340,8 +340,8 @@ def _more_filters_on(filters: ChartFilters) -> bool:
 
 class _Marks:
     """Each person's signature on the campaign's current drive, as the chips' marks (fresh ✓,
-    stale, revoked, with words for screen readers) and, for whoever has no signature that
-    stands, a pen that opens the paper-signature form: one query for the whole roster."""
+    stale, revoked, with words for screen readers) and, for whoever has no fresh signature, a
+    pen that opens the paper-signature form: one query for the whole roster."""
 
     SYMBOLS = {FRESH: "✓", STALE: "◔", REVOKED: "✕"}
 
@@ -371,7 +371,7 @@ class _Marks:
 
     def sign(self, row: ChartRow) -> str:
         status = self.statuses.get(row.person_id, UNSIGNED)
-        if not self.pen or status not in (UNSIGNED, REVOKED):
+        if not self.pen or status == FRESH:  # a stale card is signed again, as a new one
             return ""
         label = escape(self.pen_label % {"name": row.display_name})
         return self.pen.replace(str(SENTINEL), str(row.person_id)).replace("{label}", label)

@@ -4,7 +4,8 @@ their revocations. Every change is audited; nothing recorded is ever changed.
 A drive takes a signature dated on a day it was open: on or after it opened, and on or before
 the day it closes (or was closed). Paper is often recorded the morning after it was signed,
 so the rule is the signature's date, not the day it is typed in; signing online is dated
-today. A second signature while the first stands is kept as one: the first date wins.
+today. A second signature while the first stands fresh is kept as one: the first date wins.
+A card gone stale is signed again as a new row (campaigns.roster.signatures counts the latest).
 """
 
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from campaigns.models import (
 )
 from campaigns.models.signups import new_drive_key
 from campaigns.outbox.services.plan import outbox_plan
+from campaigns.roster.signatures import fresh_through
 from members.audit import audit_record
 from members.clock import day_of, today_for
 from members.models import AuditEvent, Committee, Person, User
@@ -218,7 +220,7 @@ def signature_record(
         raise ValidationError(problem, code="closed")
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()  # one signer at a time
-        standing = signature_standing(drive=drive, person=person)
+        standing = signature_standing(drive=drive, person=person, on=signed_on)
         if standing is not None:
             return SignatureOutcome(signature=standing, created=False)
         text = text or drive.texts.first()
@@ -250,13 +252,16 @@ def signature_record(
     return SignatureOutcome(signature=signature, created=True)
 
 
-def signature_standing(*, drive: SignupDrive, person: Person) -> Signature | None:
-    """The person's signature on the drive that has not been revoked, if any."""
-    return (
-        Signature.objects.filter(drive=drive, person=person, revocation__isnull=True)
-        .order_by("signed_on", "pk")
-        .first()
-    )
+def signature_standing(
+    *, drive: SignupDrive, person: Person, on: date | None = None
+) -> Signature | None:
+    """The person's first signature on the drive that has not been revoked (and, `on` a day,
+    is still fresh that day), if any."""
+    standing = Signature.objects.filter(drive=drive, person=person, revocation__isnull=True)
+    for signature in standing.order_by("signed_on", "pk"):
+        if on is None or fresh_through(signature.signed_on, drive.fresh_months) >= on:
+            return signature
+    return None
 
 
 def signature_revoke(

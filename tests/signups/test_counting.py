@@ -216,3 +216,19 @@ def test_the_text_is_frozen_once_someone_has_signed(drive, lead):
         actor=lead,
     )
     assert renamed.title == "Renamed"
+
+
+def test_a_stale_card_is_signed_again_and_counts_fresh(drive):
+    p3 = drive.people["p3"]  # signed 2025-11-30: stale since 2026-12-01
+    with time_machine.travel(NOW, tick=False):
+        again = signature_record(drive=drive, person=p3, signed_on=date(2026, 12, 2), method=PAPER)
+        statuses = signature_statuses(drive)
+    assert again.created
+    assert statuses[p3.pk] == FRESH
+    # Before the new card, the old one was already stale.
+    assert signature_statuses(drive, day=date(2026, 12, 1))[p3.pk] == STALE
+    # While the old card was fresh, a second one dated then is kept as one.
+    with time_machine.travel(NOW, tick=False):
+        kept = signature_record(drive=drive, person=p3, signed_on=date(2026, 11, 29), method=PAPER)
+    assert not kept.created
+    assert kept.signature.signed_on == date(2025, 11, 30)

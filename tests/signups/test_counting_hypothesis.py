@@ -1,5 +1,6 @@
 """The counting rule against a plain-Python reference, for any history of signatures and
-revocations (several per person, as a merge can leave), any day and any freshness window."""
+revocations (several per person: signed again after a revocation or once stale, or two left
+by a merge), any day and any freshness window."""
 
 import calendar
 from datetime import UTC, date, datetime, timedelta
@@ -46,8 +47,8 @@ def reference(history, day: date, months: int | None) -> str:
     signed = [(START + timedelta(a), r) for a, r in history if START + timedelta(a) <= day]
     standing = [s for s, r in signed if r is None or s + timedelta(r) > day]
     if standing:
-        first = min(standing)
-        return FRESH if months is None or plus_months(first, months) >= day else STALE
+        latest = max(standing)
+        return FRESH if months is None or plus_months(latest, months) >= day else STALE
     return REVOKED if signed else UNSIGNED
 
 
