@@ -90,6 +90,8 @@ def signing_links_send(*, drive: SignupDrive, people: list[Person], actor: User 
         .exclude(pk__in=waiting)
         .order_by("pk")
     )
+    if not asked:
+        return 0  # (planning for no one would plan one message about no one)
     outbox_plan_many(
         kind=OutboxMessage.Kind.SIGNING_LINK,
         committee=committee,
