@@ -77,6 +77,7 @@ def test_it_signs_with_the_typed_name_consent_address_and_the_texts_digest(clien
     page = response.content.decode()
     assert "Signed. Thank you!" in page
     assert ENGLISH in page
+    assert "Friday, December 4, 7 p.m." in page  # the committee's clock, not the server's
     signature = Signature.objects.get()
     assert (signature.person, signature.method) == (ana, Signature.Method.LINK)
     assert signature.typed_name == "Ana María Reyes"

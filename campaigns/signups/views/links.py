@@ -7,10 +7,13 @@ check and no cookie, like the emailed RSVP link: a forged POST would need the to
 holds it can post without a browser anyway.
 """
 
+from contextlib import AbstractContextManager
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -27,7 +30,7 @@ from campaigns.signups.links import (
 )
 from campaigns.signups.services import signature_record, signature_revoke, signature_standing
 from members.audit import client_ip
-from members.clock import today_for
+from members.clock import today_for, zone_for
 from members.language import for_link_page
 from members.ratelimits import LINKS, rate_limit
 from organizing.http import link_invalid
@@ -81,8 +84,13 @@ def signing_link(request: HttpRequest, signing_token: str) -> HttpResponse:
     except LinkExpired as expired:
         with for_link_page(request, expired.link.person.preferred_language):
             return _closed(request, expired.link, expired.problem)
-    with for_link_page(request, link.person.preferred_language):
+    with for_link_page(request, link.person.preferred_language), _committee_clock(link.drive):
         return _signing(request, link)
+
+
+def _committee_clock(drive: SignupDrive) -> AbstractContextManager[None]:
+    """Times in the committee's zone: nobody is logged in to set it (members.clock)."""
+    return timezone.override(zone_for(drive.campaign.committee))
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
@@ -166,7 +174,8 @@ def signature_revoke_link(request: HttpRequest, revoke_token: str) -> HttpRespon
         signature = revoke_link_resolve(revoke_token)
     except LinkInvalid:
         return _invalid(request)
-    with for_link_page(request, signature.person.preferred_language):
+    written_in = signature.person.preferred_language
+    with for_link_page(request, written_in), _committee_clock(signature.drive):
         return _revoking(request, signature)
 
 
