@@ -4,11 +4,13 @@ The outbox decides how each message goes (email, or a text for who chose texts) 
 may go at all (consent, do-not-contact, an address on file). Here: who is asked. Everyone on
 the roster with no standing signature on the drive (never signed, or revoked) who may be
 asked (campaigns.signups.links.askable), narrowed to a site or a unit and the units
-under it. A stale card still stands on its drive (a second signature is kept as one), so its
-signer is asked again by a new version of the drive, not here.
+under it, leaving out who got a link in the last week (a send to one person, from their
+page, may repeat it). A stale card still stands on its drive (a second signature is kept
+as one), so its signer is asked again by a new version of the drive, not here.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -24,6 +26,7 @@ from members.clock import today_for
 from members.models import Person, User
 
 WAITING = [OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]
+RECENT = timedelta(days=7)  # a send to everyone skips who got a link this recently
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Audience:
 
     people: list[Person]  # to be sent a link
     do_not_contact: int  # not signed, but never to be messaged
-    waiting: int  # not signed, a link already on its way
+    recent: int  # not signed, a link on its way or sent in the last RECENT
     stale: int  # signed long ago: the signature stands on this drive
 
     @property
@@ -53,11 +56,11 @@ def signing_audience(
         rows = [row for row in rows if row.unit_id in units]
     unsigned = [row.person_id for row in rows if row.status in (UNSIGNED, REVOKED)]
     people = list(Person.objects.filter(pk__in=unsigned, erased_at__isnull=True).order_by("pk"))
-    waiting = set(_links_waiting(drive).values_list("person_id", flat=True))
+    recent = set(_links_recent(drive).values_list("person_id", flat=True))
     return Audience(
-        people=[p for p in people if not p.do_not_contact and p.pk not in waiting],
+        people=[p for p in people if not p.do_not_contact and p.pk not in recent],
         do_not_contact=sum(p.do_not_contact for p in people),
-        waiting=sum(not p.do_not_contact and p.pk in waiting for p in people),
+        recent=sum(not p.do_not_contact and p.pk in recent for p in people),
         stale=sum(row.status == STALE for row in rows),
     )
 
@@ -66,6 +69,18 @@ def _links_waiting(drive: SignupDrive) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(
         kind=OutboxMessage.Kind.SIGNING_LINK, drive=drive, status__in=WAITING
     )
+
+
+def _links_recent(drive: SignupDrive) -> QuerySet[OutboxMessage]:
+    """Links on their way, or sent lately: a second send to everyone does not repeat them."""
+    since = timezone.now() - RECENT
+    sent = OutboxMessage.objects.filter(
+        kind=OutboxMessage.Kind.SIGNING_LINK,
+        drive=drive,
+        status=OutboxMessage.Status.SENT,
+        sent_at__gte=since,
+    )
+    return _links_waiting(drive) | sent
 
 
 def link_waiting(drive: SignupDrive, person: Person) -> bool:

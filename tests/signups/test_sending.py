@@ -5,6 +5,7 @@ theirs from the person page. The messages name the campaign by its code name onl
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns.models import OutboxMessage, Signature, SignupDrive
 from campaigns.outbox.services.send import SENT, VOID, outbox_send_one
@@ -80,7 +81,7 @@ def test_it_counts_who_has_not_signed_and_sends_each_a_link(client, world, lead)
 
     assert preview.status_code == 200
     page = preview.content.decode()
-    assert "3 people have not signed and get a link." in page  # Ana, Di, Eve
+    assert "3 people who have not signed get a link." in page  # Ana, Di, Eve
     assert "1 more is marked do not contact." in page
     assert not OutboxMessage.objects.filter(kind=LINK).exists()
 
@@ -96,15 +97,15 @@ def test_a_send_narrowed_to_a_unit_or_a_site(client, world, team_organizer):
     night = f"unit:{world['night'].pk}"
 
     page = client.get(send_url(world), {"place": night}).content.decode()
-    assert "1 person has not signed and gets a link." in page
+    assert "1 person who has not signed gets a link." in page
 
     client.post(send_url(world), {"place": night})
 
     assert asked(world["drive"]) == {"Ana"}
     site = f"site:{world['night'].site.pk}"
     page = client.get(send_url(world), {"place": site}).content.decode()
-    assert "2 people have not signed and get a link." in page
-    assert "1 more has a link on its way already." in page
+    assert "2 people who have not signed get a link." in page
+    assert "1 more got a link in the last week, or has one on its way." in page
 
 
 def test_a_second_send_adds_no_second_link_on_its_way(client, world, lead):
@@ -116,6 +117,19 @@ def test_a_second_send_adds_no_second_link_on_its_way(client, world, lead):
     rows = OutboxMessage.objects.filter(kind=LINK)
     assert rows.count() == 3, list(rows.values_list("person__given_name", "status", "reason"))
     assert said(again) == ["Signing links are on their way to 0 people."]
+
+
+def test_a_send_to_everyone_skips_who_got_a_link_last_week(client, world, lead):
+    client.force_login(lead)
+    client.post(one_url(world, world["ana"]))
+    OutboxMessage.objects.filter(kind=LINK).update(status="sent", sent_at=timezone.now())
+
+    page = client.get(send_url(world)).content.decode()
+    client.post(send_url(world))
+
+    assert "2 people who have not signed get a link." in page
+    assert OutboxMessage.objects.filter(kind=LINK, person=world["ana"]).count() == 1
+    assert asked(world["drive"]) == {"Ana", "Di", "Eve"}
 
 
 def test_a_closed_drive_sends_nothing_and_says_why(client, world, lead):

@@ -16,6 +16,7 @@ from campaigns.signups.services import drive_close, signature_record
 from members.links import links_revoke
 from members.models import AuditEvent, Person
 from tests.conftest import body_text
+from tests.test_translations import english_on
 from tests.signups.signing import (
     ENGLISH,
     NOW,
@@ -181,6 +182,7 @@ def test_the_text_is_in_the_persons_language_with_a_choice(client, world):
 
     assert SPANISH in spanish and ENGLISH not in spanish
     assert "Firmar" in spanish
+    assert english_on(spanish) == []
     assert ENGLISH in english
     signature = Signature.objects.get()
     assert signature.text.language == "es"
