@@ -16,7 +16,6 @@ from campaigns.signups.services import drive_close, signature_record
 from members.links import links_revoke
 from members.models import AuditEvent, Person
 from tests.conftest import body_text
-from tests.test_translations import english_on
 from tests.signups.signing import (
     ENGLISH,
     NOW,
@@ -27,6 +26,7 @@ from tests.signups.signing import (
     on_roster,
     travel,
 )
+from tests.test_translations import english_on
 
 pytestmark = pytest.mark.django_db
 
