@@ -272,3 +272,25 @@ def test_the_confirmation_of_a_signature_taken_back_is_not_sent(client, world):
 
     message = OutboxMessage.objects.get()
     assert (message.status, message.reason) == ("void", "the signature was revoked")
+
+
+def test_who_chose_texts_gets_a_short_confirmation_with_the_link_to_take_it_back(
+    client, world, settings
+):
+    from members.models import PersonPhone
+    from organizing import sms
+
+    settings.SMS = {"backend": "locmem"}
+    sms.outbox.clear()
+    drive, ana = world
+    Person.objects.filter(pk=ana.pk).update(preferred_channel="sms", sms_ok=True)
+    PersonPhone.objects.create(person=ana, number="+13105550143", is_primary=True)
+    sign(client, link(drive, ana))
+
+    assert outbox_send_one(message_id=OutboxMessage.objects.get().pk) == SENT
+
+    [text] = sms.outbox
+    assert text.body.startswith("Harbor: your signature of Fri, Dec 4 is recorded.")
+    assert "/revoke/" in text.body
+    assert TARGET not in text.body
+    sms.outbox.clear()
