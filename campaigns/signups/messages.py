@@ -18,19 +18,15 @@ from members.clock import today_for
 Kind = OutboxMessage.Kind
 
 
-def _drive_void_reason(message: OutboxMessage, now: datetime) -> str:
-    drive = message.drive
-    if drive is None or message.person is None:
-        return "the drive is gone"
-    if drive_open_problem(drive, today_for(drive.campaign.committee, at=now)):
-        return "the drive is closed"
-    return ""
-
-
 def _link_void_reason(message: OutboxMessage, now: datetime) -> str:
-    reason = _drive_void_reason(message, now)
-    if reason or message.drive is None or message.person is None:
-        return reason
+    """Void when the link would not work: the drive closed (or closed by a lead today, see
+    campaigns.signups.links), they signed meanwhile, or may no longer be asked."""
+    if message.drive is None or message.person is None:
+        return "the drive is gone"
+    drive = message.drive
+    today = today_for(drive.campaign.committee, at=now)
+    if drive.closed_at is not None or drive_open_problem(drive, today):
+        return "the drive is closed"
     if signature_standing(drive=message.drive, person=message.person) is not None:
         return "signed already"
     if not may_be_asked(message.drive, message.person):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from campaigns.models import OutboxMessage, Signature, SignupDrive
 from campaigns.outbox.services.send import SENT, VOID, outbox_send_one
 from campaigns.signups.links import signing_link_token
-from campaigns.signups.services import signature_record, signature_revoke
+from campaigns.signups.services import drive_close, signature_record, signature_revoke
 from members.models import PersonPhone
 from organizing import sms
 from tests import factories
@@ -227,3 +227,13 @@ def test_a_link_to_someone_who_signed_meanwhile_is_not_sent(client, world, lead)
     assert outbox_send_one(message_id=OutboxMessage.objects.get(kind=LINK).pk) == VOID
 
     assert OutboxMessage.objects.get(kind=LINK).reason == "signed already"
+
+
+def test_a_link_planned_before_the_drive_closed_is_not_sent(client, world, lead):
+    client.force_login(lead)
+    client.post(one_url(world, world["ana"]))
+    drive_close(drive=world["drive"], actor=lead)
+
+    assert outbox_send_one(message_id=OutboxMessage.objects.get(kind=LINK).pk) == VOID
+
+    assert OutboxMessage.objects.get(kind=LINK).reason == "the drive is closed"
