@@ -33,6 +33,7 @@ from campaigns.models import (
 )
 from campaigns.outbox.services.consent import unsubscribe_token
 from campaigns.roster.services import roster_add
+from campaigns.signups.links import revoke_link_token, signing_link_token
 from campaigns.signups.services import (
     DriveData,
     drive_create,
@@ -113,6 +114,8 @@ def campaign_objects(campaign, committee, name: str, author) -> dict:
         "drive_id": drive.pk,
         "drive_key": drive.public_key,
         "signature_id": signature.pk,
+        "signing_token": signing_link_token(drive=drive, person=person),
+        "revoke_token": revoke_link_token(signature=signature),
     }
 
 
@@ -270,7 +273,15 @@ def test_a_post_without_the_csrf_token_is_refused(world):
     assert not Invitation.objects.filter(email="x@example.org").exists()
 
 
-SWEPT = ["site_id", "unit_id", "entry_id", "import_id", "follow_up_id", "conversation_id"]
+SWEPT = [
+    "site_id",
+    "unit_id",
+    "entry_id",
+    "import_id",
+    "follow_up_id",
+    "conversation_id",
+    "drive_id",
+]
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from campaigns.actions.services import links
-from campaigns.models import Action, FollowUp, OutboxMessage, Rsvp
+from campaigns.models import Action, FollowUp, OutboxMessage, Rsvp, Signature, SignupDrive
 from campaigns.nudges.services import snooze
 from campaigns.outbox.services import consent
+from campaigns.signups import links as signing_links
+from campaigns.signups.services import DriveData, drive_create, signature_record
 from members.models import Invitation
 from members.selectors import invitation_from_token
 from members.services import invitation_token
@@ -62,6 +64,15 @@ def _unsubscribe_opens(token: str) -> tuple[int, str]:
 def _snooze_opens(token: str) -> tuple[int, int | None]:
     message, follow_up = snooze.snooze_link_resolve(token)
     return (message.pk, follow_up.pk if follow_up else None)
+
+
+def _signing_opens(token: str) -> tuple[int, int]:
+    link = signing_links.signing_link_resolve(token)
+    return (link.drive.pk, link.person.pk)
+
+
+def _revoke_opens(token: str) -> int:
+    return signing_links.revoke_link_resolve(token).pk
 
 
 def _invitation_opens(token: str) -> int | None:
@@ -105,7 +116,41 @@ def kinds(committee, lead, organizer, campaign) -> dict[str, Kind]:
         )
         for n in range(3)
     ]
+    drives = [
+        drive_create(
+            campaign=campaign,
+            data=DriveData(
+                kind=SignupDrive.Kind.CARD,
+                title=f"Card {n}",
+                texts={"en": "I authorize the union."},
+                opens_on=timezone.localdate() - timedelta(days=3),
+            ),
+            actor=None,
+        )
+        for n in range(2)
+    ]
+    for person in people:
+        factories.on_roster(campaign=campaign, person=person)
+    signatures = [
+        signature_record(
+            drive=d, person=p, signed_on=timezone.localdate(), method=Signature.Method.LINK
+        ).signature
+        for d in drives
+        for p in people[:2]
+    ]
     found = [
+        Kind(
+            "signing",
+            [(d, p) for d in drives for p in people],
+            lambda dp: signing_links.signing_link_token(drive=dp[0], person=dp[1]),
+            _refused_as_none(_signing_opens, signing_links.LinkInvalid, signing_links.LinkExpired),
+        ),
+        Kind(
+            "signature_revoke",
+            signatures,
+            lambda sig: signing_links.revoke_link_token(signature=sig),
+            _refused_as_none(_revoke_opens, signing_links.LinkInvalid),
+        ),
         Kind(
             "rsvp",
             rsvps,
@@ -129,12 +174,14 @@ def kinds(committee, lead, organizer, campaign) -> dict[str, Kind]:
     return {kind.name: kind for kind in found}
 
 
-KINDS = ["rsvp", "unsubscribe", "snooze", "invitation"]
+KINDS = ["rsvp", "unsubscribe", "snooze", "invitation", "signing", "signature_revoke"]
 EXPECTED = {
     "rsvp": lambda r: (r.action_id, r.person_id),
     "unsubscribe": lambda pc: (pc[0].pk, pc[1]),
     "snooze": lambda mf: (mf[0].pk, mf[1].pk if mf[1] else None),
     "invitation": lambda i: i.pk,
+    "signing": lambda dp: (dp[0].pk, dp[1].pk),
+    "signature_revoke": lambda sig: sig.pk,
 }
 
 

@@ -3,7 +3,8 @@ public page people sign on."""
 
 from django.urls import path
 
-from campaigns.signups.views import drives, filing, record
+from campaigns.signups.views import drives, filing, public, record, send
+from campaigns.signups.views import links as signing_links
 
 DRIVES = "campaigns/<int:campaign_id>/drives/"
 DRIVE = DRIVES + "<int:drive_id>/"
@@ -25,6 +26,17 @@ urlpatterns: list = [
         record.signature_revoke_record,
         name="signature_revoke_record",
     ),
+    # Sending signing links (campaigns.signups.views.send).
+    path(DRIVE + "send/", send.drive_links_send, name="drive_links_send"),
+    path(DRIVE + "send/<int:person_id>/", send.drive_link_send_one, name="drive_link_send_one"),
 ]
 # The personal signing links and the public signing page: no login.
-links: list = []
+links: list = [
+    path("s/<str:signing_token>/", signing_links.signing_link, name="signing_link"),
+    path(
+        "s/<str:revoke_token>/revoke/",
+        signing_links.signature_revoke_link,
+        name="signature_revoke_link",
+    ),
+    path("sign/<slug:drive_key>/", public.drive_public, name="drive_public"),
+]
