@@ -27,7 +27,7 @@ def _link_void_reason(message: OutboxMessage, now: datetime) -> str:
     today = today_for(drive.campaign.committee, at=now)
     if drive.closed_at is not None or drive_open_problem(drive, today):
         return "the drive is closed"
-    if signature_standing(drive=message.drive, person=message.person) is not None:
+    if signature_standing(drive=drive, person=message.person, on=today) is not None:
         return "signed already"
     if not may_be_asked(message.drive, message.person):
         return "no longer to be asked"

@@ -2,11 +2,10 @@
 
 The outbox decides how each message goes (email, or a text for who chose texts) and whether it
 may go at all (consent, do-not-contact, an address on file). Here: who is asked. Everyone on
-the roster with no standing signature on the drive (never signed, or revoked) who may be
-asked (campaigns.signups.links.askable), narrowed to a site or a unit and the units
-under it, leaving out who got a link in the last week (a send to one person, from their
-page, may repeat it). A stale card still stands on its drive (a second signature is kept
-as one), so its signer is asked again by a new version of the drive, not here.
+the roster with no fresh signature on the drive (never signed, revoked, or a card gone stale:
+a new one counts from its day) who may be asked (campaigns.signups.links.askable), narrowed
+to a site or a unit and the units under it, leaving out who got a link in the last week (a
+send to one person, from their page, may repeat it).
 """
 
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ class Audience:
     people: list[Person]  # to be sent a link
     do_not_contact: int  # not signed, but never to be messaged
     recent: int  # not signed, a link on its way or sent in the last RECENT
-    stale: int  # signed long ago: the signature stands on this drive
+    stale: int  # of those asked, how many signed a card that has gone stale
 
     @property
     def count(self) -> int:
@@ -54,14 +53,16 @@ def signing_audience(
     elif site is not None:
         units = set(Unit.objects.filter(site=site).values_list("pk", flat=True))
         rows = [row for row in rows if row.unit_id in units]
-    unsigned = [row.person_id for row in rows if row.status in (UNSIGNED, REVOKED)]
+    unsigned = [row.person_id for row in rows if row.status in (UNSIGNED, REVOKED, STALE)]
+    stale = {row.person_id for row in rows if row.status == STALE}
     people = list(Person.objects.filter(pk__in=unsigned, erased_at__isnull=True).order_by("pk"))
     recent = set(_links_recent(drive).values_list("person_id", flat=True))
+    asked = [p for p in people if not p.do_not_contact and p.pk not in recent]
     return Audience(
-        people=[p for p in people if not p.do_not_contact and p.pk not in recent],
+        people=asked,
         do_not_contact=sum(p.do_not_contact for p in people),
         recent=sum(not p.do_not_contact and p.pk in recent for p in people),
-        stale=sum(row.status == STALE for row in rows),
+        stale=sum(p.pk in stale for p in asked),
     )
 
 

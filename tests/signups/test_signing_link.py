@@ -11,6 +11,7 @@ from django.urls import reverse
 from campaigns.models import OutboxMessage, Signature, SignatureRevocation, SignupDrive
 from campaigns.outbox.services.send import SENT, outbox_send_one
 from campaigns.roster.services import roster_remove
+from campaigns.roster.signatures import FRESH, signature_statuses
 from campaigns.signups.links import revoke_link_token, signing_link_token
 from campaigns.signups.services import drive_close, signature_record
 from members.links import links_revoke
@@ -119,6 +120,24 @@ def test_a_second_signature_is_kept_as_one_and_says_when(client, world):
     assert "You already signed on Friday, December 4." in again.content.decode()
     assert Signature.objects.get().typed_name == "Ana María Reyes"
     assert "You signed on Friday, December 4." in client.get(link(drive, ana)).content.decode()
+
+
+def test_a_card_gone_stale_is_signed_again_on_the_link(client, world):
+    drive, ana = world
+    drive.fresh_months = 1
+    drive.save()
+    old = signature_record(
+        drive=drive, person=ana, signed_on=date(2026, 11, 2), method=Signature.Method.PAPER
+    ).signature  # a month and two days ago: stale
+
+    page = client.get(link(drive, ana)).content.decode()
+    response = sign(client, link(drive, ana))
+
+    assert "You signed on" not in page and "Your full name" in page
+    assert response.status_code == 200
+    new = Signature.objects.exclude(pk=old.pk).get()
+    assert (new.signed_on, new.method) == (TODAY, Signature.Method.LINK)
+    assert signature_statuses(drive)[ana.pk] == FRESH
 
 
 def test_a_tampered_link_is_404_and_signs_nothing(client, world):

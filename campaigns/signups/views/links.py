@@ -116,7 +116,8 @@ def _signing(request: HttpRequest, link: SigningLink) -> HttpResponse:
     wanted = request.POST.get("language") or request.GET.get("language")
     text, texts = text_chosen(drive, wanted, person.preferred_language)
     context: dict[str, object] = {"drive": drive, "text": text, "texts": texts}
-    standing = signature_standing(drive=drive, person=person)
+    today = today_for(drive.campaign.committee)
+    standing = signature_standing(drive=drive, person=person, on=today)
     if standing is not None:  # signed already: a second signature is kept as one
         return _signed(request, standing, context, again=request.method == "POST")
     if request.method != "POST":

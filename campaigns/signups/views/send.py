@@ -71,7 +71,8 @@ def drive_links_send(request: AuthedHttpRequest, campaign_id: int, drive_id: int
     place = data.get("place", "")
     site, unit = _place(access, place)
     audience = signing_audience(drive, site=site, unit=unit)
-    problem = drive_open_problem(drive, today_for(access.campaign.committee))
+    today = today_for(access.campaign.committee)
+    problem = drive_open_problem(drive, today)
     here = reverse("drive_links_send", args=[access.campaign.pk, drive.pk])
     if request.method == "POST" and not problem:
         try:
@@ -122,12 +123,13 @@ def drive_link_send_one(
     if person is None:
         raise Http404
     name = person.preferred_name or person.given_name
-    problem = drive_open_problem(drive, today_for(access.campaign.committee))
+    today = today_for(access.campaign.committee)
+    problem = drive_open_problem(drive, today)
     if problem:
         messages.error(request, problem)
     elif person.do_not_contact:
         messages.error(request, _("%(name)s is marked do not contact.") % {"name": name})
-    elif signature_standing(drive=drive, person=person) is not None:
+    elif signature_standing(drive=drive, person=person, on=today) is not None:
         messages.info(request, _("%(name)s has signed already.") % {"name": name})
     elif link_waiting(drive, person):
         messages.info(request, _("A link to %(name)s is already on its way.") % {"name": name})
