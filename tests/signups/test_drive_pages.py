@@ -65,7 +65,7 @@ def test_it_lists_the_drives_with_todays_fresh_signatures(client, lead, drive):
 
     assert "Lighthouse union card" in before
     assert "4 fresh signatures · 40 % of the roster" in before
-    assert "Union card drive · open · from 1 Jun 2025" in before
+    assert "Union card drive · open · from Sun, Jun 1, 2025" in before
     assert "Union card drive · closed ·" in after
 
 

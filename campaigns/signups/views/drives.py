@@ -9,11 +9,11 @@ everyone else 404 (campaigns.access)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.access import CampaignAccess, campaign_for_user, campaign_roles
 from campaigns.models import SignupDrive
@@ -26,12 +26,16 @@ from members.clock import today_for
 from members.http import AuthedHttpRequest
 from members.models import Membership
 
+READ = ["GET", "HEAD"]
+
 
 @login_required
-@require_GET
 def drive_list(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
-    """The campaign's drives, each counted as of today."""
+    """The campaign's drives, each counted as of today (access before the method, as for
+    every page of a campaign)."""
     access = campaign_for_user(request.user, campaign_id)
+    if request.method not in READ:
+        return HttpResponseNotAllowed(READ)
     today = today_for(access.campaign.committee)
     context = {**_page(access), "lines": selectors.drives_for_list(access, today), "today": today}
     return render(request, "campaigns/signups/drives/drive_list.html", context)
@@ -146,14 +150,16 @@ def drive_public_set(request: AuthedHttpRequest, campaign_id: int, drive_id: int
 
 
 @login_required
-@require_GET
 def drive_detail(request: AuthedHttpRequest, campaign_id: int, drive_id: int) -> HttpResponse:
     """The counting page: the campaign, each site and each unit as of a day (today unless
     `?on=` asks another), against the drive's thresholds; and who signed without being on
-    the roster, to be placed."""
+    the roster, to be placed. Access is checked before the method: another campaign's drive
+    answers 404 to every method."""
     roles = campaign_roles(request.user, campaign_id)
     access = campaign_for_user(request.user, campaign_id, roles=roles)
     drive = selectors.drive_for_user(access, drive_id)
+    if request.method not in READ:
+        return HttpResponseNotAllowed(READ)
     as_of = AsOfForm(request.GET or None, today=drive_today(drive))
     count = selectors.drive_count(drive, as_of.day)
     context = {

@@ -7,12 +7,11 @@ import csv
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from campaigns.access import campaign_for_user, unit_for_user
 from campaigns.models import SignupDrive
@@ -27,16 +26,22 @@ from members.ratelimits import EXPORTS, rate_limit
 BOM = "\ufeff"  # so a spreadsheet opens the file as UTF-8
 
 
+READ = ["GET", "HEAD"]
+
+
 def _filing(
     request: AuthedHttpRequest, campaign_id: int, drive_id: int, form_of: str
-) -> tuple[SignupDrive, selectors.Filing, AsOfForm]:
+) -> tuple[SignupDrive, selectors.Filing, AsOfForm] | HttpResponseNotAllowed:
     """The drive, its filing for `?unit=` (none: the whole campaign) as of `?on=`, recorded
-    on the audit trail as a download in `form_of` ("csv" or "print")."""
+    on the audit trail as a download in `form_of` ("csv" or "print"). Access is checked
+    before the method, so another campaign's drive answers 404 to every method."""
     access = campaign_for_user(request.user, campaign_id)
     drive = selectors.drive_for_user(access, drive_id)
     unit_id = request.GET.get("unit", "")
     unit = unit_for_user(access, int(unit_id)) if unit_id.isdigit() else None
     access.require_manage()
+    if request.method not in READ:
+        return HttpResponseNotAllowed(READ)
     as_of = AsOfForm(request.GET, today=drive_today(drive))
     filing = selectors.filing(drive, as_of.day, unit)
     audit_record(
@@ -63,12 +68,14 @@ def text_version(signature) -> str:
 
 
 @login_required
-@require_GET
 @rate_limit(EXPORTS, per="user")
 def drive_signatures_csv(
     request: AuthedHttpRequest, campaign_id: int, drive_id: int
 ) -> HttpResponse:
-    drive, filing, _as_of = _filing(request, campaign_id, drive_id, "csv")
+    found = _filing(request, campaign_id, drive_id, "csv")
+    if isinstance(found, HttpResponse):
+        return found
+    drive, filing, _as_of = found
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write(BOM)
     writer = csv.writer(response)
@@ -94,12 +101,14 @@ def drive_signatures_csv(
 
 
 @login_required
-@require_GET
 @rate_limit(EXPORTS, per="user")
 def drive_signatures_print(
     request: AuthedHttpRequest, campaign_id: int, drive_id: int
 ) -> HttpResponse:
-    drive, filing, as_of = _filing(request, campaign_id, drive_id, "print")
+    found = _filing(request, campaign_id, drive_id, "print")
+    if isinstance(found, HttpResponse):
+        return found
+    drive, filing, as_of = found
     lines = [(line, text_version(line.signature)) for line in filing.lines]
     total = filing.total
     context = {
