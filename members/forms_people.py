@@ -28,6 +28,26 @@ class PhoneField(forms.CharField):
         return phone_normalize(text) if text else text
 
 
+class ReachableForm(forms.Form):
+    """An email or a phone, at least one: how a public page's visitor can be reached (and
+    matched, by the page's service, without saying whether they were)."""
+
+    email = forms.EmailField(
+        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = PhoneField(label=_("Phone"), required=False)
+
+    def clean(self) -> dict:
+        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
+        cleaned = self.cleaned_data
+        if not cleaned.get("email") and not cleaned.get("phone") and not self.has_error("phone"):
+            raise forms.ValidationError(
+                _("Give an email address or a phone number, so organizers can reach you."),
+                code="no_contact",
+            )
+        return cleaned
+
+
 class PersonDetailsForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)

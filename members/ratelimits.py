@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
@@ -57,6 +58,19 @@ def rate_limit(kind: str, *, per: str = "ip", method: str | list[str] = "ALL") -
         return limited
 
     return decorate
+
+
+def counted_within(key: str, *, limit: int, window: int) -> bool:
+    """Count one more for `key`; False once `limit` were counted in the fixed `window`
+    (seconds) in the shared cache. For a limit a service decides on after reading the form
+    (a public page counts its answers, not its visitors)."""
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
 
 
 def too_many_requests(request: HttpRequest, *, retry_after: int) -> HttpResponse:

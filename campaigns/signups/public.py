@@ -14,7 +14,6 @@ address again sends no second one (the form cannot flood someone's inbox).
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -25,6 +24,7 @@ from campaigns.signups.services import drive_open_problem, signature_record
 from members.clock import today_for
 from members.language import supported
 from members.models import Person
+from members.ratelimits import counted_within
 from members.selectors import person_matching
 from members.services import person_channels_add
 
@@ -83,12 +83,5 @@ def public_sign(*, drive: SignupDrive, data: PublicSignature) -> None:
 
 def public_signing_allowed(ip: str) -> bool:
     """Counts one signature from this address; False once it has made RATE_LIMIT in the
-    window (a fixed window in the shared cache, as for public RSVPs)."""
-    key = f"public-signing:{ip}"
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    return count <= RATE_LIMIT
+    window (as for public RSVPs)."""
+    return counted_within(f"public-signing:{ip}", limit=RATE_LIMIT, window=RATE_WINDOW)

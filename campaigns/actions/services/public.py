@@ -18,7 +18,6 @@ a phone number alone is too easy to know (a household's, a co-worker's) to chang
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +27,7 @@ from campaigns.models import Action, OutboxMessage, PendingRsvp, Rsvp
 from campaigns.outbox.services.plan import outbox_plan
 from members.language import supported
 from members.models import Committee, Person, User
+from members.ratelimits import counted_within
 from members.selectors import person_matching
 from members.services import person_channels_add
 
@@ -166,14 +166,7 @@ def pending_rsvps_end(committee: Committee, user: User | None) -> int:
 def public_rsvp_allowed(ip: str) -> bool:
     """Counts one public answer from this address; False once it has made RATE_LIMIT in the
     window (a fixed window in the shared cache: simple, and enough against a script)."""
-    key = f"public-rsvp:{ip}"
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    return count <= RATE_LIMIT
+    return counted_within(f"public-rsvp:{ip}", limit=RATE_LIMIT, window=RATE_WINDOW)
 
 
 def _person_create(*, action: Action, data: PublicRsvpData) -> Person:

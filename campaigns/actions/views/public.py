@@ -27,7 +27,7 @@ from campaigns.actions.services.public import (
 from campaigns.actions.services.rsvps import rsvp_open_problem
 from campaigns.models import Action, PendingRsvp, Rsvp
 from members.audit import client_ip
-from members.forms_people import PhoneField
+from members.forms_people import ReachableForm
 from members.language import for_link_page
 from members.ratelimits import LINKS, rate_limit
 from organizing.http import link_invalid
@@ -36,32 +36,20 @@ PAGE = "campaigns/actions/public/action.html"
 CONFIRM = "campaigns/actions/public/confirm.html"
 
 
-class PublicRsvpForm(forms.Form):
+class PublicRsvpForm(ReachableForm):
+    field_order = ["name", "email", "phone", "response"]
+
     name = forms.CharField(
         label=_("Your name"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
-        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-    phone = PhoneField(label=_("Phone"), required=False)
     response = forms.ChoiceField(
         label=_("Are you coming?"),
         choices=[(Rsvp.Response.YES, _("Yes, I'm coming")), (Rsvp.Response.MAYBE, _("Maybe"))],
         widget=forms.RadioSelect,
         initial=Rsvp.Response.YES,
     )
-
-    def clean(self) -> dict:
-        super().clean()  # Form.clean returns self.cleaned_data, which the stub types as Optional
-        cleaned = self.cleaned_data
-        if not cleaned.get("email") and not cleaned.get("phone") and not self.has_error("phone"):
-            raise ValidationError(
-                _("Give an email address or a phone number, so organizers can reach you."),
-                code="no_contact",
-            )
-        return cleaned
 
     def data_for_service(self) -> PublicRsvpData:
         data = self.cleaned_data

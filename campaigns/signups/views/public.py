@@ -21,12 +21,14 @@ from campaigns.signups.services import drive_open_problem
 from campaigns.signups.views.links import text_chosen
 from members.audit import client_ip
 from members.clock import today_for
-from members.forms_people import PhoneField
+from members.forms_people import ReachableForm
 
 PAGES = "campaigns/signups/public"
 
 
-class PublicSigningForm(forms.Form):
+class PublicSigningForm(ReachableForm):
+    field_order = ["name", "email", "phone", "consent"]
+
     name = forms.CharField(
         label=_("Your full name"),
         max_length=200,
@@ -34,10 +36,6 @@ class PublicSigningForm(forms.Form):
         help_text=_("Typing your name here is your signature."),
         error_messages={"required": _("Type your full name to sign.")},
     )
-    email = forms.EmailField(
-        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-    phone = PhoneField(label=_("Phone"), required=False)
     consent = forms.BooleanField(
         label=_("I have read this text, and I sign it of my own free will."),
         error_messages={"required": _("Tick the box to say you agree.")},
@@ -48,16 +46,6 @@ class PublicSigningForm(forms.Form):
         if not name:
             raise ValidationError(_("Type your full name to sign."), code="required")
         return name
-
-    def clean(self) -> dict:
-        super().clean()
-        cleaned = self.cleaned_data
-        if not cleaned.get("email") and not cleaned.get("phone") and not self.has_error("phone"):
-            raise ValidationError(
-                _("Give an email address or a phone number, so organizers can reach you."),
-                code="no_contact",
-            )
-        return cleaned
 
 
 @require_http_methods(["GET", "POST"])
