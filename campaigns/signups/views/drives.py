@@ -29,6 +29,17 @@ from members.models import Membership
 READ = ["GET", "HEAD"]
 
 
+def _drive_to_manage(
+    request: AuthedHttpRequest, campaign_id: int, drive_id: int
+) -> tuple[CampaignAccess, SignupDrive]:
+    """The campaign's drive, for one who may manage it: 404 outside the campaign (or for
+    another campaign's drive), 403 for an organizer on its team."""
+    access = campaign_for_user(request.user, campaign_id)
+    drive = selectors.drive_for_user(access, drive_id)
+    access.require_manage()
+    return access, drive
+
+
 @login_required
 def drive_list(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """The campaign's drives, each counted as of today (access before the method, as for
@@ -69,9 +80,7 @@ def drive_create(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
 def drive_edit(request: AuthedHttpRequest, campaign_id: int, drive_id: int) -> HttpResponse:
     """Change a drive; once someone has signed, its text shows read-only and a change to it
     is refused with the way on: a new version."""
-    access = campaign_for_user(request.user, campaign_id)
-    drive = selectors.drive_for_user(access, drive_id)
-    access.require_manage()
+    access, drive = _drive_to_manage(request, campaign_id, drive_id)
     frozen = drive.signatures.exists()
     form = DriveForm(_data(request), initial=DriveForm.initial_from(drive), frozen=frozen)
     if request.method == "POST" and form.is_valid():
@@ -92,9 +101,7 @@ def drive_edit(request: AuthedHttpRequest, campaign_id: int, drive_id: int) -> H
 @require_http_methods(["GET", "POST"])
 def drive_new_version(request: AuthedHttpRequest, campaign_id: int, drive_id: int) -> HttpResponse:
     """A new drive with new text, pre-filled from this one; this one closes."""
-    access = campaign_for_user(request.user, campaign_id)
-    drive = selectors.drive_for_user(access, drive_id)
-    access.require_manage()
+    access, drive = _drive_to_manage(request, campaign_id, drive_id)
     initial = {**DriveForm.initial_from(drive), "opens_on": drive_today(drive)}
     form = DriveForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -115,9 +122,7 @@ def drive_new_version(request: AuthedHttpRequest, campaign_id: int, drive_id: in
 @require_http_methods(["GET", "POST"])
 def drive_close(request: AuthedHttpRequest, campaign_id: int, drive_id: int) -> HttpResponse:
     """Ask, then close: no more signatures dated after today, and the public page closes."""
-    access = campaign_for_user(request.user, campaign_id)
-    drive = selectors.drive_for_user(access, drive_id)
-    access.require_manage()
+    access, drive = _drive_to_manage(request, campaign_id, drive_id)
     if request.method == "POST":
         if drive.closed_at is None:
             services.drive_close(drive=drive, actor=request.user, ip=client_ip(request))
@@ -131,9 +136,7 @@ def drive_close(request: AuthedHttpRequest, campaign_id: int, drive_id: int) -> 
 @require_POST
 def drive_public_set(request: AuthedHttpRequest, campaign_id: int, drive_id: int) -> HttpResponse:
     """Open the drive's public signing page (`open=1`: a new address) or close it."""
-    access = campaign_for_user(request.user, campaign_id)
-    drive = selectors.drive_for_user(access, drive_id)
-    access.require_manage()
+    access, drive = _drive_to_manage(request, campaign_id, drive_id)
     open_page = request.POST.get("open") == "1"
     try:
         services.drive_public_set(
