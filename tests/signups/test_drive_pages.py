@@ -8,9 +8,12 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import SignupDrive
+from campaigns.signups.services import DriveData, drive_create
 from tests import factories
 from tests.signups.drive_world import TODAY, clock, drive, organizer_on_team  # noqa: F401
 from tests.test_permission_matrix import csrf_client, get_and_post, url_for, world  # noqa: F401
@@ -67,6 +70,33 @@ def test_it_lists_the_drives_with_todays_fresh_signatures(client, lead, drive):
     assert "4 fresh signatures · 40 % of the roster" in before
     assert "Union card drive · open · from Sun, Jun 1, 2025" in before
     assert "Union card drive · closed ·" in after
+
+
+def test_the_list_reads_the_same_queries_however_many_drives(
+    client, lead, drive, django_assert_num_queries
+):
+    """Each drive counted in one statement for them all: a campaign's versions add none."""
+    client.force_login(lead)
+    url = reverse("drive_list", args=[drive.campaign_id])
+    client.get(url)  # the session and the committee's zone, read once
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for version in range(2):
+        drive_create(
+            campaign=drive.campaign,
+            data=DriveData(
+                kind="petition",
+                title=f"Petition {version}",
+                texts={"en": "We ask."},
+                opens_on=drive.opens_on,
+            ),
+            actor=lead,
+        )
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+
+    assert "Petition 1" in page and "Lighthouse union card" in page
 
 
 # --- Starting a drive ----------------------------------------------------------------------------
