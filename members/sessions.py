@@ -38,6 +38,7 @@ def activity_at_login(sender, request: HttpRequest | None, **kwargs) -> None:
 
 
 CLEARING = "majority_clear_site_data"  # set on a request whose user was logged out
+TIMED_OUT = "majority_timed_out"  # ... by the idle timeout, not by their own hand
 
 
 @receiver(user_logged_out, dispatch_uid="members.sessions.clear_browser_at_logout")
@@ -49,9 +50,14 @@ def clear_browser_at_logout(sender, request: HttpRequest | None, **kwargs) -> No
 
 
 class ClearSiteDataMiddleware:
-    """On the answer to a logout (by the user, or an idle timeout), ask the browser to drop
-    this site's storage and cache: Clear-Site-Data. Cookies are left, so the page after
-    logging out can still say why. static/js/drafts.js covers browsers without it."""
+    """On the answer to a logout, ask the browser to drop this site's storage and cache:
+    Clear-Site-Data. Cookies are left, so the page after logging out can still say why.
+    static/js/drafts.js and static/js/field.js cover browsers without it.
+
+    After an idle timeout only the cache: the one-on-ones a phone keeps to send (field mode,
+    sealed with a key the browser forgets now, campaigns.conversations.field) must outlive
+    a session that timed out while the organizer had no signal, and are sent after they log
+    in again; static/js/field.js drops the kept pages and the key."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -59,7 +65,8 @@ class ClearSiteDataMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if getattr(request, CLEARING, False):
-            response["Clear-Site-Data"] = '"cache", "storage"'
+            timed_out = getattr(request, TIMED_OUT, False)
+            response["Clear-Site-Data"] = '"cache"' if timed_out else '"cache", "storage"'
         return response
 
 
@@ -84,6 +91,7 @@ class IdleTimeoutMiddleware:
 def timed_out(request: HttpRequest) -> HttpResponse:
     """Log out, say why, and ask for the login page with `next` set to the page they were on
     (for htmx, the page the fragment was for)."""
+    setattr(request, TIMED_OUT, True)
     logout(request)
     minutes = settings.SESSION_IDLE_TIMEOUT_MINUTES
     messages.info(

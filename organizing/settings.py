@@ -195,6 +195,8 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 USERSESSIONS_TRACK_ACTIVITY = False
 # A lead's or organizer's session ends after this many minutes without a request (a phone left
 # unlocked on a break-room table); members are not timed out.
+# Field mode: how old a page kept on a phone for offline use may be and still be shown.
+FIELD_CACHE_HOURS = env.int("FIELD_CACHE_HOURS", default=12)
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 # Sessions are read from Redis and written through to Postgres: every signed-in request
 # skips a database query, and a Redis restart logs nobody out.

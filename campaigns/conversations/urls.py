@@ -3,7 +3,7 @@ follow-up, and My list (the organizer's home across campaigns)."""
 
 from django.urls import path
 
-from campaigns.conversations.views import followups, log, mylist
+from campaigns.conversations.views import field, followups, log, mylist
 
 urlpatterns = [
     path(
@@ -29,4 +29,9 @@ urlpatterns = [
     ),
     path("my-list/", mylist.my_list, name="my_list"),
     path("my-list/<slug:section>/", mylist.my_list_section, name="my_list_section"),
+    # Field mode: the service worker keeps My list and the log pages for a phone with no signal
+    path("sw.js", field.service_worker, name="service_worker"),
+    path("manifest.webmanifest", field.manifest, name="web_manifest"),
+    path("field/offline/", field.field_offline, name="field_offline"),
+    path("field/session/", field.field_session, name="field_session"),
 ]

@@ -97,10 +97,18 @@ class Conversation(models.Model):
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A log sent from a phone carries a key its browser made (static/js/field.js): sent twice
+    # (a retry after a lost answer, two tabs, a double tap) it is still one conversation. The
+    # digest of what was sent tells a replay from a different log under the same key.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
+    client_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
+        constraints = [
+            models.UniqueConstraint(fields=["client_key"], name="conversation_client_key_unique")
+        ]
         indexes = [
             models.Index(
                 F("campaign"), F("person"), F("happened_at").desc(), name="conversation_person_idx"

@@ -45,6 +45,7 @@ class QuickPickSelect(forms.RadioSelect):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if value in self.dates:
             option["attrs"]["data-date"] = self.dates[value]
+            option["attrs"]["data-days"] = PICKS[value]  # a page kept offline dates from now
         return option
 
 

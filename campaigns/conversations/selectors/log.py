@@ -9,12 +9,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from campaigns.access import CampaignAccess, CampaignRoles, campaigns_visible_to
+from campaigns.access import (
+    CampaignAccess,
+    CampaignRoles,
+    campaigns_visible_to,
+    can_read_next_step,
+)
 from campaigns.conversations.services.log import FUTURE_ALLOWANCE
 from campaigns.models import (
     Ask,
     Campaign,
     Conversation,
+    FollowUp,
     IssueTag,
     RosterEntry,
     Site,
@@ -176,3 +182,16 @@ def conversations_in_future() -> QuerySet[Conversation]:
         .select_related("campaign__committee", "organizer")
         .order_by("campaign__committee_id", "campaign_id", "happened_at", "pk")
     )
+
+
+def open_follow_ups(access: CampaignAccess, entry: RosterEntry) -> list[FollowUp]:
+    """The person's open follow-ups on this campaign, soonest first, for the top of the log
+    page (kept offline with it): each with its next step only for those who may read it."""
+    follow_ups = list(
+        FollowUp.objects.filter(
+            campaign=access.campaign, person_id=entry.person_id, closed_at=None
+        ).order_by("due_on", "pk")[:5]
+    )
+    for follow_up in follow_ups:
+        follow_up.next_step_visible = can_read_next_step(access, follow_up)
+    return follow_ups

@@ -1,6 +1,7 @@
 """Logging one-on-ones: the conversation, its answers and issues, the assessment it records,
 the follow-up it promises and the next one-on-one it schedules, all in one transaction."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -54,6 +55,71 @@ class ConversationData:
     schedule_place: str = ""
 
 
+@dataclass(frozen=True)
+class LogKey:
+    """The key a phone sent a log with (static/js/field.js makes one per log typed) and the
+    digest of what it sent under it."""
+
+    key: uuid.UUID
+    digest: str
+
+
+class LogKeyTaken(Exception):
+    """The key is another organizer's log: refused, and nothing said about that log."""
+
+
+class LogKeyConflict(Exception):
+    """The key was saved with other content: both versions stay, the saved one untouched."""
+
+    def __init__(self, saved: Conversation) -> None:
+        super().__init__(saved)
+        self.saved = saved
+
+
+def conversation_log_once(
+    *,
+    campaign: Campaign,
+    person: Person,
+    organizer: User,
+    data: ConversationData,
+    key: LogKey,
+    entry: RosterEntry | None = None,
+) -> tuple[Conversation, bool]:
+    """conversation_log, once per key: a log sent again under its key (a retry after a lost
+    answer, a second tab, a double tap) answers with the conversation saved the first time.
+    True when this call saved it. LogKeyTaken, LogKeyConflict as those say."""
+    saved = _keyed(key, organizer)
+    if saved is not None:
+        return saved, False
+    try:
+        with transaction.atomic():
+            conversation = conversation_log(
+                campaign=campaign,
+                person=person,
+                organizer=organizer,
+                data=data,
+                entry=entry,
+                key=key,
+            )
+    except IntegrityError:  # the same key saved a moment ago, by another tab or a retry
+        saved = _keyed(key, organizer)
+        if saved is None:
+            raise
+        return saved, False
+    return conversation, True
+
+
+def _keyed(key: LogKey, organizer: User) -> Conversation | None:
+    saved = Conversation.objects.filter(client_key=key.key).first()
+    if saved is None:
+        return None
+    if saved.organizer_id != organizer.pk:
+        raise LogKeyTaken
+    if saved.client_digest != key.digest:
+        raise LogKeyConflict(saved)
+    return saved
+
+
 def conversation_log(
     *,
     campaign: Campaign,
@@ -61,6 +127,7 @@ def conversation_log(
     organizer: User,
     data: ConversationData,
     entry: RosterEntry | None = None,
+    key: LogKey | None = None,
 ) -> Conversation:
     """Record a one-on-one with someone on the campaign's roster (`entry`, their active
     roster entry, if the caller has it already).
@@ -78,7 +145,7 @@ def conversation_log(
     ):
         entry = _active_entry(campaign, person)
     with transaction.atomic():  # an issue typed inline is kept only with its log
-        conversation = _conversation_write(campaign, person, organizer, entry, data)
+        conversation = _conversation_write(campaign, person, organizer, entry, data, key)
         if conversation is None:  # taken off the roster since the caller looked: nothing kept
             raise _not_on_roster(person)
         if data.schedule_at is not None:
@@ -235,7 +302,12 @@ def _issue_tags(campaign: Campaign, data: ConversationData) -> list[IssueTag]:
 
 
 def _conversation_write(
-    campaign: Campaign, person: Person, organizer: User, entry: RosterEntry, data: ConversationData
+    campaign: Campaign,
+    person: Person,
+    organizer: User,
+    entry: RosterEntry,
+    data: ConversationData,
+    key: LogKey | None,
 ) -> Conversation | None:
     """The roster entry advanced (its assessment, last contact, leader flag); the
     conversation, its issues, answers (to this campaign's asks) and assessment record; the
@@ -249,6 +321,8 @@ def _conversation_write(
         organizer=organizer,
         created_at=now,
         updated_at=now,
+        client_key=key.key if key else None,
+        client_digest=key.digest if key else "",
         **_fields(data),
     )
     params = {
@@ -268,6 +342,8 @@ def _conversation_write(
         "level": data.assessment,
         "at": data.happened_at,
         "leader": data.is_leader and not entry.is_leader,
+        "client_key": conversation.client_key,
+        "client_digest": conversation.client_digest,
     }
     with connection.cursor() as cursor:
         cursor.execute(LOG_SQL, params)
@@ -288,10 +364,10 @@ WITH advanced AS (  -- under the entry's lock, and only while it is on the roste
 ), conversation AS (
     INSERT INTO campaigns_conversation (campaign_id, person_id, organizer_id, happened_at,
         channel, duration_minutes, assessment, is_leader, notes, next_step, created_at,
-        updated_at)
+        updated_at, client_key, client_digest)
     SELECT %(campaign)s, %(person)s, %(organizer)s, %(happened_at)s, %(channel)s,
         %(duration_minutes)s, %(assessment)s, %(is_leader)s, %(notes)s, %(next_step)s,
-        %(now)s, %(now)s
+        %(now)s, %(now)s, %(client_key)s, %(client_digest)s
     FROM advanced
     RETURNING id
 ), issues AS (

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from campaigns.access import (
     can_change_conversation,
     conversation_for_user,
 )
+from campaigns.conversations.field import log_key_from
 from campaigns.conversations.forms.log import ConversationForm, initial_for_new, initial_from
 from campaigns.conversations.selectors import log as selectors
 from campaigns.conversations.selectors.mylist import my_list_allowed
@@ -31,6 +32,7 @@ PAGES = "campaigns/conversations"
 SAVED_DRAFTS = "log_saved_drafts"  # session key: draft tokens the server has saved
 DRAFT_SAVED = "log-draft-saved"  # htmx event: the server saved this draft, the browser drops it
 MY_LIST = "my_list"  # in_place: the form opened under a row of My list, which takes it back
+QUEUED = "X-Majority-Queued"  # a log the browser kept and sends now (static/js/field-queue.js)
 
 
 @login_required
@@ -42,19 +44,17 @@ def conversation_new(request: AuthedHttpRequest, campaign_id: int, person_id: in
     Opened in place from My list (htmx, `in_place=my_list`) it answers with the form alone,
     and a save answers with the list's fresh sections instead of going to another page.
     """
+    if request.method == "POST" and request.headers.get(QUEUED):
+        return _queued_log(request, campaign_id, person_id)
     access, entry = selectors.log_target(request.user, campaign_id, person_id)
     form = _form(request, access, entry, initial=initial_for_new(selectors.entry_time_zone(entry)))
     if request.method == "POST" and form.is_valid():
         try:
-            services.conversation_log(
-                campaign=access.campaign,
-                person=entry.person,
-                organizer=request.user,
-                data=form.conversation_data(),
-                entry=entry,
-            )
+            _save(request, access, entry, form)
         except ValidationError as error:  # e.g. taken off the roster while this was typed
             form.add_error(None, error)
+        except (services.LogKeyTaken, services.LogKeyConflict):
+            form.add_error(None, _key_refused())
         else:
             _remember_saved_draft(request)
             messages.success(
@@ -62,6 +62,111 @@ def conversation_new(request: AuthedHttpRequest, campaign_id: int, person_id: in
             )
             return _logged(request, access, entry)
     return _render_form(request, access, entry, form, in_place=_in_place(request))
+
+
+def _save(
+    request: AuthedHttpRequest, access: CampaignAccess, entry: RosterEntry, form: ConversationForm
+) -> bool:
+    """Log the form's conversation, once per key when the browser sent one (a double tap, a
+    retry after a lost answer): True if this request saved it."""
+    log = {
+        "campaign": access.campaign,
+        "person": entry.person,
+        "organizer": request.user,
+        "data": form.conversation_data(),
+        "entry": entry,
+    }
+    key = log_key_from(request.POST)
+    if key is None:
+        services.conversation_log(**log)
+        return True
+    return services.conversation_log_once(**log, key=key)[1]
+
+
+def _key_refused() -> str:
+    return _(
+        "A different conversation was already saved from this form. Reload the page to log "
+        "another one: what you typed here is kept below."
+    )
+
+
+def _queued_log(request: AuthedHttpRequest, campaign_id: int, person_id: int) -> JsonResponse:
+    """A log the browser kept while offline, sent now: the same form and service as a save
+    on the page, answered in JSON for static/js/field-queue.js. 201 saved; 200 saved
+    already (a replay of its key); 4xx refused, with the reason in the user's language, and
+    the browser keeps the log (409: another version was saved under its key; both stay)."""
+    try:
+        access, entry = selectors.log_target(request.user, campaign_id, person_id)
+    except Http404:
+        return _refused(
+            404,
+            "gone",
+            _(
+                "You can no longer log a one-on-one with this person: they are off the roster, "
+                "or you are off the campaign's team."
+            ),
+        )
+    if request.POST.get("queued_by") != str(request.user.pk):
+        return _refused(
+            403,
+            "other_user",
+            _("This conversation was typed by another account on this phone, so it was not saved."),
+        )
+    if log_key_from(request.POST) is None:
+        return _refused(
+            400,
+            "bad_key",
+            _(
+                "This kept conversation is damaged (its key is missing or wrong): copy what you "
+                "need into a new one, and discard it."
+            ),
+        )
+    form = _form(request, access, entry, initial={})
+    if not form.is_valid():
+        return _refused(422, "invalid", *_form_messages(form))
+    try:
+        created = _save(request, access, entry, form)
+    except ValidationError as error:
+        return _refused(422, "invalid", *error.messages)
+    except services.LogKeyTaken:
+        return _refused(
+            403,
+            "key_taken",
+            _("This kept conversation's key belongs to another account's log, so it was refused."),
+        )
+    except services.LogKeyConflict:
+        return _refused(
+            409,
+            "conflict",
+            _(
+                "A different version of this conversation was already saved. Both are kept: the "
+                "saved one is on %(name)s's page, and this one stays here until you save it as a "
+                "new conversation or discard it."
+            )
+            % {"name": entry.person},
+        )
+    if created and request.headers.get(QUEUED) == "now":  # sent the moment Save was tapped
+        messages.success(
+            request, _("Logged your conversation with %(name)s.") % {"name": entry.person}
+        )
+    person_url = reverse("person_detail", args=[entry.person_id])
+    return JsonResponse(
+        {"result": "saved" if created else "already", "person": person_url},
+        status=201 if created else 200,
+    )
+
+
+def _refused(status: int, reason: str, *errors: str) -> JsonResponse:
+    return JsonResponse({"result": reason, "errors": list(errors)}, status=status)
+
+
+def _form_messages(form: ConversationForm) -> list[str]:
+    """Each error as the organizer would read it beside the field: "When: …"."""
+    lines = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        lines += [f"{label}: {error}" if label else str(error) for error in errors]
+    return lines
 
 
 @login_required
@@ -163,6 +268,8 @@ def _render_form(
     }
     status = 422 if form.errors else 200
     template = "_form.html" if request.htmx else "conversation_form.html"
+    if template == "conversation_form.html" and conversation is None:
+        context["follow_ups"] = selectors.open_follow_ups(access, entry)
     return render(request, f"{PAGES}/{template}", context, status=status)
 
 
