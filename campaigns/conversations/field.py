@@ -36,6 +36,10 @@ NOT_CONTENT = {"csrfmiddlewaretoken", "log_key", "queued_by", "draft_token", "ne
 # with the pages) in its cache.
 ASSETS = [
     "css/majority.css",
+    "css/manage.css",
+    "css/people.css",
+    "css/chart.css",
+    "css/imports.css",
     "css/assessment.css",
     "css/conversations.css",
     "css/mylist.css",

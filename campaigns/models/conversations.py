@@ -101,7 +101,7 @@ class Conversation(models.Model):
     # (a retry after a lost answer, two tabs, a double tap) it is still one conversation. The
     # digest of what was sent tells a replay from a different log under the same key.
     client_key = models.UUIDField(null=True, blank=True, editable=False)
-    client_digest = models.CharField(max_length=64, blank=True, editable=False)
+    client_digest = models.CharField(max_length=64, blank=True, db_default="", editable=False)
 
     class Meta:
         verbose_name = _("conversation")
