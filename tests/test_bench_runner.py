@@ -20,6 +20,7 @@ sys.path.insert(0, str(BENCH))
 
 from _load import LuaScript, choose_generator, milliseconds, run_python  # noqa: E402 - bench/ is not a package
 from _results import Target, figure  # noqa: E402
+from field_weight import page_links, sw_imports  # noqa: E402
 
 spec = importlib.util.spec_from_file_location("bench_all", BENCH / "all.py")
 runner = sys.modules["bench_all"] = importlib.util.module_from_spec(spec)
@@ -298,3 +299,44 @@ def test_the_table_has_every_figure_its_target_and_the_run(tmp_path):
     assert "| reminders | **failed** (exit status 1) | | | | see its output |" in rows
     assert "| chart | 42 s | 0.50 | 1.75 | — | ok |" in rows
     assert "| log_throughput | 80 s | 1.75 | 2.25 | python | ok |" in rows
+
+
+def test_every_benchmark_in_bench_is_one_make_bench_runs():
+    scripts = {path.stem for path in BENCH.glob("*.py")} - {"all"}
+
+    benchmarks = {name for name in scripts if not name.startswith("_")}
+
+    assert benchmarks == {bench.name for bench in runner.BENCHES}
+
+
+LOG_PAGE = """<html><head>
+<link rel="stylesheet" href="/static/css/majority.1.css">
+<link rel="icon" href="/static/favicon.2.svg" type="image/svg+xml">
+<link rel="manifest" href="/manifest.webmanifest">
+<link rel="preconnect" href="https://elsewhere.test">
+<script src="/static/js/field.3.js" defer></script>
+<script id="majority-field" type="application/json">{"on": true, "sw": "/sw.js"}</script>
+<script>inline()</script>
+</head><body><img src="/static/favicon.2.svg" alt=""><a href="/my-list/">My list</a></body>
+</html>"""
+
+
+def test_the_weight_bench_counts_each_file_the_page_loads_once_and_reads_its_settings():
+    links, field = page_links(LOG_PAGE)
+
+    assert links == [
+        ("stylesheet", "/static/css/majority.1.css"),
+        ("icon", "/static/favicon.2.svg"),
+        ("manifest", "/manifest.webmanifest"),
+        ("script", "/static/js/field.3.js"),
+    ]
+    assert field == {"on": True, "sw": "/sw.js"}
+
+
+def test_the_weight_bench_reads_the_scripts_the_service_worker_imports():
+    body = (
+        'self.MAJORITY_FIELD = {"assets": []};\n'
+        'importScripts("/static/a.1.js", "/static/b.2.js");\n'
+    )
+
+    assert sw_imports(body) == ["/static/a.1.js", "/static/b.2.js"]
