@@ -5,26 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0021_signup_drives'),
-        ('members', '0014_audit_signatures'),
+        ("campaigns", "0021_signup_drives"),
+        ("members", "0014_audit_signatures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conversation',
-            name='client_digest',
-            field=models.CharField(blank=True, db_default='', editable=False, max_length=64),
+            model_name="conversation",
+            name="client_digest",
+            field=models.CharField(blank=True, db_default="", editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='conversation',
-            name='client_key',
+            model_name="conversation",
+            name="client_key",
             field=models.UUIDField(blank=True, editable=False, null=True),
         ),
         migrations.AddConstraint(
-            model_name='conversation',
-            constraint=models.UniqueConstraint(fields=('client_key',), name='conversation_client_key_unique'),
+            model_name="conversation",
+            constraint=models.UniqueConstraint(
+                fields=("client_key",), name="conversation_client_key_unique"
+            ),
         ),
     ]

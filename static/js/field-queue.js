@@ -187,8 +187,12 @@
 
     // Send every waiting log of whoever is signed in now. Resolves to {sent, refused,
     // offline, login}: offline when the network failed, login when no one is signed in.
-    send: function (config, foreground) {
-      var work = function () { return sendAll(config, foreground); };
+    // `first`, if given, runs under the same lock before (a log just saved, kept), so a
+    // send already under way in another tab or the service worker cannot take it unseen.
+    send: function (config, foreground, first) {
+      var work = function () {
+        return Promise.resolve(first && first()).then(function () { return sendAll(config, foreground); });
+      };
       if (scope.navigator && navigator.locks) return navigator.locks.request(LOCK, work);
       return work();
     }

@@ -1,7 +1,7 @@
 // Field mode's service worker (served at /sw.js with its settings in self.MAJORITY_FIELD,
 // campaigns/conversations/views/field.py). It keeps only what an organizer needs with no
-// signal: My list and the log pages of the people on it (static/js/field-queue.js keeps
-// them, newest first from the network, never older than MAJORITY_FIELD.hours), the files
+// signal: My list and the log pages of the people on it (static/js/field.js keeps them;
+// shown only with no network, never older than MAJORITY_FIELD.hours), the files
 // those pages load, and a page saying a page was not kept. Every other request passes by.
 // Sending what waits: on a Background Sync, or when a page asks.
 /* global MAJORITY_FIELD, MajorityField */
@@ -49,15 +49,14 @@ function kept(path) {
   return KEPT.some(function (pattern) { return pattern.test(path); });
 }
 
+// Online, the page from the network (static/js/field.js keeps a copy fetched without the
+// page's one-time messages); with no network, what was kept.
 function navigate(request, url) {
   return fetch(request).then(function (response) {
     var landed = new URL(response.url || request.url).pathname;
     if (response.redirected && landed.indexOf(CONFIG.login) === 0) {
       // The session is over: the pages and the queue's key go before the login page shows.
       return Q.forget().then(function () { return response; });
-    }
-    if (kept(url.pathname) && response.ok && !response.redirected) {
-      Q.keepPage(url.pathname, response.clone());
     }
     return response;
   }, function () {

@@ -186,8 +186,8 @@
 
   // --- Sending ------------------------------------------------------------------------------
 
-  function sendNow(foreground) {
-    return Q.send(config, foreground).then(function (result) {
+  function sendNow(foreground, first) {
+    return Q.send(config, foreground, first).then(function (result) {
       login = result.login;
       if (result.offline) syncLater();
       if (result.sent && !foreground) sessionStorage.setItem(FLASH, say("sent", result.sent));
@@ -204,12 +204,12 @@
 
   // --- The log form -------------------------------------------------------------------------
 
-  function keep(form) {
+  function logOf(form) {
     if (!form.elements.log_key.value) form.elements.log_key.value = uuid();
     var data = new FormData(form);
     data.delete("csrfmiddlewaretoken");
     data.delete("in_place");
-    var log = {
+    return {
       key: form.elements.log_key.value,
       action: new URL(form.action).pathname,
       person: form.getAttribute("data-person"),
@@ -218,11 +218,18 @@
       body: new URLSearchParams(data).toString(),
       at: Date.now()
     };
+  }
+
+  // Keep the form's log in the queue (`send`: and send what waits, this one first kept under
+  // the same lock); the local draft goes, the queue has it now.
+  function keep(form, send) {
+    var log = logOf(form);
+    var put = function () { return Q.put(user, log); };
     return Q.hasKey(user).then(function (has) { return has || session(); })
-      .then(function () { return Q.put(user, log); })
-      .then(function () {
+      .then(function () { return send ? send(put) : put(); })
+      .then(function (result) {
         try { localStorage.removeItem(form.getAttribute("data-draft-key")); } catch (e) { /* none kept */ }
-        return log;
+        return { log: log, result: result };
       });
   }
 
@@ -243,23 +250,31 @@
     box.scrollIntoView({ block: "center" });
   }
 
+  // Save on the log page: kept first, then sent at once; where the send ends decides what
+  // the organizer sees next (saved: on to the next page; refused: the reasons here; no
+  // signal or signed out: My list, kept, saying it waits).
   function saveOnPage(form) {
     var button = form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
-    return keep(form).then(function (log) {
-      return sendNow(true).then(function (result) {
-        return Q.read(user).then(function (entries) {
-          var entry = entries.filter(function (each) { return each.key === log.key; })[0];
-          if (!entry) return location.assign(nextOf(form) || result.person || config.my_list);
-          if (button) button.disabled = false;
-          if (entry.state !== "waiting") return errorsOn(form, entry.errors);
-          sessionStorage.setItem(FLASH, words.queued);
-          if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-            return location.assign(nextOf(form) || config.my_list);
-          }
-          errorsOn(form, [words.queued]);
-          form.elements.log_key.value = uuid();
-        });
+    var sent = function (put) {
+      return Q.send(config, true, put).then(function (result) {
+        login = result.login;
+        if (result.offline) syncLater();
+        return result;
+      });
+    };
+    return keep(form, sent).then(function (kept) {
+      return Q.read(user).then(function (entries) {
+        var entry = entries.filter(function (each) { return each.key === kept.log.key; })[0];
+        if (!entry) return location.assign(nextOf(form) || kept.result.person || config.my_list);
+        if (button) button.disabled = false;
+        if (entry.state !== "waiting") return render().then(function () { errorsOn(form, entry.errors); });
+        sessionStorage.setItem(FLASH, words.queued);
+        if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+          return location.assign(nextOf(form) || config.my_list);
+        }
+        form.elements.log_key.value = uuid();
+        return render().then(function () { errorsOn(form, [words.queued]); });
       });
     }, function () {
       if (button) button.disabled = false;
@@ -335,7 +350,8 @@
       return chain.then(function () {
         return Q.keptAt(path).then(function (at) {
           if (Date.now() - at < (index === 0 ? 60000 : REFRESH)) return null;
-          return fetch(path, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
+          var fetched = fetch(path, { credentials: "same-origin", redirect: "manual", headers: { "X-Majority-Keep": "1" } });
+          return fetched.then(function (response) {
             if (response.ok && response.type === "basic") return Q.keepPage(path, response);
           });
         });

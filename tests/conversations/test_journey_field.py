@@ -45,6 +45,17 @@ KEPT_PATHS = """async () => (await (await caches.open("majority-field")).keys())
   .map((request) => new URL(request.url).pathname)"""
 
 
+@pytest.fixture(autouse=True)
+def _a_day_apart_from_utc(committee):
+    """The committee where the date is not UTC's right now (UTC-11 before 10:00 UTC, UTC+14
+    after): a time typed there must be kept as typed, not read as UTC or the server's."""
+    hour = datetime.datetime.now(datetime.UTC).hour
+    committee.time_zone = "Pacific/Pago_Pago" if hour < 10 else "Pacific/Kiritimati"
+    committee.save(update_fields=["time_zone"])
+    here = timezone.localdate(timezone=zoneinfo.ZoneInfo(committee.time_zone))
+    assert here != timezone.now().astimezone(datetime.UTC).date()
+
+
 @pytest.fixture
 def maria(campaign, committee, team_organizer):
     person = factories.person(committee=committee, given_name="Maria", family_name="Lopez")
@@ -95,7 +106,14 @@ def log_offline(page: Page, name: str, at: datetime.datetime, notes: str) -> Non
 
 
 def test_two_conversations_logged_offline_arrive_once_with_their_typed_times(
-    page: Page, context: BrowserContext, live_server, committee, team_organizer, maria, jose, tmp_path
+    page: Page,
+    context: BrowserContext,
+    live_server,
+    committee,
+    team_organizer,
+    maria,
+    jose,
+    tmp_path,
 ):
     open_my_list_for_the_field(page, live_server, team_organizer, maria, jose)
 
@@ -260,3 +278,28 @@ def test_someone_else_signing_in_finds_nothing_of_the_last_organizer(
     expect(page.locator("[data-field-banner]")).to_be_hidden()
     assert page.evaluate(QUEUE_ROWS) == 0
     assert Conversation.objects.count() == 0
+
+
+def test_a_log_refused_for_a_mistake_is_fixed_and_sent_under_its_key(
+    page: Page, context: BrowserContext, live_server, committee, team_organizer, maria
+):
+    open_my_list_for_the_field(page, live_server, team_organizer, maria)
+    context.set_offline(True)
+    log_offline(page, "Maria Lopez", typed(committee, -3), "Signed a card")  # 3 h ahead: a typo
+
+    context.set_offline(False)
+    item = page.locator("#field-waiting .field-item")
+    expect(item).to_contain_text("When: This is in the future", timeout=15_000)
+    item.get_by_role("link", name="Fix").click()
+    # The page opens with what was typed, and says what to fix.
+    expect(page.get_by_label("Notes")).to_have_value("Signed a card")
+    expect(page.get_by_role("alert")).to_contain_text("When: This is in the future")
+    fixed = typed(committee, 0.25)
+    page.get_by_label("When").fill(fixed.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_text("Logged your conversation with Maria Lopez.")).to_be_visible()
+    until(lambda: page.evaluate(QUEUE_ROWS) == 0)
+    assert [(c.happened_at, c.notes) for c in Conversation.objects.all()] == [
+        (fixed, "Signed a card")
+    ]
