@@ -69,18 +69,16 @@ def _save(
 ) -> bool:
     """Log the form's conversation, once per key when the browser sent one (a double tap, a
     retry after a lost answer): True if this request saved it."""
-    log = {
-        "campaign": access.campaign,
-        "person": entry.person,
-        "organizer": request.user,
-        "data": form.conversation_data(),
-        "entry": entry,
-    }
+    campaign, person, data = access.campaign, entry.person, form.conversation_data()
     key = log_key_from(request.POST)
     if key is None:
-        services.conversation_log(**log)
+        services.conversation_log(
+            campaign=campaign, person=person, organizer=request.user, data=data, entry=entry
+        )
         return True
-    return services.conversation_log_once(**log, key=key)[1]
+    return services.conversation_log_once(
+        campaign=campaign, person=person, organizer=request.user, data=data, entry=entry, key=key
+    )[1]
 
 
 def _key_refused() -> str:
