@@ -133,7 +133,10 @@
         if (!key) return [];
         return Promise.all(mine.map(function (row) {
           return unseal(key, row).then(function (log) {
-            return log && { key: row.key, owner: row.owner, at: row.at, state: row.state, errors: row.errors, log: log };
+            return log && {
+              key: row.key, owner: row.owner, at: row.at, state: row.state, errors: row.errors,
+              reason: row.reason, log: log
+            };
           });
         })).then(function (all) { return all.filter(Boolean); });
       });
@@ -141,11 +144,12 @@
 
     // Keep a log (or keep it again, changed): log = {key, action, person, campaign, typed,
     // body}; state "waiting" to be sent, "refused" or "conflict" until the organizer acts.
-    put: function (user, log, state, errors) {
+    // `reason`: the server's word for a refusal ("invalid", "gone", "conflict"…).
+    put: function (user, log, state, errors, reason) {
       return seal(user, log).then(function (sealed) {
         var row = {
           key: log.key, owner: user, at: log.at || Date.now(), state: state || "waiting",
-          errors: errors || [], iv: sealed.iv, data: sealed.data
+          errors: errors || [], reason: reason || "", iv: sealed.iv, data: sealed.data
         };
         return run("queue", "readwrite", function (store) { return store.put(row); });
       });
@@ -245,7 +249,7 @@
       return response.json().then(function (answer) {
         result.refused += 1;
         var state = response.status === 409 ? "conflict" : "refused";
-        return api.put(user, entry.log, state, answer.errors || []);
+        return api.put(user, entry.log, state, answer.errors || [], answer.result);
       }).then(function () { return false; });
     }, function () { result.offline = true; return true; });
   }

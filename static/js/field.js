@@ -267,6 +267,11 @@
       return Q.read(user).then(function (entries) {
         var entry = entries.filter(function (each) { return each.key === kept.log.key; })[0];
         if (!entry) return location.assign(nextOf(form) || kept.result.person || config.my_list);
+        if (entry.reason === "invalid") {
+          // Online, with the organizer right here: the server's own page says what to fix,
+          // beside each field, with everything typed (the same key, so still saved once).
+          return Q.remove(entry.key).then(function () { form.submit(); });
+        }
         if (button) button.disabled = false;
         if (entry.state !== "waiting") return render().then(function () { errorsOn(form, entry.errors); });
         sessionStorage.setItem(FLASH, words.queued);
