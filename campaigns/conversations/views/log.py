@@ -96,6 +96,8 @@ def _queued_log(request: AuthedHttpRequest, campaign_id: int, person_id: int) ->
     try:
         access, entry = selectors.log_target(request.user, campaign_id, person_id)
     except Http404:
+        if _saved_before(request, campaign_id, person_id):  # the first answer was lost
+            return _answered(person_id, created=False)
         return _refused(
             404,
             "gone",
@@ -147,10 +149,31 @@ def _queued_log(request: AuthedHttpRequest, campaign_id: int, person_id: int) ->
         messages.success(
             request, _("Logged your conversation with %(name)s.") % {"name": entry.person}
         )
-    person_url = reverse("person_detail", args=[entry.person_id])
+    return _answered(entry.person_id, created=created)
+
+
+def _answered(person_id: int, *, created: bool) -> JsonResponse:
+    person_url = reverse("person_detail", args=[person_id])
     return JsonResponse(
         {"result": "saved" if created else "already", "person": person_url},
         status=201 if created else 200,
+    )
+
+
+def _saved_before(request: AuthedHttpRequest, campaign_id: int, person_id: int) -> bool:
+    """This very log was saved, by this user, before its person left the roster or the user
+    the campaign's team: a replay whose first answer was lost is told it is saved (the phone
+    drops it), not refused as if it never could be."""
+    key = log_key_from(request.POST)
+    return (
+        key is not None
+        and Conversation.objects.filter(
+            client_key=key.key,
+            client_digest=key.digest,
+            organizer=request.user,
+            campaign_id=campaign_id,
+            person_id=person_id,
+        ).exists()
     )
 
 
