@@ -227,7 +227,7 @@
   // One log; resolves true when sending must stop (offline, logged out, a server failure).
   function sendOne(user, csrf, entry, foreground, result) {
     var body = new URLSearchParams(entry.log.body);
-    body.set("queued_by", user);
+    body.set("queued_by", entry.owner); // who typed it: the server refuses it to anyone else
     return fetch(entry.log.action, {
       method: "POST",
       body: body,

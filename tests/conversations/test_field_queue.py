@@ -121,6 +121,21 @@ def test_the_same_key_with_other_notes_is_refused_and_the_saved_one_kept(
     assert saved.notes == "Worried about the schedule change"
 
 
+def test_the_same_log_sent_for_another_person_is_refused_not_taken_as_saved(
+    nina, committee, campaign, team_organizer, maria
+):
+    """A tampered queue entry: Maria's log, its key and words, pointed at Jose's page."""
+    person = factories.person(committee=committee, given_name="Jose", family_name="Ruiz")
+    jose = factories.on_roster(campaign=campaign, person=person)
+    log = kept_log(team_organizer)
+    assert send(nina, maria, log).status_code == 201
+
+    response = send(nina, jose, log)
+
+    assert (response.status_code, response.json()["result"]) == (409, "conflict")
+    assert not Conversation.objects.filter(person=jose.person).exists()
+
+
 def test_another_organizers_key_is_refused_and_nothing_is_saved_for_him(
     client, nina, team_organizer, paul, maria
 ):

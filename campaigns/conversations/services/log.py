@@ -88,7 +88,7 @@ def conversation_log_once(
     """conversation_log, once per key: a log sent again under its key (a retry after a lost
     answer, a second tab, a double tap) answers with the conversation saved the first time.
     True when this call saved it. LogKeyTaken, LogKeyConflict as those say."""
-    saved = _keyed(key, organizer)
+    saved = _keyed(key, organizer, campaign, person)
     if saved is not None:
         return saved, False
     try:
@@ -102,20 +102,23 @@ def conversation_log_once(
                 key=key,
             )
     except IntegrityError:  # the same key saved a moment ago, by another tab or a retry
-        saved = _keyed(key, organizer)
+        saved = _keyed(key, organizer, campaign, person)
         if saved is None:
             raise
         return saved, False
     return conversation, True
 
 
-def _keyed(key: LogKey, organizer: User) -> Conversation | None:
+def _keyed(key: LogKey, organizer: User, campaign: Campaign, person: Person) -> Conversation | None:
+    """The conversation already saved under this key, if it is this log: the same organizer,
+    campaign, person and content."""
     saved = Conversation.objects.filter(client_key=key.key).first()
     if saved is None:
         return None
     if saved.organizer_id != organizer.pk:
         raise LogKeyTaken
-    if saved.client_digest != key.digest:
+    same_talk = (saved.campaign_id, saved.person_id) == (campaign.pk, person.pk)
+    if not same_talk or saved.client_digest != key.digest:
         raise LogKeyConflict(saved)
     return saved
 
