@@ -8,6 +8,7 @@ The service worker keeps My list and the log pages of the people on it
 import datetime
 import os
 import time
+import uuid
 import zoneinfo
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from allauth.mfa.models import Authenticator
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
+from campaigns.conversations.services.log import ConversationData, LogKey, conversation_log_once
 from campaigns.models import Conversation
 from campaigns.roster.services import roster_remove
 from members.models import Membership
@@ -304,3 +306,47 @@ def test_a_log_refused_for_a_mistake_is_fixed_and_sent_under_its_key(
     assert [(c.happened_at, c.notes) for c in Conversation.objects.all()] == [
         (fixed, "Signed a card")
     ]
+
+
+def test_a_key_saved_with_other_words_keeps_both_versions_for_the_organizer(
+    page: Page, live_server, committee, team_organizer, maria
+):
+    """A log kept under a key the server already saved with other words (a tab that kept an
+    earlier draft of it): 409, and neither version is lost."""
+    key = uuid.uuid4()
+    at = typed(committee, 2)
+    data = ConversationData(happened_at=at, channel="in_person", notes="The first version")
+    conversation_log_once(
+        campaign=maria.campaign,
+        person=maria.person,
+        organizer=team_organizer,
+        data=data,
+        key=LogKey(key=key, digest="0" * 64),
+    )
+    open_my_list_for_the_field(page, live_server, team_organizer, maria)
+    body = (
+        f"happened_at={at:%Y-%m-%dT%H:%M}&channel=in_person&notes=The+second+version&log_key={key}"
+    )
+    log = {
+        "key": str(key),
+        "action": f"/campaigns/{maria.campaign_id}/people/{maria.person_id}/log/",
+        "person": "Maria Lopez",
+        "campaign": "Harbor",
+        "typed": f"{at:%Y-%m-%dT%H:%M}",
+        "body": body,
+    }
+    page.evaluate(
+        "(log) => MajorityField.put(String(log.user), log.log)",
+        {
+            "user": team_organizer.pk,
+            "log": log,
+        },
+    )
+    page.reload()  # the page sends what waits
+
+    item = page.locator("#field-waiting .field-item")
+    expect(item).to_contain_text("A different version of this conversation was already saved")
+    item.get_by_role("button", name="Save as a new conversation").click()
+    until(lambda: page.evaluate(QUEUE_ROWS) == 0)
+    notes = sorted(Conversation.objects.values_list("notes", flat=True))
+    assert notes == ["The first version", "The second version"]
