@@ -88,20 +88,11 @@ def conversation_log_once(
     """conversation_log, once per key: a log sent again under its key (a retry after a lost
     answer, a second tab, a double tap) answers with the conversation saved the first time.
     True when this call saved it. LogKeyTaken, LogKeyConflict as those say."""
-    saved = _keyed(key, organizer, campaign, person)
-    if saved is not None:
-        return saved, False
-    try:
-        with transaction.atomic():
-            conversation = conversation_log(
-                campaign=campaign,
-                person=person,
-                organizer=organizer,
-                data=data,
-                entry=entry,
-                key=key,
-            )
-    except IntegrityError:  # the same key saved a moment ago, by another tab or a retry
+    try:  # the usual case, a first send: no lookup first, the key's unique index guards
+        conversation = conversation_log(
+            campaign=campaign, person=person, organizer=organizer, data=data, entry=entry, key=key
+        )
+    except IntegrityError:  # sent before (a retry, another tab): nothing of this one was kept
         saved = _keyed(key, organizer, campaign, person)
         if saved is None:
             raise
