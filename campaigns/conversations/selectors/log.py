@@ -186,12 +186,16 @@ def conversations_in_future() -> QuerySet[Conversation]:
 
 def open_follow_ups(access: CampaignAccess, entry: RosterEntry) -> list[FollowUp]:
     """The person's open follow-ups on this campaign, soonest first, for the top of the log
-    page (kept offline with it): each with its next step only for those who may read it."""
+    page. The page is kept on the phone for offline use, so a next step shows only where this
+    organizer typed it (or it is theirs to do and no one typed it), and a lead may read it."""
     follow_ups = list(
-        FollowUp.objects.filter(
-            campaign=access.campaign, person_id=entry.person_id, closed_at=None
-        ).order_by("due_on", "pk")[:5]
+        FollowUp.objects.filter(campaign=access.campaign, person_id=entry.person_id, closed_at=None)
+        .select_related("conversation")
+        .order_by("due_on", "pk")[:5]
     )
+    me = access.user.pk
     for follow_up in follow_ups:
-        follow_up.next_step_visible = can_read_next_step(access, follow_up)
+        typed_by = follow_up.conversation.organizer_id if follow_up.conversation else None
+        mine = typed_by == me or (typed_by is None and follow_up.organizer_id == me)
+        follow_up.next_step_visible = mine and can_read_next_step(access, follow_up)
     return follow_ups
