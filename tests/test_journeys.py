@@ -278,16 +278,15 @@ def test_an_organizer_logs_from_my_list_and_the_chart_turns_blue(
     box = save.bounding_box()
     assert box["y"] + box["height"] <= 844 and box["height"] >= 44  # under the thumb
 
-    # The connection drops on Save: the form says so and keeps everything; Save again.
+    # The connection drops on Save: the phone keeps the log and sends it by itself when the
+    # signal is back (field mode), and the list catches up in place.
     page.context.set_offline(True)
     save.click()
-    expect(form.get_by_text("Not saved yet")).to_be_visible()
-    expect(form.get_by_label("In 3 days")).to_be_checked()
-    expect(form.get_by_label("Notes")).to_have_value("Worried about mandatory overtime")
+    expect(page.get_by_text("Saved on this phone. It will send by itself")).to_be_visible()
+    expect(page.locator("[data-field-count]")).to_have_text("1 waiting")
     page.context.set_offline(False)
-    save.click()
 
-    expect(page.get_by_text("Logged your conversation with Maria Lopez.")).to_be_visible()
+    expect(page.get_by_text("Sent: 1 conversation.")).to_be_visible(timeout=15_000)
     expect(unassessed).not_to_contain_text("Maria Lopez")
     expect(unassessed.locator(".mylist-count")).to_have_text("1")
     expect(unassessed).to_contain_text("Kwame Mensah")

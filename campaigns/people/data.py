@@ -67,7 +67,10 @@ ERASED_TEXT: dict[type[models.Model], tuple[str, ...]] = {
     Signature: ("typed_name", "paper_kept_at"),
 }
 # Text fields of a person's rows that say nothing about them: kept.
-NOT_ABOUT_THEM = {(Signature, "text_digest")}  # the digest of the drive's words they signed
+NOT_ABOUT_THEM = {
+    (Signature, "text_digest"),  # the digest of the drive's words they signed
+    (Conversation, "client_digest"),  # the digest of a log as a phone sent it (field mode)
+}
 # Rows that only say how to reach or recognise the person: deleted whole.
 ERASED_ROWS: tuple[type[models.Model], ...] = (
     PersonEmail,

@@ -16,6 +16,7 @@
   var meta = document.querySelector('meta[name="majority-user"]');
   var user = meta ? meta.getAttribute("content") : "";
   var FLASH = "majority-field-flash";
+  var HINT = "majority-field-waiting"; // how many wait, readable at once when logging out
   var REFRESH = 15 * 60 * 1000; // a person's kept log page is fetched again after this
   var login = false;
 
@@ -84,6 +85,7 @@
     }
     return Q.read(user).then(function (entries) {
       var waiting = entries.filter(function (entry) { return entry.state === "waiting"; }).length;
+      try { localStorage.setItem(HINT, String(entries.length)); } catch (e) { /* no storage */ }
       var count = document.querySelector("[data-field-count]");
       if (count) {
         count.textContent = say("count", entries.length);
@@ -190,9 +192,19 @@
     return Q.send(config, foreground, first).then(function (result) {
       login = result.login;
       if (result.offline) syncLater();
-      if (result.sent && !foreground) sessionStorage.setItem(FLASH, say("sent", result.sent));
+      if (result.sent && !foreground) {
+        sessionStorage.setItem(FLASH, say("sent", result.sent));
+        refreshList();
+      }
       return render().then(function () { return result; });
     }, function () { return {}; });
+  }
+
+  // On My list, what was sent in the background moves the people it was about, in place.
+  function refreshList() {
+    var sections = document.getElementById("mylist-sections");
+    if (!sections || !window.htmx) return;
+    htmx.ajax("GET", config.my_list, { target: "#mylist-sections", select: "#mylist-sections", swap: "outerHTML" });
   }
 
   function syncLater() {
@@ -369,6 +381,11 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (new URL(form.action, location.href).pathname === config.logout) {
+      // With logs waiting: say so first, and delete them here too (the answer's
+      // Clear-Site-Data does it in browsers that have it). With none, a plain logout.
+      var hint = 0;
+      try { hint = Number(localStorage.getItem(HINT)) || 0; } catch (e) { /* no storage */ }
+      if (!hint) return;
       event.preventDefault();
       Q.sealed().then(function (rows) {
         if (rows.length && !window.confirm(say("logout", rows.length))) return;
@@ -402,7 +419,13 @@
     if (!user || !config.on) return render();
     if (navigator.serviceWorker) {
       navigator.serviceWorker.addEventListener("message", function (event) {
-        if (event.data && event.data.type === "majority-field-sent") render();
+        if (!event.data || event.data.type !== "majority-field-sent") return;
+        var sent = event.data.result.sent;
+        if (sent) {
+          sessionStorage.setItem(FLASH, say("sent", sent));
+          refreshList();
+        }
+        render();
       });
       navigator.serviceWorker.register(config.sw, { scope: "/" }).then(function () {
         return navigator.serviceWorker.ready;
