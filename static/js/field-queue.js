@@ -138,7 +138,9 @@
               reason: row.reason, log: log
             };
           });
-        })).then(function (all) { return all.filter(Boolean); });
+        })).then(function (all) {
+          return all.filter(Boolean).sort(function (a, b) { return a.at - b.at; }); // as kept
+        });
       });
     },
 

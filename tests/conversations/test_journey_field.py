@@ -137,6 +137,9 @@ def test_two_conversations_logged_offline_arrive_once_with_their_typed_times(
     assert Conversation.objects.count() == 0
     shots = Path(os.environ.get("FIELD_SCREENSHOTS", tmp_path))
     page.screenshot(path=shots / "field-my-list-offline-390.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=shots / "field-my-list-offline-1280.png")
+    page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("link", name="Jose Ruiz", exact=True).first.click()
     expect(page.get_by_text("You're offline: this is the copy saved at")).to_be_visible()
     page.screenshot(path=shots / "field-log-offline-390.png")
