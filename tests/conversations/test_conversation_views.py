@@ -33,16 +33,6 @@ FUTURE = "This is in the future: log a conversation once it has happened."
 MINUTES = "Type the minutes you talked, from 1 to 600."
 
 
-@pytest.fixture
-def maria(committee, campaign):
-    site = factories.site(campaign=campaign, name="Warehouse")
-    site.time_zone = "America/Chicago"
-    site.save()
-    unit = factories.unit(site=site, name="Receiving")
-    person = factories.person(committee=committee, given_name="Maria", family_name="Lopez")
-    return factories.on_roster(campaign=campaign, person=person, unit=unit)
-
-
 def log_url(entry) -> str:
     return reverse("conversation_new", args=[entry.campaign_id, entry.person_id])
 

@@ -32,22 +32,13 @@ from campaigns.models import Conversation, TeamMember
 from campaigns.roster.services import roster_remove
 from members.models import Membership
 from tests import factories
+from tests.conversations.test_conversation_views import log_url
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 QUEUED = "X-Majority-Queued"
 GONE = "You can no longer log a one-on-one with this person"
 FUTURE = "When: This is in the future: log a conversation once it has happened."
 LOGGED = "Logged your conversation with Maria Lopez."
-
-
-@pytest.fixture
-def maria(committee, campaign):
-    site = factories.site(campaign=campaign, name="Warehouse")
-    site.time_zone = "America/Chicago"
-    site.save()
-    unit = factories.unit(site=site, name="Receiving")
-    person = factories.person(committee=committee, given_name="Maria", family_name="Lopez")
-    return factories.on_roster(campaign=campaign, person=person, unit=unit)
 
 
 @pytest.fixture
@@ -64,10 +55,6 @@ def paul(committee, campaign):
 def nina(client, team_organizer):
     client.force_login(team_organizer)
     return client
-
-
-def log_url(entry) -> str:
-    return reverse("conversation_new", args=[entry.campaign_id, entry.person_id])
 
 
 def kept_log(user, key=None, **fields) -> dict:
