@@ -23,6 +23,7 @@ from campaigns.roster.services import roster_remove
 from members.models import Membership
 from members.sessions import sessions_end
 from tests import factories
+from tests.test_accessibility import serious_violations
 from tests.test_journeys import log_in, nav_more
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -135,6 +136,7 @@ def test_two_conversations_logged_offline_arrive_once_with_their_typed_times(
     row = page.locator(".mylist-item", has_text="Maria Lopez")
     expect(row.locator(".field-tag")).to_have_text("Waiting to send")
     assert Conversation.objects.count() == 0
+    assert serious_violations(page, "My list offline, two waiting") == []
     shots = Path(os.environ.get("FIELD_SCREENSHOTS", tmp_path))
     page.screenshot(path=shots / "field-my-list-offline-390.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
