@@ -92,8 +92,7 @@
         count.hidden = !entries.length;
       }
       if (banner) {
-        var flash = sessionStorage.getItem(FLASH);
-        sessionStorage.removeItem(FLASH);
+        var flash = flashed();
         if (!navigator.onLine) show(banner, waiting ? say("offline_waiting", waiting) : words.offline);
         else if (waiting && login) show(banner, say("login", waiting), config.login + "?next=" + encodeURIComponent(location.pathname));
         else if (waiting) show(banner, say("online_waiting", waiting));
@@ -117,6 +116,18 @@
       });
       keptNote();
     });
+  }
+
+  // A word for the banner that outlives the renders and the page change of the next seconds.
+  function flash(text) {
+    sessionStorage.setItem(FLASH, JSON.stringify({ text: text, until: Date.now() + 10000 }));
+  }
+
+  function flashed() {
+    try {
+      var kept = JSON.parse(sessionStorage.getItem(FLASH) || "null");
+      return kept && kept.until > Date.now() ? kept.text : "";
+    } catch (e) { return ""; }
   }
 
   function show(banner, text, href) {
@@ -193,7 +204,7 @@
       login = result.login;
       if (result.offline) syncLater();
       if (result.sent && !foreground) {
-        sessionStorage.setItem(FLASH, say("sent", result.sent));
+        flash(say("sent", result.sent));
         refreshList();
       }
       return render().then(function () { return result; });
@@ -286,7 +297,7 @@
         }
         if (button) button.disabled = false;
         if (entry.state !== "waiting") return render().then(function () { errorsOn(form, entry.errors); });
-        sessionStorage.setItem(FLASH, words.queued);
+        flash(words.queued);
         if (navigator.serviceWorker && navigator.serviceWorker.controller) {
           return location.assign(nextOf(form) || config.my_list);
         }
@@ -422,7 +433,7 @@
         if (!event.data || event.data.type !== "majority-field-sent") return;
         var sent = event.data.result.sent;
         if (sent) {
-          sessionStorage.setItem(FLASH, say("sent", sent));
+          flash(say("sent", sent));
           refreshList();
         }
         render();
