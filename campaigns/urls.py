@@ -1,6 +1,7 @@
 """Campaign URLs: each area brings its own."""
 
 from campaigns.actions import urls as actions
+from campaigns.api import urls as api
 from campaigns.conversations import urls as conversations
 from campaigns.dashboards import urls as dashboards
 from campaigns.home import urls as home
@@ -30,4 +31,5 @@ urlpatterns = [
     *nudges.urlpatterns,
     *outbox.urlpatterns,
     *system.urlpatterns,
+    *api.urlpatterns,
 ]

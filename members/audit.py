@@ -497,6 +497,20 @@ def _drive_change(event: AuditEvent, names: _Names) -> AuditLine:
     return AuditLine(event, text % values)
 
 
+def _api_token(event: AuditEvent, names: _Names) -> AuditLine:
+    """An API token made or revoked: named by what the lead called it (never the token)."""
+    values = {"name": event.detail.get("name", "")}
+    if event.detail.get("change") == "revoked":
+        return AuditLine(event, _("Revoked the API token “%(name)s”") % values)
+    return AuditLine(event, _("Made the API token “%(name)s”") % values)
+
+
+def _api(event: AuditEvent, names: _Names) -> AuditLine:
+    """A write through the API, or a bulk read (a page of a collection), by a token."""
+    values = {"name": event.detail.get("token", ""), "what": event.detail.get("what", "")}
+    return AuditLine(event, _("API token “%(name)s”: %(what)s") % values)
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.LOGIN: _login,
     Kind.LOGIN_FAILED: _login_failed,
@@ -522,6 +536,8 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.DUPLICATE: _duplicate,
     Kind.SIGNATURE: _signature,
     Kind.DRIVE_CHANGE: _drive_change,
+    Kind.API_TOKEN: _api_token,
+    Kind.API: _api,
 }
 
 ROLES = dict(Membership.Role.choices)

@@ -389,6 +389,8 @@ class AuditEvent(models.Model):
         ERASE = "erase", _("Erasure")
         SIGNATURE = "signature", _("Signature")
         DRIVE_CHANGE = "drive_change", _("Sign-up drive change")
+        API_TOKEN = "api_token", _("API token change")
+        API = "api", _("API use")
 
     committee = models.ForeignKey(
         Committee, models.DO_NOTHING, db_constraint=False, related_name="+", null=True

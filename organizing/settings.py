@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
     "csp",
     "allauth",
     "allauth.account",
@@ -301,6 +303,20 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "object-src": [NONE],
     }
+}
+
+# --- The OSDI API (campaigns/api) ----------------------------------------------------------------
+
+# Requests per token, as REST framework reads a rate: "120/min", "5000/hour".
+API_RATE = env.str("API_RATE", default="120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["campaigns.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["campaigns.api.auth.HasToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["campaigns.api.auth.TokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["campaigns.api.http.HalJsonRenderer"],
+    "EXCEPTION_HANDLER": "campaigns.api.http.osdi_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
 # --- Celery ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from campaigns.actions.services.links import rsvp_link_token
+from campaigns.api.tokens import token_create
 from campaigns.conversations.services.log import ConversationData, conversation_log
 from campaigns.models import (
     Action,
@@ -191,6 +192,9 @@ def world(committee, other_committee, lead, member, outsider):
     )
     tag = Tag.objects.create(committee=committee, name="night shift")
     actions = action_objects(committee, campaign_a, member, lead)
+    api_token, _ = token_create(
+        committee=committee, name="Sync", access="read", extras=[], campaigns=[], by=lead
+    )
     return {
         "users": {
             "lead": lead,
@@ -205,6 +209,7 @@ def world(committee, other_committee, lead, member, outsider):
             "invitation_id": invitation.pk,
             "token": invitation_token(invitation),
             "tag_id": tag.pk,
+            "token_id": api_token.pk,
             "user_id": organizer_a.pk,
             # allauth's password reset key (a wrong one) and a passkey id (nobody's).
             "uidb36": "zz",

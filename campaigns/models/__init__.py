@@ -1,6 +1,7 @@
 """The campaigns app's models, one module per area; import them from here."""
 
 from campaigns.models.actions import Action, CalendarFeed, PendingRsvp, Rsvp
+from campaigns.models.api import ApiToken
 from campaigns.models.conversations import (
     Ask,
     AskAnswer,
@@ -28,6 +29,7 @@ from campaigns.models.trends import OrganizerWeek, TrendState, TrendWeek
 
 __all__ = [
     "Action",
+    "ApiToken",
     "Ask",
     "AskAnswer",
     "Assessment",

@@ -1,0 +1,17 @@
+"""The OSDI API (/api/v2/) and the committee's API tokens page."""
+
+from django.urls import path, re_path
+
+from campaigns.api.views import entry, tokens
+
+COMMITTEE = "committees/<int:committee_id>/api-tokens/"
+
+# Every route answers with and without a trailing slash, with no redirect: Action Network's
+# clients POST without one.
+API = r"^api/v2"
+
+urlpatterns = [
+    re_path(API + r"/?$", entry.EntryPoint.as_view(), name="api_entry"),
+    path(COMMITTEE, tokens.api_tokens, name="api_tokens"),
+    path(COMMITTEE + "<int:token_id>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
+]

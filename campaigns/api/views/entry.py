@@ -1,0 +1,55 @@
+"""The API entry point, /api/v2/: what this server offers, as Action Network's does."""
+
+from django.utils.translation import gettext as _
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from campaigns.api.auth import HasToken, TokenAuthentication, TokenThrottle
+from campaigns.api.http import AlwaysHal, HalJsonParser, HalJsonRenderer
+
+MAX_PAGE_SIZE = 25  # Action Network's
+
+
+class OsdiView(APIView):
+    """What every API view shares: a token, its rate limit, HAL+JSON in and out."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [HasToken]
+    throttle_classes = [TokenThrottle]
+    renderer_classes = [HalJsonRenderer]
+    parser_classes = [HalJsonParser, JSONParser]
+    content_negotiation_class = AlwaysHal
+
+    def base(self, request: Request) -> str:
+        """The API's absolute address, without a trailing slash (links are built on it)."""
+        return request.build_absolute_uri("/api/v2").rstrip("/")
+
+
+class EntryPoint(OsdiView):
+    def get(self, request: Request) -> Response:
+        base = self.base(request)
+        return Response(
+            {
+                "motd": _("Majority: your committee's people, tags and actions."),
+                "vendor_name": "Majority",
+                "product_name": "Majority",
+                "osdi_version": "1.1.1",
+                "max_pagesize": MAX_PAGE_SIZE,
+                "_links": {
+                    "self": {"href": base},
+                    "curies": [
+                        {
+                            "name": "osdi",
+                            "href": "https://actionnetwork.org/docs/v2/{rel}",
+                            "templated": True,
+                        }
+                    ],
+                    "osdi:people": {"href": f"{base}/people"},
+                    "osdi:tags": {"href": f"{base}/tags"},
+                    "osdi:events": {"href": f"{base}/events"},
+                    "osdi:person_signup_helper": {"href": f"{base}/people"},
+                },
+            }
+        )
