@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -208,6 +209,8 @@ class Invitation(models.Model):
 class Tag(models.Model):
     """A label organizers put on people: "day shift", "spanish speaker", "building captain"."""
 
+    # The id other tools know it by (the OSDI API, campaigns.api): never the database's.
+    public_id = models.UUIDField(db_default=RandomUUID(), unique=True, editable=False)
     committee = models.ForeignKey(Committee, models.CASCADE, related_name="tags")
     name = models.CharField(_("name"), max_length=60)
 
@@ -268,6 +271,8 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("login"),
     )
+    # The id other tools know them by (the OSDI API, campaigns.api): never the database's.
+    public_id = models.UUIDField(db_default=RandomUUID(), unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Set when a lead erased the person (campaigns.people.data.person_erase): the row stays,

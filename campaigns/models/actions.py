@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,9 @@ class Action(models.Model):
         blank=True,
     )
     public_key = models.CharField(max_length=32, unique=True, default=new_public_key)
+    # The id other tools know it by (the OSDI API, campaigns.api); public_key opens its
+    # public page, this opens nothing.
+    public_id = models.UUIDField(db_default=RandomUUID(), unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
