@@ -1,0 +1,1 @@
+"""The OSDI API (Action Network compatible), /api/v2/."""
