@@ -10,7 +10,6 @@ campaigns.people.selectors (person_with_channels) for contact details. Notes, th
 or a campaign's, are never read here.
 """
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,15 +31,11 @@ NUMBER_TYPES = {"home", "work", "mobile", "other", "daytime", "evening", "fax"}
 # Between one campaign's value and the next in a custom field: "Harbor: 2; Oak: 3".
 CAMPAIGN_SEPARATOR = "; "
 
-_PLACEHOLDER_NAMESPACE = uuid.UUID("6f1c8d2e-0b7a-4c55-9d3e-3a1f0e2b7c41")
-
 
 def person_public_id(person: Person) -> str:
-    """PLACEHOLDER until Person has a public id of its own: the id after "majority:" and in
-    the URLs. Derived from the database id, so whoever tries every id can still tell them
-    apart; the lead replaces it with a stored random UUID (a unique field and a migration
-    that fills it) and looks people up by it."""
-    return str(uuid.uuid5(_PLACEHOLDER_NAMESPACE, f"person:{person.pk}"))
+    """The id after "majority:" and in the URLs: the person's public id (a random UUID the
+    database gives), never the database's."""
+    return str(person.public_id)
 
 
 def people_for_scope(*, committee: Committee, campaign_ids: set[int] | None) -> QuerySet[Person]:
