@@ -507,8 +507,17 @@ def _api_token(event: AuditEvent, names: _Names) -> AuditLine:
 
 def _api(event: AuditEvent, names: _Names) -> AuditLine:
     """A write through the API, or a bulk read (a page of a collection), by a token."""
-    values = {"name": event.detail.get("token", ""), "what": event.detail.get("what", "")}
-    return AuditLine(event, _("API token “%(name)s”: %(what)s") % values)
+    values = {
+        "name": event.detail.get("token", ""),
+        "path": event.detail.get("path", ""),
+        "count": event.count or 0,
+        "page": event.detail.get("page", "1"),
+    }
+    if event.detail.get("action") == "write":
+        return AuditLine(event, _("API token “%(name)s” wrote to %(path)s") % values)
+    return AuditLine(
+        event, _("API token “%(name)s” read %(count)s from %(path)s (page %(page)s)") % values
+    )
 
 
 _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {

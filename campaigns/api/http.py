@@ -10,6 +10,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from campaigns.api.osdi import OsdiError
+
 
 class HalJsonRenderer(JSONRenderer):
     media_type = "application/hal+json"
@@ -34,7 +36,10 @@ class AlwaysHal(BaseContentNegotiation):
 
 
 def osdi_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """REST framework's answer (status, Retry-After…), with OSDI's error body."""
+    """REST framework's answer (status, Retry-After…), with OSDI's error body; our own
+    refusals (campaigns.api.osdi.OsdiError) as they say."""
+    if isinstance(exc, OsdiError):
+        return Response(exc.body(), status=exc.status, headers=exc.headers)
     response = exception_handler(exc, context)
     if response is not None:
         data = response.data

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from campaigns.api.views import entry, tokens
+from campaigns.api.views import entry, people, tokens
 
 COMMITTEE = "committees/<int:committee_id>/api-tokens/"
 
@@ -12,6 +12,10 @@ API = r"^api/v2"
 
 urlpatterns = [
     re_path(API + r"/?$", entry.EntryPoint.as_view(), name="api_entry"),
+    re_path(API + r"/people/?$", people.PeopleView.as_view(), name="api_people"),
+    re_path(
+        API + r"/people/(?P<person_id>[^/]+)/?$", people.PersonView.as_view(), name="api_person"
+    ),
     path(COMMITTEE, tokens.api_tokens, name="api_tokens"),
     path(COMMITTEE + "<int:token_id>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
 ]

@@ -8,6 +8,9 @@ from rest_framework.views import APIView
 
 from campaigns.api.auth import HasToken, TokenAuthentication, TokenThrottle
 from campaigns.api.http import AlwaysHal, HalJsonParser, HalJsonRenderer
+from campaigns.models import ApiToken
+from members.audit import audit_record, client_ip
+from members.models import AuditEvent
 
 MAX_PAGE_SIZE = 25  # Action Network's
 
@@ -25,6 +28,31 @@ class OsdiView(APIView):
     def base(self, request: Request) -> str:
         """The API's absolute address, without a trailing slash (links are built on it)."""
         return request.build_absolute_uri("/api/v2").rstrip("/")
+
+    def audit_read(self, request: Request, *, count: int) -> None:
+        """A bulk read (a page of a collection) is recorded: which token, where, how many."""
+        self._audit(request, action="read", count=count)
+
+    def audit_write(self, request: Request, *, count: int = 1) -> None:
+        self._audit(request, action="write", count=count)
+
+    def _audit(self, request: Request, *, action: str, count: int) -> None:
+        token: ApiToken = request.auth
+        audit_record(
+            actor=None,
+            kind=AuditEvent.Kind.API,
+            committee_id=token.committee_id,
+            subject=token,
+            count=count,
+            detail={
+                "token": token.name,
+                "action": action,
+                "method": request.method,
+                "path": request.path,
+                "page": request.query_params.get("page", "1")[:10],
+            },
+            ip=client_ip(request),
+        )
 
 
 class EntryPoint(OsdiView):

@@ -1,0 +1,84 @@
+"""People in the OSDI API: the collection (paged, filtered by `modified_date` or
+`email_address`) and one person. A token sees only its scope's people (campaigns.api.people);
+anyone outside it is 404, as if they did not exist."""
+
+from django.db.models import Q, QuerySet
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from campaigns.api import osdi
+from campaigns.api.people import people_for_scope, people_osdi, person_osdi
+from campaigns.api.views.entry import OsdiView
+from campaigns.models import ApiToken
+from members.models import Person, PersonEmail
+
+
+def scope_of(token: ApiToken) -> set[int] | None:
+    """The campaigns a token is held to, or None for the whole committee."""
+    ids = {campaign.pk for campaign in token.campaigns.all()}
+    return ids or None
+
+
+class PeopleView(OsdiView):
+    def get(self, request: Request) -> Response:
+        token: ApiToken = request.auth
+        scope = scope_of(token)
+        people = people_for_scope(committee=token.committee, campaign_ids=scope)
+        people = _filtered(people, request.query_params.get("filter", ""), scope)
+        page, per_page = osdi.page_params(request.query_params)
+        total = people.count()
+        rows = list(people[(page - 1) * per_page : page * per_page])
+        base = self.base(request)
+        items = people_osdi(rows, base_url=base, extras=set(token.extras), campaign_ids=scope)
+        self.audit_read(request, count=len(items))
+        return Response(
+            osdi.collection(
+                kind="people",
+                items=items,
+                page=page,
+                per_page=per_page,
+                total=total,
+                base_url=base,
+                query=request.query_params,
+            )
+        )
+
+
+class PersonView(OsdiView):
+    def get(self, request: Request, person_id: str) -> Response:
+        token: ApiToken = request.auth
+        scope = scope_of(token)
+        person = _one(people_for_scope(committee=token.committee, campaign_ids=scope), person_id)
+        base = self.base(request)
+        return Response(
+            person_osdi(person, base_url=base, extras=set(token.extras), campaign_ids=scope)
+        )
+
+
+def _one(people: QuerySet[Person], person_id: str) -> Person:
+    public_id = osdi.parse_identifier(f"{osdi.IDENTIFIER_PREFIX}:{person_id}")
+    person = people.filter(public_id=public_id).first() if public_id else None
+    if person is None:
+        raise osdi.not_found()
+    return person
+
+
+def _filtered(people: QuerySet[Person], text: str, scope: set[int] | None) -> QuerySet[Person]:
+    """`modified_date gt|lt '…'`, `created_date …`, `email_address eq '…'`, `identifier eq
+    'majority:…'`, joined by and. An email matches only where the token could read it (one
+    another campaign added is not this token's to find people by)."""
+    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["people"]):
+        lookup = "gt" if condition.op == "gt" else "lt"
+        if condition.field == "modified_date":
+            people = people.filter(**{f"osdi_modified_at__{lookup}": condition.value})
+        elif condition.field == "created_date":
+            people = people.filter(**{f"created_at__{lookup}": condition.value})
+        elif condition.field == "email_address":
+            emails = PersonEmail.objects.filter(email__iexact=condition.value)
+            if scope is not None:
+                emails = emails.filter(Q(campaign_id=None) | Q(campaign_id__in=scope))
+            people = people.filter(pk__in=emails.values("person_id"))
+        elif condition.field == "identifier":
+            public_id = osdi.parse_identifier(condition.value)
+            people = people.filter(public_id=public_id) if public_id else people.none()
+    return people
