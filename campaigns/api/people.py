@@ -32,6 +32,11 @@ NUMBER_TYPES = {"home", "work", "mobile", "other", "daytime", "evening", "fax"}
 CAMPAIGN_SEPARATOR = "; "
 
 
+def _kept(person: Person, name: str) -> Any:
+    """What people_for_scope put on a person: its annotation and prefetches (osdi_*)."""
+    return person.__dict__[name]
+
+
 def person_public_id(person: Person) -> str:
     """The id after "majority:" and in the URLs: the person's public id (a random UUID the
     database gives), never the database's."""
@@ -145,7 +150,7 @@ def _person(
     return {
         "identifiers": [f"majority:{public_id}"],
         "created_date": osdi_date(person.created_at),
-        "modified_date": osdi_date(person.osdi_modified_at),
+        "modified_date": osdi_date(_kept(person, "osdi_modified_at")),
         "family_name": person.family_name,
         "given_name": person.given_name,
         "languages_spoken": [person.preferred_language] if person.preferred_language else [],
@@ -176,7 +181,7 @@ def _emails(person: Person) -> list[dict[str, Any]]:
     status = _status(person.email_ok, person)
     return [
         {"primary": i == 0, "address": row.email, "status": status}
-        for i, row in enumerate(person.osdi_emails)
+        for i, row in enumerate(_kept(person, "osdi_emails"))
     ]
 
 
@@ -190,7 +195,7 @@ def _phones(person: Person) -> list[dict[str, Any]]:
             "number_type": _number_type(row.label),
             "status": status,
         }
-        for i, row in enumerate(person.osdi_phones)
+        for i, row in enumerate(_kept(person, "osdi_phones"))
     ]
 
 
@@ -215,7 +220,7 @@ def _custom_fields(
     for name in sorted(EXTRAS & extras):
         values = [
             (entry.campaign.code_name, value)
-            for entry in person.osdi_entries
+            for entry in _kept(person, "osdi_entries")
             if (value := _extra(entry, name, paths))
         ]
         if values:
@@ -236,7 +241,7 @@ def _extra(entry: RosterEntry, name: str, paths: dict[int, str]) -> str:
 def _unit_paths(people: list[Person]) -> dict[int, str]:
     """The path of the units of these people's entries, by unit id: one query (none when
     nobody has a unit)."""
-    sites = {entry.unit.site_id for p in people for entry in p.osdi_entries if entry.unit}
+    sites = {entry.unit.site_id for p in people for entry in _kept(p, "osdi_entries") if entry.unit}
     if not sites:
         return {}
     return {

@@ -1,8 +1,11 @@
 """The committee's API tokens: committee leads only. Organizers and members of the committee
 get 403, everyone else 404; an empty POST gives the lead the form again (422), and revoking
-goes back to the list."""
+goes back to the list.
 
-from tests.matrix import LOGIN
+The API itself (/api/v2/) answers only a token: a signed-in session, whoever's, is no token,
+so every persona gets 401 (tests/api/ checks what each token's scope reaches)."""
+
+from tests.matrix import LOGIN, every
 
 OTHERS = {
     "anonymous": (LOGIN, LOGIN),
@@ -16,4 +19,7 @@ OTHERS = {
 ROWS = {
     "api_tokens": {**OTHERS, "lead": (200, 422)},
     "api_token_revoke": {**OTHERS, "lead": (200, 302)},
+    "api_entry": every((401, 401)),
+    "api_people": every((401, 401)),
+    "api_person": every((401, 401)),
 }
