@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 
-from campaigns.models import AssessmentRecord, RosterEntry, Unit
+from campaigns.models import ApiToken, AssessmentRecord, RosterEntry, Unit
 from campaigns.roster.units import unit_places
 from members.models import Committee, Person, PersonEmail, PersonPhone
 
@@ -30,6 +30,11 @@ NUMBER_TYPES = {"home", "work", "mobile", "other", "daytime", "evening", "fax"}
 
 # Between one campaign's value and the next in a custom field: "Harbor: 2; Oak: 3".
 CAMPAIGN_SEPARATOR = "; "
+
+
+def token_scope(token: ApiToken) -> set[int] | None:
+    """The campaigns a token is held to, or None for the whole committee."""
+    return {campaign.pk for campaign in token.campaigns.all()} or None
 
 
 def _kept(person: Person, name: str) -> Any:

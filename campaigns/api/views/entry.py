@@ -8,11 +8,13 @@ from rest_framework.views import APIView
 
 from campaigns.api.auth import HasToken, TokenAuthentication, TokenThrottle
 from campaigns.api.http import AlwaysHal, HalJsonParser, HalJsonRenderer
+from campaigns.api.osdi import OsdiError
 from campaigns.models import ApiToken
 from members.audit import audit_record, client_ip
 from members.models import AuditEvent
 
 MAX_PAGE_SIZE = 25  # Action Network's
+MAX_BODY = 1_000_000  # bytes: a person or an attendance is a few hundred
 
 
 class OsdiView(APIView):
@@ -24,6 +26,16 @@ class OsdiView(APIView):
     renderer_classes = [HalJsonRenderer]
     parser_classes = [HalJsonParser, JSONParser]
     content_negotiation_class = AlwaysHal
+
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+        """A body over MAX_BODY is refused before anything reads it."""
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > MAX_BODY:
+            raise OsdiError(
+                _("The request body is too large (at most %(max)s bytes).") % {"max": MAX_BODY},
+                status=413,
+            )
+        super().initial(request, *args, **kwargs)
 
     def base(self, request: Request) -> str:
         """The API's absolute address, without a trailing slash (links are built on it)."""

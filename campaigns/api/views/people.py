@@ -7,22 +7,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.api import osdi
-from campaigns.api.people import people_for_scope, people_osdi, person_osdi
+from campaigns.api.people import people_for_scope, people_osdi, person_osdi, token_scope
+from campaigns.api.signup import person_sent, person_signup, person_update
 from campaigns.api.views.entry import OsdiView
 from campaigns.models import ApiToken
 from members.models import Person, PersonEmail
 
 
-def scope_of(token: ApiToken) -> set[int] | None:
-    """The campaigns a token is held to, or None for the whole committee."""
-    ids = {campaign.pk for campaign in token.campaigns.all()}
-    return ids or None
-
-
 class PeopleView(OsdiView):
     def get(self, request: Request) -> Response:
         token: ApiToken = request.auth
-        scope = scope_of(token)
+        scope = token_scope(token)
         people = people_for_scope(committee=token.committee, campaign_ids=scope)
         people = _filtered(people, request.query_params.get("filter", ""), scope)
         page, per_page = osdi.page_params(request.query_params)
@@ -43,16 +38,41 @@ class PeopleView(OsdiView):
             )
         )
 
+    def post(self, request: Request) -> Response:
+        """Action Network's person signup helper: match by email, then phone, and update,
+        or add; `add_tags` and `remove_tags` by name."""
+        token: ApiToken = request.auth
+        person, _added = person_signup(token=token, sent=person_sent(request.data, helper=True))
+        self.audit_write(request)
+        return Response(_shown(request, token, person.pk, self.base(request)))
+
 
 class PersonView(OsdiView):
     def get(self, request: Request, person_id: str) -> Response:
         token: ApiToken = request.auth
-        scope = scope_of(token)
+        scope = token_scope(token)
         person = _one(people_for_scope(committee=token.committee, campaign_ids=scope), person_id)
         base = self.base(request)
         return Response(
             person_osdi(person, base_url=base, extras=set(token.extras), campaign_ids=scope)
         )
+
+    def put(self, request: Request, person_id: str) -> Response:
+        """Change what is sent (names, an email or phone added, an unsubscribe); the rest is
+        kept."""
+        token: ApiToken = request.auth
+        scope = token_scope(token)
+        person = _one(people_for_scope(committee=token.committee, campaign_ids=scope), person_id)
+        person_update(token=token, person=person, sent=person_sent(request.data, helper=False))
+        self.audit_write(request)
+        return Response(_shown(request, token, person.pk, self.base(request)))
+
+
+def _shown(request: Request, token: ApiToken, person_pk: int, base: str) -> dict:
+    """The person as the token sees them now (read again, with what the scope shows)."""
+    scope = token_scope(token)
+    person = people_for_scope(committee=token.committee, campaign_ids=scope).get(pk=person_pk)
+    return person_osdi(person, base_url=base, extras=set(token.extras), campaign_ids=scope)
 
 
 def _one(people: QuerySet[Person], person_id: str) -> Person:
