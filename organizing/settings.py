@@ -318,6 +318,17 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Majority OSDI API",
+    "DESCRIPTION": "People, tags, events and attendances of one committee, in OSDI's HAL+JSON "
+    "as Action Network serves it. Send a token as OSDI-API-Token (or Authorization: Bearer).",
+    "VERSION": "2",
+    "SCHEMA_PATH_PREFIX": "/api/v2",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "campaigns.api.schema.without_trailing_slash",
+    ],
+}
 
 # --- Celery ------------------------------------------------------------------------------------
 

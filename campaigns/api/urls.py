@@ -1,6 +1,8 @@
 """The OSDI API (/api/v2/) and the committee's API tokens page."""
 
 from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
 
 from campaigns.api.views import entry, people, tokens
 
@@ -12,6 +14,14 @@ API = r"^api/v2"
 
 urlpatterns = [
     re_path(API + r"/?$", entry.EntryPoint.as_view(), name="api_entry"),
+    # The OpenAPI description, generated from these views: public, like the documentation.
+    re_path(
+        API + r"/schema/?$",
+        SpectacularAPIView.as_view(
+            authentication_classes=[], permission_classes=[AllowAny], throttle_classes=[]
+        ),
+        name="api_schema",
+    ),
     re_path(API + r"/people/?$", people.PeopleView.as_view(), name="api_people"),
     re_path(
         API + r"/people/(?P<person_id>[^/]+)/?$", people.PersonView.as_view(), name="api_person"

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from campaigns.api import osdi
 from campaigns.api.people import people_for_scope, people_osdi, person_osdi, token_scope
+from campaigns.api.schema import osdi_object
 from campaigns.api.signup import person_sent, person_signup, person_update
 from campaigns.api.views.entry import OsdiView
 from campaigns.models import ApiToken
@@ -15,6 +16,7 @@ from members.models import Person, PersonEmail
 
 
 class PeopleView(OsdiView):
+    @osdi_object
     def get(self, request: Request) -> Response:
         token: ApiToken = request.auth
         scope = token_scope(token)
@@ -38,6 +40,7 @@ class PeopleView(OsdiView):
             )
         )
 
+    @osdi_object
     def post(self, request: Request) -> Response:
         """Action Network's person signup helper: match by email, then phone, and update,
         or add; `add_tags` and `remove_tags` by name."""
@@ -48,6 +51,7 @@ class PeopleView(OsdiView):
 
 
 class PersonView(OsdiView):
+    @osdi_object
     def get(self, request: Request, person_id: str) -> Response:
         token: ApiToken = request.auth
         scope = token_scope(token)
@@ -57,6 +61,7 @@ class PersonView(OsdiView):
             person_osdi(person, base_url=base, extras=set(token.extras), campaign_ids=scope)
         )
 
+    @osdi_object
     def put(self, request: Request, person_id: str) -> Response:
         """Change what is sent (names, an email or phone added, an unsubscribe); the rest is
         kept."""
