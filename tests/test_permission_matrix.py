@@ -209,6 +209,7 @@ def world(committee, other_committee, lead, member, outsider):
             "invitation_id": invitation.pk,
             "token": invitation_token(invitation),
             "tag_id": tag.pk,
+            "tagging_id": 999999,  # the API's (tests/api/ checks who reaches a real one)
             "token_id": api_token.pk,
             "user_id": organizer_a.pk,
             # allauth's password reset key (a wrong one) and a passkey id (nobody's).

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from campaigns.api.views import entry, people, tokens
+from campaigns.api.views import entry, people, tags, tokens
 
 COMMITTEE = "committees/<int:committee_id>/api-tokens/"
 
@@ -25,6 +25,23 @@ urlpatterns = [
     re_path(API + r"/people/?$", people.PeopleView.as_view(), name="api_people"),
     re_path(
         API + r"/people/(?P<person_id>[^/]+)/?$", people.PersonView.as_view(), name="api_person"
+    ),
+    re_path(
+        API + r"/people/(?P<person_id>[^/]+)/taggings/?$",
+        tags.PersonTaggingsView.as_view(),
+        name="api_person_taggings",
+    ),
+    re_path(API + r"/tags/?$", tags.TagsView.as_view(), name="api_tags"),
+    re_path(API + r"/tags/(?P<tag_id>[^/]+)/?$", tags.TagView.as_view(), name="api_tag"),
+    re_path(
+        API + r"/tags/(?P<tag_id>[^/]+)/taggings/?$",
+        tags.TaggingsView.as_view(),
+        name="api_taggings",
+    ),
+    re_path(
+        API + r"/tags/(?P<tag_id>[^/]+)/taggings/(?P<tagging_id>[^/]+)/?$",
+        tags.TaggingView.as_view(),
+        name="api_tagging",
     ),
     path(COMMITTEE, tokens.api_tokens, name="api_tokens"),
     path(COMMITTEE + "<int:token_id>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),

@@ -205,6 +205,26 @@ def person_tags_set(
     return chosen
 
 
+def person_tag_add(*, person: Person, tag: Tag) -> bool:
+    """Put one tag on the person (the API's tagging); False when they had it already. The
+    person's `updated_at` moves when it changes, so a sync sees the tagging."""
+    with transaction.atomic():
+        if person.tags.filter(pk=tag.pk).exists():
+            return False
+        person.tags.add(tag)
+        Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
+    return True
+
+
+def person_tag_remove(*, person: Person, tag: Tag) -> bool:
+    """Take one tag off the person; False when they did not have it."""
+    with transaction.atomic():
+        removed, _count = Person.tags.through.objects.filter(person=person, tag=tag).delete()
+        if removed:
+            Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
+    return bool(removed)
+
+
 def tag_get_or_create(*, committee: Committee, name: str) -> Tag:
     existing = Tag.objects.filter(committee=committee, name__iexact=name).first()
     if existing is not None:

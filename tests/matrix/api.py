@@ -23,4 +23,9 @@ ROWS = {
     "api_schema": every((200, 405)),  # the OpenAPI description: public
     "api_people": every((401, 401)),
     "api_person": every((401, 401)),
+    "api_person_taggings": every((401, 401)),
+    "api_tags": every((401, 401)),
+    "api_tag": every((401, 401)),
+    "api_taggings": every((401, 401)),
+    "api_tagging": every((401, 401)),
 }

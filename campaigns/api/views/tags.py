@@ -1,0 +1,220 @@
+"""Tags and taggings in the OSDI API: the committee's tags, a tag's taggings (of the people in
+the token's scope only), a person's taggings, and adding or deleting a tagging as Action
+Network's clients do: POST `{"_links": {"osdi:person": {"href": …}}}` to a tag's taggings
+(200 with the tagging, the same one when it was there already), DELETE a tagging (200 with
+Action Network's notice). A person or tagging outside the scope is 404."""
+
+import uuid
+from urllib.parse import urlsplit
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from campaigns.api import osdi
+from campaigns.api.people import people_for_scope
+from campaigns.api.tags import (
+    person_tags,
+    tag_osdi,
+    tagged_people,
+    tagging_osdi,
+    tagging_person,
+    tags_for_committee,
+)
+from campaigns.api.views.entry import OsdiView
+from campaigns.api.views.people import _one, scope_of
+from campaigns.people.services import person_tag_add, person_tag_remove
+from members.models import Committee, Person, Tag
+
+
+class TagsView(OsdiView):
+    def get(self, request: Request) -> Response:
+        token = request.auth
+        tags = _filtered_tags(
+            tags_for_committee(token.committee), request.query_params.get("filter", "")
+        )
+        page, per_page = osdi.page_params(request.query_params)
+        total = tags.count()
+        base = self.base(request)
+        rows = tags[(page - 1) * per_page : page * per_page]
+        items = [tag_osdi(tag, base_url=base) for tag in rows]
+        self.audit_read(request, count=len(items))
+        return Response(
+            osdi.collection(
+                kind="tags",
+                items=items,
+                page=page,
+                per_page=per_page,
+                total=total,
+                base_url=base,
+                query=request.query_params,
+            )
+        )
+
+
+class TagView(OsdiView):
+    def get(self, request: Request, tag_id: str) -> Response:
+        tag = _tag(request.auth.committee, tag_id)
+        body = tag_osdi(tag, base_url=self.base(request))
+        body["_links"]["curies"] = [dict(curie) for curie in osdi.CURIES]
+        return Response(body)
+
+
+class TaggingsView(OsdiView):
+    """A tag's taggings: GET pages them, POST adds one."""
+
+    def get(self, request: Request, tag_id: str) -> Response:
+        token = request.auth
+        tag = _tag(token.committee, tag_id)
+        people = tagged_people(tag=tag, committee=token.committee, campaign_ids=scope_of(token))
+        people = _filtered_taggings(people, tag, request.query_params.get("filter", ""))
+        page, per_page = osdi.page_params(request.query_params)
+        total = people.count()
+        base = self.base(request)
+        rows = people[(page - 1) * per_page : page * per_page]
+        items = [tagging_osdi(tag, person, base_url=base) for person in rows]
+        self.audit_read(request, count=len(items))
+        return Response(
+            osdi.collection(
+                kind="taggings",
+                items=items,
+                page=page,
+                per_page=per_page,
+                total=total,
+                base_url=base,
+                query=request.query_params,
+                path=f"tags/{tag.public_id}/taggings",
+            )
+        )
+
+    def post(self, request: Request, tag_id: str) -> Response:
+        token = request.auth
+        tag = _tag(token.committee, tag_id)
+        person_id = _person_href(request)
+        people = people_for_scope(committee=token.committee, campaign_ids=scope_of(token))
+        person = _one(people.prefetch_related(None), str(person_id))
+        person_tag_add(person=person, tag=tag)
+        self.audit_write(request)
+        person.refresh_from_db(fields=["updated_at"])
+        return Response(_with_curies(tagging_osdi(tag, person, base_url=self.base(request))))
+
+
+class TaggingView(OsdiView):
+    """One tagging: GET it, DELETE it."""
+
+    def get(self, request: Request, tag_id: str, tagging_id: str) -> Response:
+        tag, person = self._tagging(request, tag_id, tagging_id)
+        return Response(_with_curies(tagging_osdi(tag, person, base_url=self.base(request))))
+
+    def delete(self, request: Request, tag_id: str, tagging_id: str) -> Response:
+        tag, person = self._tagging(request, tag_id, tagging_id)
+        person_tag_remove(person=person, tag=tag)
+        self.audit_write(request)
+        # Action Network's own words; clients may show them.
+        return Response({"notice": _("This tagging was successfully deleted.")})
+
+    def _tagging(self, request: Request, tag_id: str, tagging_id: str) -> tuple[Tag, Person]:
+        token = request.auth
+        tag = _tag(token.committee, tag_id)
+        people = tagged_people(tag=tag, committee=token.committee, campaign_ids=scope_of(token))
+        person = tagging_person(people, tag, tagging_id)
+        if person is None:
+            raise osdi.not_found()
+        return tag, person
+
+
+class PersonTaggingsView(OsdiView):
+    """A person's taggings (the person's `osdi:taggings` link), each linked under its tag."""
+
+    def get(self, request: Request, person_id: str) -> Response:
+        token = request.auth
+        people = people_for_scope(committee=token.committee, campaign_ids=scope_of(token))
+        person = _one(people.prefetch_related(None), person_id)
+        tags = person_tags(person)
+        page, per_page = osdi.page_params(request.query_params)
+        total = tags.count()
+        base = self.base(request)
+        rows = tags[(page - 1) * per_page : page * per_page]
+        items = [tagging_osdi(tag, person, base_url=base) for tag in rows]
+        self.audit_read(request, count=len(items))
+        return Response(
+            osdi.collection(
+                kind="taggings",
+                items=items,
+                page=page,
+                per_page=per_page,
+                total=total,
+                base_url=base,
+                query=request.query_params,
+                path=f"people/{person.public_id}/taggings",
+            )
+        )
+
+
+def _with_curies(body: dict) -> dict:
+    body["_links"]["curies"] = [dict(curie) for curie in osdi.CURIES]
+    return body
+
+
+def _tag(committee: Committee, tag_id: str) -> Tag:
+    public_id = osdi.parse_identifier(f"{osdi.IDENTIFIER_PREFIX}:{tag_id}")
+    tag = tags_for_committee(committee).filter(public_id=public_id).first() if public_id else None
+    if tag is None:
+        raise osdi.not_found()
+    return tag
+
+
+def _person_href(request: Request) -> uuid.UUID:
+    """The person's public id in `_links` → `osdi:person` → `href`, which must be one of this
+    API's people links (as its own answers give them)."""
+    try:
+        data = request.data
+    except ParseError:
+        raise osdi.malformed_json() from None
+    links = data.get("_links") if isinstance(data, dict) else None
+    link = links.get("osdi:person") if isinstance(links, dict) else None
+    href = link.get("href") if isinstance(link, dict) else None
+    if not isinstance(href, str) or not href.strip():
+        raise osdi.OsdiError(
+            _("Give the person to tag as _links → osdi:person → href, a link to one of our people.")
+        )
+    parts = urlsplit(href.strip())
+    prefix = "/api/v2/people/"
+    public_id = osdi.parse_identifier(
+        f"{osdi.IDENTIFIER_PREFIX}:{parts.path.removeprefix(prefix).rstrip('/')}"
+    )
+    if parts.netloc != request.get_host() or not parts.path.startswith(prefix) or not public_id:
+        raise osdi.OsdiError(
+            _("The osdi:person link is not a link to one of our people: %(href)s")
+            % {"href": href[:200]}
+        )
+    return public_id
+
+
+def _filtered_tags(tags: QuerySet[Tag], text: str) -> QuerySet[Tag]:
+    """`identifier eq 'majority:…'`; `created_date`/`modified_date` compare with the dates
+    shown (the committee's creation, see campaigns.api.tags)."""
+    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["tags"]):
+        if condition.field == "identifier":
+            public_id = osdi.parse_identifier(condition.value)
+            tags = tags.filter(public_id=public_id) if public_id else tags.none()
+        else:
+            lookup = "gt" if condition.op == "gt" else "lt"
+            tags = tags.filter(**{f"committee__created_at__{lookup}": condition.value})
+    return tags
+
+
+def _filtered_taggings(people: QuerySet[Person], tag: Tag, text: str) -> QuerySet[Person]:
+    """`identifier eq 'majority:<tagging id>'`; `created_date`/`modified_date` compare with
+    the person's `updated_at`, the date a tagging shows."""
+    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["taggings"]):
+        if condition.field == "identifier":
+            public_id = osdi.parse_identifier(condition.value)
+            person = tagging_person(people, tag, str(public_id)) if public_id else None
+            people = people.filter(pk=person.pk) if person else people.none()
+        else:
+            lookup = "gt" if condition.op == "gt" else "lt"
+            people = people.filter(**{f"updated_at__{lookup}": condition.value})
+    return people
