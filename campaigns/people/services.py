@@ -202,6 +202,8 @@ def person_tags_set(
         chosen = list(tags)
         chosen += [tag_get_or_create(committee=person.committee, name=n) for n in new_names]
         person.tags.set(chosen)
+        # Tags are part of what the API shows of a person: their modified date moves.
+        Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
     return chosen
 
 

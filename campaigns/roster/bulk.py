@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, RosterEntry, TeamMember
@@ -76,6 +77,8 @@ def roster_add_tag(
         links.objects.bulk_create(
             [links(person_id=pk, tag_id=tag.pk) for pk in person_ids], ignore_conflicts=True
         )
+        # A tag is part of what the API shows of a person: their modified date moves.
+        Person.objects.filter(pk__in=person_ids).update(updated_at=timezone.now())
         _audit(campaign, actor, "add_tag", len(person_ids), ip, tag_id=tag.pk)
     return tag, len(person_ids)
 

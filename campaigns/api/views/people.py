@@ -55,7 +55,9 @@ class PersonView(OsdiView):
     def get(self, request: Request, person_id: str) -> Response:
         token: ApiToken = request.auth
         scope = token_scope(token)
-        person = _one(people_for_scope(committee=token.committee, campaign_ids=scope), person_id)
+        person = person_one(
+            people_for_scope(committee=token.committee, campaign_ids=scope), person_id
+        )
         base = self.base(request)
         return Response(
             person_osdi(person, base_url=base, extras=set(token.extras), campaign_ids=scope)
@@ -67,7 +69,9 @@ class PersonView(OsdiView):
         kept."""
         token: ApiToken = request.auth
         scope = token_scope(token)
-        person = _one(people_for_scope(committee=token.committee, campaign_ids=scope), person_id)
+        person = person_one(
+            people_for_scope(committee=token.committee, campaign_ids=scope), person_id
+        )
         person_update(token=token, person=person, sent=person_sent(request.data, helper=False))
         self.audit_write(request)
         return Response(_shown(request, token, person.pk, self.base(request)))
@@ -80,7 +84,7 @@ def _shown(request: Request, token: ApiToken, person_pk: int, base: str) -> dict
     return person_osdi(person, base_url=base, extras=set(token.extras), campaign_ids=scope)
 
 
-def _one(people: QuerySet[Person], person_id: str) -> Person:
+def person_one(people: QuerySet[Person], person_id: str) -> Person:
     public_id = osdi.parse_identifier(f"{osdi.IDENTIFIER_PREFIX}:{person_id}")
     person = people.filter(public_id=public_id).first() if public_id else None
     if person is None:

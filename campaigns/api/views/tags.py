@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.api import osdi
-from campaigns.api.people import people_for_scope
+from campaigns.api.people import people_for_scope, token_scope
 from campaigns.api.tags import (
     person_tags,
     tag_osdi,
@@ -24,7 +24,7 @@ from campaigns.api.tags import (
     tags_for_committee,
 )
 from campaigns.api.views.entry import OsdiView
-from campaigns.api.views.people import _one, scope_of
+from campaigns.api.views.people import person_one
 from campaigns.people.services import person_tag_add, person_tag_remove
 from members.models import Committee, Person, Tag
 
@@ -68,7 +68,7 @@ class TaggingsView(OsdiView):
     def get(self, request: Request, tag_id: str) -> Response:
         token = request.auth
         tag = _tag(token.committee, tag_id)
-        people = tagged_people(tag=tag, committee=token.committee, campaign_ids=scope_of(token))
+        people = tagged_people(tag=tag, committee=token.committee, campaign_ids=token_scope(token))
         people = _filtered_taggings(people, tag, request.query_params.get("filter", ""))
         page, per_page = osdi.page_params(request.query_params)
         total = people.count()
@@ -93,8 +93,8 @@ class TaggingsView(OsdiView):
         token = request.auth
         tag = _tag(token.committee, tag_id)
         person_id = _person_href(request)
-        people = people_for_scope(committee=token.committee, campaign_ids=scope_of(token))
-        person = _one(people.prefetch_related(None), str(person_id))
+        people = people_for_scope(committee=token.committee, campaign_ids=token_scope(token))
+        person = person_one(people.prefetch_related(None), str(person_id))
         person_tag_add(person=person, tag=tag)
         self.audit_write(request)
         person.refresh_from_db(fields=["updated_at"])
@@ -118,7 +118,7 @@ class TaggingView(OsdiView):
     def _tagging(self, request: Request, tag_id: str, tagging_id: str) -> tuple[Tag, Person]:
         token = request.auth
         tag = _tag(token.committee, tag_id)
-        people = tagged_people(tag=tag, committee=token.committee, campaign_ids=scope_of(token))
+        people = tagged_people(tag=tag, committee=token.committee, campaign_ids=token_scope(token))
         person = tagging_person(people, tag, tagging_id)
         if person is None:
             raise osdi.not_found()
@@ -130,8 +130,8 @@ class PersonTaggingsView(OsdiView):
 
     def get(self, request: Request, person_id: str) -> Response:
         token = request.auth
-        people = people_for_scope(committee=token.committee, campaign_ids=scope_of(token))
-        person = _one(people.prefetch_related(None), person_id)
+        people = people_for_scope(committee=token.committee, campaign_ids=token_scope(token))
+        person = person_one(people.prefetch_related(None), person_id)
         tags = person_tags(person)
         page, per_page = osdi.page_params(request.query_params)
         total = tags.count()
