@@ -22,4 +22,10 @@ ROWS = {
     "api_entry": every((401, 401)),
     "api_people": every((401, 401)),
     "api_person": every((401, 401)),
+    # Events and attendances
+    "api_events": every((401, 401)),
+    "api_event": every((401, 401)),
+    "api_attendances": every((401, 401)),
+    "api_attendance": every((401, 401)),
+    "api_person_attendances": every((401, 401)),
 }
