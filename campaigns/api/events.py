@@ -83,6 +83,7 @@ def event_osdi(action: Action, *, base_url: str, browser_url: str | None) -> dic
     event["_links"] = {
         "self": {"href": href},
         "osdi:attendances": {"href": f"{href}/attendances"},
+        "osdi:record_attendance_helper": {"href": f"{href}/attendances"},
     }
     return event
 

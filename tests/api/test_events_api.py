@@ -1,6 +1,7 @@
 """/api/v2/events and attendances over HTTP, as an Action Network client reads them: the
 shapes, times in UTC, cancelled events, a token's scope (outside it: 404), paging and filters,
-and RSVPs as attendances of the people the token sees."""
+RSVPs as attendances of the people the token sees, and the record attendance helper (a
+write token answers for someone it sees, found as the public RSVP page finds people)."""
 
 import json
 from datetime import datetime
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from campaigns.api.tokens import token_create
 from campaigns.models import Action, Rsvp
+from members.models import AuditEvent, PersonEmail, PersonPhone
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +149,7 @@ def test_an_event_says_what_we_hold_of_it(client, committee, lead, world):
     assert event["_links"] == {
         "self": {"href": href},
         "osdi:attendances": {"href": f"{href}/attendances"},
+        "osdi:record_attendance_helper": {"href": f"{href}/attendances"},
     }
 
 
@@ -257,3 +260,133 @@ def test_a_persons_attendances_link_lists_their_rsvps(client, committee, lead, w
         f"{BASE}/events/{world['meeting'].public_id}",
     }
     assert outside.status_code == 404
+
+
+# The record attendance helper: POST /api/v2/events/{id}/attendances
+
+
+def a_writer(committee, lead, campaigns=()) -> str:
+    return token_create(
+        committee=committee, name="Form", access="write", extras=[], campaigns=campaigns, by=lead
+    )[1]
+
+
+def post(client, token: str, path: str, body):
+    data = body if isinstance(body, str) else json.dumps(body)
+    return client.post(
+        f"/api/v2/{path}",
+        data,
+        content_type="application/json",
+        headers={"OSDI-API-Token": token},
+    )
+
+
+def by_email(address: str) -> dict:
+    return {"person": {"email_addresses": [{"address": address}]}}
+
+
+def test_a_write_token_records_an_rsvp_and_a_second_call_changes_it(client, committee, lead, world):
+    ben = world["people"]["Ben"]
+    PersonEmail.objects.create(person=ben, email="ben@example.org")
+    token = a_writer(committee, lead)
+    path = f"events/{world['training'].public_id}/attendances"
+
+    first = post(client, token, path, by_email("BEN@example.org"))
+    second = post(client, token, path, {**by_email("ben@example.org"), "status": "declined"})
+
+    assert first.status_code == 200 and first.json()["status"] == "accepted"
+    assert second.json()["status"] == "declined"
+    assert second.json()["identifiers"] == first.json()["identifiers"]
+    rsvp = Rsvp.objects.get(action=world["training"], person=ben)
+    assert rsvp.response == Rsvp.Response.NO
+    assert AuditEvent.objects.filter(detail__action="write").count() == 2
+
+
+def test_the_person_may_be_named_by_link_or_found_by_phone(client, committee, lead, world):
+    ana, cruz = world["people"]["Ana"], world["people"]["Cruz"]
+    PersonPhone.objects.create(person=cruz, number="+12024561111")
+    token = a_writer(committee, lead)
+    path = f"events/{world['training'].public_id}/attendances"
+
+    linked = post(
+        client,
+        token,
+        path,
+        {
+            "_links": {"osdi:person": {"href": f"{BASE}/people/{ana.public_id}"}},
+            "status": "tentative",
+        },
+    )
+    phoned = post(client, token, path, {"person": {"phone_numbers": [{"number": "12024561111"}]}})
+
+    assert linked.status_code == 200 and phoned.status_code == 200
+    answers = Rsvp.objects.filter(action=world["training"]).values_list("person", "response")
+    assert set(answers) == {(ana.pk, "maybe"), (cruz.pk, "yes")}
+
+
+def test_a_read_only_token_may_not_record(client, committee, lead, world):
+    response = post(
+        client,
+        a_token(committee, lead),
+        f"events/{world['training'].public_id}/attendances",
+        {"_links": {"osdi:person": {"href": f"{BASE}/people/{world['people']['Ana'].public_id}"}}},
+    )
+
+    assert response.status_code == 403
+    assert response.json() == {"error": "This API token may only read."}
+    assert not Rsvp.objects.filter(action=world["training"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ("{not json", "The request body is not valid JSON."),
+        ("[1, 2]", "The request body is not valid JSON."),
+        ({"person": {"given_name": "Ana"}}, "Say who is coming"),
+        ({**by_email("ana@example.org"), "status": "going"}, "The status must be"),
+    ],
+)
+def test_a_body_it_cannot_use_is_a_400_saying_why(client, committee, lead, world, body, error):
+    PersonEmail.objects.create(person=world["people"]["Ana"], email="ana@example.org")
+
+    response = post(
+        client, a_writer(committee, lead), f"events/{world['training'].public_id}/attendances", body
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(error)
+    assert not Rsvp.objects.filter(action=world["training"]).exists()
+
+
+def test_someone_outside_the_tokens_scope_is_not_found(client, committee, lead, world):
+    ana = world["people"]["Ana"]
+    PersonEmail.objects.create(person=ana, email="ana@example.org")
+    token = a_writer(committee, lead, campaigns=[world["oak"]])
+    path = f"events/{world['training'].public_id}/attendances"
+
+    by_mail = post(client, token, path, by_email("ana@example.org"))
+    by_link = post(
+        client, token, path, {"_links": {"osdi:person": {"href": f"{BASE}/people/{ana.public_id}"}}}
+    )
+    nobody = post(client, token, path, by_email("nobody@example.org"))
+
+    assert (by_mail.status_code, by_link.status_code, nobody.status_code) == (404, 404, 404)
+    assert not Rsvp.objects.filter(action=world["training"]).exists()
+
+
+def test_a_cancelled_event_takes_no_answers(client, committee, lead, world):
+    ana = world["people"]["Ana"]
+    path = f"events/{world['meeting'].public_id}/attendances"
+
+    response = post(
+        client,
+        a_writer(committee, lead),
+        path,
+        {
+            "_links": {"osdi:person": {"href": f"{BASE}/people/{ana.public_id}"}},
+            "status": "declined",
+        },
+    )
+
+    assert response.status_code == 400 and response.json()["error"]
+    assert Rsvp.objects.get(action=world["meeting"], person=ana).response == Rsvp.Response.YES

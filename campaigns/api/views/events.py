@@ -1,11 +1,18 @@
-"""Events and attendances in the OSDI API: the committee's actions and the RSVPs to them, read
-only. A token sees what campaigns.api.events gives its scope; anything else is 404."""
+"""Events and attendances in the OSDI API: the committee's actions and the RSVPs to them, and
+Action Network's record attendance helper (a POST to an event's attendances). A token sees
+what campaigns.api.events gives its scope; anything else is 404."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from campaigns.actions.services.rsvps import rsvp_set
 from campaigns.api import osdi
 from campaigns.api.events import (
     CREATED,
@@ -20,6 +27,9 @@ from campaigns.api.views.entry import OsdiView
 from campaigns.api.views.people import _one as one_person
 from campaigns.api.views.people import scope_of
 from campaigns.models import Action, ApiToken, Rsvp
+from members.models import Committee, Person
+from members.phones import phone_normalize
+from members.selectors import person_matching
 
 
 class EventsView(OsdiView):
@@ -65,6 +75,31 @@ class AttendancesView(OsdiView):
             actions=Action.objects.filter(pk=action.pk),
         )
         return self.page(request, rsvps, path=f"events/{action.public_id}/attendances")
+
+    def post(self, request: Request, event_id: str) -> Response:
+        """Action Network's record attendance helper: the person's RSVP to this event, made or
+        changed through the service the app's own forms use (one per person and event: a
+        second call changes it). The person is one the token sees, named by `_links` →
+        `osdi:person` or found by `person`'s email, then phone, as the public RSVP page
+        finds people; nobody is made here (the people endpoint does that)."""
+        token: ApiToken = request.auth
+        scope = scope_of(token)
+        action = _one_event(token, event_id)
+        body = _body(request)
+        people = people_for_scope(committee=token.committee, campaign_ids=scope)
+        person = _person_named(body, people, committee=token.committee)
+        response = _response(body)
+        try:
+            rsvp_set(action=action, person=person, response=response, source=SOURCE)
+        except ValidationError as error:
+            raise osdi.OsdiError(error.messages[0]) from error
+        self.audit_write(request)
+        rsvp = attendances_for_scope(
+            committee=token.committee,
+            campaign_ids=scope,
+            actions=Action.objects.filter(pk=action.pk),
+        ).get(person=person)
+        return Response(attendance_osdi(rsvp, base_url=self.base(request)))
 
     def page(self, request: Request, rsvps: QuerySet[Rsvp], *, path: str) -> Response:
         rsvps = _filtered_attendances(rsvps, request.query_params.get("filter", ""))
@@ -120,6 +155,81 @@ class AttendanceView(OsdiView):
         if rsvp is None:
             raise osdi.not_found()
         return Response(attendance_osdi(rsvp, base_url=self.base(request)))
+
+
+# An API token stands for the lead who made it: the answer was entered for the person.
+SOURCE = Rsvp.Source.ORGANIZER
+RESPONSES = {
+    "accepted": Rsvp.Response.YES,
+    "tentative": Rsvp.Response.MAYBE,
+    "declined": Rsvp.Response.NO,
+}
+
+
+def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = request.data
+    except ParseError as error:
+        raise osdi.malformed_json() from error
+    if not isinstance(body, dict):
+        raise osdi.malformed_json()
+    return body
+
+
+def _response(body: dict[str, Any]) -> str:
+    """`status` as OSDI says it (accepted, tentative, declined); an RSVP says yes when the
+    body gives none, as Action Network's helper records one who is coming."""
+    status = body.get("status", "accepted")
+    if status not in RESPONSES:
+        raise osdi.OsdiError(_("The status must be accepted, tentative or declined."))
+    return RESPONSES[status]
+
+
+def _person_named(
+    body: dict[str, Any], people: QuerySet[Person], *, committee: Committee
+) -> Person:
+    """The person a record-attendance body names, among the token's people; 404 when nobody
+    there matches (whether they exist elsewhere is not the token's to learn)."""
+    links = body.get("_links")
+    link = links.get("osdi:person") if isinstance(links, dict) else None
+    href = link.get("href") if isinstance(link, dict) else None
+    if isinstance(href, str) and href.strip():
+        return one_person(people, href.strip().rstrip("/").rsplit("/", 1)[-1])
+    data = body.get("person")
+    email, phone = _contact(data) if isinstance(data, dict) else ("", "")
+    if not (email or phone):
+        raise osdi.OsdiError(
+            _(
+                "Say who is coming: a person with an email address or a phone number, or a "
+                "link to one (_links → osdi:person)."
+            )
+        )
+    person = person_matching(committee=committee, email=email, phone=phone, among=people)
+    if person is None:
+        raise osdi.not_found()
+    return person
+
+
+def _contact(data: dict[str, Any]) -> tuple[str, str]:
+    """The primary (else first) email address and phone number of an OSDI person. A number
+    is read as Action Network writes it, with its country code and no "+"."""
+    email = _first(data.get("email_addresses"), "address")
+    number = _first(data.get("phone_numbers"), "number")
+    phone = ""
+    if number:
+        try:
+            phone = phone_normalize(number if number.startswith("+") else f"+{number}")
+        except ValidationError:
+            phone = ""  # a number we cannot read matches nobody
+    return email, phone
+
+
+def _first(rows: object, key: str) -> str:
+    if not isinstance(rows, list):
+        return ""
+    values = [row for row in rows if isinstance(row, dict) and isinstance(row.get(key), str)]
+    values.sort(key=lambda row: row.get("primary") is not True)
+    return values[0][key].strip() if values else ""
 
 
 def _one_event(token: ApiToken, event_id: str) -> Action:
