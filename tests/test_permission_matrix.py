@@ -211,6 +211,9 @@ def world(committee, other_committee, lead, member, outsider):
             "tag_id": tag.pk,
             "tagging_id": 999999,  # the API's (tests/api/ checks who reaches a real one)
             "token_id": api_token.pk,
+            # OSDI events and attendances: any id, the API answers no persona (401).
+            "event_id": "00000000-0000-0000-0000-000000000000",
+            "attendance_id": "00000000-0000-0000-0000-000000000000",
             "user_id": organizer_a.pk,
             # allauth's password reset key (a wrong one) and a passkey id (nobody's).
             "uidb36": "zz",

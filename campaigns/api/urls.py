@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from campaigns.api.views import entry, people, tags, tokens
+from campaigns.api.views import entry, events, people, tags, tokens
 
 COMMITTEE = "committees/<int:committee_id>/api-tokens/"
 
@@ -43,6 +43,25 @@ urlpatterns = [
         tags.TaggingView.as_view(),
         name="api_tagging",
     ),
+    # Events and attendances (issue 24)
+    re_path(API + r"/events/?$", events.EventsView.as_view(), name="api_events"),
+    re_path(API + r"/events/(?P<event_id>[^/]+)/?$", events.EventView.as_view(), name="api_event"),
+    re_path(
+        API + r"/events/(?P<event_id>[^/]+)/attendances/?$",
+        events.AttendancesView.as_view(),
+        name="api_attendances",
+    ),
+    re_path(
+        API + r"/events/(?P<event_id>[^/]+)/attendances/(?P<attendance_id>[^/]+)/?$",
+        events.AttendanceView.as_view(),
+        name="api_attendance",
+    ),
+    re_path(
+        API + r"/people/(?P<person_id>[^/]+)/attendances/?$",
+        events.PersonAttendancesView.as_view(),
+        name="api_person_attendances",
+    ),
+    # End of events and attendances
     path(COMMITTEE, tokens.api_tokens, name="api_tokens"),
     path(COMMITTEE + "<int:token_id>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
 ]

@@ -28,4 +28,10 @@ ROWS = {
     "api_tag": every((401, 401)),
     "api_taggings": every((401, 401)),
     "api_tagging": every((401, 401)),
+    # Events and attendances
+    "api_events": every((401, 401)),
+    "api_event": every((401, 401)),
+    "api_attendances": every((401, 401)),
+    "api_attendance": every((401, 401)),
+    "api_person_attendances": every((401, 401)),
 }

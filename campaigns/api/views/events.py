@@ -1,0 +1,286 @@
+"""Events and attendances in the OSDI API: the committee's actions and the RSVPs to them, and
+Action Network's record attendance helper (a POST to an event's attendances). A token sees
+what campaigns.api.events gives its scope; anything else is 404."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from campaigns.actions.services.rsvps import rsvp_set
+from campaigns.api import osdi
+from campaigns.api.events import (
+    CREATED,
+    attendance_osdi,
+    attendance_public_id,
+    attendances_for_scope,
+    event_osdi,
+    events_for_scope,
+)
+from campaigns.api.people import people_for_scope, token_scope
+from campaigns.api.views.entry import OsdiView
+from campaigns.api.views.people import person_one
+from campaigns.models import Action, ApiToken, Rsvp
+from members.models import Committee, Person
+from members.phones import phone_normalize
+from members.selectors import person_matching
+
+
+class EventsView(OsdiView):
+    def get(self, request: Request) -> Response:
+        token: ApiToken = request.auth
+        actions = events_for_scope(committee=token.committee, campaign_ids=token_scope(token))
+        actions = _filtered_events(actions, request.query_params.get("filter", ""))
+        page, per_page = osdi.page_params(request.query_params)
+        total = actions.count()
+        rows = list(actions[(page - 1) * per_page : page * per_page])
+        base = self.base(request)
+        items = [_event(request, action, base) for action in rows]
+        self.audit_read(request, count=len(items))
+        return Response(
+            osdi.collection(
+                kind="events",
+                items=items,
+                page=page,
+                per_page=per_page,
+                total=total,
+                base_url=base,
+                query=request.query_params,
+            )
+        )
+
+
+class EventView(OsdiView):
+    def get(self, request: Request, event_id: str) -> Response:
+        token: ApiToken = request.auth
+        action = _one_event(token, event_id)
+        return Response(_event(request, action, self.base(request)))
+
+
+class AttendancesView(OsdiView):
+    """An event's attendances: the RSVPs of the people the token sees."""
+
+    def get(self, request: Request, event_id: str) -> Response:
+        token: ApiToken = request.auth
+        action = _one_event(token, event_id)
+        rsvps = attendances_for_scope(
+            committee=token.committee,
+            campaign_ids=token_scope(token),
+            actions=Action.objects.filter(pk=action.pk),
+        )
+        return self.page(request, rsvps, path=f"events/{action.public_id}/attendances")
+
+    def post(self, request: Request, event_id: str) -> Response:
+        """Action Network's record attendance helper: the person's RSVP to this event, made or
+        changed through the service the app's own forms use (one per person and event: a
+        second call changes it). The person is one the token sees, named by `_links` →
+        `osdi:person` or found by `person`'s email, then phone, as the public RSVP page
+        finds people; nobody is made here (the people endpoint does that)."""
+        token: ApiToken = request.auth
+        scope = token_scope(token)
+        action = _one_event(token, event_id)
+        body = _body(request)
+        people = people_for_scope(committee=token.committee, campaign_ids=scope)
+        person = _person_named(body, people, committee=token.committee)
+        response = _response(body)
+        try:
+            rsvp_set(action=action, person=person, response=response, source=SOURCE)
+        except ValidationError as error:
+            raise osdi.OsdiError(error.messages[0]) from error
+        self.audit_write(request)
+        rsvp = attendances_for_scope(
+            committee=token.committee,
+            campaign_ids=scope,
+            actions=Action.objects.filter(pk=action.pk),
+        ).get(person=person)
+        return Response(attendance_osdi(rsvp, base_url=self.base(request)))
+
+    def page(self, request: Request, rsvps: QuerySet[Rsvp], *, path: str) -> Response:
+        rsvps = _filtered_attendances(rsvps, request.query_params.get("filter", ""))
+        page, per_page = osdi.page_params(request.query_params)
+        total = rsvps.count()
+        rows = list(rsvps[(page - 1) * per_page : page * per_page])
+        base = self.base(request)
+        items = [attendance_osdi(rsvp, base_url=base) for rsvp in rows]
+        self.audit_read(request, count=len(items))
+        return Response(
+            osdi.collection(
+                kind="attendances",
+                items=items,
+                page=page,
+                per_page=per_page,
+                total=total,
+                base_url=base,
+                query=request.query_params,
+                path=path,
+            )
+        )
+
+
+class PersonAttendancesView(AttendancesView):
+    """A person's attendances (their osdi:attendances link), to the events the token sees."""
+
+    def get(self, request: Request, person_id: str) -> Response:
+        token: ApiToken = request.auth
+        scope = token_scope(token)
+        person = person_one(
+            people_for_scope(committee=token.committee, campaign_ids=scope), person_id
+        )
+        rsvps = attendances_for_scope(
+            committee=token.committee,
+            campaign_ids=scope,
+            actions=events_for_scope(committee=token.committee, campaign_ids=scope),
+        ).filter(person=person)
+        return self.page(request, rsvps, path=f"people/{person.public_id}/attendances")
+
+
+class AttendanceView(OsdiView):
+    def get(self, request: Request, event_id: str, attendance_id: str) -> Response:
+        token: ApiToken = request.auth
+        action = _one_event(token, event_id)
+        rsvps = attendances_for_scope(
+            committee=token.committee,
+            campaign_ids=token_scope(token),
+            actions=Action.objects.filter(pk=action.pk),
+        )
+        wanted = osdi.parse_identifier(f"{osdi.IDENTIFIER_PREFIX}:{attendance_id}")
+        # The id is derived, not stored: one event's RSVPs are few enough to look through.
+        rsvp = next((r for r in rsvps if attendance_public_id(r) == wanted), None)
+        if rsvp is None:
+            raise osdi.not_found()
+        return Response(attendance_osdi(rsvp, base_url=self.base(request)))
+
+
+# An API token stands for the lead who made it: the answer was entered for the person.
+SOURCE = Rsvp.Source.ORGANIZER
+RESPONSES = {
+    "accepted": Rsvp.Response.YES,
+    "tentative": Rsvp.Response.MAYBE,
+    "declined": Rsvp.Response.NO,
+}
+
+
+def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = request.data
+    except ParseError as error:
+        raise osdi.malformed_json() from error
+    if not isinstance(body, dict):
+        raise osdi.malformed_json()
+    return body
+
+
+def _response(body: dict[str, Any]) -> str:
+    """`status` as OSDI says it (accepted, tentative, declined); an RSVP says yes when the
+    body gives none, as Action Network's helper records one who is coming."""
+    status = body.get("status", "accepted")
+    if status not in RESPONSES:
+        raise osdi.OsdiError(_("The status must be accepted, tentative or declined."))
+    return RESPONSES[status]
+
+
+def _person_named(
+    body: dict[str, Any], people: QuerySet[Person], *, committee: Committee
+) -> Person:
+    """The person a record-attendance body names, among the token's people; 404 when nobody
+    there matches (whether they exist elsewhere is not the token's to learn)."""
+    links = body.get("_links")
+    link = links.get("osdi:person") if isinstance(links, dict) else None
+    href = link.get("href") if isinstance(link, dict) else None
+    if isinstance(href, str) and href.strip():
+        return person_one(people, href.strip().rstrip("/").rsplit("/", 1)[-1])
+    data = body.get("person")
+    email, phone = _contact(data) if isinstance(data, dict) else ("", "")
+    if not (email or phone):
+        raise osdi.OsdiError(
+            _(
+                "Say who is coming: a person with an email address or a phone number, or a "
+                "link to one (_links → osdi:person)."
+            )
+        )
+    person = person_matching(committee=committee, email=email, phone=phone, among=people)
+    if person is None:
+        raise osdi.not_found()
+    return person
+
+
+def _contact(data: dict[str, Any]) -> tuple[str, str]:
+    """The primary (else first) email address and phone number of an OSDI person. A number
+    is read as Action Network writes it, with its country code and no "+"."""
+    email = _first(data.get("email_addresses"), "address")
+    number = _first(data.get("phone_numbers"), "number")
+    phone = ""
+    if number:
+        try:
+            phone = phone_normalize(number if number.startswith("+") else f"+{number}")
+        except ValidationError:
+            phone = ""  # a number we cannot read matches nobody
+    return email, phone
+
+
+def _first(rows: object, key: str) -> str:
+    if not isinstance(rows, list):
+        return ""
+    values = [row for row in rows if isinstance(row, dict) and isinstance(row.get(key), str)]
+    values.sort(key=lambda row: row.get("primary") is not True)
+    return values[0][key].strip() if values else ""
+
+
+def _one_event(token: ApiToken, event_id: str) -> Action:
+    public_id = osdi.parse_identifier(f"{osdi.IDENTIFIER_PREFIX}:{event_id}")
+    actions = events_for_scope(committee=token.committee, campaign_ids=token_scope(token))
+    action = actions.filter(public_id=public_id).first() if public_id else None
+    if action is None:
+        raise osdi.not_found()
+    return action
+
+
+def _event(request: Request, action: Action, base: str) -> dict:
+    browser_url = None
+    if action.visibility == Action.Visibility.PUBLIC:
+        browser_url = request.build_absolute_uri(
+            reverse("action_public", kwargs={"public_key": action.public_key})
+        )
+    return event_osdi(action, base_url=base, browser_url=browser_url)
+
+
+_LOOKUP = {"gt": "gt", "lt": "lt"}
+
+
+def _filtered_events(actions: QuerySet[Action], text: str) -> QuerySet[Action]:
+    """`start_date`, `modified_date`, `created_date` gt|lt '…' and `identifier eq
+    'majority:…'`, joined by and: a sync asks for what changed, a calendar for what is coming."""
+    columns = {
+        "start_date": "starts_at",
+        "modified_date": "updated_at",
+        "created_date": "created_at",
+    }
+    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["events"]):
+        if condition.field == "identifier":
+            public_id = osdi.parse_identifier(condition.value)
+            actions = actions.filter(public_id=public_id) if public_id else actions.none()
+        else:
+            column = columns[condition.field]
+            actions = actions.filter(**{f"{column}__{_LOOKUP[condition.op]}": condition.value})
+    return actions
+
+
+def _filtered_attendances(rsvps: QuerySet[Rsvp], text: str) -> QuerySet[Rsvp]:
+    """`modified_date`, `created_date` gt|lt '…' and `identifier eq 'majority:…'`. The id is
+    derived (campaigns.api.events), so it is matched against the candidates' ids: they are one
+    event's or one person's RSVPs."""
+    columns = {"modified_date": "updated_at", "created_date": CREATED}
+    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["attendances"]):
+        if condition.field == "identifier":
+            wanted = osdi.parse_identifier(condition.value)
+            pks = [r.pk for r in rsvps if wanted and attendance_public_id(r) == wanted]
+            rsvps = rsvps.filter(pk__in=pks)
+        else:
+            column = columns[condition.field]
+            rsvps = rsvps.filter(**{f"{column}__{_LOOKUP[condition.op]}": condition.value})
+    return rsvps
