@@ -60,7 +60,7 @@ CURIES = (
 DATE_FIELDS = frozenset({"created_date", "modified_date", "start_date", "end_date"})
 _COMMON_FIELDS = frozenset({"identifier", "created_date", "modified_date"})
 FILTER_FIELDS: dict[str, frozenset[str]] = {
-    "people": _COMMON_FIELDS | {"email_address"},
+    "people": _COMMON_FIELDS | {"email_address", "phone_number"},
     "tags": _COMMON_FIELDS,
     "taggings": _COMMON_FIELDS,
     "events": _COMMON_FIELDS | {"start_date"},

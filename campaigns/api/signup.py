@@ -100,15 +100,21 @@ def _first(person: dict, key: str, inner: str) -> tuple[str, str]:
     return "", ""
 
 
-def _phone(number: str) -> str:
+def phone_from_osdi(number: str) -> str:
+    """The number in E.164, read as the app reads a typed one, or as Action Network writes
+    it (its country code, no "+"); ValidationError saying what is wrong with it."""
     digits = number.strip()
     try:
         return phone_normalize(digits)
     except ValidationError:
-        try:  # Action Network writes numbers with their country code and no "+"
-            return phone_normalize("+" + digits.lstrip("+"))
-        except ValidationError as error:
-            raise OsdiError(" ".join(error.messages)) from None
+        return phone_normalize("+" + digits.lstrip("+"))
+
+
+def _phone(number: str) -> str:
+    try:
+        return phone_from_osdi(number)
+    except ValidationError as error:
+        raise OsdiError(" ".join(error.messages)) from None
 
 
 def _tags(payload: dict, key: str) -> list[str]:

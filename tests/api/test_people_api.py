@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaigns.api.tokens import token_create
 from campaigns.models import RosterEntry
-from members.models import AuditEvent, Person, PersonEmail
+from members.models import AuditEvent, Person, PersonEmail, PersonPhone
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,14 @@ def test_each_page_read_is_audited_with_its_count(client, committee, lead, peopl
 
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.API)
     assert (event.count, event.detail["page"], event.detail["path"]) == (2, "2", "/api/v2/people")
+
+
+def test_a_person_is_found_by_phone_as_action_network_writes_numbers(
+    client, committee, lead, people
+):
+    ana = people["harbor"][0]
+    PersonPhone.objects.create(person=ana, number="+12025550143")
+
+    found = api(client, a_token(committee, lead), "people", filter="phone_number eq '12025550143'")
+
+    assert [p["given_name"] for p in found.json()["_embedded"]["osdi:people"]] == ["Ana"]

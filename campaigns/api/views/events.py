@@ -23,11 +23,11 @@ from campaigns.api.events import (
     events_for_scope,
 )
 from campaigns.api.people import people_for_scope, token_scope
+from campaigns.api.signup import person_sent
 from campaigns.api.views.entry import OsdiView
 from campaigns.api.views.people import person_one
 from campaigns.models import Action, ApiToken, Rsvp
 from members.models import Committee, Person
-from members.phones import phone_normalize
 from members.selectors import person_matching
 
 
@@ -195,7 +195,8 @@ def _person_named(
     if isinstance(href, str) and href.strip():
         return person_one(people, href.strip().rstrip("/").rsplit("/", 1)[-1])
     data = body.get("person")
-    email, phone = _contact(data) if isinstance(data, dict) else ("", "")
+    sent = person_sent(body, helper=True) if isinstance(data, dict) else None
+    email, phone = (sent.email, sent.phone) if sent else ("", "")
     if not (email or phone):
         raise osdi.OsdiError(
             _(
@@ -207,28 +208,6 @@ def _person_named(
     if person is None:
         raise osdi.not_found()
     return person
-
-
-def _contact(data: dict[str, Any]) -> tuple[str, str]:
-    """The primary (else first) email address and phone number of an OSDI person. A number
-    is read as Action Network writes it, with its country code and no "+"."""
-    email = _first(data.get("email_addresses"), "address")
-    number = _first(data.get("phone_numbers"), "number")
-    phone = ""
-    if number:
-        try:
-            phone = phone_normalize(number if number.startswith("+") else f"+{number}")
-        except ValidationError:
-            phone = ""  # a number we cannot read matches nobody
-    return email, phone
-
-
-def _first(rows: object, key: str) -> str:
-    if not isinstance(rows, list):
-        return ""
-    values = [row for row in rows if isinstance(row, dict) and isinstance(row.get(key), str)]
-    values.sort(key=lambda row: row.get("primary") is not True)
-    return values[0][key].strip() if values else ""
 
 
 def _one_event(token: ApiToken, event_id: str) -> Action:

@@ -2,6 +2,7 @@
 `email_address`) and one person. A token sees only its scope's people (campaigns.api.people);
 anyone outside it is 404, as if they did not exist."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -9,10 +10,10 @@ from rest_framework.response import Response
 from campaigns.api import osdi
 from campaigns.api.people import people_for_scope, people_osdi, person_osdi, token_scope
 from campaigns.api.schema import osdi_object
-from campaigns.api.signup import person_sent, person_signup, person_update
+from campaigns.api.signup import person_sent, person_signup, person_update, phone_from_osdi
 from campaigns.api.views.entry import OsdiView
 from campaigns.models import ApiToken
-from members.models import Person, PersonEmail
+from members.models import Person, PersonEmail, PersonPhone
 
 
 class PeopleView(OsdiView):
@@ -93,21 +94,33 @@ def person_one(people: QuerySet[Person], person_id: str) -> Person:
 
 
 def _filtered(people: QuerySet[Person], text: str, scope: set[int] | None) -> QuerySet[Person]:
-    """`modified_date gt|lt '…'`, `created_date …`, `email_address eq '…'`, `identifier eq
-    'majority:…'`, joined by and. An email matches only where the token could read it (one
-    another campaign added is not this token's to find people by)."""
+    """`modified_date gt|lt '…'`, `created_date …`, `email_address eq '…'`, `phone_number eq
+    '…'`, `identifier eq 'majority:…'`, joined by and. An email or phone matches only where
+    the token could read it (one another campaign added is not this token's to find people
+    by)."""
     for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["people"]):
         lookup = "gt" if condition.op == "gt" else "lt"
         if condition.field == "modified_date":
             people = people.filter(**{f"osdi_modified_at__{lookup}": condition.value})
         elif condition.field == "created_date":
             people = people.filter(**{f"created_at__{lookup}": condition.value})
-        elif condition.field == "email_address":
-            emails = PersonEmail.objects.filter(email__iexact=condition.value)
+        elif condition.field in ("email_address", "phone_number"):
+            channels = _channels_matching(condition.field, str(condition.value))
             if scope is not None:
-                emails = emails.filter(Q(campaign_id=None) | Q(campaign_id__in=scope))
-            people = people.filter(pk__in=emails.values("person_id"))
+                channels = channels.filter(Q(campaign_id=None) | Q(campaign_id__in=scope))
+            people = people.filter(pk__in=channels.values("person_id"))
         elif condition.field == "identifier":
             public_id = osdi.parse_identifier(condition.value)
             people = people.filter(public_id=public_id) if public_id else people.none()
     return people
+
+
+def _channels_matching(field: str, value: str) -> QuerySet:
+    """The emails (any case) or phones (read as the app reads a typed number) equal to
+    `value`; none for a number that is not one."""
+    if field == "email_address":
+        return PersonEmail.objects.filter(email__iexact=value)
+    try:
+        return PersonPhone.objects.filter(number=phone_from_osdi(value))
+    except ValidationError:
+        return PersonPhone.objects.none()
