@@ -316,7 +316,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["campaigns.api.http.HalJsonRenderer"],
     "EXCEPTION_HANDLER": "campaigns.api.http.osdi_exception_handler",
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "campaigns.api.schema.OsdiSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Majority OSDI API",

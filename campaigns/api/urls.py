@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
+from campaigns.api import schema  # noqa: F401 - registers the token's OpenAPI security scheme
 from campaigns.api.views import entry, events, people, tags, tokens
 
 COMMITTEE = "committees/<int:committee_id>/api-tokens/"

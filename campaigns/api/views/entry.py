@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 from campaigns.api.auth import HasToken, TokenAuthentication, TokenThrottle
 from campaigns.api.http import AlwaysHal, HalJsonParser, HalJsonRenderer
 from campaigns.api.osdi import OsdiError
-from campaigns.api.schema import osdi_object
 from campaigns.models import ApiToken
 from members.audit import audit_record, client_ip
 from members.models import AuditEvent
@@ -69,7 +68,6 @@ class OsdiView(APIView):
 
 
 class EntryPoint(OsdiView):
-    @osdi_object
     def get(self, request: Request) -> Response:
         base = self.base(request)
         return Response(

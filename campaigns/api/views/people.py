@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from campaigns.api import osdi
 from campaigns.api.people import people_for_scope, people_osdi, person_osdi, token_scope
-from campaigns.api.schema import osdi_object
 from campaigns.api.signup import person_sent, person_signup, person_update, phone_from_osdi
 from campaigns.api.views.entry import OsdiView
 from campaigns.models import ApiToken
@@ -17,7 +16,6 @@ from members.models import Person, PersonEmail, PersonPhone
 
 
 class PeopleView(OsdiView):
-    @osdi_object
     def get(self, request: Request) -> Response:
         token: ApiToken = request.auth
         scope = token_scope(token)
@@ -41,7 +39,6 @@ class PeopleView(OsdiView):
             )
         )
 
-    @osdi_object
     def post(self, request: Request) -> Response:
         """Action Network's person signup helper: match by email, then phone, and update,
         or add; `add_tags` and `remove_tags` by name."""
@@ -52,7 +49,6 @@ class PeopleView(OsdiView):
 
 
 class PersonView(OsdiView):
-    @osdi_object
     def get(self, request: Request, person_id: str) -> Response:
         token: ApiToken = request.auth
         scope = token_scope(token)
@@ -64,7 +60,6 @@ class PersonView(OsdiView):
             person_osdi(person, base_url=base, extras=set(token.extras), campaign_ids=scope)
         )
 
-    @osdi_object
     def put(self, request: Request, person_id: str) -> Response:
         """Change what is sent (names, an email or phone added, an unsubscribe); the rest is
         kept."""
