@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from members.models import Person, PersonEmail, Tag
+from members.audit import audit_lines
+from members.models import AuditEvent, Person, PersonEmail, Tag
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +125,18 @@ def test_it_resumes_from_the_last_runs_mark(server, tmp_path):
     resumed = people_requests(server)[0]
     assert resumed["filter"] == ["modified_date gt '2014-03-25T15:00:22Z'"]
     assert resumed["per_page"] == ["25"]
+
+
+def test_the_audit_log_says_who_changed_the_people(server, monkeypatch):
+    monkeypatch.setenv("ACTIONNETWORK_TOKEN", KEY)
+    committee = factories.committee()
+
+    sync(committee, server)
+
+    events = list(AuditEvent.objects.filter(committee=committee))
+    lines = audit_lines(events, committee=committee, campaigns={})
+    url = f"http://127.0.0.1:{server.server_port}/api/v2"
+    assert [line.text for line in lines] == [f"Synced 3 people from {url}"]
 
 
 def test_it_skips_a_bad_person_reports_it_and_keeps_the_mark(server, monkeypatch, tmp_path):
