@@ -506,7 +506,14 @@ def _api_token(event: AuditEvent, names: _Names) -> AuditLine:
 
 
 def _api(event: AuditEvent, names: _Names) -> AuditLine:
-    """A write through the API, or a bulk read (a page of a collection), by a token."""
+    """A write through the API, or a bulk read (a page of a collection), by a token; or a
+    sync from another system (campaigns' sync_actionnetwork), which is no token's doing."""
+    if event.detail.get("sync"):
+        return AuditLine(
+            event,
+            _("Synced %(count)s people from %(url)s")
+            % {"count": event.count or 0, "url": event.detail.get("url", "")},
+        )
     values = {
         "name": event.detail.get("token", ""),
         "path": event.detail.get("path", ""),

@@ -24,7 +24,7 @@ from campaigns.outbox.services.consent import consent_opt_out
 from campaigns.people.services import tag_get_or_create
 from campaigns.roster.matching import Match, channels_add_typed, possible_duplicate_queue
 from campaigns.roster.services import roster_add
-from members.models import Person
+from members.models import Committee, Person
 from members.phones import phone_normalize
 from members.selectors import person_matching
 
@@ -132,26 +132,34 @@ def person_signup(*, token: ApiToken, sent: PersonSent) -> tuple[Person, bool]:
     """Match (email, then phone, among the token's people) and update, or add: True when
     added. A token held to campaigns puts someone new on its campaign's roster, so that it
     sees them; one held to several campaigns cannot tell which, and may only match."""
+    return person_signup_in(committee=token.committee, scope=token_scope(token), sent=sent)
+
+
+def person_signup_in(
+    *, committee: Committee, scope: set[int] | None, sent: PersonSent
+) -> tuple[Person, bool]:
+    """person_signup for a scope rather than a token (campaign ids, or None for the whole
+    committee): what a sync run from the server (sync_actionnetwork) writes through, with
+    the same rules and no token to make, show or revoke."""
     if not (sent.email or sent.phone):
         raise OsdiError(_("A person needs an email address or a phone number."))
-    scope = token_scope(token)
-    within = people_for_scope(committee=token.committee, campaign_ids=scope)
+    within = people_for_scope(committee=committee, campaign_ids=scope)
     with transaction.atomic():
         person = person_matching(
-            committee=token.committee, email=sent.email, phone=sent.phone, among=within
+            committee=committee, email=sent.email, phone=sent.phone, among=within
         )
         if person is not None:
-            person_update(token=token, person=person, sent=sent)
+            _update(scope=scope, person=person, sent=sent)
             return person, False
-        campaign = _campaign_for_new(token, scope)
+        campaign = _campaign_for_new(scope)
         person = Person.objects.create(
-            committee=token.committee,
+            committee=committee,
             given_name=sent.given_name or "",
             family_name=sent.family_name or "",
             email_ok=sent.email_status != "unsubscribed",
             sms_ok=sent.phone_status == "subscribed",
         )
-        hidden = person_matching(committee=token.committee, email=sent.email, phone=sent.phone)
+        hidden = person_matching(committee=committee, email=sent.email, phone=sent.phone)
         if hidden is not None:  # someone the token may not see: a lead decides
             on_email = bool(sent.email) and hidden.emails.filter(email__iexact=sent.email).exists()
             match = Match(hidden=hidden, matched_on="email" if on_email else "phone")
@@ -171,7 +179,10 @@ def person_signup(*, token: ApiToken, sent: PersonSent) -> tuple[Person, bool]:
 
 def person_update(*, token: ApiToken, person: Person, sent: PersonSent) -> None:
     """Change what was sent, keep the rest. Consent only goes down (an unsubscribe)."""
-    scope = token_scope(token)
+    _update(scope=token_scope(token), person=person, sent=sent)
+
+
+def _update(*, scope: set[int] | None, person: Person, sent: PersonSent) -> None:
     with transaction.atomic():
         changed = []
         for name in ("given_name", "family_name"):
@@ -204,7 +215,7 @@ def _retag(person: Person, sent: PersonSent) -> bool:
     return bool(sent.add_tags or gone)
 
 
-def _campaign_for_new(token: ApiToken, scope: set[int] | None) -> Campaign | None:
+def _campaign_for_new(scope: set[int] | None) -> Campaign | None:
     if scope is None:
         return None
     if len(scope) > 1:
