@@ -12,6 +12,7 @@ must not undo an unsubscribe); a new person starts with what was sent. Fields we
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +44,7 @@ class PersonSent:
     email_status: str = ""
     phone: str = ""
     phone_status: str = ""
+    language: str = ""  # the first of languages_spoken the app speaks
     add_tags: list[str] = field(default_factory=list)
     remove_tags: list[str] = field(default_factory=list)
 
@@ -61,6 +63,7 @@ def person_sent(payload: Any, *, helper: bool) -> PersonSent:
         add_tags=_tags(payload, "add_tags") if helper else [],
         remove_tags=_tags(payload, "remove_tags") if helper else [],
     )
+    sent.language = _language(person.get("languages_spoken"))
     sent.email, sent.email_status = _first(person, "email_addresses", "address")
     number, sent.phone_status = _first(person, "phone_numbers", "number")
     if number:
@@ -70,6 +73,16 @@ def person_sent(payload: Any, *, helper: bool) -> PersonSent:
         if "@" not in sent.email or len(sent.email) > 254 or any(c.isspace() for c in sent.email):
             raise OsdiError(_("%(value)s is not an email address.") % {"value": sent.email[:60]})
     return sent
+
+
+def _language(spoken: Any) -> str:
+    """The first language spoken that the app speaks ("en", "es"); others are ignored."""
+    ours = {code for code, _name in settings.LANGUAGES}
+    if isinstance(spoken, list):
+        for code in spoken:
+            if isinstance(code, str) and code.lower()[:2] in ours:
+                return code.lower()[:2]
+    return ""
 
 
 def _name(person: dict, key: str) -> str | None:
@@ -158,6 +171,7 @@ def person_signup_in(
             family_name=sent.family_name or "",
             email_ok=sent.email_status != "unsubscribed",
             sms_ok=sent.phone_status == "subscribed",
+            preferred_language=sent.language,
         )
         hidden = person_matching(committee=committee, email=sent.email, phone=sent.phone)
         if hidden is not None:  # someone the token may not see: a lead decides
@@ -185,14 +199,18 @@ def person_update(*, token: ApiToken, person: Person, sent: PersonSent) -> None:
 def _update(*, scope: set[int] | None, person: Person, sent: PersonSent) -> None:
     with transaction.atomic():
         changed = []
-        for name in ("given_name", "family_name"):
-            value = getattr(sent, name)
+        for name, value in (
+            ("given_name", sent.given_name),
+            ("family_name", sent.family_name),
+            ("preferred_language", sent.language),
+        ):
             if value and value != getattr(person, name):
                 setattr(person, name, value)
                 changed.append(name)
         if changed:
             person.save(update_fields=[*changed, "updated_at"])
         campaign_id = next(iter(scope)) if scope and len(scope) == 1 else None
+        before = _channel_count(person)
         channels_add_typed(
             person=person, email=sent.email, phone=sent.phone, is_new=False, campaign_id=campaign_id
         )
@@ -200,19 +218,27 @@ def _update(*, scope: set[int] | None, person: Person, sent: PersonSent) -> None
             consent_opt_out(person=person, channel="email", via="api")
         if sent.phone_status == "unsubscribed":
             consent_opt_out(person=person, channel="sms", via="api")
-        if _retag(person, sent) or sent.email or sent.phone:
+        # Only a change moves the modified date: a sync sending the same person again leaves
+        # it, so two tools syncing both ways do not bounce a person back and forth.
+        if _retag(person, sent) or _channel_count(person) != before:
             Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
 
 
+def _channel_count(person: Person) -> tuple[int, int]:
+    return person.emails.count(), person.phones.count()
+
+
 def _retag(person: Person, sent: PersonSent) -> bool:
-    """add_tags and remove_tags, by name (a new name is a new committee tag)."""
+    """add_tags and remove_tags, by name (a new name is a new committee tag); True if the
+    person's tags changed."""
+    had = set(person.tags.values_list("pk", flat=True))
     for name in sent.add_tags:
         person.tags.add(tag_get_or_create(committee=person.committee, name=name))
     removed = [name.lower() for name in sent.remove_tags]
     gone = [tag for tag in person.tags.all() if tag.name.lower() in removed]
     if gone:
         person.tags.remove(*gone)
-    return bool(sent.add_tags or gone)
+    return set(person.tags.values_list("pk", flat=True)) != had
 
 
 def _campaign_for_new(scope: set[int] | None) -> Campaign | None:

@@ -223,3 +223,22 @@ def test_no_body_breaks_the_signup_helper(client, settings, committee, lead):
         assert "error" in response.json() or response.status_code == 200
 
     send_anything()
+
+
+def test_the_same_person_sent_again_leaves_their_modified_date(client, committee, lead):
+    token = a_token(committee, lead)
+    post(client, token, SIGNUP)
+    first = Person.objects.get().updated_at
+
+    post(client, token, SIGNUP)
+
+    assert Person.objects.get().updated_at == first
+
+
+def test_the_language_spoken_is_kept_when_the_app_speaks_it(client, committee, lead):
+    token = a_token(committee, lead)
+    post(client, token, SIGNUP)  # languages_spoken: ["es"]
+    shown = post(client, token, {"person": {**SIGNUP["person"], "languages_spoken": ["tl"]}})
+
+    assert Person.objects.get().preferred_language == "es"
+    assert shown.json()["languages_spoken"] == ["es"]
