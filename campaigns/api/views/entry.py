@@ -1,11 +1,15 @@
 """The API entry point, /api/v2/: what this server offers, as Action Network's does."""
 
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from campaigns.api import osdi
 from campaigns.api.auth import HasToken, TokenAuthentication, TokenThrottle
 from campaigns.api.http import AlwaysHal, HalJsonParser, HalJsonRenderer
 from campaigns.api.osdi import OsdiError
@@ -40,6 +44,35 @@ class OsdiView(APIView):
     def base(self, request: Request) -> str:
         """The API's absolute address, without a trailing slash (links are built on it)."""
         return request.build_absolute_uri("/api/v2").rstrip("/")
+
+    def page_of(
+        self,
+        request: Request,
+        rows: QuerySet,
+        *,
+        kind: str,
+        shown: Callable[[list, str], list[dict]],
+        path: str | None = None,
+    ) -> Response:
+        """One page of a collection, as Action Network pages: the page asked for (25 at most,
+        an empty one past the end), its items as `shown` draws them from the rows and the
+        API's address, the read audited."""
+        page, per_page = osdi.page_params(request.query_params)
+        total = rows.count()
+        base = self.base(request)
+        items = shown(list(rows[(page - 1) * per_page : page * per_page]), base)
+        self.audit_read(request, count=len(items))
+        body = osdi.collection(
+            kind=kind,
+            items=items,
+            page=page,
+            per_page=per_page,
+            total=total,
+            base_url=base,
+            query=request.query_params,
+            path=path,
+        )
+        return Response(body)
 
     def audit_read(self, request: Request, *, count: int) -> None:
         """A bulk read (a page of a collection) is recorded: which token, where, how many."""

@@ -36,22 +36,11 @@ class EventsView(OsdiView):
         token: ApiToken = request.auth
         actions = events_for_scope(committee=token.committee, campaign_ids=token_scope(token))
         actions = _filtered_events(actions, request.query_params.get("filter", ""))
-        page, per_page = osdi.page_params(request.query_params)
-        total = actions.count()
-        rows = list(actions[(page - 1) * per_page : page * per_page])
-        base = self.base(request)
-        items = [_event(request, action, base) for action in rows]
-        self.audit_read(request, count=len(items))
-        return Response(
-            osdi.collection(
-                kind="events",
-                items=items,
-                page=page,
-                per_page=per_page,
-                total=total,
-                base_url=base,
-                query=request.query_params,
-            )
+        return self.page_of(
+            request,
+            actions,
+            kind="events",
+            shown=lambda rows, base: [_event(request, action, base) for action in rows],
         )
 
 
@@ -102,23 +91,12 @@ class AttendancesView(OsdiView):
 
     def page(self, request: Request, rsvps: QuerySet[Rsvp], *, path: str) -> Response:
         rsvps = _filtered_attendances(rsvps, request.query_params.get("filter", ""))
-        page, per_page = osdi.page_params(request.query_params)
-        total = rsvps.count()
-        rows = list(rsvps[(page - 1) * per_page : page * per_page])
-        base = self.base(request)
-        items = [attendance_osdi(rsvp, base_url=base) for rsvp in rows]
-        self.audit_read(request, count=len(items))
-        return Response(
-            osdi.collection(
-                kind="attendances",
-                items=items,
-                page=page,
-                per_page=per_page,
-                total=total,
-                base_url=base,
-                query=request.query_params,
-                path=path,
-            )
+        return self.page_of(
+            request,
+            rsvps,
+            kind="attendances",
+            path=path,
+            shown=lambda rows, base: [attendance_osdi(rsvp, base_url=base) for rsvp in rows],
         )
 
 

@@ -21,22 +21,14 @@ class PeopleView(OsdiView):
         scope = token_scope(token)
         people = people_for_scope(committee=token.committee, campaign_ids=scope)
         people = _filtered(people, request.query_params.get("filter", ""), scope)
-        page, per_page = osdi.page_params(request.query_params)
-        total = people.count()
-        rows = list(people[(page - 1) * per_page : page * per_page])
-        base = self.base(request)
-        items = people_osdi(rows, base_url=base, extras=set(token.extras), campaign_ids=scope)
-        self.audit_read(request, count=len(items))
-        return Response(
-            osdi.collection(
-                kind="people",
-                items=items,
-                page=page,
-                per_page=per_page,
-                total=total,
-                base_url=base,
-                query=request.query_params,
-            )
+        extras = set(token.extras)
+        return self.page_of(
+            request,
+            people,
+            kind="people",
+            shown=lambda rows, base: people_osdi(
+                rows, base_url=base, extras=extras, campaign_ids=scope
+            ),
         )
 
     def post(self, request: Request) -> Response:

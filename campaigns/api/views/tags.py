@@ -35,22 +35,11 @@ class TagsView(OsdiView):
         tags = _filtered_tags(
             tags_for_committee(token.committee), request.query_params.get("filter", "")
         )
-        page, per_page = osdi.page_params(request.query_params)
-        total = tags.count()
-        base = self.base(request)
-        rows = tags[(page - 1) * per_page : page * per_page]
-        items = [tag_osdi(tag, base_url=base) for tag in rows]
-        self.audit_read(request, count=len(items))
-        return Response(
-            osdi.collection(
-                kind="tags",
-                items=items,
-                page=page,
-                per_page=per_page,
-                total=total,
-                base_url=base,
-                query=request.query_params,
-            )
+        return self.page_of(
+            request,
+            tags,
+            kind="tags",
+            shown=lambda rows, base: [tag_osdi(tag, base_url=base) for tag in rows],
         )
 
 
@@ -70,23 +59,12 @@ class TaggingsView(OsdiView):
         tag = _tag(token.committee, tag_id)
         people = tagged_people(tag=tag, committee=token.committee, campaign_ids=token_scope(token))
         people = _filtered_taggings(people, tag, request.query_params.get("filter", ""))
-        page, per_page = osdi.page_params(request.query_params)
-        total = people.count()
-        base = self.base(request)
-        rows = people[(page - 1) * per_page : page * per_page]
-        items = [tagging_osdi(tag, person, base_url=base) for person in rows]
-        self.audit_read(request, count=len(items))
-        return Response(
-            osdi.collection(
-                kind="taggings",
-                items=items,
-                page=page,
-                per_page=per_page,
-                total=total,
-                base_url=base,
-                query=request.query_params,
-                path=f"tags/{tag.public_id}/taggings",
-            )
+        return self.page_of(
+            request,
+            people,
+            kind="taggings",
+            path=f"tags/{tag.public_id}/taggings",
+            shown=lambda rows, base: [tagging_osdi(tag, p, base_url=base) for p in rows],
         )
 
     def post(self, request: Request, tag_id: str) -> Response:
@@ -133,23 +111,12 @@ class PersonTaggingsView(OsdiView):
         people = people_for_scope(committee=token.committee, campaign_ids=token_scope(token))
         person = person_one(people.prefetch_related(None), person_id)
         tags = person_tags(person)
-        page, per_page = osdi.page_params(request.query_params)
-        total = tags.count()
-        base = self.base(request)
-        rows = tags[(page - 1) * per_page : page * per_page]
-        items = [tagging_osdi(tag, person, base_url=base) for tag in rows]
-        self.audit_read(request, count=len(items))
-        return Response(
-            osdi.collection(
-                kind="taggings",
-                items=items,
-                page=page,
-                per_page=per_page,
-                total=total,
-                base_url=base,
-                query=request.query_params,
-                path=f"people/{person.public_id}/taggings",
-            )
+        return self.page_of(
+            request,
+            tags,
+            kind="taggings",
+            path=f"people/{person.public_id}/taggings",
+            shown=lambda rows, base: [tagging_osdi(tag, person, base_url=base) for tag in rows],
         )
 
 
