@@ -181,6 +181,8 @@ def person_contact_update(
             person.emails.create(email=new_email, campaign_id=campaign_id)
         _primary_set(person.phones.all(), primary_phone)
         _primary_set(person.emails.all(), primary_email)
+        # Emails and phones are part of what the API shows: the modified date moves.
+        Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
 
 
 def _primary_set(rows, chosen_id: int | None) -> None:
@@ -255,7 +257,10 @@ def roster_entry_update(
     entry.is_leader, entry.organizer = is_leader, organizer
     with transaction.atomic():
         entry.save(update_fields=["unit", "title", "shift", "is_leader", "organizer"])
-        if moved:  # their conversations count in their unit today, however old
+        if moved:
+            # The API shows the unit (to a token given it): the modified date moves. Their
+            # conversations count in their unit today, however old.
+            Person.objects.filter(pk=entry.person_id).update(updated_at=timezone.now())
             history_changed(campaign=entry.campaign, since=None)
         elif made_or_unmade_leader:
             history_changed(campaign=entry.campaign, since=entry.added_at)

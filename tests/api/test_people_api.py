@@ -140,3 +140,24 @@ def test_a_person_is_found_by_phone_as_action_network_writes_numbers(
     found = api(client, a_token(committee, lead), "people", filter="phone_number eq '12025550143'")
 
     assert [p["given_name"] for p in found.json()["_embedded"]["osdi:people"]] == ["Ana"]
+
+
+def test_a_contact_change_or_a_move_in_the_app_moves_the_modified_date(
+    client, committee, campaign, lead, people
+):
+    from campaigns.people.services import person_contact_update, roster_entry_update
+
+    token = a_token(committee, lead)
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    Person.objects.update(updated_at=long_ago, created_at=long_ago)
+    RosterEntry.objects.update(added_at=long_ago)
+    ana, ben = people["harbor"][:2]
+    unit = factories.unit(site=factories.site(campaign=campaign), name="Receiving")
+    since = (timezone.now() - datetime.timedelta(days=1)).date().isoformat()
+
+    person_contact_update(person=ana, new_email="ana.diaz@example.org")
+    entry = RosterEntry.objects.get(person=ben, campaign=campaign)
+    roster_entry_update(entry=entry, unit=unit, title="", shift="", is_leader=False, organizer=None)
+
+    changed = api(client, token, "people", filter=f"modified_date gt '{since}'").json()
+    assert sorted(p["given_name"] for p in changed["_embedded"]["osdi:people"]) == ["Ana", "Ben"]
