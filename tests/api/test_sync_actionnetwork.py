@@ -161,6 +161,28 @@ def test_it_skips_a_bad_person_reports_it_and_keeps_the_mark(server, monkeypatch
     assert "filter" not in people_requests(server)[0]  # the mark did not move
 
 
+def test_someone_with_no_email_or_phone_is_left_out_and_the_mark_still_moves(
+    server, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("ACTIONNETWORK_TOKEN", KEY)
+    page = json.loads((FIXTURES / "people_page2.json").read_text())
+    page["_embedded"]["osdi:people"][0]["email_addresses"] = []
+    page["_embedded"]["osdi:people"][0]["phone_numbers"] = []
+    (tmp_path / "people_page2.json").write_text(json.dumps(page))
+    for name in ("people_page1.json", "tags.json", "taggings.json"):
+        (tmp_path / name).write_text((FIXTURES / name).read_text())
+    monkeypatch.setattr("tests.api.test_sync_actionnetwork.FIXTURES", tmp_path)
+    committee = factories.committee()
+
+    out = sync(committee, server)
+
+    assert "1 left out (no email or phone)" in out
+    assert Person.objects.filter(committee=committee).count() == 2
+    server.seen.clear()
+    sync(committee, server)
+    assert "modified_date gt" in people_requests(server)[0]["filter"][0]
+
+
 def test_it_refuses_to_run_without_a_key(server, monkeypatch):
     monkeypatch.delenv("ACTIONNETWORK_TOKEN", raising=False)
     committee = factories.committee()

@@ -43,6 +43,7 @@ class Summary:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    unreachable: int = 0  # no email and no phone: nothing to match or reach them by
     tags_applied: int = 0
     pages: int = 0
     errors: list[str] = field(default_factory=list)
@@ -103,6 +104,11 @@ class Command(BaseCommand):
                 remote_id = _id(remote_person)
                 try:
                     sent = person_sent({"person": remote_person}, helper=True)
+                    if not (sent.email or sent.phone):
+                        # Not an error to retry: Majority keeps people it can match and reach.
+                        summary.unreachable += 1
+                        _mark(summary, remote_person)
+                        continue
                     before = _state_of(committee, sent)
                     person, added = person_signup_in(committee=committee, scope=None, sent=sent)
                 except OsdiError as error:
@@ -115,9 +121,7 @@ class Command(BaseCommand):
                 else:
                     summary.updated += 1
                 people[remote_id] = person
-                modified = remote_person.get("modified_date")
-                if isinstance(modified, str) and modified > summary.high_water:
-                    summary.high_water = modified
+                _mark(summary, remote_person)
         return people
 
     def _tags(
@@ -147,7 +151,8 @@ class Command(BaseCommand):
             self.stderr.write(f"Skipped {error}")
         self.stdout.write(
             f"People modified since {since or 'the beginning'}: {summary.added} added, "
-            f"{summary.updated} updated, {summary.unchanged} unchanged. "
+            f"{summary.updated} updated, {summary.unchanged} unchanged, "
+            f"{summary.unreachable} left out (no email or phone). "
             f"Tags applied: {summary.tags_applied}. Pages read: {summary.pages}."
         )
         self.stdout.write("Event attendances: not synced (remote events are not our actions).")
@@ -246,3 +251,10 @@ def _state(person: Person) -> tuple:
 def _state_of(committee: Committee, sent: PersonSent) -> tuple | None:
     person = person_matching(committee=committee, email=sent.email, phone=sent.phone)
     return _state(person) if person is not None else None
+
+
+def _mark(summary: Summary, remote_person: dict[str, Any]) -> None:
+    """The resume mark: the latest modified_date read (ISO strings in UTC sort as dates)."""
+    modified = remote_person.get("modified_date")
+    if isinstance(modified, str) and modified > summary.high_water:
+        summary.high_water = modified
