@@ -126,3 +126,22 @@ class EntryPoint(OsdiView):
                 },
             }
         )
+
+
+def filtered(
+    rows: QuerySet,
+    text: str,
+    *,
+    kind: str,
+    columns: dict[str, str],
+    identified: Callable[[QuerySet, object], QuerySet],
+) -> QuerySet:
+    """A collection's `filter` (conditions joined by and): each date field compared, gt or
+    lt, on the column standing for it; `identifier eq 'majority:…'` by `identified(rows,
+    the uuid or None)`."""
+    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS[kind]):
+        if condition.field == "identifier":
+            rows = identified(rows, osdi.parse_identifier(condition.value))
+        elif condition.field in columns:
+            rows = rows.filter(**{f"{columns[condition.field]}__{condition.op}": condition.value})
+    return rows

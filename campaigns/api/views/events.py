@@ -24,7 +24,7 @@ from campaigns.api.events import (
 )
 from campaigns.api.people import people_for_scope, token_scope
 from campaigns.api.signup import person_sent
-from campaigns.api.views.entry import OsdiView
+from campaigns.api.views.entry import OsdiView, filtered
 from campaigns.api.views.people import person_one
 from campaigns.models import Action, ApiToken, Rsvp
 from members.models import Committee, Person
@@ -206,9 +206,6 @@ def _event(request: Request, action: Action, base: str) -> dict:
     return event_osdi(action, base_url=base, browser_url=browser_url)
 
 
-_LOOKUP = {"gt": "gt", "lt": "lt"}
-
-
 def _filtered_events(actions: QuerySet[Action], text: str) -> QuerySet[Action]:
     """`start_date`, `modified_date`, `created_date` gt|lt '…' and `identifier eq
     'majority:…'`, joined by and: a sync asks for what changed, a calendar for what is coming."""
@@ -217,27 +214,24 @@ def _filtered_events(actions: QuerySet[Action], text: str) -> QuerySet[Action]:
         "modified_date": "updated_at",
         "created_date": "created_at",
     }
-    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["events"]):
-        if condition.field == "identifier":
-            public_id = osdi.parse_identifier(condition.value)
-            actions = actions.filter(public_id=public_id) if public_id else actions.none()
-        else:
-            column = columns[condition.field]
-            actions = actions.filter(**{f"{column}__{_LOOKUP[condition.op]}": condition.value})
-    return actions
+    return filtered(
+        actions,
+        text,
+        kind="events",
+        columns=columns,
+        identified=lambda rows, wanted: rows.filter(public_id=wanted) if wanted else rows.none(),
+    )
 
 
 def _filtered_attendances(rsvps: QuerySet[Rsvp], text: str) -> QuerySet[Rsvp]:
     """`modified_date`, `created_date` gt|lt '…' and `identifier eq 'majority:…'`. The id is
     derived (campaigns.api.events), so it is matched against the candidates' ids: they are one
     event's or one person's RSVPs."""
+
+    def identified(rows: QuerySet[Rsvp], wanted: object) -> QuerySet[Rsvp]:
+        return rows.filter(
+            pk__in=[r.pk for r in rows if wanted and attendance_public_id(r) == wanted]
+        )
+
     columns = {"modified_date": "updated_at", "created_date": CREATED}
-    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["attendances"]):
-        if condition.field == "identifier":
-            wanted = osdi.parse_identifier(condition.value)
-            pks = [r.pk for r in rsvps if wanted and attendance_public_id(r) == wanted]
-            rsvps = rsvps.filter(pk__in=pks)
-        else:
-            column = columns[condition.field]
-            rsvps = rsvps.filter(**{f"{column}__{_LOOKUP[condition.op]}": condition.value})
-    return rsvps
+    return filtered(rsvps, text, kind="attendances", columns=columns, identified=identified)

@@ -23,7 +23,7 @@ from campaigns.api.tags import (
     tagging_person,
     tags_for_committee,
 )
-from campaigns.api.views.entry import OsdiView
+from campaigns.api.views.entry import OsdiView, filtered
 from campaigns.api.views.people import person_one
 from campaigns.people.services import person_tag_add, person_tag_remove
 from members.models import Committee, Person, Tag
@@ -163,25 +163,28 @@ def _person_href(request: Request) -> uuid.UUID:
 def _filtered_tags(tags: QuerySet[Tag], text: str) -> QuerySet[Tag]:
     """`identifier eq 'majority:…'`; `created_date`/`modified_date` compare with the dates
     shown (the committee's creation, see campaigns.api.tags)."""
-    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["tags"]):
-        if condition.field == "identifier":
-            public_id = osdi.parse_identifier(condition.value)
-            tags = tags.filter(public_id=public_id) if public_id else tags.none()
-        else:
-            lookup = "gt" if condition.op == "gt" else "lt"
-            tags = tags.filter(**{f"committee__created_at__{lookup}": condition.value})
-    return tags
+    shown = "committee__created_at"
+    return filtered(
+        tags,
+        text,
+        kind="tags",
+        columns={"created_date": shown, "modified_date": shown},
+        identified=lambda rows, wanted: rows.filter(public_id=wanted) if wanted else rows.none(),
+    )
 
 
 def _filtered_taggings(people: QuerySet[Person], tag: Tag, text: str) -> QuerySet[Person]:
     """`identifier eq 'majority:<tagging id>'`; `created_date`/`modified_date` compare with
     the person's `updated_at`, the date a tagging shows."""
-    for condition in osdi.parse_filter(text, fields=osdi.FILTER_FIELDS["taggings"]):
-        if condition.field == "identifier":
-            public_id = osdi.parse_identifier(condition.value)
-            person = tagging_person(people, tag, str(public_id)) if public_id else None
-            people = people.filter(pk=person.pk) if person else people.none()
-        else:
-            lookup = "gt" if condition.op == "gt" else "lt"
-            people = people.filter(**{f"updated_at__{lookup}": condition.value})
-    return people
+
+    def identified(rows: QuerySet[Person], wanted: object) -> QuerySet[Person]:
+        person = tagging_person(rows, tag, str(wanted)) if wanted else None
+        return rows.filter(pk=person.pk) if person else rows.none()
+
+    return filtered(
+        people,
+        text,
+        kind="taggings",
+        columns={"created_date": "updated_at", "modified_date": "updated_at"},
+        identified=identified,
+    )
