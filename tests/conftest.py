@@ -8,6 +8,8 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.signals import request_finished, request_started
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -186,8 +189,6 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
     def wait_for(self, count: int = 1, timeout: float = 20.0) -> list[Message]:
-        import time
-
         deadline = time.monotonic() + timeout
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -196,8 +197,6 @@ class Mailbox:
 
     def wait_for_one_to(self, address: str, timeout: float = 20.0) -> Message:
         """The first email to this address, when other mail may arrive around it."""
-        import time
-
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for message in list(self.messages):
@@ -267,6 +266,45 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}}
 
 
+# --- The live server -----------------------------------------------------------------------------
+
+# The threads answering a request right now. A browser's service worker keeps fetching pages in
+# the background (tests/conversations/test_journey_field.py): a request still running when the
+# test's database is flushed broke the flush, and the next test started on the last one's rows.
+_answering: set[threading.Thread] = set()
+_answering_lock = threading.Lock()
+
+
+def _request_started(**kwargs):
+    with _answering_lock:
+        _answering.add(threading.current_thread())
+
+
+def _request_finished(**kwargs):
+    with _answering_lock:
+        _answering.discard(threading.current_thread())
+
+
+request_started.connect(_request_started, weak=False, dispatch_uid="tests-answering-started")
+request_finished.connect(_request_finished, weak=False, dispatch_uid="tests-answering-finished")
+
+
+@pytest.fixture(autouse=True)
+def _live_server_answered_everything(request):
+    """After a test with a live server, its browser closed (page and context are torn down
+    first), wait for the requests still being answered before the database is flushed."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with _answering_lock:
+            busy = [t for t in _answering if t.is_alive() and t is not threading.current_thread()]
+        if not busy:
+            return
+        time.sleep(0.05)
+
+
 # --- The test database ---------------------------------------------------------------------------
 
 
@@ -275,8 +313,6 @@ def _test_database_can_be_dropped(django_db_setup, django_db_blocker):
     """Wait for the sessions of processes the tests stopped (the Celery worker, live-server
     threads) to end, so the test database can be dropped; end any that linger."""
     yield
-    import time
-
     from django.db import connection
 
     others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
