@@ -51,7 +51,21 @@ class EventView(OsdiView):
         return Response(_event(request, action, self.base(request)))
 
 
-class AttendancesView(OsdiView):
+class AttendancePages(OsdiView):
+    """Pages of attendances, filtered as the request asks."""
+
+    def page(self, request: Request, rsvps: QuerySet[Rsvp], *, path: str) -> Response:
+        rsvps = _filtered_attendances(rsvps, request.query_params.get("filter", ""))
+        return self.page_of(
+            request,
+            rsvps,
+            kind="attendances",
+            path=path,
+            shown=lambda rows, base: [attendance_osdi(rsvp, base_url=base) for rsvp in rows],
+        )
+
+
+class AttendancesView(AttendancePages):
     """An event's attendances: the RSVPs of the people the token sees."""
 
     def get(self, request: Request, event_id: str) -> Response:
@@ -89,18 +103,8 @@ class AttendancesView(OsdiView):
         ).get(person=person)
         return Response(attendance_osdi(rsvp, base_url=self.base(request)))
 
-    def page(self, request: Request, rsvps: QuerySet[Rsvp], *, path: str) -> Response:
-        rsvps = _filtered_attendances(rsvps, request.query_params.get("filter", ""))
-        return self.page_of(
-            request,
-            rsvps,
-            kind="attendances",
-            path=path,
-            shown=lambda rows, base: [attendance_osdi(rsvp, base_url=base) for rsvp in rows],
-        )
 
-
-class PersonAttendancesView(AttendancesView):
+class PersonAttendancesView(AttendancePages):
     """A person's attendances (their osdi:attendances link), to the events the token sees."""
 
     def get(self, request: Request, person_id: str) -> Response:
