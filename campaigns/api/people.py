@@ -85,9 +85,10 @@ def _modified_at(committee: Committee, campaign_ids: set[int] | None) -> Greates
     campaigns a roster entry added or removed (the person enters or leaves a campaign's
     scope, or the campaigns of a custom field) or an assessment recorded or recomputed.
 
-    Not seen here, because nothing stamps them: emails and phones added, removed or made
-    primary, a move to another unit, an assessment that changes because its conversation was
-    deleted."""
+    What leaves no date of its own stamps the person's `updated_at` where it is written:
+    emails, phones and tags added or removed (the person page, the chart, an import), a move
+    to another unit, an assessment that changes because its conversation was edited or
+    deleted (campaigns.roster.services.assessment_recompute)."""
     entries = RosterEntry.objects.filter(
         _entry_scope(committee, campaign_ids), person=OuterRef("pk")
     )

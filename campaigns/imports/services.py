@@ -208,10 +208,14 @@ def _import(batch: ImportBatch) -> ImportReport:
     matched = _rows_match(rows, known, report)
     people = _people_write(matched, batch.campaign.committee_id, report)
     _possible_duplicates_queue(people, known, batch)
-    _channels_add(people, known, batch.campaign_id)
+    touched = _channels_add(people, known, batch.campaign_id)
     _notes_add(people, batch.campaign_id)
-    _tags_add(people, batch.campaign.committee_id, report)
-    _roster_place(people, batch.campaign, known, report)
+    touched |= _tags_add(people, batch.campaign.committee_id, report)
+    touched |= _roster_place(people, batch.campaign, known, report)
+    # What the file added to people already here (an email, a phone, a tag, a unit) leaves
+    # no date of its own: they are modified now, for a sync reading what changed (the API).
+    already = {person_id for _row, person_id in matched if person_id}
+    Person.objects.filter(pk__in=touched & already).update(updated_at=timezone.now())
     return report
 
 
@@ -412,9 +416,12 @@ def _notes_add(people: list[tuple[PersonRow, Person]], campaign_id: int) -> None
     )
 
 
-def _channels_add(people: list[tuple[PersonRow, Person]], known: _Known, campaign_id: int) -> None:
+def _channels_add(
+    people: list[tuple[PersonRow, Person]], known: _Known, campaign_id: int
+) -> set[int]:
     """Each person's email and phone from the file, if they don't have it yet: the primary
-    ones of a new person; never the primary of a known one (campaigns.roster.matching)."""
+    ones of a new person; never the primary of a known one (campaigns.roster.matching).
+    The people who got one."""
     emails, phones = [], []
     for row, person in people:
         is_new = person.pk not in known.emails_of and person.pk not in known.phones_of
@@ -434,15 +441,17 @@ def _channels_add(people: list[tuple[PersonRow, Person]], known: _Known, campaig
             )
     PersonEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
     PersonPhone.objects.bulk_create(phones, batch_size=BATCH_SIZE)
+    return {channel.person.pk for channel in [*emails, *phones]}
 
 
 def _tags_add(
     people: list[tuple[PersonRow, Person]], committee_id: int, report: ImportReport
-) -> None:
-    """The file's tags on each person, reusing the committee's tags whatever their case."""
+) -> set[int]:
+    """The file's tags on each person, reusing the committee's tags whatever their case.
+    The people who got one they lacked."""
     wanted = {tag.lower(): tag for row, _person in people for tag in row.tags}
     if not wanted:
-        return
+        return set()
     tags = {tag.name.lower(): tag for tag in Tag.objects.filter(committee_id=committee_id)}
     missing = [
         Tag(committee_id=committee_id, name=name) for k, name in wanted.items() if k not in tags
@@ -451,19 +460,24 @@ def _tags_add(
     tags.update((tag.name.lower(), tag) for tag in missing)
     report.tags_created = len(missing)
     link = Person.tags.through
-    links = [
-        link(person_id=person.pk, tag_id=tags[tag.lower()].pk)
-        for row, person in people
-        for tag in row.tags
-    ]
+    pairs = {(person.pk, tags[tag.lower()].pk) for row, person in people for tag in row.tags}
+    had = set(
+        link.objects.filter(
+            person_id__in={person_id for person_id, _tag in pairs},
+            tag_id__in={tag_id for _person, tag_id in pairs},
+        ).values_list("person_id", "tag_id")
+    )
+    links = [link(person_id=person_id, tag_id=tag_id) for person_id, tag_id in pairs - had]
     link.objects.bulk_create(links, ignore_conflicts=True, batch_size=BATCH_SIZE)
+    return {person_id for person_id, _tag in pairs - had}
 
 
 def _roster_place(
     people: list[tuple[PersonRow, Person]], campaign: Campaign, known: _Known, report: ImportReport
-) -> None:
+) -> set[int]:
     """Put each person on the roster in their unit; someone already on it keeps what
-    organizers set, and only gets the blanks (unit, title, shift) filled."""
+    organizers set, and only gets the blanks (unit, title, shift) filled. The people whose
+    entry was filled."""
     places = _Places(campaign)
     new, filled = [], []
     for row, person in people:
@@ -482,6 +496,7 @@ def _roster_place(
     report.roster_added, report.roster_existing = len(new), len(people) - len(new)
     report.sites_created, report.units_created = places.sites_created, places.units_created
     report.new_places = places.new_paths
+    return {entry.person_id for entry in filled}
 
 
 def _entry_new(campaign: Campaign, person: Person, row: PersonRow, unit: Unit | None):

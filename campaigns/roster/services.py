@@ -87,9 +87,15 @@ def assessment_recompute(*, entry_id: int) -> None:
     with transaction.atomic():
         entry = RosterEntry.objects.select_for_update().get(pk=entry_id)
         latest = entry.assessments.order_by("-happened_at", "-pk").first()
+        before = entry.assessment, entry.assessed_at
         entry.assessment = latest.level if latest else None
         entry.assessed_at = latest.happened_at if latest else None
+        if (entry.assessment, entry.assessed_at) == before:
+            return
         entry.save(update_fields=["assessment", "assessed_at"])
+        # The assessment the API shows changed with no new record to date it (its
+        # conversation was edited or deleted): the person is modified now.
+        Person.objects.filter(pk=entry.person_id).update(updated_at=timezone.now())
 
 
 def contact_recompute(*, campaign_id: int, person_ids: list[int] | None = None) -> None:

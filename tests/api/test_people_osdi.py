@@ -13,11 +13,17 @@ import pytest
 import time_machine
 
 from campaigns.api.people import people_for_scope, people_osdi, person_osdi, person_public_id
+from campaigns.conversations.services.log import (
+    ConversationData,
+    conversation_delete,
+    conversation_log,
+)
+from campaigns.imports.services import import_commit, import_upload
 from campaigns.models import PersonNote
 from campaigns.people.data import person_erase
 from campaigns.people.services import person_update
 from campaigns.roster.services import assessment_record, roster_remove
-from members.models import PersonEmail, PersonPhone
+from members.models import PersonEmail, PersonPhone, Tag
 from tests import factories
 
 BASE = "https://majority.example/api/v2"
@@ -298,6 +304,50 @@ def test_modified_date_moves_when_an_assessment_is_recorded_even_backdated(commi
         )
 
     assert one(world["ana"], committee=committee)["modified_date"] == "2026-03-05T09:00:00Z"
+
+
+def test_modified_date_moves_when_its_conversation_is_deleted_and_the_assessment_goes(
+    committee, campaign, world, team_organizer
+):
+    """The assessment shown falls back to the one before; the date moves on, never back."""
+    when = T0 + timedelta(days=1)
+    with time_machine.travel(when, tick=False):
+        talk = conversation_log(
+            organizer=team_organizer,
+            campaign=campaign,
+            person=world["ana"],
+            data=ConversationData(happened_at=when, channel="in_person", assessment=2),
+        )
+    before = one(world["ana"], committee=committee, extras={"assessment"})
+    with time_machine.travel(T0 + timedelta(days=5), tick=False):
+        conversation_delete(conversation=talk, actor=team_organizer)
+
+    shown = one(world["ana"], committee=committee, extras={"assessment"})
+    assert before["custom_fields"]["assessment"] == "Harbor: 2"
+    assert shown["modified_date"] == "2026-03-07T09:00:00Z"
+    assert "2" not in shown["custom_fields"].get("assessment", "")
+
+
+def test_modified_date_moves_when_an_import_adds_a_phone_or_a_tag_to_someone_known(
+    committee, campaign, world, lead
+):
+    ana, ben = world["ana"], world["ben"]
+    PersonEmail.objects.create(person=ana, email="ana@example.org")
+    PersonEmail.objects.create(person=ben, email="ben@example.org")
+    ben.tags.add(Tag.objects.create(committee=committee, name="Night shift"))
+    with time_machine.travel(T0, tick=False):
+        factories.on_roster(campaign=campaign, person=ben)  # on the roster already
+    data = (
+        b"Name,Email,Phone,Tags\n"
+        b"Ana Lima,ana@example.org,312-555-0110,\n"  # a phone she lacked
+        b"Ben Okoro,ben@example.org,,night shift\n"  # what we know already
+    )
+    with time_machine.travel(T0 + timedelta(days=4), tick=False):
+        batch = import_upload(campaign=campaign, uploaded_by=lead, filename="r.csv", data=data)
+        assert import_commit(batch_id=batch.pk, actor=lead).committed
+
+    assert one(ana, committee=committee)["modified_date"] == "2026-03-06T09:00:00Z"
+    assert one(ben, committee=committee)["modified_date"] < "2026-03-06"
 
 
 def test_a_sync_by_modified_date_finds_someone_who_joined_the_campaign(committee, campaign, world):
