@@ -441,7 +441,7 @@ def _channels_add(
             )
     PersonEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
     PersonPhone.objects.bulk_create(phones, batch_size=BATCH_SIZE)
-    return {channel.person.pk for channel in [*emails, *phones]}
+    return {email.person.pk for email in emails} | {phone.person.pk for phone in phones}
 
 
 def _tags_add(
