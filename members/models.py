@@ -10,6 +10,7 @@ from django.contrib.postgres.functions import RandomUUID
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -213,6 +214,8 @@ class Tag(models.Model):
     public_id = models.UUIDField(db_default=RandomUUID(), unique=True, editable=False)
     committee = models.ForeignKey(Committee, models.CASCADE, related_name="tags")
     name = models.CharField(_("name"), max_length=60)
+    # Tags are made and deleted, never renamed: this dates them for a sync (campaigns.api).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("tag")
@@ -262,7 +265,9 @@ class Person(models.Model):
     # about a person in campaigns.PersonNote (campaigns/people/data.py: ERASED_TEXT lists
     # every free-text field about a person).
     notes = models.TextField(_("notes"), blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="people", verbose_name=_("tags"), through="PersonTag"
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -308,6 +313,22 @@ class Person(models.Model):
         if self.erased_at is not None:
             return str(_("Erased person"))
         return f"{self.given_name} {self.family_name}".strip()
+
+
+class PersonTag(models.Model):
+    """A tag on a person, and since when: the OSDI API's tagging (campaigns.api.tags). Its
+    table is the one Django made for Person.tags before it had a date."""
+
+    person = models.ForeignKey(Person, models.CASCADE)
+    tag = models.ForeignKey(Tag, models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "members_person_tags"
+        unique_together = [("person", "tag")]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.person}"
 
 
 class PersonEmail(models.Model):

@@ -10,29 +10,26 @@ and the person's public ids. It is the same every time (a client that deletes an
 tagging finds it under the same id), and resolving one means looking among the tag's people
 (one query) for the person whose derived id it is.
 
-Dates. Neither a tag nor the link between a tag and a person stores when it was made, so:
-
-- a tag's `created_date` and `modified_date` are the committee's creation time (stable, never
-  after the tag existed; a sync filtering tags on `modified_date` sees no new tag that way);
-- a tagging's are the person's `updated_at`, which the API's own writes touch
-  (campaigns.people.services.person_tag_add/person_tag_remove): not earlier than the tagging,
-  and it moves when the person changes.
-
-Real timestamps on Tag and on the link would need a migration; until then these are documented
-approximations.
+Dates. A tag's `created_date` is when it was made (tags are never renamed, so it is its
+`modified_date` too); a tagging's is when the tag was put on the person (members.PersonTag),
+and deleting and re-adding one dates it anew. The person's own `modified_date` moves with
+every tagging as well (campaigns.people.services.person_tag_add/person_tag_remove), so a
+sync of people sees it.
 """
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from campaigns.api import osdi
 from campaigns.api.people import osdi_date, people_for_scope
-from members.models import Committee, Person, Tag
+from members.models import Committee, Person, PersonTag, Tag
 
 # Fixed for ever: changing it changes every tagging's id that clients have stored.
 TAGGING_NAMESPACE = uuid.UUID("13e8697e-69a6-4c1f-a19d-30eb6cd46d8f")
+TAGGED_AT = "osdi_tagged_at"  # the annotation tagged_people and person_tags add
 
 
 def tagging_public_id(tag: Tag, person: Person) -> uuid.UUID:
@@ -41,14 +38,14 @@ def tagging_public_id(tag: Tag, person: Person) -> uuid.UUID:
 
 def tags_for_committee(committee: Committee) -> QuerySet[Tag]:
     """Ordered by a unique key, so paging is stable while tags are added."""
-    return Tag.objects.filter(committee=committee).select_related("committee").order_by("pk")
+    return Tag.objects.filter(committee=committee).order_by("pk")
 
 
 def tag_osdi(tag: Tag, *, base_url: str) -> dict[str, Any]:
     """The fields and links of Action Network's tag: identifiers, dates, name, self and
     osdi:taggings."""
     href = osdi.self_link(base_url, "tags", tag.public_id)
-    created = osdi_date(tag.committee.created_at)
+    created = osdi_date(tag.created_at)
     return {
         "identifiers": [osdi.identifier(tag.public_id)],
         "created_date": created,
@@ -61,21 +58,31 @@ def tag_osdi(tag: Tag, *, base_url: str) -> dict[str, Any]:
 def tagged_people(
     *, tag: Tag, committee: Committee, campaign_ids: set[int] | None
 ) -> QuerySet[Person]:
-    """The people in a token's scope who carry `tag`, ordered by a unique key."""
+    """The people in a token's scope who carry `tag`, each with when it was put on them,
+    ordered by a unique key."""
     people = people_for_scope(committee=committee, campaign_ids=campaign_ids)
-    return people.prefetch_related(None).filter(tags=tag).order_by("pk")
+    since = PersonTag.objects.filter(person=OuterRef("pk"), tag=tag).values("created_at")
+    return (
+        people.prefetch_related(None)
+        .filter(tags=tag)
+        .annotate(**{TAGGED_AT: Subquery(since[:1])})
+        .order_by("pk")
+    )
 
 
 def person_tags(person: Person) -> QuerySet[Tag]:
-    return person.tags.select_related("committee").order_by("pk")
+    """The person's tags, each with when it was put on them."""
+    since = PersonTag.objects.filter(person=person, tag=OuterRef("pk")).values("created_at")
+    return person.tags.annotate(**{TAGGED_AT: Subquery(since[:1])}).order_by("pk")
 
 
-def tagging_osdi(tag: Tag, person: Person, *, base_url: str) -> dict[str, Any]:
-    """Action Network's tagging: identifiers, dates, item_type, and links to itself, its tag
-    and its person."""
+def tagging_osdi(tag: Tag, person: Person, *, tagged_at: datetime, base_url: str) -> dict[str, Any]:
+    """Action Network's tagging: identifiers, dates (when the tag was put on the person:
+    TAGGED_AT of tagged_people or person_tags), item_type, and links to itself, its tag and
+    its person."""
     tag_href = osdi.self_link(base_url, "tags", tag.public_id)
     public_id = tagging_public_id(tag, person)
-    date = osdi_date(person.updated_at)
+    date = osdi_date(tagged_at)
     return {
         "identifiers": [osdi.identifier(public_id)],
         "created_date": date,

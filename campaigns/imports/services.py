@@ -26,7 +26,7 @@ from campaigns.roster.history import history_changed
 from campaigns.roster.matching import possible_duplicates_queue_many
 from campaigns.roster.services import roster_back
 from members.audit import audit_record
-from members.models import AuditEvent, Person, PersonEmail, PersonPhone, Tag, User
+from members.models import AuditEvent, Person, PersonEmail, PersonPhone, PersonTag, Tag, User
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
@@ -459,7 +459,7 @@ def _tags_add(
     Tag.objects.bulk_create(missing)
     tags.update((tag.name.lower(), tag) for tag in missing)
     report.tags_created = len(missing)
-    link = Person.tags.through
+    link = PersonTag
     pairs = {(person.pk, tags[tag.lower()].pk) for row, person in people for tag in row.tags}
     had = set(
         link.objects.filter(

@@ -39,7 +39,16 @@ from campaigns.roster.services import (
     roster_remove,
 )
 from members.audit import audit_record
-from members.models import AuditEvent, Committee, Person, PersonEmail, PersonPhone, Tag, User
+from members.models import (
+    AuditEvent,
+    Committee,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    PersonTag,
+    Tag,
+    User,
+)
 
 # The fields each simple section of the person page writes.
 SECTION_FIELDS = {
@@ -223,7 +232,7 @@ def person_tag_add(*, person: Person, tag: Tag) -> bool:
 def person_tag_remove(*, person: Person, tag: Tag) -> bool:
     """Take one tag off the person; False when they did not have it."""
     with transaction.atomic():
-        removed, _count = Person.tags.through.objects.filter(person=person, tag=tag).delete()
+        removed, _count = PersonTag.objects.filter(person=person, tag=tag).delete()
         if removed:
             Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
     return bool(removed)
@@ -377,7 +386,7 @@ MERGED_RELATIONS = {
     "campaigns.rsvp.person",
     "campaigns.scheduledoneonone.person",
     "campaigns.signature.person",
-    "members.person_tags.person",
+    "members.persontag.person",
     "members.personemail.person",
     "members.personphone.person",
 }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, RosterEntry, TeamMember
 from members.audit import audit_record
-from members.models import AuditEvent, Membership, Person, Tag, User
+from members.models import AuditEvent, Membership, Person, PersonTag, Tag, User
 
 
 def roster_bulk_entries(*, campaign: Campaign, entry_ids: Iterable[int]) -> QuerySet[RosterEntry]:
@@ -73,7 +73,7 @@ def roster_add_tag(
                 "person_id", flat=True
             )
         )
-        links = Person.tags.through
+        links = PersonTag
         links.objects.bulk_create(
             [links(person_id=pk, tag_id=tag.pk) for pk in person_ids], ignore_conflicts=True
         )

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from campaigns.models import Campaign, RosterEntry, Site, TeamMember, Unit
 from campaigns.roster.units import UnitPlace, unit_places
-from members.models import Membership, Person, Tag, User
+from members.models import Membership, PersonTag, Tag, User
 
 GOALS = ("interest", "majority", "super")
 SIGNED_FRESH, NOT_SIGNED = "fresh", "not"  # the chart's "Signed" filter
@@ -274,9 +274,7 @@ def chart_tags(campaign: Campaign) -> list[Tag]:
 
 
 def tagged_people(tag_id: int) -> set[int]:
-    return set(
-        Person.tags.through.objects.filter(tag_id=tag_id).values_list("person_id", flat=True)
-    )
+    return set(PersonTag.objects.filter(tag_id=tag_id).values_list("person_id", flat=True))
 
 
 def chart_build(

@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from campaigns.api.tokens import token_create
-from members.models import AuditEvent, Person, Tag
+from members.models import AuditEvent, Person, PersonTag, Tag
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +172,7 @@ def test_a_client_deletes_and_re_adds_a_tagging_under_the_same_id(client, commit
     tag, ana = world["night"], world["Ana"]
     long_ago = timezone.now() - datetime.timedelta(days=30)
     Person.objects.filter(pk=ana.pk).update(updated_at=long_ago)
+    PersonTag.objects.filter(person=ana, tag=tag).update(created_at=long_ago)
     [tagging] = taggings_of(client, token, tag)
     tagging_path = tagging["_links"]["self"]["href"].removeprefix(f"{BASE}/")
 
@@ -192,6 +194,34 @@ def test_a_client_deletes_and_re_adds_a_tagging_under_the_same_id(client, commit
     assert added.json()["modified_date"] > tagging["modified_date"]
     writes = AuditEvent.objects.filter(kind=AuditEvent.Kind.API, detail__action="write")
     assert sorted(e.detail["method"] for e in writes) == ["DELETE", "POST", "POST"]
+
+
+def test_a_sync_by_modified_date_finds_the_new_tag_and_the_new_tagging_only(
+    client, committee, lead, world
+):
+    """Tags and taggings are dated when they were made, not by anything else."""
+    token = a_token(committee, lead)
+    ana = world["Ana"]
+    monday = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(monday, tick=False):
+        Tag.objects.filter(committee=committee).update(created_at=monday)
+        PersonTag.objects.filter(person__committee=committee).update(created_at=monday)
+    with time_machine.travel(monday + datetime.timedelta(days=3), tick=False):
+        strike = Tag.objects.create(committee=committee, name="Strike committee")
+        ana.tags.add(strike)
+    since = {"filter": "modified_date gt '2026-12-01'"}
+
+    tags = get(client, token, "tags", **since).json()["_embedded"]["osdi:tags"]
+    new = get(client, token, f"tags/{strike.public_id}/taggings", **since).json()
+    old = get(client, token, f"tags/{world['night'].public_id}/taggings", **since).json()
+
+    assert [(tag["name"], tag["created_date"]) for tag in tags] == [
+        ("Strike committee", "2026-12-03T09:00:00Z")
+    ]
+    [tagging] = new["_embedded"]["osdi:taggings"]
+    assert tagging["created_date"] == tagging["modified_date"] == "2026-12-03T09:00:00Z"
+    assert tagging["_links"]["osdi:person"]["href"] == f"{BASE}/people/{ana.public_id}"
+    assert old["_embedded"]["osdi:taggings"] == []
 
 
 def test_a_read_only_token_may_not_tag(client, committee, lead, world):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from campaigns.api import osdi
 from campaigns.api.people import people_for_scope, token_scope
 from campaigns.api.tags import (
+    TAGGED_AT,
     person_tags,
     tag_osdi,
     tagged_people,
@@ -26,7 +27,7 @@ from campaigns.api.tags import (
 from campaigns.api.views.entry import OsdiView, filtered
 from campaigns.api.views.people import person_one
 from campaigns.people.services import person_tag_add, person_tag_remove
-from members.models import Committee, Person, Tag
+from members.models import Committee, Person, PersonTag, Tag
 
 
 class TagsView(OsdiView):
@@ -64,7 +65,9 @@ class TaggingsView(OsdiView):
             people,
             kind="taggings",
             path=f"tags/{tag.public_id}/taggings",
-            shown=lambda rows, base: [tagging_osdi(tag, p, base_url=base) for p in rows],
+            shown=lambda rows, base: [
+                tagging_osdi(tag, p, tagged_at=getattr(p, TAGGED_AT), base_url=base) for p in rows
+            ],
         )
 
     def post(self, request: Request, tag_id: str) -> Response:
@@ -75,8 +78,7 @@ class TaggingsView(OsdiView):
         person = person_one(people.prefetch_related(None), str(person_id))
         person_tag_add(person=person, tag=tag)
         self.audit_write(request)
-        person.refresh_from_db(fields=["updated_at"])
-        return Response(_with_curies(tagging_osdi(tag, person, base_url=self.base(request))))
+        return Response(_with_curies(_tagging(tag, person, self.base(request))))
 
 
 class TaggingView(OsdiView):
@@ -84,7 +86,7 @@ class TaggingView(OsdiView):
 
     def get(self, request: Request, tag_id: str, tagging_id: str) -> Response:
         tag, person = self._tagging(request, tag_id, tagging_id)
-        return Response(_with_curies(tagging_osdi(tag, person, base_url=self.base(request))))
+        return Response(_with_curies(_tagging(tag, person, self.base(request))))
 
     def delete(self, request: Request, tag_id: str, tagging_id: str) -> Response:
         tag, person = self._tagging(request, tag_id, tagging_id)
@@ -116,8 +118,16 @@ class PersonTaggingsView(OsdiView):
             tags,
             kind="taggings",
             path=f"people/{person.public_id}/taggings",
-            shown=lambda rows, base: [tagging_osdi(tag, person, base_url=base) for tag in rows],
+            shown=lambda rows, base: [
+                tagging_osdi(tag, person, tagged_at=getattr(tag, TAGGED_AT), base_url=base)
+                for tag in rows
+            ],
         )
+
+
+def _tagging(tag: Tag, person: Person, base_url: str) -> dict:
+    since = PersonTag.objects.get(person=person, tag=tag).created_at
+    return tagging_osdi(tag, person, tagged_at=since, base_url=base_url)
 
 
 def _with_curies(body: dict) -> dict:
@@ -161,9 +171,9 @@ def _person_href(request: Request) -> uuid.UUID:
 
 
 def _filtered_tags(tags: QuerySet[Tag], text: str) -> QuerySet[Tag]:
-    """`identifier eq 'majority:…'`; `created_date`/`modified_date` compare with the dates
-    shown (the committee's creation, see campaigns.api.tags)."""
-    shown = "committee__created_at"
+    """`identifier eq 'majority:…'`; `created_date`/`modified_date` compare with the tag's
+    creation, the date shown for both (campaigns.api.tags)."""
+    shown = "created_at"
     return filtered(
         tags,
         text,
@@ -175,7 +185,7 @@ def _filtered_tags(tags: QuerySet[Tag], text: str) -> QuerySet[Tag]:
 
 def _filtered_taggings(people: QuerySet[Person], tag: Tag, text: str) -> QuerySet[Person]:
     """`identifier eq 'majority:<tagging id>'`; `created_date`/`modified_date` compare with
-    the person's `updated_at`, the date a tagging shows."""
+    when the tag was put on the person, the date a tagging shows."""
 
     def identified(rows: QuerySet[Person], wanted: object) -> QuerySet[Person]:
         person = tagging_person(rows, tag, str(wanted)) if wanted else None
@@ -185,6 +195,6 @@ def _filtered_taggings(people: QuerySet[Person], tag: Tag, text: str) -> QuerySe
         people,
         text,
         kind="taggings",
-        columns={"created_date": "updated_at", "modified_date": "updated_at"},
+        columns={"created_date": TAGGED_AT, "modified_date": TAGGED_AT},
         identified=identified,
     )

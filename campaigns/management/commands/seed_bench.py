@@ -41,7 +41,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.roster.services import contact_recompute
-from members.models import Committee, Membership, Person, Tag, User
+from members.models import Committee, Membership, Person, PersonTag, Tag, User
 
 COMMITTEE = "Bench Committee"
 CAMPAIGN = "Bench"
@@ -518,7 +518,7 @@ def _copy(model: type[Model], columns: list[str], rows: list[tuple]) -> None:
 def _tags(committee: Committee, persons: list[Person], rng: random.Random) -> None:
     """The committee's tags, one on about a quarter of the people."""
     tags = Tag.objects.bulk_create(Tag(committee=committee, name=name) for name in TAGS)
-    links = Person.tags.through
+    links = PersonTag
     links.objects.bulk_create(
         (
             links(person_id=person.pk, tag_id=rng.choice(tags).pk)
