@@ -228,7 +228,10 @@ def test_rsvps_are_attendances_with_action_networks_statuses(client, committee, 
         "Ben": ("tentative", False),
         "Cruz": ("declined", False),
     }
-    ana = page["_embedded"]["osdi:attendances"][0]
+    ana, documented = page["_embedded"]["osdi:attendances"][0], fixture("attendance.json")
+    # The documented example's fields and links that we hold (no comment, referrer, inviter)
+    assert set(ana) == set(documented) - {"origin_system", "action_date", "comment"}
+    assert set(ana["_links"]) == set(documented["_links"]) - {"osdi:invited_by"}
     assert ana["_links"]["osdi:event"]["href"] == f"{BASE}/events/{picket.public_id}"
     assert ana["identifiers"][0] == "majority:" + ana["_links"]["self"]["href"].rsplit("/", 1)[1]
     assert get(client, token, ana["_links"]["self"]["href"]).json() == ana

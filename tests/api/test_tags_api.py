@@ -122,8 +122,11 @@ def test_a_tags_taggings_link_to_the_tag_and_the_person(client, committee, lead,
     assert page["_links"]["self"]["href"] == f"{BASE}/tags/{tag.public_id}/taggings"
     people = {t["_links"]["osdi:person"]["href"] for t in taggings}
     assert people == {f"{BASE}/people/{world[n].public_id}" for n in ["Ana", "Ben", "Dee"]}
-    tagging = taggings[0]
-    assert set(tagging) == {"identifiers", "created_date", "modified_date", "item_type", "_links"}
+    tagging, documented = taggings[0], fixture("tagging.json")
+    # The documented example's fields and links, all but the system's name
+    assert set(tagging) == set(documented) - {"origin_system"}
+    assert set(tagging["_links"]) == set(documented["_links"])
+    assert tagging["item_type"] == documented["item_type"]
     assert tagging["_links"]["osdi:tag"]["href"] == f"{BASE}/tags/{tag.public_id}"
     self_href = tagging["_links"]["self"]["href"]
     assert self_href.startswith(f"{BASE}/tags/{tag.public_id}/taggings/")
