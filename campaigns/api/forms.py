@@ -1,5 +1,6 @@
 """The form a committee lead makes an API token with."""
 
+import secrets
 from typing import cast
 
 from django import forms
@@ -43,8 +44,13 @@ class ApiTokenForm(forms.Form):
         help_text=_("Notes are never given to a token."),
     )
 
+    # Names this filling of the form: sent twice (a double tap, a reload that posts again),
+    # it makes one token (campaigns.api.views.tokens).
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
     def __init__(self, *args, committee: Committee, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["once"].initial = secrets.token_urlsafe(16)
         cast(
             forms.ModelMultipleChoiceField, self.fields["campaigns"]
         ).queryset = Campaign.objects.filter(committee=committee).order_by("code_name")

@@ -17,17 +17,29 @@ from members.http import AuthedHttpRequest
 from members.models import Membership
 
 PAGES = "campaigns/api"
+SENT_KEY = "api_token_forms_sent"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """The list, and the form for a new token. A token made is shown on the answer to the
-    POST itself and nowhere else: it is neither stored nor put in the session."""
+    POST itself and nowhere else: it is neither stored nor put in the session. The same
+    form sent again (a double tap, a reload that posts again) makes no second token: the
+    page says the first was made and is not shown again."""
     committee = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD).committee
     form = ApiTokenForm(request.POST if request.method == "POST" else None, committee=committee)
     made = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _sent_before(request, form):
+        messages.warning(
+            request,
+            _(
+                "That form was sent twice: the token was made the first time and is not "
+                "shown again. If you did not copy it, revoke it and make another."
+            ),
+        )
+        form = ApiTokenForm(committee=committee)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         token, raw = token_create(
             committee=committee,
@@ -48,6 +60,19 @@ def api_tokens(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     context = {"committee": committee, "form": form, "tokens": tokens, "made": made}
     status = 422 if form.errors else 200
     return render(request, f"{PAGES}/tokens.html", context, status=status)
+
+
+def _sent_before(request: AuthedHttpRequest, form: ApiTokenForm) -> bool:
+    """Whether this filling of the form made a token already; notes it if not (the last
+    few, in the session)."""
+    once = form.cleaned_data["once"]
+    if not once:
+        return False
+    sent = request.session.get(SENT_KEY, [])
+    if once in sent:
+        return True
+    request.session[SENT_KEY] = [*sent, once][-10:]
+    return False
 
 
 @login_required
