@@ -12,6 +12,7 @@ from campaigns.api.tokens import token_create
 from campaigns.models import RosterEntry
 from members.models import AuditEvent, Person, PersonEmail, PersonPhone
 from tests import factories
+from tests.test_translations import english_on
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,22 @@ def test_a_query_it_cannot_read_is_a_400_saying_why(client, committee, lead, peo
     assert response.status_code == 400
     assert response["Content-Type"] == "application/hal+json"
     assert response.json()["error"]
+
+
+def test_an_error_is_in_the_callers_language(client, committee, lead, people):
+    token = a_token(committee, lead)
+    query = {"filter": "given_name eq 'Ana'"}
+    headers = {"OSDI-API-Token": token}
+
+    english = client.get("/api/v2/people", query, headers={**headers, "Accept-Language": "en"})
+    spanish = client.get("/api/v2/people", query, headers={**headers, "Accept-Language": "es"})
+    unauthorized = client.get("/api/v2/people", headers={"Accept-Language": "es"})
+
+    assert english.status_code == spanish.status_code == 400
+    assert english.json()["error"] != spanish.json()["error"]
+    assert english_on(english.json()["error"]) != []  # the check can tell
+    assert english_on(spanish.json()["error"]) == []
+    assert english_on(unauthorized.json()["error"]) == []
 
 
 def test_each_page_read_is_audited_with_its_count(client, committee, lead, people):
