@@ -82,6 +82,9 @@ class Action(models.Model):
     # The id other tools know it by (the OSDI API, campaigns.api); public_key opens its
     # public page, this opens nothing.
     public_id = models.UUIDField(db_default=RandomUUID(), unique=True, editable=False)
+    # The event in another tool this action was made from (its absolute self link, read by
+    # manage.py sync_actionnetwork), so that a later sync updates it instead of adding another.
+    synced_from = models.CharField(max_length=500, blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
@@ -100,6 +103,11 @@ class Action(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gte=models.F("starts_at")), name="action_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "synced_from"],
+                condition=~Q(synced_from=""),
+                name="action_synced_once",
             ),
         ]
 
@@ -144,6 +152,7 @@ class Rsvp(models.Model):
         PUBLIC = "public", _("Public page")
         WALK_IN = "walk_in", _("Walk-in")
         ORGANIZER = "organizer", _("Entered by an organizer")
+        API = "api", _("From another tool")
 
     action = models.ForeignKey(Action, models.CASCADE, related_name="rsvps")
     person = models.ForeignKey(Person, models.CASCADE, related_name="rsvps")

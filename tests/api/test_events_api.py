@@ -302,6 +302,7 @@ def test_a_write_token_records_an_rsvp_and_a_second_call_changes_it(client, comm
     assert second.json()["identifiers"] == first.json()["identifiers"]
     rsvp = Rsvp.objects.get(action=world["training"], person=ben)
     assert rsvp.response == Rsvp.Response.NO
+    assert rsvp.get_source_display() == "From another tool"
     assert AuditEvent.objects.filter(detail__action="write").count() == 2
 
 

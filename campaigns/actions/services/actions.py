@@ -90,8 +90,9 @@ def action_is_over(action: Action, now: datetime | None = None) -> bool:
     return action.ends_at <= (now or timezone.now())
 
 
-def action_cancel(*, action: Action, by: User, ip: str | None = None) -> bool:
-    """Cancel an action: it stays, marked cancelled, and takes no more answers. Messages not
+def action_cancel(*, action: Action, by: User | None, ip: str | None = None) -> bool:
+    """Cancel an action (`by` None: cancelled in another tool, read by a sync): it stays,
+    marked cancelled, and takes no more answers. Messages not
     sent yet will not go out; everyone who said yes or maybe is told it is off. Returns False
     if it was cancelled already.
 

@@ -22,10 +22,13 @@ def checkin_problem(action: Action) -> str | None:
     return None
 
 
-def attendance_set(*, action: Action, person: Person, attended: bool | None, by: User) -> Rsvp:
+def attendance_set(
+    *, action: Action, person: Person, attended: bool | None, by: User | None
+) -> Rsvp:
     """Record whether the person came: True checked in now, False a no-show, None not
-    recorded (an undo). Someone with no RSVP gets one, as a walk-in; undoing a walk-in that
-    nothing else explains (no invitation, no answer) removes that row again.
+    recorded (an undo); `by` None when another tool recorded it (a sync). Someone with no
+    RSVP gets one, as a walk-in; undoing a walk-in that nothing else explains (no
+    invitation, no answer) removes that row again.
 
     Raises ValidationError (code "cancelled") for a cancelled action.
     """

@@ -102,6 +102,24 @@ def rsvp_set(
     return RsvpOutcome(rsvp=rsvp, waitlisted=rsvp.waitlisted_at is not None, promoted=promoted)
 
 
+def rsvp_record(*, action: Action, person: Person, response: str, source: str) -> Rsvp:
+    """An answer given somewhere else (another tool), recorded here. While the action takes
+    answers it is an answer like any other (rsvp_set: places, waitlist, reminders); once the
+    action is over or cancelled it is history, kept as it was given, with no place to count
+    and nobody to remind.
+
+    Raises ValidationError as rsvp_set does."""
+    if rsvp_open_problem(action) is None:
+        return rsvp_set(action=action, person=person, response=response, source=source).rsvp
+    if response not in (Rsvp.Response.YES, Rsvp.Response.MAYBE, Rsvp.Response.NO):
+        raise ValidationError(_("Choose yes, maybe or no."), code="invalid")
+    fields = {"response": response, "responded_at": timezone.now(), "source": source}
+    rsvp, _created = Rsvp.objects.update_or_create(
+        action=action, person=person, defaults={**fields, "guests": 0, "waitlisted_at": None}
+    )
+    return rsvp
+
+
 def rsvp_answer_simple(
     *, action_id: int, person_id: int, response: str, source: str, guests: int, note: str
 ) -> bool:

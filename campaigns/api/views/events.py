@@ -138,8 +138,8 @@ class AttendanceView(OsdiView):
         return Response(attendance_osdi(rsvp, base_url=self.base(request)))
 
 
-# An API token stands for the lead who made it: the answer was entered for the person.
-SOURCE = Rsvp.Source.ORGANIZER
+# The answer came through another tool (the token's client), as a sync's do.
+SOURCE = Rsvp.Source.API
 RESPONSES = {
     "accepted": Rsvp.Response.YES,
     "tentative": Rsvp.Response.MAYBE,
