@@ -101,7 +101,10 @@ class AttendancesView(OsdiView):
 
 
 class PersonAttendancesView(AttendancesView):
-    """A person's attendances (their osdi:attendances link), to the events the token sees."""
+    """A person's attendances (their osdi:attendances link), to the events the token sees.
+    Only read: answers are recorded on the event."""
+
+    http_method_names = ["get", "head", "options"]
 
     def get(self, request: Request, person_id: str) -> Response:
         token: ApiToken = request.auth
