@@ -320,8 +320,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Majority OSDI API",
-    "DESCRIPTION": "People, tags, events and attendances of one committee, in OSDI's HAL+JSON "
-    "as Action Network serves it. Send a token as OSDI-API-Token (or Authorization: Bearer).",
+    # In the reader's language (?lang=es or Accept-Language), as the operations are.
+    "DESCRIPTION": _(
+        "People, tags, events and attendances of one committee, in OSDI's HAL+JSON as Action "
+        "Network serves it. Send a token as `OSDI-API-Token` (or `Authorization: Bearer`)."
+    ),
     "VERSION": "2",
     "SCHEMA_PATH_PREFIX": "/api/v2",
     "POSTPROCESSING_HOOKS": [

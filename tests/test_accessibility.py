@@ -126,6 +126,9 @@ def test_the_pages_organizers_and_leads_use_have_no_serious_axe_violations(
     page.get_by_label("Email").fill(team_organizer.email)
     page.get_by_role("button", name="Email me a login code").click()
     found += check(page, page.url, "the page asking for the emailed code", "a visitor")
+    found += check(
+        page, live_server.url + reverse("api_docs"), "the API documentation", "a visitor"
+    )
     for user, paths in pages.items():
         page.context.clear_cookies()
         log_in(page, live_server.url, user.email, factories.PASSWORD)

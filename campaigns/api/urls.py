@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from campaigns.api import schema  # noqa: F401 - registers the token's OpenAPI security scheme
-from campaigns.api.views import entry, events, people, tags, tokens
+from campaigns.api.views import docs, entry, events, people, tags, tokens
 
 COMMITTEE = "committees/<int:committee_id>/api-tokens/"
 
@@ -23,6 +23,8 @@ urlpatterns = [
         ),
         name="api_schema",
     ),
+    # The same, for people to read.
+    re_path(API + r"/docs/?$", docs.api_docs, name="api_docs"),
     re_path(API + r"/people/?$", people.PeopleView.as_view(), name="api_people"),
     re_path(
         API + r"/people/(?P<person_id>[^/]+)/?$", people.PersonView.as_view(), name="api_person"

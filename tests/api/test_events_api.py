@@ -328,6 +328,16 @@ def test_the_person_may_be_named_by_link_or_found_by_phone(client, committee, le
     assert set(answers) == {(ana.pk, "maybe"), (cruz.pk, "yes")}
 
 
+def test_answers_are_recorded_on_the_event_not_on_the_person(client, committee, lead, world):
+    token = a_writer(committee, lead)
+    path = f"people/{world['people']['Ana'].public_id}/attendances"
+
+    response = post(client, token, path, {"status": "declined"})
+
+    assert response.status_code == 405
+    assert "error" in response.json()
+
+
 def test_a_read_only_token_may_not_record(client, committee, lead, world):
     response = post(
         client,

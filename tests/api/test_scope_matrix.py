@@ -24,7 +24,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 SEES, HIDDEN, REFUSED = 200, 404, 401
-NOT_SWEPT = {"api_tokens", "api_token_revoke", "api_schema"}  # pages, and the public schema
+NOT_SWEPT = {"api_tokens", "api_token_revoke", "api_schema", "api_docs"}  # pages, public docs
 # GET status per token for each address: committee, campaign B, other committee.
 ROWS = {
     "api_entry": (SEES, SEES, SEES),

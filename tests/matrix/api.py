@@ -21,6 +21,7 @@ ROWS = {
     "api_token_revoke": {**OTHERS, "lead": (200, 302)},
     "api_entry": every((401, 401)),
     "api_schema": every((200, 405)),  # the OpenAPI description: public
+    "api_docs": every((200, 405)),  # and the page drawn from it
     "api_people": every((401, 401)),
     "api_person": every((401, 401)),
     "api_person_taggings": every((401, 401)),

@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +15,7 @@ from campaigns.api import osdi
 from campaigns.api.auth import HasToken, TokenAuthentication, TokenThrottle
 from campaigns.api.http import AlwaysHal, HalJsonParser, HalJsonRenderer
 from campaigns.api.osdi import OsdiError
+from campaigns.api.schema import answers
 from campaigns.models import ApiToken
 from members.audit import audit_record, client_ip
 from members.models import AuditEvent
@@ -101,6 +104,14 @@ class OsdiView(APIView):
 
 
 class EntryPoint(OsdiView):
+    @extend_schema(
+        summary=gettext_lazy("What this server offers"),
+        description=gettext_lazy(
+            "Links to the people, tags and events, and the largest page (`max_pagesize`), as "
+            "Action Network's entry point gives them."
+        ),
+        responses=answers(),
+    )
     def get(self, request: Request) -> Response:
         base = self.base(request)
         return Response(

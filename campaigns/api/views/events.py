@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +25,7 @@ from campaigns.api.events import (
     events_for_scope,
 )
 from campaigns.api.people import people_for_scope, token_scope
+from campaigns.api.schema import WRITES, answers, collection_parameters
 from campaigns.api.signup import person_sent
 from campaigns.api.views.entry import OsdiView, filtered
 from campaigns.api.views.people import person_one
@@ -32,6 +35,16 @@ from members.selectors import person_matching
 
 
 class EventsView(OsdiView):
+    @extend_schema(
+        summary=gettext_lazy("List events"),
+        description=gettext_lazy(
+            "The committee's actions the token may see: a campaign token sees its campaigns' "
+            "and the committee-wide ones. Times are in UTC; a public action has a "
+            "`browser_url`."
+        ),
+        parameters=collection_parameters("events"),
+        responses=answers(400),
+    )
     def get(self, request: Request) -> Response:
         token: ApiToken = request.auth
         actions = events_for_scope(committee=token.committee, campaign_ids=token_scope(token))
@@ -45,6 +58,7 @@ class EventsView(OsdiView):
 
 
 class EventView(OsdiView):
+    @extend_schema(summary=gettext_lazy("Read one event"), responses=answers(404))
     def get(self, request: Request, event_id: str) -> Response:
         token: ApiToken = request.auth
         action = _one_event(token, event_id)
@@ -68,6 +82,15 @@ class AttendancePages(OsdiView):
 class AttendancesView(AttendancePages):
     """An event's attendances: the RSVPs of the people the token sees."""
 
+    @extend_schema(
+        summary=gettext_lazy("Who is coming"),
+        description=gettext_lazy(
+            "The answers to the event of the people the token sees, each with a `status`: "
+            "`accepted`, `tentative`, `declined` or `needs action`."
+        ),
+        parameters=collection_parameters("attendances"),
+        responses=answers(400, 404),
+    )
     def get(self, request: Request, event_id: str) -> Response:
         token: ApiToken = request.auth
         action = _one_event(token, event_id)
@@ -78,6 +101,17 @@ class AttendancesView(AttendancePages):
         )
         return self.page(request, rsvps, path=f"events/{action.public_id}/attendances")
 
+    @extend_schema(
+        summary=gettext_lazy("Record an attendance (the record attendance helper)"),
+        description=gettext_lazy(
+            "Name the person with `_links` → `osdi:person`, or send `person` with an email or "
+            "phone: they are matched by email, then by phone, among the token's people, and "
+            "nobody is added here (404 when nobody matches). `status` is `accepted` (when not "
+            "given), `tentative` or `declined`. One attendance per person and event: a second "
+            "call changes it."
+        ),
+        responses=answers(*WRITES, 404, ok=gettext_lazy("The attendance.")),
+    )
     def post(self, request: Request, event_id: str) -> Response:
         """Action Network's record attendance helper: the person's RSVP to this event, made or
         changed through the service the app's own forms use (one per person and event: a
@@ -105,8 +139,15 @@ class AttendancesView(AttendancePages):
 
 
 class PersonAttendancesView(AttendancePages):
-    """A person's attendances (their osdi:attendances link), to the events the token sees."""
+    """A person's attendances (their osdi:attendances link), to the events the token sees.
+    Only read: answers are recorded on the event."""
 
+    @extend_schema(
+        summary=gettext_lazy("A person's attendances"),
+        description=gettext_lazy("The person's answers to the events the token sees."),
+        parameters=collection_parameters("attendances"),
+        responses=answers(400, 404),
+    )
     def get(self, request: Request, person_id: str) -> Response:
         token: ApiToken = request.auth
         scope = token_scope(token)
@@ -122,6 +163,7 @@ class PersonAttendancesView(AttendancePages):
 
 
 class AttendanceView(OsdiView):
+    @extend_schema(summary=gettext_lazy("Read one attendance"), responses=answers(404))
     def get(self, request: Request, event_id: str, attendance_id: str) -> Response:
         token: ApiToken = request.auth
         action = _one_event(token, event_id)

@@ -4,11 +4,14 @@ anyone outside it is 404, as if they did not exist."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.api import osdi
 from campaigns.api.people import people_for_scope, people_osdi, person_osdi, token_scope
+from campaigns.api.schema import WRITES, answers, collection_parameters
 from campaigns.api.signup import person_sent, person_signup, person_update, phone_from_osdi
 from campaigns.api.views.entry import OsdiView
 from campaigns.models import ApiToken
@@ -16,6 +19,16 @@ from members.models import Person, PersonEmail, PersonPhone
 
 
 class PeopleView(OsdiView):
+    @extend_schema(
+        summary=gettext_lazy("List people"),
+        description=gettext_lazy(
+            "The people the token may see: the whole committee's, or its campaigns' people. "
+            "An `email_address` or `phone_number` filter finds someone only by an address "
+            "the token may read."
+        ),
+        parameters=collection_parameters("people"),
+        responses=answers(400),
+    )
     def get(self, request: Request) -> Response:
         token: ApiToken = request.auth
         scope = token_scope(token)
@@ -31,6 +44,17 @@ class PeopleView(OsdiView):
             ),
         )
 
+    @extend_schema(
+        summary=gettext_lazy("Add or update someone (the person signup helper)"),
+        description=gettext_lazy(
+            'Send `{"person": {…}, "add_tags": […], "remove_tags": […]}`. The person '
+            "is matched by email, then by phone, among the token's people and updated; when "
+            "nobody matches, they are added. Fields not sent are kept. Consent only goes down: "
+            "an unsubscribe is kept, and `subscribed` never undoes one. `add_tags` and "
+            "`remove_tags` take tag names; a new name makes a new tag."
+        ),
+        responses=answers(*WRITES, ok=gettext_lazy("The person, as the token sees them now.")),
+    )
     def post(self, request: Request) -> Response:
         """Action Network's person signup helper: match by email, then phone, and update,
         or add; `add_tags` and `remove_tags` by name."""
@@ -41,6 +65,13 @@ class PeopleView(OsdiView):
 
 
 class PersonView(OsdiView):
+    @extend_schema(
+        summary=gettext_lazy("Read one person"),
+        description=gettext_lazy(
+            "Their unit and assessment are in `custom_fields` only if the token was given them."
+        ),
+        responses=answers(404),
+    )
     def get(self, request: Request, person_id: str) -> Response:
         token: ApiToken = request.auth
         scope = token_scope(token)
@@ -52,6 +83,14 @@ class PersonView(OsdiView):
             person_osdi(person, base_url=base, extras=set(token.extras), campaign_ids=scope)
         )
 
+    @extend_schema(
+        summary=gettext_lazy("Change one person"),
+        description=gettext_lazy(
+            "Send the person's fields: names, an email or phone to add, an unsubscribe. Fields "
+            "not sent are kept, and consent only goes down."
+        ),
+        responses=answers(*WRITES, 404, ok=gettext_lazy("The person, as the token sees them now.")),
+    )
     def put(self, request: Request, person_id: str) -> Response:
         """Change what is sent (names, an email or phone added, an unsubscribe); the rest is
         kept."""

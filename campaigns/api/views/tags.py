@@ -9,12 +9,15 @@ from urllib.parse import urlsplit
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.api import osdi
 from campaigns.api.people import people_for_scope, token_scope
+from campaigns.api.schema import PAGING, WRITES, answers, collection_parameters
 from campaigns.api.tags import (
     TAGGED_AT,
     person_tags,
@@ -31,6 +34,14 @@ from members.models import Committee, Person, PersonTag, Tag
 
 
 class TagsView(OsdiView):
+    @extend_schema(
+        summary=gettext_lazy("List tags"),
+        description=gettext_lazy(
+            "The committee's tags: every token of the committee sees them all."
+        ),
+        parameters=collection_parameters("tags"),
+        responses=answers(400),
+    )
     def get(self, request: Request) -> Response:
         token = request.auth
         tags = _filtered_tags(
@@ -45,6 +56,7 @@ class TagsView(OsdiView):
 
 
 class TagView(OsdiView):
+    @extend_schema(summary=gettext_lazy("Read one tag"), responses=answers(404))
     def get(self, request: Request, tag_id: str) -> Response:
         tag = _tag(request.auth.committee, tag_id)
         body = tag_osdi(tag, base_url=self.base(request))
@@ -55,6 +67,12 @@ class TagView(OsdiView):
 class TaggingsView(OsdiView):
     """A tag's taggings: GET pages them, POST adds one."""
 
+    @extend_schema(
+        summary=gettext_lazy("Who has a tag"),
+        description=gettext_lazy("The tag's taggings, of the people in the token's scope only."),
+        parameters=collection_parameters("taggings"),
+        responses=answers(400, 404),
+    )
     def get(self, request: Request, tag_id: str) -> Response:
         token = request.auth
         tag = _tag(token.committee, tag_id)
@@ -70,6 +88,15 @@ class TaggingsView(OsdiView):
             ],
         )
 
+    @extend_schema(
+        summary=gettext_lazy("Tag someone"),
+        description=gettext_lazy(
+            'Send `{"_links": {"osdi:person": {"href": …}}}` with a person\'s link from '
+            "this API. Someone who has the tag already keeps it, and the answer is the same "
+            "tagging."
+        ),
+        responses=answers(*WRITES, 404, ok=gettext_lazy("The tagging.")),
+    )
     def post(self, request: Request, tag_id: str) -> Response:
         token = request.auth
         tag = _tag(token.committee, tag_id)
@@ -84,10 +111,19 @@ class TaggingsView(OsdiView):
 class TaggingView(OsdiView):
     """One tagging: GET it, DELETE it."""
 
+    @extend_schema(summary=gettext_lazy("Read one tagging"), responses=answers(404))
     def get(self, request: Request, tag_id: str, tagging_id: str) -> Response:
         tag, person = self._tagging(request, tag_id, tagging_id)
         return Response(_with_curies(_tagging(tag, person, self.base(request))))
 
+    @extend_schema(
+        summary=gettext_lazy("Untag someone"),
+        description=gettext_lazy(
+            "Takes the tag off the person. The answer is 200 with a `notice`, as Action "
+            "Network's is."
+        ),
+        responses=answers(403, 404, ok=gettext_lazy("A `notice` that the tagging is deleted.")),
+    )
     def delete(self, request: Request, tag_id: str, tagging_id: str) -> Response:
         tag, person = self._tagging(request, tag_id, tagging_id)
         person_tag_remove(person=person, tag=tag)
@@ -108,6 +144,12 @@ class TaggingView(OsdiView):
 class PersonTaggingsView(OsdiView):
     """A person's taggings (the person's `osdi:taggings` link), each linked under its tag."""
 
+    @extend_schema(
+        summary=gettext_lazy("A person's taggings"),
+        description=gettext_lazy("The person's tags, each as a tagging under its tag."),
+        parameters=PAGING,
+        responses=answers(400, 404),
+    )
     def get(self, request: Request, person_id: str) -> Response:
         token = request.auth
         people = people_for_scope(committee=token.committee, campaign_ids=token_scope(token))
