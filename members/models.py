@@ -101,6 +101,18 @@ class Committee(models.Model):
     # the window may run past midnight.
     quiet_hours_start = models.TimeField(_("quiet hours start"), default=time(21, 0))
     quiet_hours_end = models.TimeField(_("quiet hours end"), default=time(8, 0))
+    # Dues (campaigns.power): amounts are whole minor units of this currency (ISO 4217).
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    dues_grace_months = models.PositiveSmallIntegerField(
+        _("grace period (months)"),
+        default=1,
+        help_text=_("A member this many months behind is still in good standing."),
+    )
+    dues_lapse_months = models.PositiveSmallIntegerField(
+        _("lapsed after (months)"),
+        default=3,
+        help_text=_("A member more than this many months behind has lapsed."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -122,6 +134,9 @@ class Membership(models.Model):
     committee = models.ForeignKey(Committee, models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    # A lead who keeps the books: sees payments and the ledger (campaigns.power). Granted by a
+    # lead, and audited.
+    is_treasurer = models.BooleanField(_("treasurer"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -417,6 +432,9 @@ class AuditEvent(models.Model):
         DRIVE_CHANGE = "drive_change", _("Sign-up drive change")
         API_TOKEN = "api_token", _("API token change")
         API = "api", _("API use")
+        MEMBER = "member", _("Membership change")
+        PAYMENT = "payment", _("Dues payment")
+        TREASURER = "treasurer", _("Treasurer change")
 
     committee = models.ForeignKey(
         Committee, models.DO_NOTHING, db_constraint=False, related_name="+", null=True

@@ -13,6 +13,7 @@ from campaigns.models.conversations import (
 from campaigns.models.imports import ImportBatch
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
+from campaigns.models.power import DuesPlan, Member, PayMethod, Payment
 from campaigns.models.roster import (
     Assessment,
     AssessmentRecord,
@@ -28,6 +29,9 @@ from campaigns.models.signups import DriveText, Signature, SignatureRevocation, 
 from campaigns.models.trends import OrganizerWeek, TrendState, TrendWeek
 
 __all__ = [
+    "Member",
+    "PayMethod",
+    "Payment",
     "Action",
     "ApiToken",
     "Ask",
@@ -36,6 +40,7 @@ __all__ = [
     "AssessmentRecord",
     "CalendarFeed",
     "DriveText",
+    "DuesPlan",
     "Campaign",
     "Conversation",
     "FollowUp",
