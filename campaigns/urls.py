@@ -10,6 +10,7 @@ from campaigns.manage import urls as manage
 from campaigns.nudges import urls as nudges
 from campaigns.outbox import urls as outbox
 from campaigns.people import urls as people
+from campaigns.power import urls as power
 from campaigns.roster import urls as roster
 from campaigns.signups import urls as signups
 from campaigns.system import urls as system
@@ -31,5 +32,6 @@ urlpatterns = [
     *nudges.urlpatterns,
     *outbox.urlpatterns,
     *system.urlpatterns,
+    *power.urlpatterns,
     *api.urlpatterns,
 ]

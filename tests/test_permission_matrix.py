@@ -2,7 +2,8 @@
 tests/matrix/. A URL without a row fails: no view ships without deciding who may see it.
 
 The world: one committee with campaigns A and B (organizer_a is on A's team only,
-organizer_b on B's), a committee `lead`, a `member`, an `outsider` leading another committee,
+organizer_b on B's), a committee `lead`, a `treasurer` (a lead who keeps the books), a
+`member`, an `outsider` leading another committee,
 and `staff` (Django staff, on no committee). allauth's own pages (account_*, mfa_*,
 usersessions_*) have their rows too (tests/matrix/accounts.py).
 """
@@ -192,12 +193,15 @@ def world(committee, other_committee, lead, member, outsider):
     )
     tag = Tag.objects.create(committee=committee, name="night shift")
     actions = action_objects(committee, campaign_a, member, lead)
+    treasurer = factories.member_of(committee, Membership.Role.LEAD, email="books@example.org")
+    Membership.objects.filter(user=treasurer).update(is_treasurer=True)
     api_token, _ = token_create(
         committee=committee, name="Sync", access="read", extras=[], campaigns=[], by=lead
     )
     return {
         "users": {
             "lead": lead,
+            "treasurer": treasurer,
             "organizer_a": organizer_a,
             "organizer_b": organizer_b,
             "member": member,

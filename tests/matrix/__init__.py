@@ -3,12 +3,23 @@ a part of actions) so each area keeps its own rows.
 
 Each module defines ROWS: {url name: {persona: (GET status, POST status)}} covering every
 persona in PERSONAS. tests/test_permission_matrix.py merges them and walks every named URL.
+The `treasurer` is a lead who keeps the books (campaigns.power): a row that does not name
+them gives them what it gives the lead.
 """
 
 import importlib
 import pkgutil
 
-PERSONAS = ["anonymous", "member", "organizer_a", "organizer_b", "lead", "outsider", "staff"]
+PERSONAS = [
+    "anonymous",
+    "member",
+    "organizer_a",
+    "organizer_b",
+    "lead",
+    "treasurer",
+    "outsider",
+    "staff",
+]
 LOGIN = 302  # a redirect to the login page
 
 
@@ -23,4 +34,6 @@ def rows() -> dict[str, dict[str, tuple[int, int]]]:
         overlap = set(merged) & set(module.ROWS)
         assert not overlap, f"{info.name} repeats rows: {overlap}"
         merged.update(module.ROWS)
+    for row in merged.values():
+        row.setdefault("treasurer", row["lead"])
     return merged

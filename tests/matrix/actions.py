@@ -67,6 +67,7 @@ def wide(organizers: tuple[int, int], lead: tuple[int, int]) -> dict[str, tuple[
         "organizer_a": organizers,
         "organizer_b": organizers,
         "lead": lead,
+        "treasurer": lead,
     }
 
 
