@@ -1,10 +1,11 @@
 """Amounts of money: whole minor units (cents) of the committee's currency, read from what a
 treasurer types and shown in the reader's number format. Never a float."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format, sanitize_separators
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
 # ISO 4217 currencies whose minor unit is not the cent (all others have two decimals).
@@ -18,13 +19,11 @@ def decimals(currency: str) -> int:
 
 
 def amount_parse(text: str, currency: str) -> int:
-    """What was typed ("10", "10.50", "1,250.00"; "1.250,50" in Spanish) as minor units;
-    ValidationError saying why for anything else, zero or less, or more decimals than the
-    currency has."""
+    """What was typed ("10", "10.50", "1,250.00") as minor units; ValidationError saying
+    why for anything else ("10,50" in English is not read as 1,050), zero or less, or more
+    decimals than the currency has."""
     places = decimals(currency)
-    # The reader's separators ("1,250.50" in English, "1.250,50" in Spanish), as Django's
-    # localized number fields read them.
-    cleaned = str(sanitize_separators("".join(str(text).split())))
+    cleaned = _plain("".join(str(text).split()))
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -42,6 +41,16 @@ def amount_parse(text: str, currency: str) -> int:
     if minor > 2_000_000_000:
         raise ValidationError(_("That amount is too large."), code="too_large")
     return minor
+
+
+def _plain(text: str) -> str:
+    """The reader's number format as Python's: thousands separators dropped where they group
+    thousands, the decimal separator made a point."""
+    point, thousands = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
+    grouped = rf"\d{{1,3}}({re.escape(thousands)}\d{{3}})+({re.escape(point)}\d*)?"
+    if re.fullmatch(grouped, text):
+        text = text.replace(thousands, "")
+    return text.replace(point, ".") if point != "." else text
 
 
 def amount_show(minor: int, currency: str) -> str:
