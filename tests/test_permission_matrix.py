@@ -24,6 +24,7 @@ from campaigns.models import (
     CalendarFeed,
     FollowUp,
     ImportBatch,
+    Member,
     OutboxMessage,
     PendingRsvp,
     Rsvp,
@@ -104,6 +105,8 @@ def campaign_objects(campaign, committee, name: str, author) -> dict:
         signed_on=timezone.localdate() - timedelta(days=2),
         method=Signature.Method.PAPER,
     ).signature
+    # A member of the committee, for the membership pages (campaigns.power).
+    Member.objects.create(committee=committee, person=person, joined_on=timezone.localdate())
     return {
         "campaign_id": campaign.pk,
         "site_id": site.pk,

@@ -34,6 +34,7 @@ from campaigns.people.forms import (
 )
 from campaigns.people.forms import PlacementForm as RosterEntryForm
 from campaigns.people.services import SECTION_FIELDS, RosterAddResult
+from campaigns.power.selectors import person_membership
 from campaigns.roster.matching import MatchingLimited
 from campaigns.signups.standing import person_drive_standings
 from members.access import membership_for_user
@@ -191,6 +192,7 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         "action_history": person_action_history(person=person, user=request.user),
         "sent_messages": person_messages(person=person, user=request.user),
         "signups": person_drive_standings(person=person, user=request.user),
+        "joined": person_membership(person=person, user=request.user),
     }
     is_committee_lead = context["can_merge"]
     if is_committee_lead:

@@ -1,6 +1,20 @@
 """The power base's pages: members and dues on the person page, the committee's dues
 settings, the treasury, the join page and the Power page."""
 
-from django.urls import path  # noqa: F401 - the areas' patterns follow
+from django.urls import path
 
-urlpatterns: list = []
+from campaigns.power import views_members
+
+urlpatterns = [
+    path(
+        "people/<int:person_id>/membership/",
+        views_members.membership_edit,
+        name="membership_edit",
+    ),
+    path(
+        "people/<int:person_id>/membership/resign/",
+        views_members.membership_resign,
+        name="membership_resign",
+    ),
+    path("people/<int:person_id>/payments/new/", views_members.payment_new, name="payment_new"),
+]

@@ -1,0 +1,26 @@
+"""A person's membership, from their page: whoever may see the person (the lead, the
+treasurer, an organizer of their campaign) records and changes it (an empty POST: the form
+again, 422); payments only the treasurer (everyone else 404, as for a page they may not see).
+Organizers of another campaign, members and outsiders: 404."""
+
+from tests.matrix import LOGIN
+
+HIDDEN = {
+    "anonymous": (LOGIN, LOGIN),
+    "member": (404, 404),
+    "organizer_b": (404, 404),
+    "outsider": (404, 404),
+    "staff": (404, 404),
+}
+SEEN = {"organizer_a": (200, 422), "lead": (200, 422), "treasurer": (200, 422)}
+
+ROWS = {
+    "membership_edit": {**HIDDEN, **SEEN},
+    "membership_resign": {**HIDDEN, **SEEN},
+    "payment_new": {
+        **HIDDEN,
+        "organizer_a": (404, 404),
+        "lead": (404, 404),
+        "treasurer": (200, 422),
+    },
+}
