@@ -28,6 +28,7 @@ def labels_in(html: str) -> list[str]:
                 "My list",
                 "Log a one-on-one",
                 "Team",
+                "Power",
                 "Messages",
                 "Audit",
                 "System",
@@ -39,7 +40,7 @@ def labels_in(html: str) -> list[str]:
         (
             "organizer",
             ["My list", "Log", "Log a one-on-one", "Actions"],
-            ["Campaigns", "Overview", "Team", "Account", "Log out"],
+            ["Campaigns", "Overview", "Team", "Power", "Account", "Log out"],
         ),
         ("member", ["My actions"], ["Account", "Log out"]),
     ],

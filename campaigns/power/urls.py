@@ -3,7 +3,7 @@ settings, the treasury, the join page and the Power page."""
 
 from django.urls import path
 
-from campaigns.power import views_members
+from campaigns.power import views_members, views_power
 
 urlpatterns = [
     path(
@@ -17,4 +17,5 @@ urlpatterns = [
         name="membership_resign",
     ),
     path("people/<int:person_id>/payments/new/", views_members.payment_new, name="payment_new"),
+    path("committees/<int:committee_id>/power/", views_power.power, name="power"),
 ]

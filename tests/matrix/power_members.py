@@ -24,3 +24,15 @@ ROWS = {
         "treasurer": (200, 422),
     },
 }
+
+# The Power page: the committee's leads and organizers (money to leads only); members and
+# everyone else get the overview's 404. GET only.
+ROWS["power"] = {
+    "anonymous": (LOGIN, LOGIN),
+    "member": (404, 404),
+    "organizer_a": (200, 405),
+    "organizer_b": (200, 405),
+    "lead": (200, 405),
+    "outsider": (404, 404),
+    "staff": (404, 404),
+}

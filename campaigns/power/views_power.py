@@ -1,0 +1,96 @@
+"""The Power page: the committee's power base now and month by month. Organizers and leads
+of the committee; amounts (dues collected, a committee-wide total) to leads only; members and
+everyone else 404, as for the overview."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, render
+from django.utils.formats import date_format
+
+from campaigns.power.money import amount_show
+from campaigns.power.power import MonthFigures, power_figures
+from members.clock import today_for
+from members.http import AuthedHttpRequest
+from members.models import Membership
+
+# The bar charts' drawing area, in the SVG's own units (it scales to the page).
+LEFT, RIGHT, TOP, BOTTOM = 44, 636, 10, 150
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    width: float
+    y: float
+    height: float
+    y_good: float
+    height_good: float
+    label: str
+    month: MonthFigures
+
+
+def bars(months: list[MonthFigures], value, inner=None) -> tuple[list[Bar], int]:
+    """Bars for `value(month)` (and a darker inner bar for `inner(month)`), with the top of
+    the scale."""
+    top = max([value(month) for month in months] + [1])
+    step = (RIGHT - LEFT) / len(months)
+    width = step * 0.7
+    drawn = []
+    for i, month in enumerate(months):
+        height = (BOTTOM - TOP) * value(month) / top
+        inner_height = (BOTTOM - TOP) * inner(month) / top if inner else 0
+        drawn.append(
+            Bar(
+                x=round(LEFT + i * step + (step - width) / 2, 1),
+                width=round(width, 1),
+                y=round(BOTTOM - height, 1),
+                height=round(height, 1),
+                y_good=round(BOTTOM - inner_height, 1),
+                height_good=round(inner_height, 1),
+                label=date_format(month.month, "b"),
+                month=month,
+            )
+        )
+    return drawn, top
+
+
+@login_required
+def power(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
+    """Who may see it first (anyone else: 404 whatever the method), then GET only."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("committee"),
+        user=request.user,
+        committee_id=committee_id,
+        role__in=[Membership.Role.LEAD, Membership.Role.ORGANIZER],
+    )
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    committee = membership.committee
+    figures = power_figures(committee=committee, today=today_for(committee))
+    members_bars, members_top = bars(figures.months, lambda m: m.members, lambda m: m.good)
+    show_money = membership.is_lead
+    currency = committee.currency
+    context = {
+        "committee": committee,
+        "figures": figures,
+        "members_bars": members_bars,
+        "members_top": members_top,
+        "show_money": show_money,
+        "base": BOTTOM,
+        "left": LEFT,
+        "right": RIGHT,
+        "rows": [
+            (month, amount_show(month.dues, currency) if show_money else "")
+            for month in figures.months
+        ],
+    }
+    if show_money:
+        dues_bars, dues_top = bars(figures.months, lambda m: m.dues)
+        context |= {
+            "dues_bars": dues_bars,
+            "dues_top": amount_show(dues_top, currency) if dues_top > 1 else "",
+            "dues_now": amount_show(figures.now.dues, currency),
+        }
+    return render(request, "campaigns/power/power.html", context)

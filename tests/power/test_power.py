@@ -1,0 +1,144 @@
+"""The Power page: members, good standing and dues at the end of each of the last twelve
+months, as of then; each campaign's roster as members; money to leads only; a bounded number
+of queries; "this month" is the committee's."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from psycopg.types.range import Range
+
+from campaigns.models import DuesPlan, Member, Payment
+from campaigns.power.power import power_figures
+from campaigns.power.standing import months_later
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 12, 15)
+
+
+def member(committee, name: str, joined: date, plan=None, resigned: date | None = None):
+    person = factories.person(committee=committee, given_name=name)
+    return Member.objects.create(
+        committee=committee, person=person, joined_on=joined, plan=plan, resigned_on=resigned
+    )
+
+
+def pay(member, paid_on: date, first: date, months: int = 1, amount: int = 1000):
+    return Payment.objects.create(
+        committee=member.committee,
+        member=member,
+        amount=amount,
+        paid_on=paid_on,
+        method="cash",
+        covers=Range(first, months_later(first, months)),
+    )
+
+
+@pytest.fixture
+def monthly(committee):
+    return DuesPlan.objects.create(committee=committee, name="Monthly", amount=1000)
+
+
+def test_each_month_counts_members_and_standing_as_of_its_end(committee, monthly):
+    ana = member(committee, "Ana", date(2026, 1, 10), monthly)
+    pay(ana, date(2026, 1, 10), date(2026, 1, 1), months=6, amount=6000)  # through June
+    ben = member(committee, "Ben", date(2026, 9, 1), monthly, resigned=date(2026, 11, 20))
+    pay(ben, date(2026, 9, 2), date(2026, 9, 1), months=1)
+    member(committee, "Cleo", date(2025, 1, 1))  # no plan, no payment
+
+    figures = power_figures(committee=committee, today=TODAY)
+
+    by_month = {m.month: m for m in figures.months}
+    assert [m.month for m in figures.months][0] == date(2026, 1, 1)
+    assert figures.now.day == TODAY and len(figures.months) == 12
+    june, july, august = (by_month[date(2026, m, 1)] for m in (6, 7, 8))
+    assert (june.members, june.good) == (2, 1)  # Ana paid through June; Cleo has no plan
+    assert (july.good, july.behind) == (1, 0)  # July unpaid: within the grace month
+    assert (august.good, august.behind) == (0, 1)
+    assert by_month[date(2026, 9, 1)].members == 3  # Ben joined
+    assert by_month[date(2026, 11, 1)].members == 2  # and resigned on the 20th
+    assert figures.now.lapsed == 1  # Ana: July to December unpaid
+    assert by_month[date(2026, 1, 1)].dues == 6000 and by_month[date(2026, 9, 1)].dues == 1000
+
+
+@settings(max_examples=15)
+@given(
+    payments=st.lists(
+        st.tuples(
+            st.dates(min_value=date(2025, 6, 1), max_value=TODAY),
+            st.integers(min_value=1, max_value=500_000),
+        ),
+        max_size=12,
+    )
+)
+def test_dues_per_month_add_up_to_the_payments_exactly(committee, payments):
+    Payment.objects.filter(committee=committee).delete()
+    Member.objects.filter(committee=committee).delete()
+    someone = member(committee, "Ana", date(2025, 1, 1))
+    for i, (paid_on, amount) in enumerate(payments):
+        pay(someone, paid_on, date(2030 + i // 12, i % 12 + 1, 1), amount=amount)
+
+    figures = power_figures(committee=committee, today=TODAY)
+
+    window = [amount for paid_on, amount in payments if paid_on >= date(2026, 1, 1)]
+    assert sum(m.dues for m in figures.months) == sum(window)
+
+
+def test_each_campaign_counts_its_roster_members_and_good_standing(committee, campaign, monthly):
+    oak = factories.campaign(committee=committee, code_name="Oak")
+    ana = member(committee, "Ana", date(2026, 12, 1), monthly)  # this month: in grace
+    factories.on_roster(campaign=campaign, person=ana.person)
+    factories.on_roster(campaign=oak, person=ana.person)
+    cleo = member(committee, "Cleo", date(2025, 1, 1), monthly)  # never paid: lapsed
+    factories.on_roster(campaign=campaign, person=cleo.person)
+    factories.on_roster(campaign=campaign, person=factories.person(committee=committee))
+
+    figures = power_figures(committee=committee, today=TODAY)
+
+    rows = {
+        row.campaign.code_name: (row.roster, row.members, row.good) for row in figures.campaigns
+    }
+    assert rows == {"Harbor": (3, 2, 1), "Oak": (1, 1, 1)}
+
+
+def test_it_costs_the_same_queries_for_any_number_of_members(
+    committee, campaign, monthly, django_assert_max_num_queries
+):
+    for i in range(30):
+        someone = member(committee, f"P{i}", date(2026, 1, 1), monthly)
+        pay(someone, date(2026, 2, 1), date(2026, 1, 1), months=i % 12 + 1)
+        factories.on_roster(campaign=campaign, person=someone.person)
+
+    with django_assert_max_num_queries(4):
+        power_figures(committee=committee, today=TODAY)
+
+
+def test_leads_see_dues_organizers_the_counts_only(client, committee, lead, organizer, monthly):
+    ana = member(committee, "Ana", date(2026, 11, 1), monthly)
+    pay(ana, date(2026, 12, 2), date(2026, 11, 1), months=2, amount=2345)
+
+    with time_machine.travel("2026-12-15 12:00:00+00:00", tick=False):
+        client.force_login(lead)
+        for_lead = client.get(f"/committees/{committee.pk}/power/").content.decode()
+        client.force_login(organizer)
+        for_organizer = client.get(f"/committees/{committee.pk}/power/").content.decode()
+
+    assert "23.45 USD" in for_lead and "Dues collected" in for_lead
+    assert "23.45" not in for_organizer and "Dues" not in for_organizer
+    assert "In good standing" in for_organizer
+
+
+def test_this_month_is_the_committees(client, committee, lead):
+    """At noon UTC on December 31 it is already January 1 in Kiritimati (UTC+14)."""
+    committee.time_zone = "Pacific/Kiritimati"
+    committee.save()
+
+    with time_machine.travel("2026-12-31 12:00:00+00:00", tick=False):
+        client.force_login(lead)
+        shown = client.get(f"/committees/{committee.pk}/power/").content.decode()
+
+    assert "January 2027" in shown and "January 2026" not in shown
