@@ -27,6 +27,7 @@ from campaigns.models import (
     Member,
     OutboxMessage,
     PendingRsvp,
+    PowerTarget,
     Rsvp,
     Signature,
     SignupDrive,
@@ -198,6 +199,12 @@ def world(committee, other_committee, lead, member, outsider):
     actions = action_objects(committee, campaign_a, member, lead)
     treasurer = factories.member_of(committee, Membership.Role.LEAD, email="books@example.org")
     Membership.objects.filter(user=treasurer).update(is_treasurer=True)
+    target = PowerTarget.objects.create(
+        committee=committee,
+        measure="members",
+        target=100,
+        by=timezone.localdate() + timedelta(days=90),
+    )
     api_token, _ = token_create(
         committee=committee, name="Sync", access="read", extras=[], campaigns=[], by=lead
     )
@@ -218,6 +225,7 @@ def world(committee, other_committee, lead, member, outsider):
             "tag_id": tag.pk,
             "tagging_id": 999999,  # the API's (tests/api/ checks who reaches a real one)
             "token_id": api_token.pk,
+            "target_id": target.pk,
             # OSDI events and attendances: any id, the API answers no persona (401).
             "event_id": "00000000-0000-0000-0000-000000000000",
             "attendance_id": "00000000-0000-0000-0000-000000000000",

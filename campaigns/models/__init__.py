@@ -13,7 +13,7 @@ from campaigns.models.conversations import (
 from campaigns.models.imports import ImportBatch
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
-from campaigns.models.power import DuesPlan, Member, PayMethod, Payment
+from campaigns.models.power import DuesPlan, Member, PayMethod, Payment, PowerTarget
 from campaigns.models.roster import (
     Assessment,
     AssessmentRecord,
@@ -32,6 +32,7 @@ __all__ = [
     "Member",
     "PayMethod",
     "Payment",
+    "PowerTarget",
     "Action",
     "ApiToken",
     "Ask",

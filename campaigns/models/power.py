@@ -157,3 +157,31 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} by {self.member_id} on {self.paid_on}"
+
+
+class PowerTarget(models.Model):
+    """A goal a lead sets for the power base: "300 members in good standing by June"."""
+
+    class Measure(models.TextChoices):
+        MEMBERS = "members", _("Members")
+        GOOD = "good", _("Members in good standing")
+
+    committee = models.ForeignKey(Committee, models.CASCADE, related_name="power_targets")
+    measure = models.CharField(_("what"), max_length=20, choices=Measure.choices)
+    target = models.PositiveIntegerField(_("how many"))
+    by = models.DateField(_("by"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["by", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target__gt=0), name="power_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.measure} by {self.by}"

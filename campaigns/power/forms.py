@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import DuesPlan, Member, PayMethod
+from campaigns.models import DuesPlan, Member, PayMethod, PowerTarget
 from campaigns.power.money import amount_parse
 from campaigns.power.selectors import plan_label
 from campaigns.power.services import MAX_MONTHS
@@ -113,3 +113,26 @@ class PaymentForm(forms.Form):
         if not isinstance(value, date):
             raise ValidationError(_("Choose a month."))
         return value.replace(day=1)
+
+
+class PowerTargetForm(forms.ModelForm):
+    class Meta:
+        model = PowerTarget
+        fields = ["measure", "target", "by"]
+        widgets = {"by": DateInput()}
+
+    def __init__(self, *args, today: date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_by(self) -> date:
+        by = self.cleaned_data["by"]
+        if by <= self.today:
+            raise ValidationError(_("A target is for a day still to come."))
+        return by
+
+    def clean_target(self) -> int:
+        target = self.cleaned_data["target"]
+        if not target:
+            raise ValidationError(_("Aim for at least one."))
+        return target

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
-from campaigns.models import Campaign, Member, Payment, RosterEntry
+from campaigns.models import Campaign, Member, Payment, PowerTarget, RosterEntry
 from campaigns.power.standing import Kind, month_index, month_start, standing_on
 from members.models import Committee
 
@@ -167,3 +167,38 @@ def _campaigns(committee: Committee, today: date, good: set[int]) -> list[Campai
         )
         for campaign in campaigns.order_by("code_name")
     ]
+
+
+PACE_MONTHS = 6  # the pace a target is projected at: the change over the last six months
+
+
+@dataclass(frozen=True)
+class TargetShown:
+    target: PowerTarget
+    now: int
+    projected: int  # at this pace, by the target's day
+
+    @property
+    def reached(self) -> bool:
+        return self.now >= self.target.target
+
+    @property
+    def on_track(self) -> bool:
+        return self.reached or self.projected >= self.target.target
+
+
+def targets_shown(*, figures: PowerFigures, targets: list[PowerTarget]) -> list[TargetShown]:
+    """Each target with where the measure is now and where this pace takes it by then."""
+    shown = []
+    for target in targets:
+        values = [_measure(month, target.measure) for month in figures.months]
+        recent = values[-(PACE_MONTHS + 1) :]
+        pace = (recent[-1] - recent[0]) / max(len(recent) - 1, 1)
+        months_left = max(month_index(target.by) - month_index(figures.today), 0)
+        projected = max(round(values[-1] + pace * months_left), 0)
+        shown.append(TargetShown(target=target, now=values[-1], projected=projected))
+    return shown
+
+
+def _measure(month: MonthFigures, measure: str) -> int:
+    return month.good if measure == PowerTarget.Measure.GOOD else month.members

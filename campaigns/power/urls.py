@@ -18,4 +18,14 @@ urlpatterns = [
     ),
     path("people/<int:person_id>/payments/new/", views_members.payment_new, name="payment_new"),
     path("committees/<int:committee_id>/power/", views_power.power, name="power"),
+    path(
+        "committees/<int:committee_id>/power/targets/",
+        views_power.power_target_add,
+        name="power_target_add",
+    ),
+    path(
+        "committees/<int:committee_id>/power/targets/<int:target_id>/delete/",
+        views_power.power_target_delete,
+        name="power_target_delete",
+    ),
 ]

@@ -4,13 +4,19 @@ everyone else 404, as for the overview."""
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from campaigns.models import PowerTarget
+from campaigns.power.forms import PowerTargetForm
 from campaigns.power.money import amount_show
-from campaigns.power.power import MonthFigures, power_figures
+from campaigns.power.power import MonthFigures, power_figures, targets_shown
+from members.access import membership_for_user
 from members.clock import today_for
 from members.http import AuthedHttpRequest
 from members.models import Membership
@@ -67,11 +73,22 @@ def power(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     )
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
+    return _page(request, membership)
+
+
+def _page(
+    request: AuthedHttpRequest,
+    membership: Membership,
+    target_form: PowerTargetForm | None = None,
+) -> HttpResponse:
     committee = membership.committee
-    figures = power_figures(committee=committee, today=today_for(committee))
+    today = today_for(committee)
+    figures = power_figures(committee=committee, today=today)
     members_bars, members_top = bars(figures.months, lambda m: m.members, lambda m: m.good)
     show_money = membership.is_lead
     currency = committee.currency
+    if target_form is None and membership.is_lead:
+        target_form = PowerTargetForm(today=today)
     context = {
         "committee": committee,
         "figures": figures,
@@ -81,6 +98,10 @@ def power(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
         "base": BOTTOM,
         "left": LEFT,
         "right": RIGHT,
+        "targets": targets_shown(
+            figures=figures, targets=list(PowerTarget.objects.filter(committee=committee))
+        ),
+        "target_form": target_form,
         "rows": [
             (month, amount_show(month.dues, currency) if show_money else "")
             for month in figures.months
@@ -93,4 +114,30 @@ def power(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
             "dues_top": amount_show(dues_top, currency) if dues_top > 1 else "",
             "dues_now": amount_show(figures.now.dues, currency),
         }
-    return render(request, "campaigns/power/power.html", context)
+    status = 422 if target_form is not None and target_form.errors else 200
+    return render(request, "campaigns/power/power.html", context, status=status)
+
+
+@login_required
+@require_POST
+def power_target_add(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
+    """A lead sets a target; a bad one is refused on the Power page, with what was typed."""
+    membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
+    committee = membership.committee
+    form = PowerTargetForm(request.POST, today=today_for(committee))
+    if not form.is_valid():
+        return _page(request, membership, target_form=form)
+    form.instance.committee, form.instance.set_by = committee, request.user
+    form.save()
+    messages.success(request, _("Target set."))
+    return redirect("power", committee_id=committee.pk)
+
+
+@login_required
+@require_POST
+def power_target_delete(request: AuthedHttpRequest, committee_id: int, target_id: int):
+    membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
+    target = get_object_or_404(PowerTarget, committee=membership.committee, pk=target_id)
+    target.delete()
+    messages.success(request, _("Target removed."))
+    return redirect("power", committee_id=committee_id)

@@ -36,3 +36,16 @@ ROWS["power"] = {
     "outsider": (404, 404),
     "staff": (404, 404),
 }
+
+# Targets on the Power page: set and removed by leads (POST only); organizers and members of
+# the committee 403, others 404. An empty POST: the Power page with the form's errors (422).
+TARGETS = {
+    "anonymous": (LOGIN, LOGIN),
+    "member": (405, 403),
+    "organizer_a": (405, 403),
+    "organizer_b": (405, 403),
+    "outsider": (405, 404),
+    "staff": (405, 404),
+}
+ROWS["power_target_add"] = {**TARGETS, "lead": (405, 422)}
+ROWS["power_target_delete"] = {**TARGETS, "lead": (405, 302)}

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg.types.range import Range
 
-from campaigns.models import DuesPlan, Member, Payment
-from campaigns.power.power import power_figures
+from campaigns.models import DuesPlan, Member, Payment, PowerTarget
+from campaigns.power.power import power_figures, targets_shown
 from campaigns.power.standing import months_later
 from tests import factories
 
@@ -142,3 +142,35 @@ def test_this_month_is_the_committees(client, committee, lead):
         shown = client.get(f"/committees/{committee.pk}/power/").content.decode()
 
     assert "January 2027" in shown and "January 2026" not in shown
+
+
+def test_a_target_says_whether_this_pace_reaches_it(committee, monthly):
+    """Two members joined each month since June: 14 by December; 26 by June at this pace."""
+    for month in range(6, 13):
+        for n in range(2):
+            member(committee, f"M{month}{n}", date(2026, month, 1))
+    reachable = PowerTarget(committee=committee, measure="members", target=25, by=date(2027, 6, 30))
+    too_far = PowerTarget(committee=committee, measure="members", target=40, by=date(2027, 6, 30))
+
+    figures = power_figures(committee=committee, today=TODAY)
+    on, off = targets_shown(figures=figures, targets=[reachable, too_far])
+
+    assert (on.now, on.projected, on.on_track) == (14, 26, True)
+    assert (off.projected, off.on_track) == (26, False)
+
+
+def test_a_lead_sets_a_target_and_a_bad_one_keeps_what_was_typed(client, committee, lead):
+    client.force_login(lead)
+    url = f"/committees/{committee.pk}/power/targets/"
+
+    with time_machine.travel("2026-12-15 12:00:00+00:00", tick=False):
+        client.force_login(lead)
+        refused = client.post(url, {"measure": "good", "target": "300", "by": "2026-12-01"})
+        client.post(url, {"measure": "good", "target": "300", "by": "2027-06-30"})
+        shown = client.get(f"/committees/{committee.pk}/power/").content.decode()
+
+    assert refused.status_code == 422
+    assert "A target is for a day still to come." in refused.content.decode()
+    assert 'value="300"' in refused.content.decode()
+    assert PowerTarget.objects.get().target == 300
+    assert "300 members in good standing by" in shown and "Not on track" in shown
