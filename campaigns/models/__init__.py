@@ -11,9 +11,10 @@ from campaigns.models.conversations import (
     ScheduledOneOnOne,
 )
 from campaigns.models.imports import ImportBatch
+from campaigns.models.ladder import LadderRung
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
-from campaigns.models.power import DuesPlan, Member, PayMethod, Payment
+from campaigns.models.power import DuesPlan, Member, Payment, PayMethod
 from campaigns.models.roster import (
     Assessment,
     AssessmentRecord,
@@ -45,6 +46,7 @@ __all__ = [
     "Conversation",
     "FollowUp",
     "ImportBatch",
+    "LadderRung",
     "IssueTag",
     "NudgeSnooze",
     "OrganizerWeek",
