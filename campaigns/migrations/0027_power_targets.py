@@ -6,30 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0026_power'),
-        ('members', '0018_dues_settings'),
+        ("campaigns", "0026_power"),
+        ("members", "0018_dues_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PowerTarget',
+            name="PowerTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(choices=[('members', 'Members'), ('good', 'Members in good standing')], max_length=20, verbose_name='what')),
-                ('target', models.PositiveIntegerField(verbose_name='how many')),
-                ('by', models.DateField(verbose_name='by')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='power_targets', to='members.committee')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[("members", "Members"), ("good", "Members in good standing")],
+                        max_length=20,
+                        verbose_name="what",
+                    ),
+                ),
+                ("target", models.PositiveIntegerField(verbose_name="how many")),
+                ("by", models.DateField(verbose_name="by")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="power_targets",
+                        to="members.committee",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'ordering': ['by', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('target__gt', 0)), name='power_target_positive')],
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "ordering": ["by", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("target__gt", 0)), name="power_target_positive"
+                    )
+                ],
             },
         ),
     ]

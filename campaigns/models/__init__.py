@@ -11,9 +11,10 @@ from campaigns.models.conversations import (
     ScheduledOneOnOne,
 )
 from campaigns.models.imports import ImportBatch
+from campaigns.models.ladder import LadderRung
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
-from campaigns.models.power import DuesPlan, Member, PayMethod, Payment, PowerTarget
+from campaigns.models.power import DuesPlan, Member, Payment, PayMethod, PowerTarget
 from campaigns.models.roster import (
     Assessment,
     AssessmentRecord,
@@ -46,6 +47,7 @@ __all__ = [
     "Conversation",
     "FollowUp",
     "ImportBatch",
+    "LadderRung",
     "IssueTag",
     "NudgeSnooze",
     "OrganizerWeek",
