@@ -25,6 +25,7 @@ from campaigns.models import (
     CalendarFeed,
     Conversation,
     FollowUp,
+    Member,
     OutboxMessage,
     PendingRsvp,
     PersonNote,
@@ -65,11 +66,14 @@ ERASED_TEXT: dict[type[models.Model], tuple[str, ...]] = {
     Rsvp: ("note",),
     OutboxMessage: ("to_address", "reason"),
     Signature: ("typed_name", "paper_kept_at"),
+    # The membership stays (its payments are the committee's books), not who it was.
+    Member: ("number", "resigned_reason"),
 }
 # Text fields of a person's rows that say nothing about them: kept.
 NOT_ABOUT_THEM = {
     (Signature, "text_digest"),  # the digest of the drive's words they signed
     (Conversation, "client_digest"),  # the digest of a log as a phone sent it (field mode)
+    (Member, "consent_text"),  # the join form's wording, the same for everyone who joined
 }
 # Rows that only say how to reach or recognise the person: deleted whole.
 ERASED_ROWS: tuple[type[models.Model], ...] = (

@@ -30,6 +30,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.people.selectors import MERGE_FIELDS
+from campaigns.power.services import member_merge
 from campaigns.roster.history import history_changed, history_changed_for_people
 from campaigns.roster.matching import channels_add_typed, person_match_for, possible_duplicate_queue
 from campaigns.roster.services import (
@@ -352,6 +353,7 @@ def person_merge(
         Signature.objects.filter(person=duplicate).update(person=survivor)
         _merge_possible_duplicates(survivor=survivor, duplicate=duplicate)
         _merge_campaign_notes(survivor=survivor, duplicate=duplicate)
+        member_merge(survivor=survivor, duplicate=duplicate)
         survivor.tags.add(*duplicate.tags.all())
         if duplicate.user_id:
             login, duplicate.user = duplicate.user, None
@@ -376,6 +378,7 @@ MERGED_RELATIONS = {
     "campaigns.calendarfeed.person",
     "campaigns.conversation.person",
     "campaigns.followup.person",
+    "campaigns.member.person",
     "campaigns.nudgesnooze.person",
     "campaigns.outboxmessage.person",
     "campaigns.pendingrsvp.person",

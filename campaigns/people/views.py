@@ -34,6 +34,7 @@ from campaigns.people.forms import (
 )
 from campaigns.people.forms import PlacementForm as RosterEntryForm
 from campaigns.people.services import SECTION_FIELDS, RosterAddResult
+from campaigns.power.ladder import person_ladder
 from campaigns.power.selectors import person_membership
 from campaigns.roster.matching import MatchingLimited
 from campaigns.signups.standing import person_drive_standings
@@ -194,6 +195,8 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         "signups": person_drive_standings(person=person, user=request.user),
         "joined": person_membership(person=person, user=request.user),
     }
+    if context["joined"].member is not None:  # the ladder starts when someone joins
+        context["ladder"] = person_ladder(person=person)
     is_committee_lead = context["can_merge"]
     if is_committee_lead:
         context["possible_duplicates"] = selectors.possible_duplicates_of(person)

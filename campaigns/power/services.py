@@ -250,3 +250,32 @@ def _audit(member: Member, by: User | None, what: str, ip: str | None) -> None:
         detail={"change": what},
         ip=ip,
     )
+
+
+def member_merge(*, survivor: Person, duplicate: Person) -> None:
+    """Two records of one person merged (campaigns.people.services.person_merge): the
+    membership is kept, and every payment, never lost. When only the duplicate joined, their
+    membership becomes the survivor's; when both did, the survivor's stays, joined at the
+    earlier date, with the duplicate's number if it had none, and the duplicate's payments
+    move to it. Refused when both paid for the same month: a treasurer sorts that out first."""
+    theirs = Member.objects.filter(person=duplicate).first()
+    if theirs is None:
+        return
+    mine = Member.objects.filter(person=survivor).first()
+    if mine is None:
+        theirs.person = survivor
+        theirs.save(update_fields=["person", "updated_at"])
+        return
+    if any(mine.payments.filter(covers__overlap=p.covers).exists() for p in theirs.payments.all()):
+        raise ValidationError(
+            _(
+                "Both records have dues paid for the same month: the treasurer should sort "
+                "that out before they are merged."
+            ),
+            code="payments_overlap",
+        )
+    theirs.payments.update(member=mine)
+    mine.joined_on = min(mine.joined_on, theirs.joined_on)
+    mine.number = mine.number or theirs.number
+    theirs.delete()
+    mine.save(update_fields=["joined_on", "number", "updated_at"])

@@ -231,7 +231,9 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     # 11 for the page and its rosters, 3 for one-on-ones, follow-ups and scheduled talks,
     # 1 for the messages sent to the person, 1 for the open sign-up drives (none here; with
     # any, 2 more: tests/signups/test_person_page_signups.py).
-    with django_assert_max_num_queries(18):  # a lead's possible duplicates, the notes
+    # a lead's possible duplicates, the notes; the membership (is the viewer the treasurer, the
+    # member)
+    with django_assert_max_num_queries(20):
         response = client.get(page_url(maria))
 
     assert len(response.context["positions"]) == 6
