@@ -11,9 +11,10 @@ from campaigns.models.conversations import (
     ScheduledOneOnOne,
 )
 from campaigns.models.imports import ImportBatch
+from campaigns.models.joining import JoinPage, JoinText
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
-from campaigns.models.power import DuesPlan, Member, PayMethod, Payment
+from campaigns.models.power import DuesPlan, Member, Payment, PayMethod
 from campaigns.models.roster import (
     Assessment,
     AssessmentRecord,
@@ -45,6 +46,8 @@ __all__ = [
     "Conversation",
     "FollowUp",
     "ImportBatch",
+    "JoinPage",
+    "JoinText",
     "IssueTag",
     "NudgeSnooze",
     "OrganizerWeek",
