@@ -32,6 +32,7 @@ def labels_in(html: str) -> list[str]:
                 "Messages",
                 "Audit",
                 "System",
+                "Join page",
                 "Reminder timing",
                 "Account",
                 "Log out",
@@ -70,7 +71,7 @@ def test_home_and_my_list_are_not_two_entries_for_one_page(client, lead):
     ("persona", "absent"),
     [
         ("lead", ["My actions"]),
-        ("organizer", ["My actions", "Messages", "Audit", "Reminder timing"]),
+        ("organizer", ["My actions", "Messages", "Audit", "Reminder timing", "Join page"]),
         ("member", ["Team", "My list", "Actions", "Overview", "Campaigns"]),
     ],
 )

@@ -36,6 +36,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.outbox.services.consent import unsubscribe_token
+from campaigns.power.join import join_page_for, join_page_set
 from campaigns.roster.services import roster_add
 from campaigns.signups.links import revoke_link_token, signing_link_token
 from campaigns.signups.services import (
@@ -208,6 +209,8 @@ def world(committee, other_committee, lead, member, outsider):
     api_token, _ = token_create(
         committee=committee, name="Sync", access="read", extras=[], campaigns=[], by=lead
     )
+    join_page = join_page_for(committee)
+    join_page_set(page=join_page, open_page=True, by=lead)
     return {
         "users": {
             "lead": lead,
@@ -226,6 +229,7 @@ def world(committee, other_committee, lead, member, outsider):
             "tagging_id": 999999,  # the API's (tests/api/ checks who reaches a real one)
             "token_id": api_token.pk,
             "target_id": target.pk,
+            "join_key": join_page.key,
             # OSDI events and attendances: any id, the API answers no persona (401).
             "event_id": "00000000-0000-0000-0000-000000000000",
             "attendance_id": "00000000-0000-0000-0000-000000000000",

@@ -11,6 +11,7 @@ from campaigns.models.conversations import (
     ScheduledOneOnOne,
 )
 from campaigns.models.imports import ImportBatch
+from campaigns.models.joining import JoinPage, JoinText
 from campaigns.models.ladder import LadderRung
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
@@ -48,6 +49,8 @@ __all__ = [
     "FollowUp",
     "ImportBatch",
     "LadderRung",
+    "JoinPage",
+    "JoinText",
     "IssueTag",
     "NudgeSnooze",
     "OrganizerWeek",

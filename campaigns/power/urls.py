@@ -3,7 +3,7 @@ settings, the treasury, the join page and the Power page."""
 
 from django.urls import path
 
-from campaigns.power import views_members, views_power
+from campaigns.power import join_views, views_members, views_power
 
 urlpatterns = [
     path(
@@ -28,4 +28,14 @@ urlpatterns = [
         views_power.power_target_delete,
         name="power_target_delete",
     ),
+    # The join page: the lead's settings, and the public form (no login: its key is the access).
+    path(
+        "committees/<int:committee_id>/join-page/", join_views.join_settings, name="join_settings"
+    ),
+    path(
+        "committees/<int:committee_id>/join-page/open/",
+        join_views.join_page_set,
+        name="join_page_set",
+    ),
+    path("join/<slug:join_key>/", join_views.join_public, name="join_public"),
 ]
