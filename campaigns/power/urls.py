@@ -1,6 +1,10 @@
 """The power base's pages: members and dues on the person page, the committee's dues
 settings, the treasury, the join page and the Power page."""
 
-from django.urls import path  # noqa: F401 - the areas' patterns follow
+from django.urls import path
 
-urlpatterns: list = []
+from campaigns.power import dues_views
+
+urlpatterns: list = [
+    path("committees/<int:committee_id>/dues/", dues_views.dues_settings, name="dues_settings"),
+]
