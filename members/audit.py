@@ -527,6 +527,18 @@ def _api(event: AuditEvent, names: _Names) -> AuditLine:
     )
 
 
+def _treasurer(event: AuditEvent, names: _Names) -> AuditLine:
+    """A lead made treasurer or no longer (the subject is their user), or a change to the
+    dues the treasurer keeps (campaigns.power.dues: the detail names it, never an amount)."""
+    if "treasurer" in event.detail:
+        user = {"user": names.user(event.subject_id)}
+        if event.detail["treasurer"]:
+            return AuditLine(event, _("Made %(user)s the treasurer") % user)
+        return AuditLine(event, _("%(user)s is no longer the treasurer") % user)
+    text = DUES_CHANGES.get(event.detail.get("change", ""), Kind.TREASURER.label)
+    return AuditLine(event, str(text))
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.LOGIN: _login,
     Kind.LOGIN_FAILED: _login_failed,
@@ -554,9 +566,17 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, _Names], AuditLine]] = {
     Kind.DRIVE_CHANGE: _drive_change,
     Kind.API_TOKEN: _api_token,
     Kind.API: _api,
+    Kind.TREASURER: _treasurer,
 }
 
 ROLES = dict(Membership.Role.choices)
+DUES_CHANGES = {
+    "dues_settings": gettext_lazy("Changed the dues settings"),
+    "plan_added": gettext_lazy("Added a dues plan"),
+    "plan_archived": gettext_lazy("Archived a dues plan"),
+    "plan_offered": gettext_lazy("Offered an archived dues plan again"),
+    "plan_deleted": gettext_lazy("Deleted a dues plan"),
+}
 # allauth's authentication records and authenticator types.
 METHODS = {
     "password": gettext_lazy("password"),

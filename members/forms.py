@@ -45,6 +45,19 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
+class TreasurerForm(forms.Form):
+    """Whether a lead keeps the books: the confirmation's button says which (sent twice, it
+    changes nothing the second time)."""
+
+    treasurer = forms.TypedChoiceField(
+        label=_("Treasurer"),
+        choices=[("yes", _("Treasurer")), ("no", _("Not treasurer"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose whether they keep the books.")},
+    )
+
+
 class InvitationAcceptForm(forms.Form):
     """A new account for an invited person: their email is the invitation's and is proven."""
 

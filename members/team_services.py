@@ -1,5 +1,6 @@
 """A committee lead's changes to the committee's users: deactivate and reactivate a login,
-change a role, remove someone from the committee, and lockdown.
+change a role, make a lead the treasurer or stop them, remove someone from the committee,
+and lockdown.
 
 Each is audited, and none may leave the committee without an active lead: someone must be
 left to manage it. Records stay: a deactivated or removed user's conversations, assignments
@@ -103,7 +104,8 @@ def membership_role_set(
     *, membership: Membership, role: str, actor: User, ip: str | None = None
 ) -> None:
     """Change someone's role in the committee. A member is on no campaign's team (a team
-    row alone opens a campaign), so going down to member takes them off every team."""
+    row alone opens a campaign), so going down to member takes them off every team; and only
+    a lead keeps the books, so a treasurer who stops being a lead stops being treasurer."""
     previous = membership.role
     if role == previous:
         return
@@ -123,6 +125,28 @@ def membership_role_set(
             detail={"role": role, "previous": previous, "teams_left": teams_left},
             ip=ip,
         )
+        if role != LEAD and membership.is_treasurer:
+            treasurer_set(membership=membership, is_treasurer=False, by=actor, ip=ip)
+
+
+def treasurer_set(
+    *, membership: Membership, is_treasurer: bool, by: User, ip: str | None = None
+) -> None:
+    """Let a lead keep the books (see payments and the ledger), or stop them."""
+    if is_treasurer and membership.role != LEAD:
+        raise ValidationError(_("Only a committee lead can be the treasurer."), code="not_lead")
+    if is_treasurer == membership.is_treasurer:
+        return
+    membership.is_treasurer = is_treasurer
+    membership.save(update_fields=["is_treasurer"])
+    audit_record(
+        actor=by,
+        kind=Kind.TREASURER,
+        committee_id=membership.committee_id,
+        subject=membership.user,
+        detail={"treasurer": is_treasurer},
+        ip=ip,
+    )
 
 
 def membership_remove(*, membership: Membership, actor: User, ip: str | None = None) -> None:

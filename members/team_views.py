@@ -1,9 +1,11 @@
 """A committee lead's pages for the committee's users: deactivate, reactivate, change a role,
-remove from the committee (each behind a confirmation), and lockdown."""
+make a lead the treasurer or stop them, remove from the committee (each behind a
+confirmation), and lockdown."""
 
 import dataclasses
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -16,13 +18,13 @@ from django.views.decorators.http import require_http_methods
 from members import team_services
 from members.access import membership_for_user
 from members.audit import client_ip
-from members.forms import RoleForm
+from members.forms import RoleForm, TreasurerForm
 from members.http import AuthedHttpRequest
 from members.models import Membership
 
 LOCKDOWN_DONE = "majority.lockdown_done"
 
-Change = Callable[[Membership, RoleForm, AuthedHttpRequest], str]
+Change = Callable[[Membership, forms.Form, AuthedHttpRequest], str]
 
 
 def _target(request: AuthedHttpRequest, committee_id: int, user_id: int) -> Membership:
@@ -43,9 +45,12 @@ def _confirm(
     on the same page."""
     target = _target(request, committee_id, user_id)
     data = request.POST if request.method == "POST" else None
-    form = RoleForm(data, initial={"role": target.role})
+    form: forms.Form = RoleForm(data, initial={"role": target.role})
+    if action == "treasurer":
+        form = TreasurerForm(data, initial={"treasurer": "no" if target.is_treasurer else "yes"})
     error = ""
-    if request.method == "POST" and (action != "role" or form.is_valid()):
+    asks = action in {"role", "treasurer"}  # the others are a button alone
+    if request.method == "POST" and (not asks or form.is_valid()):
         try:
             done = change(target, form, request)
         except ValidationError as refused:
@@ -70,19 +75,19 @@ def _confirm(
     return render(request, "members/user_manage.html", context, status=422 if failed else 200)
 
 
-def _deactivate(target: Membership, form: RoleForm, request: AuthedHttpRequest) -> str:
+def _deactivate(target: Membership, form: forms.Form, request: AuthedHttpRequest) -> str:
     team_services.user_deactivate(membership=target, actor=request.user, ip=client_ip(request))
     return _("%(user)s can no longer log in; every session and emailed link of theirs ended.") % {
         "user": target.user
     }
 
 
-def _reactivate(target: Membership, form: RoleForm, request: AuthedHttpRequest) -> str:
+def _reactivate(target: Membership, form: forms.Form, request: AuthedHttpRequest) -> str:
     team_services.user_reactivate(membership=target, actor=request.user, ip=client_ip(request))
     return _("%(user)s can log in again.") % {"user": target.user}
 
 
-def _role(target: Membership, form: RoleForm, request: AuthedHttpRequest) -> str:
+def _role(target: Membership, form: forms.Form, request: AuthedHttpRequest) -> str:
     role = form.cleaned_data["role"]
     team_services.membership_role_set(
         membership=target, role=role, actor=request.user, ip=client_ip(request)
@@ -93,7 +98,17 @@ def _role(target: Membership, form: RoleForm, request: AuthedHttpRequest) -> str
     }
 
 
-def _remove(target: Membership, form: RoleForm, request: AuthedHttpRequest) -> str:
+def _treasurer(target: Membership, form: forms.Form, request: AuthedHttpRequest) -> str:
+    keeps = form.cleaned_data["treasurer"]
+    team_services.treasurer_set(
+        membership=target, is_treasurer=keeps, by=request.user, ip=client_ip(request)
+    )
+    if keeps:
+        return _("%(user)s is now the treasurer.") % {"user": target.user}
+    return _("%(user)s is no longer the treasurer.") % {"user": target.user}
+
+
+def _remove(target: Membership, form: forms.Form, request: AuthedHttpRequest) -> str:
     team_services.membership_remove(membership=target, actor=request.user, ip=client_ip(request))
     return _("%(user)s is no longer on the committee.") % {"user": target.user}
 
@@ -114,6 +129,14 @@ def user_reactivate(request: AuthedHttpRequest, committee_id: int, user_id: int)
 @require_http_methods(["GET", "POST"])
 def membership_role(request: AuthedHttpRequest, committee_id: int, user_id: int) -> HttpResponse:
     return _confirm(request, committee_id, user_id, "role", _role)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_treasurer(
+    request: AuthedHttpRequest, committee_id: int, user_id: int
+) -> HttpResponse:
+    return _confirm(request, committee_id, user_id, "treasurer", _treasurer)
 
 
 @login_required

@@ -9,6 +9,7 @@ urlpatterns = [
     path(USER + "deactivate/", team_views.user_deactivate, name="user_deactivate"),
     path(USER + "reactivate/", team_views.user_reactivate, name="user_reactivate"),
     path(USER + "role/", team_views.membership_role, name="membership_role"),
+    path(USER + "treasurer/", team_views.membership_treasurer, name="membership_treasurer"),
     path(USER + "remove/", team_views.membership_remove, name="membership_remove"),
     path("committees/<int:committee_id>/lockdown/", team_views.lockdown, name="lockdown"),
     path(

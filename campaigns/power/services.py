@@ -16,7 +16,7 @@ from campaigns.models import DuesPlan, Member, Payment
 from campaigns.power.standing import month_index, months_later
 from members.audit import audit_record
 from members.clock import today_for
-from members.models import AuditEvent, Membership, Person, User
+from members.models import AuditEvent, Person, User
 
 MAX_MONTHS = 24  # one payment covers at most two years
 
@@ -177,24 +177,6 @@ def payment_first_month(member: Member) -> date:
     paid, or the month they joined."""
     last = member.payments.order_by("-covers").values_list("covers", flat=True).first()
     return last.upper if last is not None else member.joined_on.replace(day=1)
-
-
-def treasurer_set(
-    *, membership: Membership, is_treasurer: bool, by: User, ip: str | None = None
-) -> None:
-    """Let a lead keep the books (see payments and the ledger), or stop them."""
-    if is_treasurer and membership.role != Membership.Role.LEAD:
-        raise ValidationError(_("Only a committee lead can be the treasurer."), code="not_lead")
-    membership.is_treasurer = is_treasurer
-    membership.save(update_fields=["is_treasurer"])
-    audit_record(
-        actor=by,
-        kind=AuditEvent.Kind.TREASURER,
-        committee_id=membership.committee_id,
-        subject=membership.user,
-        detail={"treasurer": is_treasurer},
-        ip=ip,
-    )
 
 
 def _covers(data: PaymentData) -> Range:

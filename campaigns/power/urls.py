@@ -3,7 +3,7 @@ settings, the treasury, the join page and the Power page."""
 
 from django.urls import path
 
-from campaigns.power import join_views, views_members, views_power
+from campaigns.power import dues_views, join_views, views_members, views_power
 
 urlpatterns = [
     path(
@@ -38,4 +38,5 @@ urlpatterns = [
         name="join_page_set",
     ),
     path("join/<slug:join_key>/", join_views.join_public, name="join_public"),
+    path("committees/<int:committee_id>/dues/", dues_views.dues_settings, name="dues_settings"),
 ]

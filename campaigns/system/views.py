@@ -52,6 +52,7 @@ def system(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     checks = system_health(now=now)
     context = {
         "committee": membership.committee,
+        "treasurer": membership.is_treasurer,
         "healthy": all(check.ok for check in checks),
         "lines": [check_words(check) for check in checks],
         "failures": outbox_failures(committee=membership.committee, since=now - FAILURES_SINCE),

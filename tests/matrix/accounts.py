@@ -18,7 +18,7 @@ its page says so.
 from tests.matrix import LOGIN, PERSONAS, every
 
 SIGNED_IN = PERSONAS[1:]
-WITH_APP = ["organizer_a", "organizer_b", "lead", "outsider"]
+WITH_APP = ["organizer_a", "organizer_b", "lead", "treasurer", "outsider"]
 
 
 def signed_in(status: tuple[int, int], **others: tuple[int, int]) -> dict[str, tuple[int, int]]:

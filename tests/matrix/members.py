@@ -41,4 +41,6 @@ ROWS["user_deactivate"] = LEAD_ONLY
 ROWS["user_reactivate"] = LEAD_ONLY
 ROWS["membership_remove"] = LEAD_ONLY
 ROWS["membership_role"] = {**LEAD_ONLY, "lead": (200, 422)}
+# Making organizer_a treasurer: a POST without the choice is refused with the page again.
+ROWS["membership_treasurer"] = ROWS["membership_role"]
 ROWS["lockdown"] = {**LEAD_ONLY, "lead": (200, 302)}  # POST redirects to the report
