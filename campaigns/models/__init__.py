@@ -13,7 +13,7 @@ from campaigns.models.conversations import (
 from campaigns.models.imports import ImportBatch
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
-from campaigns.models.power import DuesPlan, Member, PayMethod, Payment
+from campaigns.models.power import DuesPlan, Member, Payment, PayMethod
 from campaigns.models.roster import (
     Assessment,
     AssessmentRecord,
@@ -26,6 +26,7 @@ from campaigns.models.roster import (
     Unit,
 )
 from campaigns.models.signups import DriveText, Signature, SignatureRevocation, SignupDrive
+from campaigns.models.treasury import LedgerEntry
 from campaigns.models.trends import OrganizerWeek, TrendState, TrendWeek
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "FollowUp",
     "ImportBatch",
     "IssueTag",
+    "LedgerEntry",
     "NudgeSnooze",
     "OrganizerWeek",
     "OutboxMessage",
