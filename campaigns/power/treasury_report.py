@@ -148,7 +148,7 @@ def payment_line(payment: Payment) -> Line:
         on=payment.paid_on,
         label=_("Dues"),
         who=payment.member.person.display_name,
-        note=months_covered(payment),
+        note=_("for %(months)s") % {"months": months_covered(payment)},
         receipt=payment.note,
         amount=payment.amount,
         payment=payment,

@@ -137,7 +137,7 @@ def test_the_report_shows_twelve_months_with_dues_donations_expenses_and_the_run
     cells = january.replace("</td>", "").split('<td class="num">')[1:]
     assert cells == ["10.00 USD", "250.00 USD", "0.00 USD", "45.50 USD", "214.50 USD", "224.50 USD"]
     december = page.split('id="treasury-month-2026-12-01">')[1].split("</tr>")[0]
-    assert december.endswith("-30.00 USD</td><td class=\"num\">194.50 USD</td>")
+    assert december.endswith('-30.00 USD</td><td class="num">194.50 USD</td>')
     assert "Printing and supplies" in page and "Food and events" in page
     assert "Rent and meeting space" not in page  # only the categories used
 
@@ -320,7 +320,9 @@ def test_the_csv_has_every_entry_and_payment_in_date_order_and_is_audited(
     ]
     assert body[0]["payer_or_payee"] == "'=cmd()"  # shown, never run, by a spreadsheet
     assert body[0]["recorded_by"] == treasurer.email
-    assert body[1]["payer_or_payee"] == "Ana Lima" and body[1]["months_covered"] == "2026-02..2026-02"
+    assert (
+        body[1]["payer_or_payee"] == "Ana Lima" and body[1]["months_covered"] == "2026-02..2026-02"
+    )
     assert body[3]["reverses"] == str(rent.pk) and body[3]["receipt"] == "INV-4"
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
     assert (event.actor, event.committee_id, event.count) == (treasurer, committee.pk, 4)
