@@ -329,6 +329,13 @@ def _export(event: AuditEvent, names: _Names) -> AuditLine:
             count,
         )
         return AuditLine(event, text % values)
+    if event.detail.get("of") == "treasury":
+        text = ngettext(
+            "Downloaded the treasury's books: %(count)s line",
+            "Downloaded the treasury's books: %(count)s lines",
+            count,
+        )
+        return AuditLine(event, text % values)
     if event.detail.get("of") == "person":
         text = _("Exported a person's data (%(format)s)") % {
             "format": str(event.detail.get("format", "")).upper()

@@ -28,6 +28,7 @@ from campaigns.models.roster import (
     Unit,
 )
 from campaigns.models.signups import DriveText, Signature, SignatureRevocation, SignupDrive
+from campaigns.models.treasury import LedgerEntry
 from campaigns.models.trends import OrganizerWeek, TrendState, TrendWeek
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "JoinPage",
     "JoinText",
     "IssueTag",
+    "LedgerEntry",
     "NudgeSnooze",
     "OrganizerWeek",
     "OutboxMessage",

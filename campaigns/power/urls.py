@@ -4,6 +4,9 @@ settings, the treasury, the join page and the Power page."""
 from django.urls import path
 
 from campaigns.power import dues_views, join_views, views_members, views_power
+from campaigns.power import views_treasury as treasury
+
+TREASURY = "committees/<int:committee_id>/treasury/"
 
 urlpatterns = [
     path(
@@ -39,4 +42,8 @@ urlpatterns = [
     ),
     path("join/<slug:join_key>/", join_views.join_public, name="join_public"),
     path("committees/<int:committee_id>/dues/", dues_views.dues_settings, name="dues_settings"),
+    path(TREASURY, treasury.treasury, name="treasury"),
+    path(f"{TREASURY}report/", treasury.treasury_report, name="treasury_report"),
+    path(f"{TREASURY}export.csv", treasury.treasury_export, name="treasury_export"),
+    path(f"{TREASURY}<int:entry_id>/reverse/", treasury.treasury_reverse, name="treasury_reverse"),
 ]
