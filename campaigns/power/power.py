@@ -2,8 +2,8 @@
 dues came in, now and at the end of each of the last twelve months (as of then, from the
 payments made by then: campaigns.power.standing), and each campaign's roster as members.
 
-Two queries whatever the size (the members, their payments); the months are counted in
-Python from them.
+A fixed number of queries whatever the size (the members, their payments, the rosters, the
+ladder's records); the months are counted in Python from them.
 """
 
 import bisect
@@ -13,7 +13,15 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
-from campaigns.models import Campaign, Member, Payment, PowerTarget, RosterEntry
+from campaigns.models import (
+    Campaign,
+    LadderRung,
+    Member,
+    Payment,
+    PowerTarget,
+    RosterEntry,
+)
+from campaigns.power.ladder import facts_for, ladder_rungs, runs
 from campaigns.power.standing import Kind, month_index, month_start, standing_on
 from members.models import Committee
 
@@ -44,10 +52,29 @@ class CampaignFigures:
 
 
 @dataclass(frozen=True)
+class RungFigures:
+    """How many stood on one rung of the ladder (its rule held) at the end of each month."""
+
+    rung: LadderRung
+    counts: list[int]  # the months' order
+
+    @property
+    def now(self) -> int:
+        return self.counts[-1]
+
+
+@dataclass(frozen=True)
 class PowerFigures:
     today: date
     months: list[MonthFigures]  # oldest first, this month last
     campaigns: list[CampaignFigures]
+    ladder: list[RungFigures]  # the rungs above member, in order
+
+    def rows(self) -> list[tuple[MonthFigures, list[int]]]:
+        """Each month with its rungs' counts, for the table."""
+        return [
+            (month, [rung.counts[i] for rung in self.ladder]) for i, month in enumerate(self.months)
+        ]
 
     @property
     def now(self) -> MonthFigures:
@@ -69,7 +96,10 @@ def power_figures(*, committee: Committee, today: date, months: int = MONTHS) ->
         if standing is not None and standing.kind == Kind.GOOD:
             good_now.add(row[1])
     return PowerFigures(
-        today=today, months=figures, campaigns=_campaigns(committee, today, good_now)
+        today=today,
+        months=figures,
+        campaigns=_campaigns(committee, today, good_now),
+        ladder=_ladder(committee, [row[1] for row in members], days),
     )
 
 
@@ -137,6 +167,20 @@ def _month(day: date, members: list[tuple], paid: dict, committee: Committee) ->
         lapsed=kinds[Kind.LAPSED],
         dues=paid["dues"].get(month_index(day), 0),
     )
+
+
+def _ladder(committee: Committee, person_ids: list[int], days: list[date]) -> list[RungFigures]:
+    """Each rung above member: how many held it on each day (the ladder's records read once,
+    the days worked out from them: campaigns.power.ladder)."""
+    rungs = [rung for rung in ladder_rungs(committee) if rung.kind != LadderRung.Kind.MEMBER]
+    facts = facts_for(person_ids, committee=committee, day=days[-1])
+    counts = {rung.pk: [0] * len(days) for rung in rungs}
+    for person_facts in facts.values():
+        for rung in rungs:
+            spans = runs(rung, person_facts)
+            for i, day in enumerate(days):
+                counts[rung.pk][i] += any(start <= day < end for start, end in spans)
+    return [RungFigures(rung=rung, counts=counts[rung.pk]) for rung in rungs]
 
 
 def _campaigns(committee: Committee, today: date, good: set[int]) -> list[CampaignFigures]:

@@ -103,8 +103,8 @@ def _page(
         ),
         "target_form": target_form,
         "rows": [
-            (month, amount_show(month.dues, currency) if show_money else "")
-            for month in figures.months
+            (month, counts, amount_show(month.dues, currency) if show_money else "")
+            for month, counts in figures.rows()
         ],
     }
     if show_money:
