@@ -26,3 +26,22 @@ def membership_for_user(
     if not membership.has_role(role):
         raise PermissionDenied
     return membership
+
+
+def organizing_membership(user: User, committee_id: int) -> Membership:
+    """The membership of a lead or organizer of the committee: a committee-wide page of
+    theirs (the overview, the Power page). Anyone else, a member of it too, gets 404."""
+    membership = (
+        Membership.objects.select_related("committee")
+        .filter(
+            user=user,
+            committee_id=committee_id,
+            role__in=[Membership.Role.LEAD, Membership.Role.ORGANIZER],
+        )
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if membership is None:
+        raise Http404
+    return membership

@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat
@@ -52,10 +52,11 @@ from campaigns.dashboards.services import trends_refresh
 from campaigns.imports import csv_formats
 from campaigns.imports.services import roster_export_record
 from campaigns.models import Campaign
+from members.access import organizing_membership
 from members.audit import client_ip
 from members.clock import today_for, zone_for
 from members.http import AuthedHttpRequest
-from members.models import Committee, Membership
+from members.models import Committee
 from members.ratelimits import EXPORTS, rate_limit
 from members.templatetags.dates import format_named
 from organizing.forms import DateInput, LongSelect
@@ -261,12 +262,7 @@ def campaign_dashboard_export(request: AuthedHttpRequest, campaign_id: int) -> H
 def committee_overview(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """Every active campaign the user may see, side by side, and overdue follow-ups across
     them. Leads see every campaign, organizers their own; anyone else gets a 404."""
-    membership = get_object_or_404(
-        Membership.objects.select_related("committee"),
-        user=request.user,
-        committee_id=committee_id,
-        role__in=[Membership.Role.LEAD, Membership.Role.ORGANIZER],
-    )
+    membership = organizing_membership(request.user, committee_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     committee: Committee = membership.committee

@@ -16,7 +16,7 @@ from campaigns.models import PowerTarget
 from campaigns.power.forms import PowerTargetForm
 from campaigns.power.money import amount_show
 from campaigns.power.power import MonthFigures, power_figures, targets_shown
-from members.access import membership_for_user
+from members.access import membership_for_user, organizing_membership
 from members.clock import today_for
 from members.http import AuthedHttpRequest
 from members.models import Membership
@@ -65,12 +65,7 @@ def bars(months: list[MonthFigures], value, inner=None) -> tuple[list[Bar], int]
 @login_required
 def power(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """Who may see it first (anyone else: 404 whatever the method), then GET only."""
-    membership = get_object_or_404(
-        Membership.objects.select_related("committee"),
-        user=request.user,
-        committee_id=committee_id,
-        role__in=[Membership.Role.LEAD, Membership.Role.ORGANIZER],
-    )
+    membership = organizing_membership(request.user, committee_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     return _page(request, membership)
