@@ -216,6 +216,7 @@ def person_export_data(*, person: Person) -> PersonData:
         ),
         DataSection("rsvps", gettext_lazy("RSVPs and attendance"), _rsvps(person)),
         DataSection("signatures", gettext_lazy("Cards and petitions signed"), _signed(person)),
+        DataSection("membership", gettext_lazy("Membership"), _membership(person)),
         DataSection("messages", gettext_lazy("Messages"), _messages(person)),
         DataSection(
             "consent_history",
@@ -451,6 +452,28 @@ def _signed(person: Person) -> list[dict[str, Any]]:
     ]
 
 
+def _membership(person: Person) -> list[dict[str, Any]]:
+    """Their membership of the committee: how many payments, never an amount (the reader is
+    a lead, and only the treasurer sees amounts)."""
+    member = Member.objects.select_related("plan").filter(person=person).first()
+    if member is None:
+        return []
+    return [
+        {
+            "number": member.number,
+            "joined_on": member.joined_on,
+            "joined_how": member.get_joined_how_display(),
+            "from_join_form": member.from_join_form,
+            "consent_text": member.consent_text,
+            "plan": member.plan.name if member.plan else "",
+            "pay_method": member.get_pay_method_display(),
+            "resigned_on": member.resigned_on,
+            "resigned_reason": member.resigned_reason,
+            "payments": member.payments.count(),
+        }
+    ]
+
+
 def _messages(person: Person) -> list[dict[str, Any]]:
     """Messages sent to them, and the organizers' reminders and nudges about them."""
     rows = (
@@ -591,6 +614,28 @@ LABELS: dict[str, "StrOrPromise"] = {
     "at": gettext_lazy("When"),
     "what": gettext_lazy("What"),
     "by": gettext_lazy("By"),
+    # Signatures
+    "drive": gettext_lazy("Sign-up drive"),
+    "text": gettext_lazy("The words signed"),
+    "signed_on": gettext_lazy("Date signed"),
+    "signed_at": gettext_lazy("Signed online at"),
+    "method": gettext_lazy("How they signed"),
+    "typed_name": gettext_lazy("Name typed"),
+    "ip": gettext_lazy("IP address"),
+    "collected_by": gettext_lazy("Collected by"),
+    "paper_kept_at": gettext_lazy("Where the paper is kept"),
+    "revoked_on": gettext_lazy("Revoked on"),
+    # Membership
+    "number": gettext_lazy("Member number"),
+    "joined_on": gettext_lazy("Joined on"),
+    "joined_how": gettext_lazy("How they joined"),
+    "plan": gettext_lazy("Dues plan"),
+    "pay_method": gettext_lazy("Pays by"),
+    "resigned_on": gettext_lazy("Resigned on"),
+    "resigned_reason": gettext_lazy("Why they resigned"),
+    "from_join_form": gettext_lazy("Joined on the join page"),
+    "consent_text": gettext_lazy("The words they agreed to"),
+    "payments": gettext_lazy("Payments recorded"),
 }
 
 

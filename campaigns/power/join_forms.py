@@ -5,7 +5,7 @@ from typing import cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import DuesPlan, PayMethod
@@ -139,7 +139,10 @@ class JoinTextsForm(forms.Form):
                 label=_("Wording in %(language)s") % {"language": name},
                 required=False,
                 max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 4}),
-                help_text=_("Leave empty to show the standard wording: “%(standard)s”")
-                % {"standard": escape(standard[code])},  # help is shown as HTML
+                # The wording is in its own language whatever the page's.
+                widget=forms.Textarea(attrs={"rows": 4, "lang": code}),
+                help_text=_("Leave empty to show the standard wording: %(standard)s")
+                % {  # help is shown as HTML
+                    "standard": format_html('“<span lang="{}">{}</span>”', code, standard[code])
+                },
             )

@@ -207,3 +207,23 @@ def test_a_resignation_and_a_return(client, team_organizer, ana):
     assert refused.status_code == 422 and 'value="Moved away"' in refused.content.decode()
     assert "Resigned" in resigned and "Moved away" in resigned
     assert Member.objects.get(person=ana).resigned_on is None
+
+
+def test_a_persons_data_shows_their_membership_but_no_amount(client, committee, lead, ana):
+    member = member_join(
+        person=ana, data=MemberData(joined_on=date(2026, 10, 1), number="A-17"), by=None
+    )
+    Payment.objects.create(
+        committee=committee,
+        member=member,
+        amount=4321,
+        paid_on=date(2026, 10, 1),
+        method="cash",
+        covers=Range(date(2026, 10, 1), date(2026, 11, 1)),
+    )
+    client.force_login(lead)
+
+    shown = client.get(f"/people/{ana.pk}/data/").content.decode()
+
+    assert "Membership" in shown and "A-17" in shown and "Payments recorded" in shown
+    assert "43.21" not in shown and "4321" not in shown
