@@ -1,4 +1,5 @@
-"""Changing many roster entries at once from the chart: assign an organizer, add a tag.
+"""Changing many roster entries at once from the chart: assign an organizer, add a tag,
+record that they joined the committee.
 
 Only active entries of the given campaign are touched, whatever ids come in: ids of another
 campaign's entries are ignored, never an error that would tell they exist. Every bulk change
@@ -6,6 +7,7 @@ leaves one audit event with how many entries it touched.
 """
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,8 +15,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, RosterEntry, TeamMember
+from campaigns.models import Campaign, Member, RosterEntry, TeamMember
 from members.audit import audit_record
+from members.clock import today_for
 from members.models import AuditEvent, Membership, Person, PersonTag, Tag, User
 
 
@@ -81,6 +84,43 @@ def roster_add_tag(
         Person.objects.filter(pk__in=person_ids).update(updated_at=timezone.now())
         _audit(campaign, actor, "add_tag", len(person_ids), ip, tag_id=tag.pk)
     return tag, len(person_ids)
+
+
+def roster_record_members(
+    *,
+    campaign: Campaign,
+    entry_ids: Iterable[int],
+    joined_on: date,
+    joined_how: str,
+    actor: User,
+    ip: str | None = None,
+) -> int:
+    """Record that the selected people joined the committee (a card drive's night, say).
+    Someone who is a member already keeps their record as it is (campaigns.power.services
+    member_join's rule). Returns how many joined now."""
+    if joined_on > today_for(campaign.committee):
+        raise ValidationError(_("Joining cannot be dated in the future."), code="future")
+    with transaction.atomic():
+        person_ids = set(
+            roster_bulk_entries(campaign=campaign, entry_ids=entry_ids)
+            .exclude(person__member__isnull=False)
+            .values_list("person_id", flat=True)
+        )
+        Member.objects.bulk_create(
+            [
+                Member(
+                    committee_id=campaign.committee_id,
+                    person_id=pk,
+                    joined_on=joined_on,
+                    joined_how=joined_how,
+                    recorded_by=actor,
+                )
+                for pk in person_ids
+            ],
+            ignore_conflicts=True,  # joined a moment ago through another page
+        )
+        _audit(campaign, actor, "record_members", len(person_ids), ip)
+    return len(person_ids)
 
 
 def _committee_tag(campaign: Campaign, tag: Tag | None, name: str) -> Tag:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
 from campaigns.access import CampaignAccess, campaign_for_user, site_for_user
-from campaigns.models import Assessment, Campaign, SignupDrive, Site
+from campaigns.models import Assessment, Campaign, Member, SignupDrive, Site
 from campaigns.roster import bulk
 from campaigns.roster.matching import possible_duplicates_waiting
 from campaigns.roster.selectors import (
@@ -50,8 +50,10 @@ from campaigns.roster.signatures import (
     signature_statuses,
 )
 from members.audit import client_ip
+from members.clock import today_for
 from members.http import AuthedHttpRequest
 from members.models import Tag, User
+from organizing.forms import DateInput
 from organizing.http import HtmxHttpRequest
 
 PAGE = "campaigns/roster/chart.html"
@@ -153,11 +155,19 @@ class BulkForm(forms.Form):
 
     entry = IdsField(error_messages={"required": gettext_lazy("Tick at least one person.")})
     action = forms.ChoiceField(
-        choices=[("assign_organizer", "assign_organizer"), ("add_tag", "add_tag")]
+        choices=[
+            ("assign_organizer", "assign_organizer"),
+            ("add_tag", "add_tag"),
+            ("record_members", "record_members"),
+        ]
     )
     organizer = forms.ChoiceField(label=gettext_lazy("Organizer"), required=False)
     tag = forms.ChoiceField(label=gettext_lazy("Tag"), required=False)
     new_tag = forms.CharField(label=gettext_lazy("or a new tag"), required=False, max_length=60)
+    joined_on = forms.DateField(label=gettext_lazy("Joined on"), required=False, widget=DateInput())
+    joined_how = forms.ChoiceField(
+        label=gettext_lazy("How they joined"), choices=Member.Joined.choices, required=False
+    )
 
     def __init__(
         self, data: QueryDict | None = None, *, organizers: list[User], tags: list[Tag], **kwargs
@@ -180,6 +190,8 @@ class BulkForm(forms.Form):
             self.add_error("organizer", _("Choose an organizer."))
         if action == "add_tag" and not (data.get("tag") or data.get("new_tag", "").strip()):
             self.add_error("tag", _("Choose a tag or type a new one."))
+        if action == "record_members" and not data.get("joined_on"):
+            self.add_error("joined_on", _("Enter the day they joined."))
         return data
 
 
@@ -255,6 +267,20 @@ def _bulk_apply(request: AuthedHttpRequest, access: CampaignAccess, form: BulkFo
             "Assigned %(count)d people to %(name)s.",
             count,
         ) % {"count": count, "name": organizer}
+    if data["action"] == "record_members":
+        count = bulk.roster_record_members(
+            campaign=campaign,
+            entry_ids=data["entry"],
+            joined_on=data["joined_on"],
+            joined_how=data["joined_how"] or Member.Joined.CARD,
+            actor=request.user,
+            ip=client_ip(request),
+        )
+        return ngettext(
+            "Recorded %(count)d person as a member of the committee.",
+            "Recorded %(count)d people as members of the committee.",
+            count,
+        ) % {"count": count}
     tag, count = bulk.roster_add_tag(
         campaign=campaign,
         entry_ids=data["entry"],
@@ -306,7 +332,12 @@ def _chart_context(
         "campaign_chart_url": _chart_url(access, None),
         "add_url": reverse("roster_add", args=[campaign.pk]),
         "possible_duplicates": _possible_duplicates(access),
-        "bulk_form": bulk_form or BulkForm(organizers=organizers, tags=tags),
+        "bulk_form": bulk_form
+        or BulkForm(
+            organizers=organizers,
+            tags=tags,
+            initial={"joined_on": today_for(campaign.committee), "joined_how": "card"},
+        ),
     }
 
 

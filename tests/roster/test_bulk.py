@@ -2,14 +2,17 @@
 and assigns them an organizer or tags them. Only Harbor's people change, whatever ids come in,
 and each change leaves one audit event."""
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from campaigns.models import RosterEntry
+from campaigns.models import Member, RosterEntry
+from campaigns.power.services import MemberData, member_join
 from campaigns.roster.bulk import roster_add_tag, roster_assign_organizer
 from campaigns.roster.services import roster_remove
 from members.models import AuditEvent, Tag
@@ -296,3 +299,40 @@ def test_the_service_refuses_another_committees_tag(
             campaign=campaign, entry_ids=[harbor.ana.pk], tag=foreign, actor=team_organizer
         )
     assert not foreign.people.exists()
+
+
+def test_it_records_the_ticked_people_as_members_once(
+    client, committee, campaign, team_organizer, harbor
+):
+    member_join(person=harbor.ben.person, data=MemberData(joined_on=date(2025, 3, 1)), by=None)
+
+    with time_machine.travel("2026-12-04 18:00:00+00:00", tick=False):
+        response = post(
+            client,
+            team_organizer,
+            campaign,
+            {
+                "entry": [harbor.ana.pk, harbor.ben.pk, harbor.olga.pk],
+                "action": "record_members",
+                "joined_on": "2026-12-03",
+                "joined_how": "action",
+            },
+        )
+        future = post(
+            client,
+            team_organizer,
+            campaign,
+            {"entry": [harbor.cara.pk], "action": "record_members", "joined_on": "2026-12-05"},
+        )
+
+    assert flash(response) == ["Recorded 1 person as a member of the committee."]
+    ana = Member.objects.get(person=harbor.ana.person)
+    assert (ana.joined_on, ana.joined_how, ana.recorded_by) == (
+        date(2026, 12, 3),
+        "action",
+        team_organizer,
+    )
+    assert Member.objects.get(person=harbor.ben.person).joined_on == date(2025, 3, 1)  # kept
+    assert not Member.objects.filter(person=harbor.olga.person).exists()  # another campaign
+    assert future.status_code == 422 and "future" in future.content.decode()
+    assert not Member.objects.filter(person=harbor.cara.person).exists()
