@@ -1,7 +1,7 @@
 """The treasurer, a committee lead, on a 390 px phone: records from Ana's page that she
 joined on a plan, records her first payment with a typo first (three decimals: said, and
-what was typed kept), and reads her standing on her page; an organizer of her campaign then
-sees her standing but no amount."""
+what was typed kept), reads her standing on her page and the committee's on the Power page;
+an organizer of her campaign then sees her standing but no amount."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -11,7 +11,7 @@ from members.clock import today_for
 from members.models import Membership
 from tests import factories
 from tests.test_accessibility import serious_violations
-from tests.test_journeys import log_in
+from tests.test_journeys import log_in, nav_more
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +53,13 @@ def test_the_treasurer_records_a_member_and_a_payment(
     expect(membership.get_by_role("table")).to_contain_text("10.00 USD")
     month = today_for(committee).strftime("%B %Y")  # the committee's month, not the server's
     expect(membership).to_contain_text(month)
+
+    nav_more(page, "Power")
+    expect(page.get_by_role("heading", name="Power", exact=True)).to_be_visible()
+    expect(page.locator("[data-stat=members]")).to_contain_text("1")
+    expect(page.locator("[data-stat=good]")).to_contain_text("1")
+    expect(page.locator("[data-stat=dues]")).to_contain_text("10.00 USD")
+    assert serious_violations(page, "Power page") == []
 
     organizer = browser.new_context(viewport={"width": 390, "height": 844})
     theirs = organizer.new_page()
