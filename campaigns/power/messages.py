@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from campaigns.conversations.selectors.mylist import Part, PartRow, my_list_part_register
-from campaigns.models import Campaign, OutboxMessage, RosterEntry, TeamMember
+from campaigns.models import Campaign, Member, OutboxMessage, RosterEntry, TeamMember
 from campaigns.nudges.weekly import weekly_list_register
 from campaigns.outbox.registry import message_kind_register
-from campaigns.power.reminders import member_standing, standings_of_people
-from campaigns.power.standing import Kind, Standing
+from campaigns.power.reminders import member_standing
+from campaigns.power.standing import Kind, Standing, standings
 from members.clock import today_for
 from members.models import Committee, Membership, User
 
@@ -73,6 +73,14 @@ def _reminder_context(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
+def _standings(entries: list[RosterEntry], committee: Committee, day: date) -> dict[int, Standing]:
+    """person id -> standing on `day`, of the entries' people (their member row read with
+    them): one query."""
+    people = {entry.person.member.pk: entry.person_id for entry in entries}
+    found = standings(Member.objects.filter(pk__in=people), committee=committee, day=day)
+    return {people[member_id]: standing for member_id, standing in found.items()}
+
+
 # --- My list -------------------------------------------------------------------------------------
 
 
@@ -84,7 +92,7 @@ def _my_members(user: User, visible: list[int]) -> QuerySet[RosterEntry]:
             campaign__in=visible,
             person__member__isnull=False,
         )
-        .select_related("person", "campaign__committee", "unit")
+        .select_related("person__member", "campaign__committee", "unit")
         .order_by("person__family_name", "person__given_name", "pk")
     )
 
@@ -100,7 +108,7 @@ def _behind_on_dues(user: User, visible: list[int], today: date, size: int) -> P
     seen: set[int] = set()
     for group in by_committee.values():
         committee = group[0].campaign.committee
-        found = standings_of_people({e.person_id for e in group}, committee, today)
+        found = _standings(group, committee, today)
         for entry in group:
             standing = found.get(entry.person_id)
             if standing and standing.kind in NOT_GOOD and entry.person_id not in seen:
@@ -145,13 +153,13 @@ def lapsed_by_organizer(committee: Committee, now: datetime) -> dict[int, list[R
             organizer__is_active=True,
             person__member__isnull=False,
         )
-        .select_related("person", "campaign", "unit")
+        .select_related("person__member", "campaign", "unit")
         .order_by("person__family_name", "person__given_name", "pk")
     )
     if not entries:
         return {}
     today = today_for(committee, at=now)
-    found = standings_of_people({entry.person_id for entry in entries}, committee, today)
+    found = _standings(entries, committee, today)
     lapsed: dict[int, list[RosterEntry]] = defaultdict(list)
     for entry in entries:
         standing = found.get(entry.person_id)

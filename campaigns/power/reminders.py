@@ -56,11 +56,12 @@ def _plan_committee(committee: Committee, today: date, due: datetime) -> int:
         return 0
     people = dict(Member.objects.filter(pk__in=behind).values_list("pk", "person_id"))
     last = _last_reminders(list(people.values()))
+    paid = _paid_since(committee, people, last)
     to_remind = [
         member_id
         for member_id, person_id in people.items()
         if person_id not in last
-        or last[person_id] != due
+        or member_id in paid
         and _good_since(committee, member_id, day_of(last[person_id], committee), today)
     ]
     chosen = list(Member.objects.filter(pk__in=to_remind).select_related("person"))
@@ -72,6 +73,26 @@ def _plan_committee(committee: Committee, today: date, due: datetime) -> int:
             due_at=due,
         )
     return len(chosen)
+
+
+def _paid_since(
+    committee: Committee, people: dict[int, int], last: dict[int, datetime]
+) -> set[int]:
+    """The reminded members with a payment made on or after the day of their last reminder,
+    or recorded since it (a payment entered late, dated before): only they can have been in
+    good standing since. One query, so that the beat's every run is cheap."""
+    reminded = {member_id for member_id, person_id in people.items() if person_id in last}
+    rows = (
+        Payment.objects.filter(member_id__in=reminded)
+        .values("member_id")
+        .annotate(paid_on=Max("paid_on"), recorded_at=Max("recorded_at"))
+    )
+    found = set()
+    for row in rows:
+        when = last[people[row["member_id"]]]
+        if row["recorded_at"] >= when or row["paid_on"] >= day_of(when, committee):
+            found.add(row["member_id"])
+    return found
 
 
 def _last_reminders(person_ids: list[int]) -> dict[int, datetime]:
@@ -114,13 +135,3 @@ def member_standing(person_id: int, committee: Committee, day: date) -> Standing
     """A person's standing as a member of the committee on `day` (None: not a member then)."""
     members = Member.objects.filter(person_id=person_id)
     return next(iter(standings(members, committee=committee, day=day).values()), None)
-
-
-def standings_of_people(
-    person_ids: set[int], committee: Committee, day: date
-) -> dict[int, Standing]:
-    """person id -> standing on `day`, for those of them who are members (two queries)."""
-    members = Member.objects.filter(person_id__in=person_ids)
-    found = standings(members, committee=committee, day=day)
-    people = dict(members.filter(pk__in=found).values_list("pk", "person_id"))
-    return {people[member_id]: standing for member_id, standing in found.items()}
