@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 # Areas that register kinds of message with the outbox, and areas with Celery tasks. Loaded
 # when the app is ready, in the web process as in a worker, so the outbox knows every kind and
 # every task named in campaigns is registered before anything queues it.
-MESSAGES = ("actions", "conversations", "nudges", "signups")
-TASKS = ("dashboards", "imports", "nudges", "outbox")
+MESSAGES = ("actions", "conversations", "nudges", "power", "signups")
+TASKS = ("dashboards", "imports", "nudges", "outbox", "power")
 
 
 class CampaignsConfig(AppConfig):

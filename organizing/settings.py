@@ -396,6 +396,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Dues reminders: at 10:00 in each committee's time zone, to members fallen behind.
+    "plan-dues-reminders": {
+        "task": "power.dues_reminders_plan",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- Backups -----------------------------------------------------------------------------------

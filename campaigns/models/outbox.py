@@ -43,6 +43,7 @@ class OutboxMessage(models.Model):
         PUBLIC_RSVP_CONFIRM = "public_rsvp_confirm", _("Confirm an answer from a public page")
         SIGNING_LINK = "signing_link", _("A personal link to sign a card or petition")
         SIGNATURE_CONFIRM = "signature_confirm", _("The confirmation of a signature")
+        DUES_REMINDER = "dues_reminder", _("A member's reminder that their dues are behind")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -27,6 +27,7 @@ from campaigns.nudges.services.snooze import (
     snooze_reason,
     snoozed_follow_ups,
 )
+from campaigns.nudges.weekly import WeeklyRows, weekly_rows
 from campaigns.outbox.registry import message_kind_register
 from members.heartbeats import backup_failed_error
 
@@ -152,10 +153,23 @@ def _lead_digest_void_reason(message: OutboxMessage, now: datetime) -> str:
     return "" if digest.items or digest.backup_error is not None else "nothing due"
 
 
-def _quiet(message: OutboxMessage) -> list[QuietUnit]:
-    return _kept(
-        message,
-        lambda: quiet_units(message.committee, timezone.now()).get(message.user_id or 0, []),
+@dataclass
+class Weekly:
+    """The Monday email: the quiet units, and the lists other areas add (nudges.weekly)."""
+
+    units: list[QuietUnit]
+    lists: list[WeeklyRows]
+
+
+def _weekly(message: OutboxMessage) -> Weekly:
+    return _kept(message, lambda: _weekly_now(message))
+
+
+def _weekly_now(message: OutboxMessage) -> Weekly:
+    now, user_id = timezone.now(), message.user_id or 0
+    return Weekly(
+        units=quiet_units(message.committee, now).get(user_id, []),
+        lists=weekly_rows(message.committee, now, user_id),
     )
 
 
@@ -164,7 +178,11 @@ def _quiet_units_void_reason(message: OutboxMessage, now: datetime) -> str:
         return "no recipient"
     if now - message.due_at > timedelta(days=6):
         return "a newer weekly email is due"
-    return snooze_reason(message, now) or ("" if _quiet(message) else "nothing due")
+    reason = snooze_reason(message, now)
+    if reason:
+        return reason
+    weekly = _weekly(message)
+    return "" if weekly.units or weekly.lists else "nothing due"
 
 
 def nudge_context(message: OutboxMessage) -> dict:
@@ -203,8 +221,10 @@ def _lead_digest_context(message: OutboxMessage) -> dict:
 
 
 def _quiet_units_context(message: OutboxMessage) -> dict:
+    weekly = _weekly(message)
     return nudge_context(message) | {
-        "units": _quiet(message),
+        "units": weekly.units,
+        "lists": weekly.lists,
         "snooze_url": snooze_link_url(message=message),
         "weeks": SNOOZE_DAYS[Kind.QUIET_UNITS] // 7,
     }

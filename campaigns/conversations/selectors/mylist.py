@@ -8,7 +8,8 @@ query however much data there is: its rows, and how many in all by a window coun
 contact is an aggregate subquery over conversations, never a query per row.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
@@ -121,11 +122,44 @@ class UnsignedRow:
 SUPPORTERS = (1, 2)
 
 
+@dataclass(frozen=True)
+class PartRow:
+    entry: RosterEntry
+    reason: str  # why they are listed, in words (never a number only the area knows)
+
+
+@dataclass
+class Part:
+    """A list an area above this one adds at the bottom of My list (my_list_part_register):
+    people assigned to me, each with why, the first `rows` of `total`. Apart from SECTIONS,
+    like Unsigned: it says something about the person, not a talk that is due."""
+
+    slug: str
+    title: str
+    short_title: str
+    rows: list[PartRow]
+    total: int
+
+
+# (user, the campaigns they may see, today on their committee's clock, rows per list) -> a
+# part, or None when it has nobody in it.
+PartLister = Callable[[User, list[int], date, int], Part | None]
+PARTS: list[PartLister] = []
+
+
+def my_list_part_register(lister: PartLister) -> None:
+    """Add a part to every My list (once, however often registered). My list reads no other
+    area's records: an area that knows something of people (their dues) registers here."""
+    if lister not in PARTS:
+        PARTS.append(lister)
+
+
 @dataclass
 class MyList:
     today: date
     sections: list[Section]
     unsigned: Unsigned | None = None
+    parts: list[Part] = field(default_factory=list)
 
     @property
     def shown(self) -> list[Section]:
@@ -157,6 +191,7 @@ def my_list_build(user: User, *, size: int = PAGE_SIZE) -> MyList:
         today=today,
         sections=[_page(user, visible, today, slug, page=1, size=size) for slug in SECTIONS],
         unsigned=my_unsigned(user, visible, today, size=size),
+        parts=[part for lister in PARTS if (part := lister(user, visible, today, size))],
     )
 
 

@@ -6,7 +6,8 @@ Monday email of quiet units.
 - the leads' digest (09:00): follow-ups overdue for the campaign's `escalate_after_days` or
   more, with who owns them; and, to the committee's leads, that last night's backup failed
   (members.heartbeats), which is reason enough to send it;
-- units nobody has talked to in the campaign's `quiet_unit_days`: their organizers, Mondays.
+- units nobody has talked to in the campaign's `quiet_unit_days`: their organizers, Mondays,
+  with what other areas add to that email (campaigns.nudges.weekly: members whose dues lapsed).
 
 Digests are planned by the beat (`nudges_plan_due`, every five minutes) for 09:00 local time
 today, computed with zoneinfo so it is right across daylight-saving changes; the outbox's
@@ -31,6 +32,7 @@ from campaigns.models import (
     TeamMember,
     Unit,
 )
+from campaigns.nudges.weekly import weekly_recipients
 from campaigns.outbox.services.plan import outbox_plan_many
 from members.clock import day_of, midnight, zone_for
 from members.heartbeats import backup_failed_error
@@ -79,7 +81,9 @@ def nudges_plan_due(*, now: datetime | None = None) -> int:
             | (committee_lead_ids(committee) if backup_failed else set()),
         }
         if today.weekday() == 0:
-            plans[Kind.QUIET_UNITS] = set(quiet_units(committee, now))
+            plans[Kind.QUIET_UNITS] = set(quiet_units(committee, now)) | weekly_recipients(
+                committee, now
+            )
         for kind, user_ids in plans.items():
             planned += _plan_for_users(committee, kind, user_ids, due)
     return planned
