@@ -67,5 +67,14 @@ def test_a_day_of_another_year_says_its_year():
     assert render("{{ d|day }}", "es", d=date(2027, 1, 5)) == "martes 5 de enero de 2027"
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "December 2026 · Dec 2026"), ("es", "diciembre de 2026 · dic 2026")],
+)
+def test_a_month_says_its_year_in_the_readers_words(language, expected):
+    assert render("{{ m|month }} · {{ m|month_short }}", language, m=date(2026, 12, 1)) == expected
+
+
 def test_nothing_shows_nothing():
     assert render("[{{ missing|day }}{{ missing|when_short }}{{ missing|clock }}]", "en") == "[]"
+    assert render("[{{ missing|month }}{{ missing|month_short }}]", "en") == "[]"

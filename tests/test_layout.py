@@ -32,8 +32,6 @@ def labels_in(html: str) -> list[str]:
                 "Messages",
                 "Audit",
                 "System",
-                "Join page",
-                "Reminder timing",
                 "Account",
                 "Log out",
             ],

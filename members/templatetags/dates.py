@@ -5,6 +5,8 @@
     {{ meeting.starts_at|when }}        Friday, December 4, 11:30 p.m.
     {{ event.at|when_short }}           Fri, Dec 4, 11:30 p.m.    vie 4 dic, 23:30
     {{ action.starts_at|clock }}        11:30 p.m.                23:30
+    {{ payment.first_month|month }}     December 2026             diciembre de 2026
+    {{ row.month|month_short }}         Dec 2026                  dic 2026
 
 The formats live in organizing/formats/<language>/formats.py; a date outside the current year
 carries its year. Datetimes show in the active time zone (the committee's, set by
@@ -65,6 +67,18 @@ def when(value: Day) -> str:
 def when_short(value: Day) -> str:
     """The day and the time, short: "Fri, Dec 4, 11:30 p.m."."""
     return _shown(value, "WHEN_SHORT_FORMAT")
+
+
+@register.filter(expects_localtime=True)
+def month(value: Day) -> str:
+    """The month and its year: "December 2026"."""
+    return formats.date_format(value, format_named("MONTH_FORMAT")) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def month_short(value: Day) -> str:
+    """The month and its year, short, for tables: "Dec 2026"."""
+    return formats.date_format(value, format_named("MONTH_SHORT_FORMAT")) if value else ""
 
 
 @register.filter(expects_localtime=True)

@@ -61,9 +61,11 @@ def test_the_page_shows_todays_timing(client, lead, committee):
     assert 'name="quiet_hours_end" value="08:00"' in html
 
 
-def test_a_lead_finds_it_in_the_navigation(client, lead, organizer, committee):
+def test_a_lead_finds_it_on_the_system_page(client, lead, organizer, committee):
+    """With the committee's other settings (the navigation's row holds one line on a laptop)."""
+    system = reverse("system", args=[committee.pk])
     client.force_login(lead)
-    assert f'href="{page_url(committee)}"' in client.get(reverse("action_list")).content.decode()
+    assert f'href="{page_url(committee)}"' in client.get(system).content.decode()
     client.force_login(organizer)
     assert page_url(committee) not in client.get(reverse("action_list")).content.decode()
 

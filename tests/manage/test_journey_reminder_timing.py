@@ -39,9 +39,10 @@ def test_a_lead_sets_the_committees_reminders_and_one_actions(page: Page, live_s
     rsvp_set(action=action, person=ana, response="yes", source="app")
     log_in(page, live_server.url, lead.email, factories.PASSWORD)
 
-    # The committee's defaults and quiet hours, from "More" on a phone.
+    # The committee's defaults and quiet hours: More → System → Reminder timing on a phone.
     page.goto(live_server.url + "/actions/")
-    nav_more(page, "Reminder timing")
+    nav_more(page, "System")
+    page.get_by_role("link", name="Reminder timing").click()
     expect(page.get_by_role("heading", name="Reminder timing")).to_be_visible()
     page.get_by_text("2 hours before").click()  # untick
     page.get_by_label("Add a reminder").fill("3")
