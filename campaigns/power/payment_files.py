@@ -10,13 +10,14 @@ list, so the same mistakes are caught with the same words.
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from campaigns.imports.csv_formats import header_key, unformula
 from campaigns.models import PayMethod
@@ -158,6 +159,15 @@ def _read_phone(row: PaymentRow, raw: str) -> None:
 def _read_amount(row: PaymentRow, raw: str, currency: str) -> None:
     """The amount as minor units: "$10.50", "10.50 USD" and "1,250.00" are read; zero or
     less, or more decimals than the currency has, say so (campaigns.power.money)."""
+    row.amount, problem = _amount(raw, currency, get_language())
+    if problem:
+        row.problems.append(problem)
+
+
+@lru_cache(maxsize=1024)
+def _amount(raw: str, currency: str, _language: str) -> tuple[int | None, str]:
+    """(minor units, "") or (None, what is wrong), in the reader's language and number
+    format; remembered, as a payroll list repeats the same few amounts on every line."""
     text = raw.strip(CURRENCY_SIGNS + " ")
     if text[-len(currency) :].upper() == currency.upper():
         text = text[: -len(currency)]
@@ -165,19 +175,18 @@ def _read_amount(row: PaymentRow, raw: str, currency: str) -> None:
         text = text[len(currency) :]
     text = text.strip(CURRENCY_SIGNS + " ")
     if not text:
-        row.problems.append(_("no amount"))
-        return
+        return None, _("no amount")
     try:
-        row.amount = amount_parse(text, currency)
+        return amount_parse(text, currency), ""
     except ValidationError as error:
-        row.problems.append(error.messages[0].rstrip("."))
+        return None, error.messages[0].rstrip(".")
 
 
 def _read_dates(row: PaymentRow, paid_on: str, first_month: str, zone: ZoneInfo) -> None:
     if not paid_on:
         row.problems.append(_("no date paid"))
     else:
-        row.paid_on = read_day(paid_on, zone)
+        row.paid_on = _day(paid_on, zone, get_language())
         if row.paid_on is None:
             row.problems.append(
                 _("“%(value)s” is not a date, like 2026-11-30") % {"value": paid_on}
@@ -205,17 +214,30 @@ def _read_months(row: PaymentRow, raw: str) -> None:
 
 
 def _read_method(row: PaymentRow, raw: str) -> None:
-    if not raw:
-        return
+    if raw:
+        row.method, problem = _method(raw, get_language())
+        if problem:
+            row.problems.append(problem)
+
+
+@lru_cache(maxsize=256)
+def _method(raw: str, _language: str) -> tuple[str, str]:
+    """(a PayMethod, "") or ("", what is wrong): our words, a processor's, or the reader's
+    own names of the methods; remembered, as a file repeats a few."""
     key = header_key(raw)
     labels = {header_key(str(label)): value for value, label in PayMethod.choices}
     method = METHODS.get(key) or labels.get(key) or (key if key in PayMethod.values else "")
-    if not method:
-        row.problems.append(
-            _("“%(value)s” is not a way of paying we know: cash, card, bank, payroll or other")
-            % {"value": raw}
-        )
-    row.method = method
+    if method:
+        return method, ""
+    return "", _(
+        "“%(value)s” is not a way of paying we know: cash, card, bank, payroll or other"
+    ) % {"value": raw}
+
+
+@lru_cache(maxsize=1024)
+def _day(text: str, zone: ZoneInfo, _language: str) -> date | None:
+    """read_day, remembered: a file's payments fall on a few paydays."""
+    return read_day(text, zone)
 
 
 def read_day(text: str, zone: ZoneInfo) -> date | None:

@@ -13,7 +13,7 @@ from django.utils.translation import trans_real
 from psycopg.types.range import Range
 
 from campaigns.imports.services import imports_purge_abandoned
-from campaigns.models import Member, Payment, PaymentImport
+from campaigns.models import DuesPlan, Member, Payment, PaymentImport
 from campaigns.power import payment_import
 from campaigns.power.payment_import import (
     payment_import_commit,
@@ -21,6 +21,7 @@ from campaigns.power.payment_import import (
     payment_import_upload,
 )
 from campaigns.power.standing import Kind, standings
+from members.audit import audit_lines
 from members.models import AuditEvent, Membership, PersonEmail, PersonPhone
 from tests import factories
 
@@ -130,6 +131,18 @@ def test_the_commit_is_on_the_audit_trail_once_without_an_amount(committee, trea
     assert event.count == 3 and event.actor == treasurer
     assert event.detail == {"of": "payments", "members": 2, "skipped": 0}
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.PAYMENT).exists()
+    [line] = audit_lines([event], committee=committee, campaigns={})
+    assert line.text == "Imported 3 dues payments"
+
+
+def test_a_line_without_months_covers_the_members_plan(committee, treasurer, ana):
+    ana.plan = DuesPlan.objects.create(committee=committee, name="Yearly", amount=12000, months=12)
+    ana.save()
+    text = "email,amount,date\nana@example.org,120,2026-11-30\n"
+
+    payment_import_commit(batch_id=upload(committee, treasurer, text).pk, actor=treasurer)
+
+    assert Payment.objects.get().covers == Range(date(2026, 9, 1), date(2027, 9, 1), "[)")
 
 
 @pytest.fixture
