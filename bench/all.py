@@ -56,6 +56,7 @@ BENCHES = [
     Bench("mylist", "My list, 500 people of 2,000, 20,000 conversations", ["--runs", "10"]),
     Bench("action_page", "an action with 5,000 invited", ["--runs", "10"]),
     Bench("import_roster", "importing a 5,000-row roster"),
+    Bench("payment_import", "importing a 20,000-line dues payments file"),
     Bench("field_weight", "the log page's first load, compressed, from the production build"),
     Bench(
         "dashboard",

@@ -311,6 +311,11 @@ def _team_change(event: AuditEvent, names: _Names) -> AuditLine:
 def _import(event: AuditEvent, names: _Names) -> AuditLine:
     count = event.count or 0
     values: dict[str, object] = {"count": count, "campaign": names.campaign(event)}
+    if event.detail.get("of") == "payments":  # the treasurer's file (campaigns.power)
+        text = ngettext(
+            "Imported %(count)s dues payment", "Imported %(count)s dues payments", count
+        )
+        return AuditLine(event, text % values)
     text = ngettext(
         "Imported %(count)s person into %(campaign)s",
         "Imported %(count)s people into %(campaign)s",

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from members.phones import phone_normalize
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django_stubs_ext import StrOrPromise
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -47,7 +49,7 @@ FIELDS: "dict[str, StrOrPromise]" = {
     "notes": gettext_lazy("Notes"),
 }
 
-# Header spellings we recognise, after _header_key(): lower case, words joined by one space.
+# Header spellings we recognise, after header_key(): lower case, words joined by one space.
 # The first names are our own export's columns, so an export re-imports without mapping.
 HEADER_NAMES: dict[str, list[str]] = {
     "full_name": [
@@ -152,7 +154,7 @@ class DecodedFile:
     row_count: int
 
 
-def _header_key(name: str) -> str:
+def header_key(name: str) -> str:
     """ "E-mail Address", "Teléfono", "can2_phone" → "e mail address", "telefono", "can2 phone"."""
     plain = unicodedata.normalize("NFKD", name.casefold())
     plain = "".join(c for c in plain if not unicodedata.combining(c))
@@ -301,11 +303,14 @@ def read_rows(text: str, delimiter: str):
     return header, rows()
 
 
-def guess_mapping(header: list[str]) -> dict[str, str]:
-    """Our field → the file's column, for the headers we recognise; each column used once."""
-    by_key = {_header_key(name): name for name in header if name.strip()}
+def guess_mapping(
+    header: list[str], names_of: dict[str, list[str]] | None = None
+) -> dict[str, str]:
+    """Our field → the file's column, for the headers we recognise; each column used once.
+    `names_of` gives another file's fields and their spellings (a dues payment file's)."""
+    by_key = {header_key(name): name for name in header if name.strip()}
     mapping: dict[str, str] = {}
-    for ours, names in HEADER_NAMES.items():
+    for ours, names in (HEADER_NAMES if names_of is None else names_of).items():
         for key in names:
             column = by_key.get(key)
             if column is not None and column not in mapping.values():
@@ -389,10 +394,14 @@ class PersonRow:
         return f"{self.given_name} {self.family_name}".strip()
 
 
-def columns_for(header: list[str], mapping: dict[str, str]) -> dict[str, int]:
-    """Our field → the index of the file's column mapped to it (unknown columns dropped)."""
+def columns_for(
+    header: list[str], mapping: dict[str, str], fields: "Iterable[str] | None" = None
+) -> dict[str, int]:
+    """Our field → the index of the file's column mapped to it (unknown columns dropped);
+    `fields`: another file's fields than a roster's."""
     index = {name: i for i, name in enumerate(header) if name.strip()}
-    return {f: index[col] for f, col in mapping.items() if f in FIELDS and col in index}
+    known = set(FIELDS if fields is None else fields)
+    return {f: index[col] for f, col in mapping.items() if f in known and col in index}
 
 
 def person_row(line: int, cells: list[str], columns: dict[str, int]) -> PersonRow:

@@ -21,7 +21,15 @@ from django.utils.translation import ngettext
 from campaigns.access import people_visible_to
 from campaigns.imports import csv_formats
 from campaigns.imports.csv_formats import PersonRow
-from campaigns.models import Campaign, ImportBatch, PersonNote, RosterEntry, Site, Unit
+from campaigns.models import (
+    Campaign,
+    ImportBatch,
+    PaymentImport,
+    PersonNote,
+    RosterEntry,
+    Site,
+    Unit,
+)
 from campaigns.roster.history import history_changed
 from campaigns.roster.matching import possible_duplicates_queue_many
 from campaigns.roster.services import roster_back
@@ -575,8 +583,12 @@ ABANDONED_AFTER = timedelta(hours=24)
 
 
 def imports_purge_abandoned() -> int:
-    """Discard uploads left unimported for a day; returns how many were discarded."""
+    """Discard uploads left unimported for a day, roster files and the treasurer's payment
+    files alike; returns how many were discarded."""
     cutoff = timezone.now() - ABANDONED_AFTER
-    return ImportBatch.objects.filter(
+    files = ImportBatch.objects.filter(
         status=ImportBatch.Status.UPLOADED, created_at__lt=cutoff
     ).update(status=ImportBatch.Status.FAILED, content="", summary={"discarded": True})
+    return files + PaymentImport.objects.filter(
+        status=PaymentImport.Status.UPLOADED, created_at__lt=cutoff
+    ).update(status=PaymentImport.Status.FAILED, content="", summary={"discarded": True})

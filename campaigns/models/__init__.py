@@ -15,6 +15,7 @@ from campaigns.models.joining import JoinPage, JoinText
 from campaigns.models.ladder import LadderRung
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
+from campaigns.models.payment_imports import PaymentImport
 from campaigns.models.power import DuesPlan, Member, Payment, PayMethod, PowerTarget
 from campaigns.models.roster import (
     Assessment,
@@ -35,6 +36,7 @@ __all__ = [
     "Member",
     "PayMethod",
     "Payment",
+    "PaymentImport",
     "PowerTarget",
     "Action",
     "ApiToken",

@@ -3,7 +3,13 @@ settings, the treasury, the join page and the Power page."""
 
 from django.urls import path
 
-from campaigns.power import dues_views, join_views, views_members, views_power
+from campaigns.power import (
+    dues_views,
+    join_views,
+    payment_import_views,
+    views_members,
+    views_power,
+)
 from campaigns.power import views_treasury as treasury
 
 TREASURY = "committees/<int:committee_id>/treasury/"
@@ -46,4 +52,14 @@ urlpatterns = [
     path(f"{TREASURY}report/", treasury.treasury_report, name="treasury_report"),
     path(f"{TREASURY}export.csv", treasury.treasury_export, name="treasury_export"),
     path(f"{TREASURY}<int:entry_id>/reverse/", treasury.treasury_reverse, name="treasury_reverse"),
+    path(
+        f"{TREASURY}payments/import/",
+        payment_import_views.payment_import_new,
+        name="payment_import_new",
+    ),
+    path(
+        f"{TREASURY}payments/import/<int:import_id>/",
+        payment_import_views.payment_import_detail,
+        name="payment_import_detail",
+    ),
 ]
