@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0030_treasury"),
+        ("campaigns", "0031_dues_reminders"),
         ("members", "0018_dues_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
