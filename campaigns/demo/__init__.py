@@ -5,10 +5,11 @@ warehouse charted by department and shift, ~200 workers) and a tenant campaign (
 with three buildings, ~150 tenants), with assessments recorded over the past weeks and ten
 weeks of one-on-ones (logged through the same service as the app, so each current assessment
 agrees with its history), open follow-ups (a few overdue), one-on-ones set for this week, and
-a sign-up drive on each campaign.
+a sign-up drive on each campaign; and the committee's power base: members and a year of their
+dues, trainings, the lead as treasurer with a ledger, targets.
 Each concern has its module: people (the personas), roster (campaigns, charts, rosters),
-conversations (one-on-ones), actions (events, invitations, attendance) and signups (a card
-drive and a petition, in progress).
+conversations (one-on-ones), actions (events and trainings, invitations, attendance), signups
+(a card drive and a petition, in progress) and power (members, dues, the ledger, targets).
 """
 
 import random
@@ -20,6 +21,7 @@ from django.utils import timezone
 from campaigns.demo.actions import actions_seed
 from campaigns.demo.conversations import WEEKS, conversations_seed, this_week_schedule
 from campaigns.demo.people import PERSONAS, member_person_seed, persona_seed
+from campaigns.demo.power import power_seed
 from campaigns.demo.roster import (
     DEMO_TIME_ZONE,
     buildings_chart,
@@ -85,4 +87,5 @@ def demo_committee_seed() -> Committee:
     actions_seed(committee=committee, campaigns=campaigns, lead=lead, member=member)
     drives = {"workplace": workplace, "tenant": tenant}
     signups_seed(campaigns=drives, lead=lead, rng=random.Random(5))  # noqa: S311 - demo data
+    power_seed(committee=committee, lead=lead, member=member, rng=random.Random(6))  # noqa: S311
     return committee

@@ -74,6 +74,27 @@ ACTIONS = [
         "Union hall, 310 W Lake St",
         20,
     ),
+    # Trainings over the past year (after the others, so theirs keep their random seeds):
+    # coming to one makes a member active for the ladder's window, so its counts move.
+    *(
+        (
+            which,
+            title,
+            Action.Kind.TRAINING,
+            days,
+            time(18, 0),
+            2,
+            "Union hall, 310 W Lake St",
+            size,
+        )
+        for which, title, days, size in [
+            ("workplace", "Training: the organizing conversation", -320, 30),
+            ("tenant", "Training: know your rights as a tenant", -235, 34),
+            ("workplace", "Training: charting the warehouse", -150, 38),
+            ("tenant", "Training: leading a delegation", -75, 42),
+            ("workplace", "Training: running a committee meeting", -30, 46),
+        ]
+    ),
 ]
 # How likely each level says yes, maybe or no (the rest never answer).
 ANSWERS = {

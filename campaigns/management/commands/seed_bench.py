@@ -2,7 +2,8 @@
 (bench/chart.py, bench/dashboard.py).
 
 The issue's scenario by default: 10,000 people in 200 units, 100,000 one-on-ones spread over
-the campaign's 40 weeks, and 200 actions with their RSVPs and attendance. The history is
+the campaign's 40 weeks, and 200 actions with their RSVPs and attendance; every person a
+member of the committee with 24 months of dues (bench/power.py). The history is
 planned in Python and written with COPY (ids reserved from the sequences first, so rows can
 point at each other), which takes seconds where saving models one by one would take hours.
 
@@ -31,8 +32,11 @@ from campaigns.models import (
     AssessmentRecord,
     Campaign,
     Conversation,
+    DuesPlan,
     FollowUp,
     IssueTag,
+    Member,
+    Payment,
     RosterEntry,
     Rsvp,
     ScheduledOneOnOne,
@@ -40,7 +44,9 @@ from campaigns.models import (
     TeamMember,
     Unit,
 )
+from campaigns.power.standing import month_index, month_start
 from campaigns.roster.services import contact_recompute
+from members.clock import today_for
 from members.models import Committee, Membership, Person, PersonTag, Tag, User
 
 COMMITTEE = "Bench Committee"
@@ -71,6 +77,10 @@ LEVELS, WEIGHTS = [1, 2, 3, 4, 5], [6, 22, 24, 11, 7]
 CONTACTED, ASSESSED = 0.8, 0.9  # of the roster someone talked to; of those, how many assessed
 # How likely a yes is, by the assessment at the time of the invitation (None: unassessed).
 YES_BY_LEVEL = {1: 0.8, 2: 0.6, 3: 0.3, 4: 0.1, 5: 0.03, None: 0.15}
+# Everyone on the roster is a member, with this many months of dues (bench/power.py): most
+# paid up, some behind, some lapsed, a few resigned.
+DUES_MONTHS = 24
+HABITS = {"good": 0.75, "behind": 0.1, "lapsed": 0.1, "resigned": 0.05}
 
 
 class Command(BaseCommand):
@@ -134,8 +144,11 @@ class Command(BaseCommand):
             "conversations": Conversation.objects.filter(campaign=campaign).count(),
             "actions": Action.objects.filter(campaign=campaign).count(),
         }
-        if any(found[key] != sizes[key] for key in found):
-            have = ", ".join(f"{count} {key}" for key, count in found.items())
+        members = Member.objects.filter(committee=committee).count()
+        if members != found["people"] or any(found[key] != sizes[key] for key in found):
+            have = ", ".join(
+                f"{count} {key}" for key, count in {**found, "members": members}.items()
+            )
             raise CommandError(
                 f"The bench campaign has {have}: run with --reset to rebuild it with the sizes "
                 "asked for."
@@ -159,6 +172,8 @@ def _wipe(committee: Committee) -> None:
         AssessmentRecord.objects.filter(roster_entry__campaign__in=campaigns),
         talks,
         Rsvp.objects.filter(action__committee=committee),
+        Payment.objects.filter(committee=committee),
+        Member.objects.filter(committee=committee),
     ):
         rows._raw_delete(rows.db)
     committee.delete()
@@ -208,6 +223,7 @@ def seed_bench(
     _history(campaign, plans, [lead, *team], now, rng)
     _actions(campaign, plans, lead, team, actions, start, now, rng)
     _tags(committee, persons, rng)
+    _members(committee, persons, today_for(committee), rng)
     return campaign
 
 
@@ -527,3 +543,51 @@ def _tags(committee: Committee, persons: list[Person], rng: random.Random) -> No
         ),
         batch_size=2000,
     )
+
+
+def _members(committee: Committee, persons: list[Person], today: date, rng: random.Random) -> None:
+    """Everyone a member, joined over the last three years, on a monthly plan, paying month
+    by month for up to DUES_MONTHS months: the behind stopped two or three months ago, the
+    lapsed four to twenty, the resigned left when they stopped."""
+    plans = DuesPlan.objects.bulk_create(
+        DuesPlan(committee=committee, name=name, amount=amount)
+        for name, amount in (("Monthly", 1000), ("Reduced", 500))
+    )
+    now, at = month_index(today), timezone.now()
+    ids = iter(_ids(Member, len(persons)))
+    members, payments = [], []
+    for person in persons:
+        pk, joined = next(ids), today - timedelta(days=rng.randint(1, 3 * 365))
+        plan = plans[rng.random() < 0.25]
+        habit = rng.choices(list(HABITS), weights=list(HABITS.values()))[0]
+        first = max(month_index(joined), now - DUES_MONTHS + 1)
+        stop = {"behind": now - rng.randint(1, 2), "lapsed": now - rng.randint(3, 20)}
+        last = stop.get(habit, now + 1) if habit != "resigned" else rng.randint(first, now)
+        resigned = None
+        if habit == "resigned":
+            resigned = min(max(month_start(last) + timedelta(days=9), joined), today)
+        members.append(
+            (pk, committee.pk, person.pk, f"B{pk}", joined, "card", plan.pk, "cash", resigned, "",
+             False, "", at, at)
+        )  # fmt: skip
+        for month in range(first, last):
+            paid_on = max(month_start(month) + timedelta(days=rng.randint(0, 12)), joined)
+            if paid_on > today:
+                break
+            covers = f"[{month_start(month)},{month_start(month + 1)})"
+            payments.append(
+                (committee.pk, pk, plan.amount, paid_on, "cash", covers, "", "hand", at)
+            )
+    _copy(Member, MEMBER_COLUMNS, members)
+    _copy(Payment, PAYMENT_COLUMNS, payments)
+
+
+MEMBER_COLUMNS = [
+    "id", "committee_id", "person_id", "number", "joined_on", "joined_how", "plan_id",
+    "pay_method", "resigned_on", "resigned_reason", "from_join_form", "consent_text",
+    "created_at", "updated_at",
+]  # fmt: skip
+PAYMENT_COLUMNS = [
+    "committee_id", "member_id", "amount", "paid_on", "method", "covers", "note", "source",
+    "recorded_at",
+]  # fmt: skip
