@@ -57,6 +57,11 @@ BENCHES = [
     Bench("action_page", "an action with 5,000 invited", ["--runs", "10"]),
     Bench("import_roster", "importing a 5,000-row roster"),
     Bench("payment_import", "importing a 20,000-line dues payments file"),
+    Bench(
+        "power",
+        "the Power page computed afresh, 10,000 members, 24 months of dues",
+        ["--runs", "5"],
+    ),
     Bench("field_weight", "the log page's first load, compressed, from the production build"),
     Bench(
         "dashboard",
