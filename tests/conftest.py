@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import translation
 from django.core.signals import request_finished, request_started
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -74,6 +75,14 @@ def _plain_http(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a Spanish page asked for earlier in the same
+    process leaves its language active in the thread (Django's handler does not reset it)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
