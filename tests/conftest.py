@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.utils import translation
 from django.core.signals import request_finished, request_started
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
