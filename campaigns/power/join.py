@@ -3,11 +3,12 @@ address or a phone number, and a dues plan.
 
 Anyone can type anyone's email address or phone number, so a join never changes what the
 committee knows of a person it already has (their email in any case, or failing that their
-phone, matches): not their name, channels, language or consent. A known person who is not a
-member yet becomes one, flagged `from_join_form` like a new one so an organizer checks with
-them; a member already is left as they are (member_join). Only when nothing matches is a new
-person made, with what they typed and the consent they ticked. The page says the same thing
-either way (the views' thank-you page), so it tells a visitor nothing about who is known.
+phone, matches), and never makes them a member: a stranger must not be able to sign someone
+up. A member already is left as they are. Otherwise what was typed becomes a new person who
+joins (flagged `from_join_form`, for an organizer to welcome), and when it matched someone
+known the pair waits under Possible duplicates: a lead who finds it is the same human merges
+them, and the merge keeps the membership. The page says the same thing either way (the views'
+thank-you page), so it tells a visitor nothing about who is known.
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import DuesPlan, JoinPage, JoinText, Member, RosterEntry
 from campaigns.models.joining import new_join_key
 from campaigns.power.services import MemberData, member_join
+from campaigns.roster.matching import Match, possible_duplicate_queue
 from members.audit import audit_record
 from members.clock import today_for
 from members.language import supported
@@ -119,16 +121,25 @@ def public_join(*, page: JoinPage, data: JoinData, ip: str | None = None) -> Non
     page says must not depend on who was matched."""
     committee = page.committee
     with transaction.atomic():
-        person = person_matching(committee=committee, email=data.email, phone=data.phone)
-        if person is None:
-            person = Person.objects.create(
-                committee=committee,
-                given_name=data.name,  # one field: names do not split the same way everywhere
-                preferred_language=supported(data.language) or "",
-                email_ok=data.email_ok,
-                sms_ok=data.sms_ok,
+        known = person_matching(committee=committee, email=data.email, phone=data.phone)
+        if known is not None and Member.objects.filter(person=known).exists():
+            return
+        person = Person.objects.create(
+            committee=committee,
+            given_name=data.name,  # one field: names do not split the same way everywhere
+            preferred_language=supported(data.language) or "",
+            email_ok=data.email_ok,
+            sms_ok=data.sms_ok,
+        )
+        person_channels_add(person=person, email=data.email, phone=data.phone)
+        if known is not None:
+            on_email = bool(data.email) and known.emails.filter(email__iexact=data.email).exists()
+            possible_duplicate_queue(
+                match=Match(hidden=known, matched_on="email" if on_email else "phone"),
+                person=person,
+                campaign=None,
+                by=None,
             )
-            person_channels_add(person=person, email=data.email, phone=data.phone)
         member_join(
             person=person,
             data=MemberData(

@@ -1,6 +1,7 @@
 """The committee's public join page: anyone with its address joins with a name, an email
 address or a phone number, a dues plan and how they will pay; the page never tells whether
-the address was known, and never changes what the committee knows of a known person."""
+the address was known, never changes what the committee knows of a known person, and never
+makes them a member: the new record waits beside theirs for a lead."""
 
 import re
 
@@ -9,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns.models import DuesPlan, JoinText, Member
+from campaigns.models import DuesPlan, JoinText, Member, PossibleDuplicate
 from campaigns.models.joining import text_digest
 from campaigns.power.join import (
     RATE_LIMIT,
@@ -144,8 +145,11 @@ def test_a_known_email_changes_nothing_known_and_thanks_the_same(client, page, c
     assert (ana.given_name, ana.preferred_language) == ("Ana", "en")
     assert (ana.email_ok, ana.sms_ok) == (False, False)
     assert not ana.phones.exists()  # a match never adds what was typed
-    assert Person.objects.count() == 2  # ana and the new one: no second Ana
-    assert Member.objects.get(person=ana).from_join_form  # an organizer checks with her
+    assert not Member.objects.filter(person=ana).exists()  # a stranger signs nobody up
+    someone = Member.objects.get(person__given_name="Someone Else")
+    assert someone.from_join_form
+    pair = PossibleDuplicate.objects.get()  # a lead decides whether it is her
+    assert (pair.existing, pair.person, pair.matched_on) == (ana, someone.person, "email")
 
 
 def test_a_known_phone_alone_matches_too(client, page, committee, monthly):
@@ -154,8 +158,9 @@ def test_a_known_phone_alone_matches_too(client, page, committee, monthly):
 
     join(client, page, phone="(415) 555-2671", plan=monthly.pk)
 
-    assert Person.objects.get() == ana
-    assert not ana.emails.exists()
+    pair = PossibleDuplicate.objects.get()
+    assert (pair.existing, pair.matched_on) == (ana, "phone")
+    assert not ana.emails.exists() and not Member.objects.filter(person=ana).exists()
 
 
 def test_a_member_already_is_left_as_they_are(client, page, committee, monthly, sliding):
