@@ -35,11 +35,12 @@ the same records as today, as they now stand.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from campaigns.models import (
@@ -60,8 +61,6 @@ Kind = LadderRung.Kind
 # Days from the first one to the day after the last: [start, end). OPEN: no end yet.
 Span = tuple[date, date]
 OPEN = date.max
-Day = Callable[[datetime], date]  # a moment's day in the committee's zone
-Until = Callable[[datetime | None], date]  # the same, OPEN for none
 People = dict[int, "Facts"]
 DEFAULTS = [Kind.MEMBER, Kind.ACTIVE, Kind.LEADER, Kind.ORGANIZER]
 LEADER_LEVEL = 1  # Assessment.LEADER: "leader, organizing others"
@@ -197,9 +196,6 @@ def facts_for(ids: list[int], *, committee: Committee, day: date) -> dict[int, F
     def on(moment: datetime) -> date:
         return timezone.localtime(moment, zone).date()
 
-    def until(moment: datetime | None) -> date:
-        return OPEN if moment is None else on(moment)
-
     joined = Member.objects.filter(committee=committee, person_id__in=ids, joined_on__lte=day)
     facts = {
         pk: Facts(member=(joined_on, resigned_on or OPEN))
@@ -210,31 +206,32 @@ def facts_for(ids: list[int], *, committee: Committee, day: date) -> dict[int, F
     if not facts:
         return facts
     ids = list(facts)
-    _attendance(facts, ids, committee, on)
-    _leader_flags_and_units(facts, ids, committee, on, until)
-    _assessed_leaders(facts, ids, committee, on, until)
+    # Days are worked out by the database in the committee's zone: making a zoned datetime
+    # of every moment read cost most of the Power page's time.
+    _attendance(facts, ids, committee)
+    _leader_flags_and_units(facts, ids, committee)
+    _assessed_leaders(facts, ids, committee)
     teams = TeamMember.objects.filter(campaign__committee=committee, user__person__in=ids)
     for pk, added_at in teams.values_list("user__person", "added_at"):
         facts[pk].teams.append(on(added_at))
     return facts
 
 
-def _attendance(facts: People, ids: list[int], committee: Committee, on: Day) -> None:
+def _attendance(facts: People, ids: list[int], committee: Committee) -> None:
     came = Rsvp.objects.filter(
         person_id__in=ids,
         attended=True,
         action__committee=committee,
         action__cancelled_at__isnull=True,
     )
-    for pk, starts_at, kind in came.values_list("person_id", "action__starts_at", "action__kind"):
-        facts[pk].came.append(on(starts_at))
+    day = TruncDate("action__starts_at", tzinfo=zone_for(committee))
+    for pk, started, kind in came.values_list("person_id", day, "action__kind"):
+        facts[pk].came.append(started)
         if kind == Action.Kind.TRAINING:
-            facts[pk].trained.append(on(starts_at))
+            facts[pk].trained.append(started)
 
 
-def _leader_flags_and_units(
-    facts: People, ids: list[int], committee: Committee, on: Day, until: Until
-) -> None:
+def _leader_flags_and_units(facts: People, ids: list[int], committee: Committee) -> None:
     """Flagged a leader (from the first conversation that said so, or from the roster), and
     the assigned organizer of someone else in their own unit."""
     said_leader = Conversation.objects.filter(
@@ -244,31 +241,39 @@ def _leader_flags_and_units(
         happened_at__gte=OuterRef("added_at"),
     ).order_by("happened_at")
     entries = RosterEntry.objects.filter(person_id__in=ids, campaign__committee=committee)
-    entries = entries.annotate(said=Subquery(said_leader.values("happened_at")[:1]))
+    zone = zone_for(committee)
+    entries = entries.annotate(
+        said=TruncDate(Subquery(said_leader.values("happened_at")[:1]), tzinfo=zone),
+        added_day=TruncDate("added_at", tzinfo=zone),
+        removed_day=TruncDate("removed_at", tzinfo=zone),
+    )
     placed: dict[tuple, list[Span]] = defaultdict(
         list
     )  # (person, campaign, unit): their spans there
     for pk, campaign, unit, leader, added, removed, said in entries.values_list(
-        "person_id", "campaign_id", "unit_id", "is_leader", "added_at", "removed_at", "said"
+        "person_id", "campaign_id", "unit_id", "is_leader", "added_day", "removed_day", "said"
     ):
         if leader:
-            facts[pk].leading.append((on(said or added), until(removed)))
+            facts[pk].leading.append((said or added, removed or OPEN))
         if unit is not None:
-            placed[pk, campaign, unit].append((on(added), until(removed)))
+            placed[pk, campaign, unit].append((added, removed or OPEN))
     organized = RosterEntry.objects.filter(
         campaign__committee=committee, organizer__person__in=ids, unit__isnull=False
     ).exclude(person_id=F("organizer__person"))
-    for pk, campaign, unit, added, removed in organized.values_list(
-        "organizer__person", "campaign_id", "unit_id", "added_at", "removed_at"
+    organized = organized.annotate(
+        added_day=TruncDate("added_at", tzinfo=zone),
+        removed_day=TruncDate("removed_at", tzinfo=zone),
+    )
+    for pk, campaign, unit, since, gone in organized.values_list(
+        "organizer__person", "campaign_id", "unit_id", "added_day", "removed_day"
     ):
         for start, end in placed.get((pk, campaign, unit), []):
-            facts[pk].leading.append((max(start, on(added)), min(end, until(removed))))
+            facts[pk].leading.append((max(start, since), min(end, gone or OPEN)))
 
 
-def _assessed_leaders(
-    facts: People, ids: list[int], committee: Committee, on: Day, until: Until
-) -> None:
+def _assessed_leaders(facts: People, ids: list[int], committee: Committee) -> None:
     """Assessed a 1, from that assessment to the next one (or off the roster)."""
+    zone = zone_for(committee)
     records = AssessmentRecord.objects.filter(
         roster_entry__person_id__in=ids, roster_entry__campaign__committee=committee
     ).order_by("roster_entry_id", "happened_at", "pk")
@@ -277,15 +282,15 @@ def _assessed_leaders(
             "roster_entry_id",
             "roster_entry__person_id",
             "level",
-            "happened_at",
-            "roster_entry__added_at",
-            "roster_entry__removed_at",
+            TruncDate("happened_at", tzinfo=zone),
+            TruncDate("roster_entry__added_at", tzinfo=zone),
+            TruncDate("roster_entry__removed_at", tzinfo=zone),
         )
     )
     for i, (entry, pk, level, happened, added, removed) in enumerate(rows):
         if level != LEADER_LEVEL:
             continue
         after = rows[i + 1] if i + 1 < len(rows) else None
-        end = on(after[3]) if after is not None and after[0] == entry else OPEN
-        end = min(end, until(removed))
-        facts[pk].leading.append((max(on(happened), on(added)), end))
+        end = after[3] if after is not None and after[0] == entry else OPEN
+        end = min(end, removed or OPEN)
+        facts[pk].leading.append((max(happened, added), end))
