@@ -14,11 +14,17 @@ from members.clock import today_for
 from members.models import Membership, Person, User
 
 
+def treasurer_membership(user: User, committee_id: int) -> Membership | None:
+    """The user's membership of the committee if they are a lead who keeps its books."""
+    return (
+        Membership.objects.select_related("committee")
+        .filter(user=user, committee_id=committee_id, role=Membership.Role.LEAD, is_treasurer=True)
+        .first()
+    )
+
+
 def is_treasurer(user: User, committee_id: int) -> bool:
-    """A lead of the committee who keeps its books."""
-    return Membership.objects.filter(
-        user=user, committee_id=committee_id, role=Membership.Role.LEAD, is_treasurer=True
-    ).exists()
+    return treasurer_membership(user, committee_id) is not None
 
 
 @dataclass(frozen=True)

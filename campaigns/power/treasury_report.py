@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from campaigns.imports.csv_formats import formula_safe
 from campaigns.models import LedgerEntry, Payment
 from campaigns.power.money import decimals
 from campaigns.power.standing import month_index, month_start
@@ -288,7 +289,6 @@ CSV_HEADER = [
     "id",
     "recorded_by",
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 500
 
 
@@ -363,8 +363,3 @@ def _payment_row(payment: Payment, currency: str) -> list:
 def plain_amount(minor: int, currency: str) -> str:
     """Minor units as a plain decimal a spreadsheet reads in any language: "-1250.50"."""
     return format(Decimal(minor).scaleb(-decimals(currency)), "f")
-
-
-def formula_safe(value: str) -> str:
-    """Text a spreadsheet shows rather than runs (a payee may start with "=")."""
-    return "'" + value if value.startswith(FORMULA_START) else value

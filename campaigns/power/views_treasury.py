@@ -26,21 +26,18 @@ from campaigns.models import LedgerEntry
 from campaigns.power import treasury_report as books
 from campaigns.power.forms_treasury import EntryForm, ReverseForm
 from campaigns.power.money import amount_show
+from campaigns.power.selectors import treasurer_membership
 from campaigns.power.treasury import ledger_record, ledger_reverse
 from members.audit import audit_record, client_ip
 from members.clock import today_for
 from members.http import AuthedHttpRequest
-from members.models import AuditEvent, Committee, Membership, User
+from members.models import AuditEvent, Committee, User
 from members.ratelimits import EXPORTS, rate_limit
 
 
 def treasurer_for_user(user: User, committee_id: int) -> Committee:
     """The committee whose books the user keeps; 404 for anyone else."""
-    membership = (
-        Membership.objects.select_related("committee")
-        .filter(user=user, committee_id=committee_id, role=Membership.Role.LEAD, is_treasurer=True)
-        .first()
-    )
+    membership = treasurer_membership(user, committee_id)
     if membership is None:
         raise Http404
     return membership.committee
