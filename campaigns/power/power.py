@@ -1,28 +1,20 @@
 """The Power page's figures: how many have joined, how many are in good standing and what
 dues came in, now and at the end of each of the last twelve months (as of then, from the
-payments made by then: campaigns.power.standing), and each campaign's roster as members.
+payments made by then: campaigns.power.standing), who stood on each rung of the ladder then,
+and each campaign's roster as members.
 
-A fixed number of queries whatever the size (the members, their payments, the rosters, the
-ladder's records); the months are counted in Python from them.
+A fixed number of queries whatever the size: the database counts (campaigns.power.counts).
 """
 
-import bisect
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
-from campaigns.models import (
-    Campaign,
-    LadderRung,
-    Member,
-    Payment,
-    PowerTarget,
-    RosterEntry,
-)
-from campaigns.power.ladder import facts_for, ladder_rungs, runs
-from campaigns.power.standing import Kind, month_index, month_start, standing_on
+from campaigns.models import Campaign, LadderRung, PowerTarget
+from campaigns.power.counts import rung_counts, standing_counts
+from campaigns.power.ladder import ladder_rungs
+from campaigns.power.standing import Kind, month_index, month_start
 from members.models import Committee
 
 MONTHS = 12
@@ -82,49 +74,19 @@ class PowerFigures:
 
 
 def power_figures(*, committee: Committee, today: date, months: int = MONTHS) -> PowerFigures:
-    members = list(
-        Member.objects.filter(committee=committee).values_list(
-            "pk", "person_id", "joined_on", "resigned_on", "plan_id"
-        )
-    )
-    paid = _payments(committee)
     days = _days(today, months)
-    figures = [_month(day, members, paid, committee) for day in days]
-    good_now = set()
-    for row in members:
-        standing = _standing(day=today, row=row, paid=paid, committee=committee)
-        if standing is not None and standing.kind == Kind.GOOD:
-            good_now.add(row[1])
+    counts = standing_counts(committee=committee, days=days)
+    rungs = [rung for rung in ladder_rungs(committee) if rung.kind != LadderRung.Kind.MEMBER]
+    on_rungs = rung_counts(committee=committee, rungs=rungs, days=days)
     return PowerFigures(
         today=today,
-        months=figures,
-        campaigns=_campaigns(committee, today, good_now),
-        ladder=_ladder(committee, [row[1] for row in members], days),
+        months=[
+            _month(day, kinds, dues)
+            for day, kinds, dues in zip(days, counts.days, counts.dues, strict=True)
+        ],
+        campaigns=_campaigns(committee, counts.campaigns),
+        ladder=[RungFigures(rung=rung, counts=on_rungs[rung.pk]) for rung in rungs],
     )
-
-
-@dataclass
-class _Paid:
-    """One member's payments by the day they were made: when, and up to when they paid."""
-
-    days: list[date]
-    until: list[date]  # the latest "paid until" among the payments up to each one
-
-
-def _payments(committee: Committee) -> dict:
-    rows = Payment.objects.filter(committee=committee).order_by("member_id", "paid_on")
-    by_member: dict[int, _Paid] = {}
-    dues: dict[int, int] = defaultdict(int)
-    # The upper bound alone (the first day not covered), read as a date: parsing each range
-    # cost more than the rest of the page at 10,000 members (bench/power.py).
-    for member_id, paid_on, upper, amount in rows.values_list(
-        "member_id", "paid_on", "covers__endswith", "amount"
-    ):
-        found = by_member.setdefault(member_id, _Paid([], []))
-        found.days.append(paid_on)
-        found.until.append(max(upper, found.until[-1]) if found.until else upper)
-        dues[month_index(paid_on)] += amount
-    return {"members": by_member, "dues": dues}
 
 
 def _days(today: date, months: int) -> list[date]:
@@ -134,86 +96,37 @@ def _days(today: date, months: int) -> list[date]:
     return [*ends, today]
 
 
-def _standing(*, day: date, row: tuple, paid: dict, committee: Committee):
-    pk, _person_id, joined_on, resigned_on, plan_id = row
-    found = paid["members"].get(pk)
-    paid_until = None
-    if found is not None:
-        at = bisect.bisect_right(found.days, day)
-        paid_until = found.until[at - 1] if at else None
-    return standing_on(
-        day,
-        joined_on=joined_on,
-        resigned_on=resigned_on,
-        has_plan=plan_id is not None,
-        paid_until=paid_until,
-        grace=committee.dues_grace_months,
-        lapse=committee.dues_lapse_months,
-    )
-
-
-def _month(day: date, members: list[tuple], paid: dict, committee: Committee) -> MonthFigures:
-    kinds: dict[str, int] = defaultdict(int)
-    for row in members:
-        standing = _standing(day=day, row=row, paid=paid, committee=committee)
-        if standing is not None:
-            kinds[standing.kind] += 1
+def _month(day: date, kinds: dict[str, int], dues: int) -> MonthFigures:
     counted = sum(n for kind, n in kinds.items() if kind != Kind.RESIGNED)
     return MonthFigures(
         month=day.replace(day=1),
         day=day,
         members=counted,
-        good=kinds[Kind.GOOD],
-        behind=kinds[Kind.BEHIND],
-        lapsed=kinds[Kind.LAPSED],
-        dues=paid["dues"].get(month_index(day), 0),
+        good=kinds.get(Kind.GOOD, 0),
+        behind=kinds.get(Kind.BEHIND, 0),
+        lapsed=kinds.get(Kind.LAPSED, 0),
+        dues=dues,
     )
 
 
-def _ladder(committee: Committee, person_ids: list[int], days: list[date]) -> list[RungFigures]:
-    """Each rung above member: how many held it on each day (the ladder's records read once,
-    the days worked out from them: campaigns.power.ladder)."""
-    rungs = [rung for rung in ladder_rungs(committee) if rung.kind != LadderRung.Kind.MEMBER]
-    facts = facts_for(person_ids, committee=committee, day=days[-1])
-    counts = [[0] * len(days) for _rung in rungs]
-    for person_facts in facts.values():
-        for rung, counted in zip(rungs, counts, strict=True):
-            # The spans never touch one another: each day falls in one at most, so each
-            # span adds one for the days (in order) from its start to before its end.
-            for start, end in runs(rung, person_facts):
-                for i in range(bisect.bisect_left(days, start), bisect.bisect_left(days, end)):
-                    counted[i] += 1
-    return [RungFigures(rung=rung, counts=c) for rung, c in zip(rungs, counts, strict=True)]
-
-
-def _campaigns(committee: Committee, today: date, good: set[int]) -> list[CampaignFigures]:
-    """Each active campaign's roster: how many there have joined, how many are in good
-    standing (one query for the rosters; members by person from the counts above)."""
-    joined = Q(person__member__joined_on__lte=today) & (
-        Q(person__member__resigned_on__isnull=True) | Q(person__member__resigned_on__gt=today)
-    )
+def _campaigns(committee: Committee, standings: dict[int, dict[str, int]]) -> list[CampaignFigures]:
+    """Each active campaign's roster: how many there are members today (not resigned), how
+    many in good standing."""
     campaigns = Campaign.objects.filter(
         committee=committee, status=Campaign.Status.ACTIVE
     ).annotate(roster_size=Count("roster", filter=Q(roster__removed_at=None)))
-    entries = (
-        RosterEntry.objects.filter(campaign__committee=committee, removed_at=None)
-        .filter(joined)
-        .values_list("campaign_id", "person_id")
-    )
-    members: dict[int, int] = defaultdict(int)
-    in_good: dict[int, int] = defaultdict(int)
-    for campaign_id, person_id in entries:
-        members[campaign_id] += 1
-        in_good[campaign_id] += person_id in good
-    return [
-        CampaignFigures(
-            campaign=campaign,
-            roster=getattr(campaign, "roster_size", 0),
-            members=members[campaign.pk],
-            good=in_good[campaign.pk],
+    figures = []
+    for campaign in campaigns.order_by("code_name"):
+        kinds = standings.get(campaign.pk, {})
+        figures.append(
+            CampaignFigures(
+                campaign=campaign,
+                roster=getattr(campaign, "roster_size", 0),
+                members=sum(n for kind, n in kinds.items() if kind != Kind.RESIGNED),
+                good=kinds.get(Kind.GOOD, 0),
+            )
         )
-        for campaign in campaigns.order_by("code_name")
-    ]
+    return figures
 
 
 PACE_MONTHS = 6  # the pace a target is projected at: the change over the last six months
