@@ -165,10 +165,14 @@ class PowerTarget(models.Model):
     class Measure(models.TextChoices):
         MEMBERS = "members", _("Members")
         GOOD = "good", _("Members in good standing")
+        ACTIVE = "active", _("Active members")
+        LEADER = "leader", _("Leaders")
+        ORGANIZER = "organizer", _("Organizers")
+        DUES = "dues", _("Dues collected in a month")
 
     committee = models.ForeignKey(Committee, models.CASCADE, related_name="power_targets")
     measure = models.CharField(_("what"), max_length=20, choices=Measure.choices)
-    target = models.PositiveIntegerField(_("how many"))
+    target = models.PositiveIntegerField(_("how many"))  # dues: minor units
     by = models.DateField(_("by"))
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -185,3 +189,7 @@ class PowerTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} {self.measure} by {self.by}"
+
+    @property
+    def is_money(self) -> bool:
+        return self.measure == self.Measure.DUES

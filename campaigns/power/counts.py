@@ -143,7 +143,7 @@ def standing_counts(*, committee: Committee, days: list[date]) -> StandingCounts
         cursor.execute(_standing_sql(len(days)), params)
         for campaign_id, i, kind, n in cursor.fetchall():
             if kind == DUES:
-                counts.dues[i - 1] = n or 0
+                counts.dues[i - 1] = int(n or 0)  # a sum of sums comes back as numeric
             elif campaign_id is None:
                 counts.days[i - 1][kind] = n
             else:

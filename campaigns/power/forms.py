@@ -116,14 +116,32 @@ class PaymentForm(forms.Form):
 
 
 class PowerTargetForm(forms.ModelForm):
+    """A target for one of the Power page's measures: a number of people, or for dues an
+    amount a month in the committee's currency. A rung's measure only while the committee's
+    ladder has that rung."""
+
+    target = forms.CharField(
+        label=_("how many"),
+        max_length=20,
+        help_text=_("A number of people; for dues, an amount."),
+    )
+
     class Meta:
         model = PowerTarget
         fields = ["measure", "target", "by"]
         widgets = {"by": DateInput()}
 
-    def __init__(self, *args, today: date, **kwargs) -> None:
+    def __init__(self, *args, today: date, currency: str, rungs: set[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.today, self.currency = today, currency
+        Measure = PowerTarget.Measure
+        ladder = {Measure.ACTIVE, Measure.LEADER, Measure.ORGANIZER}
+        measure: forms.ChoiceField = self.fields["measure"]  # type: ignore[assignment]
+        measure.choices = [
+            (value, label)
+            for value, label in PowerTarget.Measure.choices
+            if value not in ladder or value in rungs
+        ]
 
     def clean_by(self) -> date:
         by = self.cleaned_data["by"]
@@ -131,8 +149,23 @@ class PowerTargetForm(forms.ModelForm):
             raise ValidationError(_("A target is for a day still to come."))
         return by
 
-    def clean_target(self) -> int:
-        target = self.cleaned_data["target"]
-        if not target:
-            raise ValidationError(_("Aim for at least one."))
-        return target
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        typed, measure = cleaned.get("target"), cleaned.get("measure")
+        if typed is None or measure is None:
+            return cleaned
+        try:
+            if measure == PowerTarget.Measure.DUES:
+                cleaned["target"] = amount_parse(typed, self.currency)
+            else:
+                cleaned["target"] = _how_many(typed)
+        except ValidationError as error:
+            self.add_error("target", error)
+        return cleaned
+
+
+def _how_many(typed: str) -> int:
+    number = forms.IntegerField(localize=True).clean(typed)
+    if number < 1:
+        raise ValidationError(_("Aim for at least one."))
+    return number

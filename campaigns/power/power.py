@@ -148,17 +148,31 @@ class TargetShown:
 
 
 def targets_shown(*, figures: PowerFigures, targets: list[PowerTarget]) -> list[TargetShown]:
-    """Each target with where the measure is now and where this pace takes it by then."""
+    """Each target with where the measure is now and where this pace takes it by then. A
+    rung's target is left out while the ladder has no such rung."""
     shown = []
     for target in targets:
-        values = [_measure(month, target.measure) for month in figures.months]
+        values = _values(figures, target.measure)
+        if not values:
+            continue
         recent = values[-(PACE_MONTHS + 1) :]
         pace = (recent[-1] - recent[0]) / max(len(recent) - 1, 1)
-        months_left = max(month_index(target.by) - month_index(figures.today), 0)
+        last = month_index(figures.today) - (1 if target.is_money else 0)  # see _values
+        months_left = max(month_index(target.by) - last, 0)
         projected = max(round(values[-1] + pace * months_left), 0)
         shown.append(TargetShown(target=target, now=values[-1], projected=projected))
     return shown
 
 
-def _measure(month: MonthFigures, measure: str) -> int:
-    return month.good if measure == PowerTarget.Measure.GOOD else month.members
+def _values(figures: PowerFigures, measure: str) -> list[int]:
+    """The measure at each month's end, oldest first. Dues: the months already over (a
+    month under way has not collected its dues yet)."""
+    Measure = PowerTarget.Measure
+    if measure == Measure.MEMBERS:
+        return [month.members for month in figures.months]
+    if measure == Measure.GOOD:
+        return [month.good for month in figures.months]
+    if measure == Measure.DUES:
+        return [month.dues for month in figures.months[:-1]]
+    rung = next((rung for rung in figures.ladder if rung.rung.kind == measure), None)
+    return rung.counts if rung else []

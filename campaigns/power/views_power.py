@@ -3,23 +3,25 @@ of the committee; amounts (dues collected, a committee-wide total) to leads only
 everyone else 404, as for the overview."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.models import PowerTarget
 from campaigns.power.forms import PowerTargetForm
+from campaigns.power.ladder import ladder_rungs
 from campaigns.power.money import amount_show
-from campaigns.power.power import MonthFigures, power_figures, targets_shown
+from campaigns.power.power import MonthFigures, TargetShown, power_figures, targets_shown
 from members.access import membership_for_user, organizing_membership
 from members.clock import today_for
 from members.http import AuthedHttpRequest
-from members.models import Membership
+from members.models import Committee, Membership
 
 # The bar charts' drawing area, in the SVG's own units (it scales to the page).
 LEFT, RIGHT, TOP, BOTTOM = 44, 636, 10, 150
@@ -83,7 +85,10 @@ def _page(
     show_money = membership.is_lead
     currency = committee.currency
     if target_form is None and membership.is_lead:
-        target_form = PowerTargetForm(today=today)
+        target_form = _target_form(committee, today)
+    targets = PowerTarget.objects.filter(committee=committee)
+    if not show_money:
+        targets = targets.exclude(measure=PowerTarget.Measure.DUES)
     context = {
         "committee": committee,
         "figures": figures,
@@ -93,9 +98,10 @@ def _page(
         "base": BOTTOM,
         "left": LEFT,
         "right": RIGHT,
-        "targets": targets_shown(
-            figures=figures, targets=list(PowerTarget.objects.filter(committee=committee))
-        ),
+        "targets": [
+            (shown, *_target_texts(shown, currency))
+            for shown in targets_shown(figures=figures, targets=list(targets))
+        ],
         "target_form": target_form,
         "rows": [
             (month, counts, amount_show(month.dues, currency) if show_money else "")
@@ -113,13 +119,26 @@ def _page(
     return render(request, "campaigns/power/power.html", context, status=status)
 
 
+def _target_form(committee: Committee, today: date, data=None) -> PowerTargetForm:
+    rungs = {rung.kind for rung in ladder_rungs(committee)}
+    return PowerTargetForm(data, today=today, currency=committee.currency, rungs=rungs)
+
+
+def _target_texts(shown: TargetShown, currency: str) -> tuple[str, str, str]:
+    """The target, now and projected as the reader writes them: amounts for dues."""
+    values = (shown.target.target, shown.now, shown.projected)
+    if shown.target.is_money:
+        return tuple(amount_show(value, currency) for value in values)  # type: ignore[return-value]
+    return tuple(number_format(value, force_grouping=True) for value in values)  # type: ignore[return-value]
+
+
 @login_required
 @require_POST
 def power_target_add(request: AuthedHttpRequest, committee_id: int) -> HttpResponse:
     """A lead sets a target; a bad one is refused on the Power page, with what was typed."""
     membership = membership_for_user(request.user, committee_id, role=Membership.Role.LEAD)
     committee = membership.committee
-    form = PowerTargetForm(request.POST, today=today_for(committee))
+    form = _target_form(committee, today_for(committee), request.POST)
     if not form.is_valid():
         return _page(request, membership, target_form=form)
     form.instance.committee, form.instance.set_by = committee, request.user

@@ -206,3 +206,71 @@ def test_the_ladder_counts_who_stood_on_each_rung_at_each_months_end(committee, 
 
     active = next(row for row in figures.ladder if row.rung.kind == "active")
     assert active.counts[-3:] == [0, 1, 1] and active.now == 1
+
+
+def test_a_target_can_be_any_measure_on_the_page(committee, lead, monthly):
+    """Active members from the ladder's rung; dues from the months already over (December
+    has only just begun collecting)."""
+    ana = member(committee, "Ana", date(2026, 1, 1), monthly)
+    for month in range(1, 13):
+        pay(ana, date(2026, month, 2), date(2026, month, 1), amount=1000 * month)
+    starts = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    meeting = Action.objects.create(
+        committee=committee,
+        title="General meeting",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        created_by=lead,
+    )
+    Rsvp.objects.create(action=meeting, person=ana.person, response="yes", attended=True)
+    by = date(2027, 6, 30)
+    active = PowerTarget(committee=committee, measure="active", target=2, by=by)
+    dues = PowerTarget(committee=committee, measure="dues", target=15_000, by=by)
+
+    figures = power_figures(committee=committee, today=TODAY)
+    on_the_ladder, money = targets_shown(figures=figures, targets=[active, dues])
+
+    assert (on_the_ladder.now, on_the_ladder.projected) == (1, 2)  # +1 in six months
+    assert money.now == 11_000  # November's dues
+    assert money.projected == 11_000 + 7 * 1000 and money.on_track  # +1,000 a month
+
+
+def test_a_dues_target_is_an_amount_and_for_leads_only(client, committee, lead, organizer):
+    url = f"/committees/{committee.pk}/power/targets/"
+
+    with time_machine.travel("2026-12-15 12:00:00+00:00", tick=False):
+        client.force_login(lead)
+        refused = client.post(url, {"measure": "dues", "target": "20.555", "by": "2027-06-30"})
+        client.post(url, {"measure": "dues", "target": "2,000", "by": "2027-06-30"})
+        client.post(url, {"measure": "leader", "target": "12", "by": "2027-06-30"})
+        for_lead = client.get(f"/committees/{committee.pk}/power/").content.decode()
+        client.force_login(organizer)
+        for_organizer = client.get(f"/committees/{committee.pk}/power/").content.decode()
+
+    assert refused.status_code == 422 and 'value="20.555"' in refused.content.decode()
+    assert "decimal" in refused.content.decode()
+    assert PowerTarget.objects.get(measure="dues").target == 200_000  # minor units
+    assert "2,000.00 USD dues collected in a month by Wednesday, June 30, 2027" in for_lead
+    assert "12 leaders by Wednesday, June 30, 2027" in for_lead
+    assert "12 leaders by" in for_organizer
+    assert "2,000.00" not in for_organizer and "dues collected" not in for_organizer
+
+
+def test_a_target_on_a_rung_the_ladder_no_longer_has_is_refused_or_left_out(
+    client, committee, lead
+):
+    from campaigns.models import LadderRung
+    from campaigns.power.ladder import ladder_rungs
+
+    ladder_rungs(committee)
+    PowerTarget.objects.create(committee=committee, measure="organizer", target=3, by=TODAY)
+    LadderRung.objects.filter(committee=committee, kind="organizer").delete()
+    url = f"/committees/{committee.pk}/power/targets/"
+
+    with time_machine.travel("2026-12-15 12:00:00+00:00", tick=False):
+        client.force_login(lead)
+        refused = client.post(url, {"measure": "organizer", "target": "3", "by": "2027-06-30"})
+        page = client.get(f"/committees/{committee.pk}/power/").content.decode()
+
+    assert refused.status_code == 422 and "Select a valid choice" in refused.content.decode()
+    assert "3 organizers by" not in page
