@@ -435,6 +435,7 @@ class AuditEvent(models.Model):
         MEMBER = "member", _("Membership change")
         PAYMENT = "payment", _("Dues payment")
         TREASURER = "treasurer", _("Treasurer change")
+        LEDGER = "ledger", _("Ledger entry")
 
     committee = models.ForeignKey(
         Committee, models.DO_NOTHING, db_constraint=False, related_name="+", null=True

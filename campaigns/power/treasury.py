@@ -1,7 +1,7 @@
 """Keeping the committee's books: recording money in or out, and correcting a mistake with a
 reversing entry (campaigns.models.treasury says why entries are never edited or deleted).
 
-Audited as money recorded (AuditEvent.Kind.PAYMENT, the subject a ledger entry): never an
+Audited as a ledger entry (AuditEvent.Kind.LEDGER, the subject the entry): never an
 amount, a payee or a note, as the audit log is read by leads who are not all treasurers.
 """
 
@@ -108,7 +108,7 @@ def _reversed_already() -> ValidationError:
 def _audit(entry: LedgerEntry, by: User | None, change: str, ip: str | None) -> None:
     audit_record(
         actor=by,
-        kind=AuditEvent.Kind.PAYMENT,
+        kind=AuditEvent.Kind.LEDGER,
         committee_id=entry.committee_id,
         subject=entry,
         detail={"ledger": change, "kind": entry.kind},

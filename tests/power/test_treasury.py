@@ -257,7 +257,7 @@ def test_a_mistake_is_reversed_by_an_entry_of_the_opposite_sign(client, committe
     assert "Reversed. Record the right entry if there is one." in page
     assert "Correction of the entry of" in page and "Reversed on" in page
     event = AuditEvent.objects.get(subject_id=reversal.pk, subject_type="campaigns.ledgerentry")
-    assert event.kind == AuditEvent.Kind.PAYMENT and event.detail["ledger"] == "reversed"
+    assert event.kind == AuditEvent.Kind.LEDGER and event.detail["ledger"] == "reversed"
     assert "80000" not in str(event.detail) and "Typed" not in str(event.detail)
 
 
