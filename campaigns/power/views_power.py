@@ -85,7 +85,8 @@ def _page(
     show_money = membership.is_lead
     currency = committee.currency
     if target_form is None and membership.is_lead:
-        target_form = _target_form(committee, today)
+        rungs = {rung.rung.kind for rung in figures.ladder}
+        target_form = _target_form(committee, today, rungs=rungs)
     targets = PowerTarget.objects.filter(committee=committee)
     if not show_money:
         targets = targets.exclude(measure=PowerTarget.Measure.DUES)
@@ -119,8 +120,12 @@ def _page(
     return render(request, "campaigns/power/power.html", context, status=status)
 
 
-def _target_form(committee: Committee, today: date, data=None) -> PowerTargetForm:
-    rungs = {rung.kind for rung in ladder_rungs(committee)}
+def _target_form(
+    committee: Committee, today: date, data=None, rungs: set[str] | None = None
+) -> PowerTargetForm:
+    """The kinds of the ladder's rungs are read unless given (the page has them)."""
+    if rungs is None:
+        rungs = {rung.kind for rung in ladder_rungs(committee)}
     return PowerTargetForm(data, today=today, currency=committee.currency, rungs=rungs)
 
 
