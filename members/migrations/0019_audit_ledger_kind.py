@@ -4,15 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0018_dues_settings'),
+        ("members", "0018_dues_settings"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='kind',
-            field=models.CharField(choices=[('login', 'Login'), ('login_failed', 'Failed login'), ('logout', 'Logout'), ('mfa_change', 'Two-factor change'), ('role_change', 'Role change'), ('team_change', 'Team change'), ('import', 'Import'), ('export', 'Export'), ('merge', 'Merge'), ('bulk', 'Bulk change'), ('delete', 'Deletion'), ('person_view', 'Person page viewed'), ('consent', 'Consent change'), ('message_retry', 'Message retried'), ('match', 'Person matching'), ('duplicate', 'Possible duplicate'), ('action_change', 'Action change'), ('user_deactivate', 'Login deactivated'), ('user_reactivate', 'Login reactivated'), ('membership_remove', 'Removed from the committee'), ('lockdown', 'Lockdown'), ('erase', 'Erasure'), ('signature', 'Signature'), ('drive_change', 'Sign-up drive change'), ('api_token', 'API token change'), ('api', 'API use'), ('member', 'Membership change'), ('payment', 'Dues payment'), ('treasurer', 'Treasurer change'), ('ledger', 'Ledger entry')], max_length=30),
+            model_name="auditevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("login", "Login"),
+                    ("login_failed", "Failed login"),
+                    ("logout", "Logout"),
+                    ("mfa_change", "Two-factor change"),
+                    ("role_change", "Role change"),
+                    ("team_change", "Team change"),
+                    ("import", "Import"),
+                    ("export", "Export"),
+                    ("merge", "Merge"),
+                    ("bulk", "Bulk change"),
+                    ("delete", "Deletion"),
+                    ("person_view", "Person page viewed"),
+                    ("consent", "Consent change"),
+                    ("message_retry", "Message retried"),
+                    ("match", "Person matching"),
+                    ("duplicate", "Possible duplicate"),
+                    ("action_change", "Action change"),
+                    ("user_deactivate", "Login deactivated"),
+                    ("user_reactivate", "Login reactivated"),
+                    ("membership_remove", "Removed from the committee"),
+                    ("lockdown", "Lockdown"),
+                    ("erase", "Erasure"),
+                    ("signature", "Signature"),
+                    ("drive_change", "Sign-up drive change"),
+                    ("api_token", "API token change"),
+                    ("api", "API use"),
+                    ("member", "Membership change"),
+                    ("payment", "Dues payment"),
+                    ("treasurer", "Treasurer change"),
+                    ("ledger", "Ledger entry"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
