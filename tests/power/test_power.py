@@ -40,6 +40,18 @@ def pay(member, paid_on: date, first: date, months: int = 1, amount: int = 1000)
     )
 
 
+def came_to_the_november_meeting(someone: Member, lead) -> None:
+    starts = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    meeting = Action.objects.create(
+        committee=someone.committee,
+        title="General meeting",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        created_by=lead,
+    )
+    Rsvp.objects.create(action=meeting, person=someone.person, response="yes", attended=True)
+
+
 @pytest.fixture
 def monthly(committee):
     return DuesPlan.objects.create(committee=committee, name="Monthly", amount=1000)
@@ -192,15 +204,7 @@ def test_the_ladder_counts_who_stood_on_each_rung_at_each_months_end(committee, 
     """Ana came to a meeting on November 20: active in November and December (90 days),
     not before."""
     ana = member(committee, "Ana", date(2026, 1, 1))
-    starts = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
-    meeting = Action.objects.create(
-        committee=committee,
-        title="General meeting",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        created_by=lead,
-    )
-    Rsvp.objects.create(action=meeting, person=ana.person, response="yes", attended=True)
+    came_to_the_november_meeting(ana, lead)
 
     figures = power_figures(committee=committee, today=TODAY)
 
@@ -214,15 +218,7 @@ def test_a_target_can_be_any_measure_on_the_page(committee, lead, monthly):
     ana = member(committee, "Ana", date(2026, 1, 1), monthly)
     for month in range(1, 13):
         pay(ana, date(2026, month, 2), date(2026, month, 1), amount=1000 * month)
-    starts = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
-    meeting = Action.objects.create(
-        committee=committee,
-        title="General meeting",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        created_by=lead,
-    )
-    Rsvp.objects.create(action=meeting, person=ana.person, response="yes", attended=True)
+    came_to_the_november_meeting(ana, lead)
     by = date(2027, 6, 30)
     active = PowerTarget(committee=committee, measure="active", target=2, by=by)
     dues = PowerTarget(committee=committee, measure="dues", target=15_000, by=by)
