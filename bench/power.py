@@ -1,16 +1,19 @@
-"""How long the Power page's figures take, computed afresh, for a committee of 10,000 members.
+"""How long the Power page's figures take for a committee of 10,000 members.
 
     .venv/bin/python bench/power.py [--runs 30] [--people 10000] [--units 200] [--sites 5]
 
 Uses DATABASE_URL, by default the local database `majority_bench` (created and migrated if
 missing), seeded with `seed_bench` once (it makes every person of the bench roster a member
 with 24 months of dues, and has 200 actions with attendance for the ladder), as the chart's
-benchmark does. Then, as the bench committee lead (DEBUG off, nothing cached: the page
-computes its figures on every request):
+benchmark does. Then, as the bench committee lead (DEBUG off, no page cache):
 
-1. `campaigns.power.power.power_figures` alone, called `--runs` times after two warm-ups:
-   p50 and p95 in milliseconds and the queries of one call;
-2. the Power page through Django's test client (the whole stack: middleware, session,
+1. `campaigns.power.power.power_figures` with nothing kept: the months that are over are
+   dropped before each call, so every month is counted (what the first view of a month does,
+   and the one after a back-dated payment): p50, p95 and queries;
+2. `power_figures` as a view finds it: the months that are over kept (campaigns.models.
+   PowerMonth, as the dashboards keep their weeks), this month, the rosters and the ladder
+   counted afresh;
+3. the Power page through Django's test client (the whole stack: middleware, session,
    access check, queries, template; no network), as bench/chart.py measures pages.
 
 Targets (issue 17): <= 150 ms p50 for the page at 10,000 members, <= 15 queries whatever the
@@ -28,20 +31,31 @@ TARGET_P50 = Target("<=", 150, "ms")
 TARGET_QUERIES = Target("<=", 15)
 
 
-def measure_figures(committee, today, runs: int) -> dict:
-    """power_figures' own time over `runs` calls after two warm-ups, and its queries."""
+def measure_figures(committee, today, runs: int, *, kept: bool) -> dict:
+    """power_figures' own time over `runs` calls after two warm-ups, and its queries; with
+    the months that are over kept, or dropped before each call."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from campaigns.models import PowerMonth
     from campaigns.power.power import power_figures
 
-    for _ in range(2):
+    def call() -> None:
+        if not kept:
+            PowerMonth.objects.filter(committee=committee).delete()
         power_figures(committee=committee, today=today)
+
+    for _ in range(2):
+        call()
     times = []
     for _ in range(runs):
+        if not kept:
+            PowerMonth.objects.filter(committee=committee).delete()
         started = time.perf_counter()
         power_figures(committee=committee, today=today)
         times.append((time.perf_counter() - started) * 1000)
+    if not kept:
+        PowerMonth.objects.filter(committee=committee).delete()
     with CaptureQueriesContext(connection) as queries:
         power_figures(committee=committee, today=today)
     return {
@@ -73,17 +87,23 @@ def main() -> None:
     payments = Payment.objects.filter(committee=committee).count()
     print(f"{members} members, {payments} payments")
 
-    alone = measure_figures(committee, today_for(committee), args.runs)
+    today = today_for(committee)
+    afresh = measure_figures(committee, today, args.runs, kept=False)
+    alone = measure_figures(committee, today, args.runs, kept=True)
     label = f"power_figures, {members} members"
-    print(
-        f"{label:<40} {alone['p50']:>8.1f} {alone['p95']:>8.1f} {alone['queries']:>8}"
-        "   (p50 ms, p95 ms, queries)"
-    )
+    for name, result in ((f"{label}, nothing kept", afresh), (label, alone)):
+        print(
+            f"{name:<48} {result['p50']:>8.1f} {result['p95']:>8.1f} {result['queries']:>8}"
+            "   (p50 ms, p95 ms, queries)"
+        )
     client = signed_in_client(User.objects.get(email=LEAD_EMAIL))
     page = (f"Power page, {members} members", reverse("power", args=[committee.pk]), None)
     results = measure_pages(client, [page], args.runs)
     print(f"targets: page p50 {TARGET_P50}, queries {TARGET_QUERIES}")
     figures = [
+        figure(
+            f"{label}, nothing kept, p50", afresh["p50"], "ms", None, f"p95 {afresh['p95']:.1f} ms"
+        ),
         figure(f"{label}, p50", alone["p50"], "ms", None, f"p95 {alone['p95']:.1f} ms"),
         figure(f"{label}, queries", alone["queries"], "", TARGET_QUERIES),
         *page_figures(results, {0: TARGET_P50}),

@@ -19,6 +19,7 @@ from campaigns.power.join import standard_wording
 from campaigns.power.services import member_resign
 from campaigns.power.standing import month_index, month_start
 from campaigns.power.treasury import EntryData, ledger_record, ledger_reverse
+from campaigns.roster.history import power_history_changed
 from members.clock import today_for
 from members.models import Committee, Membership, Person, User
 from members.team_services import treasurer_set
@@ -69,6 +70,7 @@ def power_seed(*, committee: Committee, lead: User, member: Person, rng: random.
         members = _members(committee=committee, joiners=joiners, lead=lead, today=today, rng=rng)
         _payments(members=members, joiners=joiners, lead=lead, today=today, rng=rng)
         _resignations(members=members, joiners=joiners, lead=lead, today=today, rng=rng)
+        power_history_changed(committee_id=committee.pk, since=None)  # written in bulk
     if not LedgerEntry.objects.filter(committee=committee).exists():
         _ledger(committee=committee, lead=lead, today=today, rng=rng)
     if not PowerTarget.objects.filter(committee=committee).exists():

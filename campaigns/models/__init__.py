@@ -16,7 +16,14 @@ from campaigns.models.ladder import LadderRung
 from campaigns.models.nudges import NudgeSnooze
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.payment_imports import PaymentImport
-from campaigns.models.power import DuesPlan, Member, Payment, PayMethod, PowerTarget
+from campaigns.models.power import (
+    DuesPlan,
+    Member,
+    Payment,
+    PayMethod,
+    PowerMonth,
+    PowerTarget,
+)
 from campaigns.models.roster import (
     Assessment,
     AssessmentRecord,
@@ -37,6 +44,7 @@ __all__ = [
     "PayMethod",
     "Payment",
     "PaymentImport",
+    "PowerMonth",
     "PowerTarget",
     "Action",
     "ApiToken",

@@ -193,3 +193,27 @@ class PowerTarget(models.Model):
     @property
     def is_money(self) -> bool:
         return self.measure == self.Measure.DUES
+
+
+class PowerMonth(models.Model):
+    """A month that is over, as the Power page counts it at the month's end: kept, so that
+    a view counts only today (campaigns.power.power). A change that reaches into a kept month
+    (a payment dated in it or before, a member who joined or resigned then, a plan or the
+    committee's grace months changed) drops it in the same transaction
+    (campaigns.roster.history.power_history_changed), and the next view counts it again."""
+
+    committee = models.ForeignKey(Committee, models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    members = models.PositiveIntegerField()
+    good = models.PositiveIntegerField()
+    behind = models.PositiveIntegerField()
+    lapsed = models.PositiveIntegerField()
+    dues = models.BigIntegerField()  # minor units paid in the month
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "month"], name="power_month_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.members} members"

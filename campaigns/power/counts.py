@@ -61,10 +61,11 @@ DUES = "dues"  # the row of minor units paid in each day's month, beside the sta
 
 @cache
 def _standing_sql(days: int) -> str:
-    # One pass over the payments, each counted once: the latest end paid in each day's
-    # stretch (up to the first day, then after the day before), and the dues of each day's
-    # month. "Paid until" on a day is the latest end over the stretches up to it. The number
-    # of days is the only thing formatted in; every value is bound.
+    # One pass over the payments: the latest end paid in each day's stretch (up to the
+    # first day, then after the day before), and the dues of each day's month (the days are
+    # in order, a month apart or more). "Paid until" on a day is the latest end over the
+    # stretches up to it. The number of days is the only thing formatted in; every value is
+    # bound.
     stretches = ",\n           ".join(
         "max(upper(covers)) FILTER (WHERE "
         + (f"paid_on > %(day_{i - 1})s AND " if i else "")
@@ -72,7 +73,7 @@ def _standing_sql(days: int) -> str:
         for i in range(days)
     )
     months = ",\n           ".join(
-        f"sum(amount) FILTER (WHERE paid_on >= %(month_{i})s AND paid_on < %(month_{i + 1})s)"
+        f"sum(amount) FILTER (WHERE paid_on >= %(month_{i})s AND paid_on < %(next_{i})s)"
         f" AS dues_{i}"
         for i in range(days)
     )
@@ -136,8 +137,7 @@ def standing_counts(*, committee: Committee, days: list[date]) -> StandingCounts
     }
     for i, day in enumerate(days):
         params[f"day_{i}"] = day
-        params[f"month_{i}"] = day.replace(day=1)
-    params[f"month_{len(days)}"] = months_later(days[-1], 1)
+        params[f"month_{i}"], params[f"next_{i}"] = day.replace(day=1), months_later(day, 1)
     counts = StandingCounts(days=[{} for _day in days], dues=[0] * len(days), campaigns={})
     with connection.cursor() as cursor:
         cursor.execute(_standing_sql(len(days)), params)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.models import DuesPlan, Payment
 from campaigns.power.money import decimals
+from campaigns.roster.history import power_history_changed
 from members.access import membership_for_user
 from members.audit import audit_record
 from members.models import AuditEvent, Committee, Membership, User
@@ -87,6 +88,8 @@ def dues_settings_set(
         for field in changed:
             setattr(committee, field, values[field])
         committee.save(update_fields=changed)
+        if {"dues_grace_months", "dues_lapse_months"} & set(changed):
+            power_history_changed(committee_id=committee.pk, since=None)
         _audit(committee, by, {"change": "dues_settings", "fields": changed}, ip)
     return changed
 

@@ -33,6 +33,7 @@ from campaigns.models import Member, Payment, PaymentImport, PayMethod
 from campaigns.power import payment_files
 from campaigns.power.payment_files import PaymentRow
 from campaigns.power.standing import month_index, month_start
+from campaigns.roster.history import power_history_changed
 from members.audit import audit_record
 from members.clock import today_for, zone_for
 from members.models import AuditEvent, Committee, PersonEmail, PersonPhone, User
@@ -149,6 +150,9 @@ def payment_import_commit(*, batch_id: int, actor: User, ip: str | None = None) 
             if report.errors:
                 raise _Refused(report)
             Payment.objects.bulk_create(payments, batch_size=BATCH_SIZE)
+            if payments:
+                earliest = min(payment.paid_on for payment in payments)
+                power_history_changed(committee_id=batch.committee_id, since=earliest)
             _commit_record(batch=batch, report=report, actor=actor, ip=ip)
     except _Refused as refused:
         return refused.report

@@ -4,17 +4,21 @@ payments made by then: campaigns.power.standing), who stood on each rung of the 
 and each campaign's roster as members.
 
 A fixed number of queries whatever the size: the database counts (campaigns.power.counts).
+The months that are over are kept once counted (campaigns.models.PowerMonth says when they
+are dropped), as the dashboards keep their weeks: a view counts this month and the ladder.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from campaigns.models import Campaign, LadderRung, PowerTarget
+from campaigns.models import Campaign, LadderRung, PowerMonth, PowerTarget
 from campaigns.power.counts import rung_counts, standing_counts
 from campaigns.power.ladder import ladder_rungs
 from campaigns.power.standing import Kind, month_index, month_start
+from campaigns.roster.history import POWER_LOCK
 from members.models import Committee
 
 MONTHS = 12
@@ -74,18 +78,83 @@ class PowerFigures:
 
 
 def power_figures(*, committee: Committee, today: date, months: int = MONTHS) -> PowerFigures:
+    """The months that are over are read as kept, or counted (and kept); this month, the
+    campaigns and the ladder are counted on every view."""
     days = _days(today, months)
-    counts = standing_counts(committee=committee, days=days)
+    kept = _kept(committee, days[:-1])
+    missing = [day for day in days[:-1] if day.replace(day=1) not in kept]
+    if missing:
+        with transaction.atomic():
+            keeping = _lock_taken(committee)
+            counted, campaigns = _counted(committee, [*missing, today])
+            if keeping:
+                _keep(committee, [counted[day.replace(day=1)] for day in missing])
+    else:
+        counted, campaigns = _counted(committee, [today])
     rungs = [rung for rung in ladder_rungs(committee) if rung.kind != LadderRung.Kind.MEMBER]
     on_rungs = rung_counts(committee=committee, rungs=rungs, days=days)
     return PowerFigures(
         today=today,
-        months=[
-            _month(day, kinds, dues)
-            for day, kinds, dues in zip(days, counts.days, counts.dues, strict=True)
-        ],
-        campaigns=_campaigns(committee, counts.campaigns),
+        months=[kept.get(day.replace(day=1)) or counted[day.replace(day=1)] for day in days],
+        campaigns=_campaigns(committee, campaigns),
         ladder=[RungFigures(rung=rung, counts=on_rungs[rung.pk]) for rung in rungs],
+    )
+
+
+def _counted(
+    committee: Committee, days: list[date]
+) -> tuple[dict[date, MonthFigures], dict[int, dict[str, int]]]:
+    """Each day's month counted afresh (by its first day), and the rosters on the last day."""
+    counts = standing_counts(committee=committee, days=days)
+    months = {
+        day.replace(day=1): _month(day, kinds, dues)
+        for day, kinds, dues in zip(days, counts.days, counts.dues, strict=True)
+    }
+    return months, counts.campaigns
+
+
+def _kept(committee: Committee, days: list[date]) -> dict[date, MonthFigures]:
+    """The kept months among those these days end, by their first day."""
+    ends = {day.replace(day=1): day for day in days}
+    rows = PowerMonth.objects.filter(committee=committee, month__in=list(ends))
+    return {
+        row.month: MonthFigures(
+            month=row.month,
+            day=ends[row.month],
+            members=row.members,
+            good=row.good,
+            behind=row.behind,
+            lapsed=row.lapsed,
+            dues=row.dues,
+        )
+        for row in rows
+    }
+
+
+def _lock_taken(committee: Committee) -> bool:
+    """Whether no writer is changing the committee's members or dues (they hold the lock
+    until they commit: campaigns.roster.history.power_history_changed); held to the end of
+    this transaction, so none starts dropping months before these are kept."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [POWER_LOCK, committee.pk])
+        return bool(cursor.fetchone()[0])
+
+
+def _keep(committee: Committee, months: list[MonthFigures]) -> None:
+    PowerMonth.objects.bulk_create(
+        [
+            PowerMonth(
+                committee=committee,
+                month=month.month,
+                members=month.members,
+                good=month.good,
+                behind=month.behind,
+                lapsed=month.lapsed,
+                dues=month.dues,
+            )
+            for month in months
+        ],
+        ignore_conflicts=True,  # kept a moment ago by another view
     )
 
 

@@ -14,6 +14,7 @@ from psycopg.types.range import Range
 
 from campaigns.models import DuesPlan, Member, Payment
 from campaigns.power.standing import month_index, months_later
+from campaigns.roster.history import power_history_changed
 from members.audit import audit_record
 from members.clock import today_for
 from members.models import AuditEvent, Person, User
@@ -61,6 +62,7 @@ def member_join(
             consent_text=consent_text,
             recorded_by=by,
         )
+        power_history_changed(committee_id=member.committee_id, since=member.joined_on)
         _audit(member, by, "joined", ip)
     return member
 
@@ -68,9 +70,12 @@ def member_join(
 def member_update(*, member: Member, data: MemberData, by: User | None, ip: str | None = None):
     """Change how and when they joined, their number, how they pay."""
     _check_member(member.person, data, member=member)
+    since = min(member.joined_on, data.joined_on)
     member.joined_on, member.joined_how = data.joined_on, data.joined_how
     member.number, member.pay_method = data.number.strip(), data.pay_method
-    member.save(update_fields=["joined_on", "joined_how", "number", "pay_method", "updated_at"])
+    with transaction.atomic():
+        member.save(update_fields=["joined_on", "joined_how", "number", "pay_method", "updated_at"])
+        power_history_changed(committee_id=member.committee_id, since=since)
     _audit(member, by, "changed", ip)
 
 
@@ -81,7 +86,10 @@ def member_plan_set(
     if plan is not None and plan.committee_id != member.committee_id:
         raise ValidationError(_("Choose one of the committee's dues plans."), code="plan")
     member.plan, member.pledge = plan, pledge if plan is not None and plan.amount is None else None
-    member.save(update_fields=["plan", "pledge", "updated_at"])
+    with transaction.atomic():
+        member.save(update_fields=["plan", "pledge", "updated_at"])
+        # With a plan or without reads every month since they joined (standing: "no plan").
+        power_history_changed(committee_id=member.committee_id, since=member.joined_on)
     _audit(member, by, "plan", ip)
 
 
@@ -93,15 +101,22 @@ def member_resign(
         raise ValidationError(_("They cannot resign before they joined."), code="before_joining")
     if on > today_for(member.committee):
         raise ValidationError(_("A resignation cannot be dated in the future."), code="future")
+    since = min(on, member.resigned_on or on)
     member.resigned_on, member.resigned_reason = on, reason.strip()
-    member.save(update_fields=["resigned_on", "resigned_reason", "updated_at"])
+    with transaction.atomic():
+        member.save(update_fields=["resigned_on", "resigned_reason", "updated_at"])
+        power_history_changed(committee_id=member.committee_id, since=since)
     _audit(member, by, "resigned", ip)
 
 
 def member_rejoin(*, member: Member, by: User | None, ip: str | None = None) -> None:
     """A resignation recorded by mistake, or someone who came back: a member again."""
+    since = member.resigned_on
     member.resigned_on, member.resigned_reason = None, ""
-    member.save(update_fields=["resigned_on", "resigned_reason", "updated_at"])
+    with transaction.atomic():
+        member.save(update_fields=["resigned_on", "resigned_reason", "updated_at"])
+        if since is not None:
+            power_history_changed(committee_id=member.committee_id, since=since)
     _audit(member, by, "rejoined", ip)
 
 
@@ -142,6 +157,7 @@ def payment_record(
                 source=source,
                 recorded_by=by,
             )
+            power_history_changed(committee_id=member.committee_id, since=data.paid_on)
     except IntegrityError:  # paid by someone else a moment ago
         raise _overlap(member, covers) from None
     if audit:
@@ -261,3 +277,4 @@ def member_merge(*, survivor: Person, duplicate: Person) -> None:
     mine.number = mine.number or theirs.number
     theirs.delete()
     mine.save(update_fields=["joined_on", "number", "updated_at"])
+    power_history_changed(committee_id=mine.committee_id, since=mine.joined_on)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Member, RosterEntry, TeamMember
+from campaigns.roster.history import power_history_changed
 from members.audit import audit_record
 from members.clock import today_for
 from members.models import AuditEvent, Membership, Person, PersonTag, Tag, User
@@ -119,6 +120,7 @@ def roster_record_members(
             ],
             ignore_conflicts=True,  # joined a moment ago through another page
         )
+        power_history_changed(committee_id=campaign.committee_id, since=joined_on)
         _audit(campaign, actor, "record_members", len(person_ids), ip)
     return len(person_ids)
 

@@ -1,4 +1,5 @@
-"""Telling the dashboards' kept weeks that the past changed under them.
+"""Telling the kept figures that the past changed under them: the dashboards' weeks, and the
+Power page's months (power_history_changed, at the end).
 
 The dashboards keep each completed week's figures (campaigns.models.TrendWeek). A service
 that changes what those weeks were made of — a one-on-one logged, edited or deleted with an
@@ -10,12 +11,12 @@ from there before they are read again (campaigns.dashboards.services.trends_refr
 A change within the current local week needs no call: no kept week holds it yet.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, Conversation, RosterEntry, TrendState
+from campaigns.models import Campaign, Conversation, PowerMonth, RosterEntry, TrendState
 from members.clock import now_here
 
 # From the beginning: the whole history of the campaign is recomputed.
@@ -74,3 +75,21 @@ def _changed_from_the_beginning(campaign_ids: set[int]) -> None:
 def on_user_delete(sender, instance, **kwargs) -> None:
     """pre_delete of a User (connected in CampaignsConfig.ready)."""
     history_changed_for_organizer(user_id=instance.pk)
+
+
+# The advisory lock (class, committee id) that keeps a view from keeping a month a writer is
+# changing: a writer holds it until it commits; a view keeps months only if it gets it at
+# once, and counts them under it (campaigns.power.power).
+POWER_LOCK = 17_017
+
+
+def power_history_changed(*, committee_id: int, since: date | None) -> None:
+    """The committee's members or dues changed from `since` on (None: from the beginning):
+    the kept months from that month on are dropped, in the caller's transaction."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [POWER_LOCK, committee_id])
+        months = PowerMonth.objects.filter(committee_id=committee_id)
+        if since is not None:
+            months = months.filter(month__gte=since.replace(day=1))
+        months.delete()

@@ -45,6 +45,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.power.standing import month_index, month_start
+from campaigns.roster.history import power_history_changed
 from campaigns.roster.services import contact_recompute
 from members.clock import today_for
 from members.models import Committee, Membership, Person, PersonTag, Tag, User
@@ -580,6 +581,7 @@ def _members(committee: Committee, persons: list[Person], today: date, rng: rand
             )
     _copy(Member, MEMBER_COLUMNS, members)
     _copy(Payment, PAYMENT_COLUMNS, payments)
+    power_history_changed(committee_id=committee.pk, since=None)  # copied in bulk
 
 
 MEMBER_COLUMNS = [
