@@ -10,7 +10,6 @@ a 5,000-row file takes seconds, not minutes.
 
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from django.db import DatabaseError, transaction
@@ -21,6 +20,13 @@ from django.utils.translation import ngettext
 from campaigns.access import people_visible_to
 from campaigns.imports import csv_formats
 from campaigns.imports.csv_formats import PersonRow
+from campaigns.imports.files import (
+    file_committed,
+    file_discard,
+    file_read,
+    files_discard_abandoned,
+    line_problem,
+)
 from campaigns.models import (
     Campaign,
     ImportBatch,
@@ -91,19 +97,8 @@ def import_upload(
 ) -> ImportBatch:
     """Keep an uploaded file's text for mapping and checking, or ValidationError saying why
     it can't be read (nothing is stored then). Columns we recognise come pre-mapped."""
-    decoded = csv_formats.decode_upload(data)
-    return ImportBatch.objects.create(
-        campaign=campaign,
-        uploaded_by=uploaded_by,
-        filename=filename[:200],
-        content=decoded.text,
-        mapping=csv_formats.guess_mapping(decoded.header),
-        summary={
-            "encoding": decoded.encoding,
-            "delimiter": decoded.delimiter,
-            "rows": decoded.row_count,
-        },
-    )
+    read = file_read(filename=filename, data=data)
+    return ImportBatch.objects.create(campaign=campaign, uploaded_by=uploaded_by, **read)
 
 
 def import_mapping_set(*, batch: ImportBatch, mapping: dict[str, str]) -> None:
@@ -153,12 +148,8 @@ def import_commit(*, batch_id: int, actor: User, ip: str | None = None) -> Impor
 def _commit_record(
     *, batch: ImportBatch, report: ImportReport, actor: User, ip: str | None
 ) -> None:
-    """Mark the batch imported, drop the file's text (personal data shouldn't linger), audit."""
-    batch.status = ImportBatch.Status.COMMITTED
-    batch.committed_at = timezone.now()
-    batch.content = ""
-    batch.summary = {**batch.summary, **report.counts()}
-    batch.save(update_fields=["status", "committed_at", "content", "summary"])
+    """Mark the batch imported (its text dropped), audit."""
+    file_committed(batch, report.counts())
     audit_record(
         actor=actor,
         kind=AuditEvent.Kind.IMPORT,
@@ -173,9 +164,7 @@ def _commit_record(
 
 def import_discard(*, batch: ImportBatch) -> None:
     """Drop a file that won't be imported; its text goes at once."""
-    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.UPLOADED).update(
-        status=ImportBatch.Status.FAILED, content="", summary={**batch.summary, "discarded": True}
-    )
+    file_discard(batch)
 
 
 def roster_export_record(
@@ -227,10 +216,6 @@ def _import(batch: ImportBatch) -> ImportReport:
     return report
 
 
-def _line(line: int, problem: str) -> str:
-    return _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
-
-
 def _rows_read(batch: ImportBatch, report: ImportReport) -> list[PersonRow]:
     delimiter = batch.summary.get("delimiter") or csv_formats.sniff_delimiter(batch.content)
     header, lines = csv_formats.read_rows(batch.content, delimiter)
@@ -241,8 +226,8 @@ def _rows_read(batch: ImportBatch, report: ImportReport) -> list[PersonRow]:
     for line, cells in lines:
         row = csv_formats.person_row(line, cells, columns)
         report.rows += 1
-        report.errors.extend(_line(line, problem) for problem in row.problems)
-        report.warnings.extend(_line(line, warning) for warning in row.warnings)
+        report.errors.extend(line_problem(line, problem) for problem in row.problems)
+        report.warnings.extend(line_problem(line, warning) for warning in row.warnings)
         if not row.problems:
             good.append(row)
     _warn_unmatchable(good, report)
@@ -320,7 +305,7 @@ def _rows_match(
     for row in rows:
         person_id, problem = _match_one(row, known, first_line)
         if problem:
-            report.errors.append(_line(row.line, problem))
+            report.errors.append(line_problem(row.line, problem))
             continue
         for key in (("email", row.email.lower()), ("phone", row.phone), ("person", person_id)):
             if key[1]:
@@ -579,16 +564,8 @@ class _Places:
         return unit
 
 
-ABANDONED_AFTER = timedelta(hours=24)
-
-
 def imports_purge_abandoned() -> int:
     """Discard uploads left unimported for a day, roster files and the treasurer's payment
     files alike; returns how many were discarded."""
-    cutoff = timezone.now() - ABANDONED_AFTER
-    files = ImportBatch.objects.filter(
-        status=ImportBatch.Status.UPLOADED, created_at__lt=cutoff
-    ).update(status=ImportBatch.Status.FAILED, content="", summary={"discarded": True})
-    return files + PaymentImport.objects.filter(
-        status=PaymentImport.Status.UPLOADED, created_at__lt=cutoff
-    ).update(status=PaymentImport.Status.FAILED, content="", summary={"discarded": True})
+    roster = files_discard_abandoned(ImportBatch.objects.all())
+    return roster + files_discard_abandoned(PaymentImport.objects.all())

@@ -22,13 +22,13 @@ from datetime import date
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from psycopg.types.range import Range
 
 from campaigns.imports import csv_formats
+from campaigns.imports.files import file_committed, file_discard, file_read, line_problem
 from campaigns.models import Member, Payment, PaymentImport, PayMethod
 from campaigns.power import payment_files
 from campaigns.power.payment_files import PaymentRow
@@ -92,19 +92,8 @@ def payment_import_upload(
 ) -> PaymentImport:
     """Keep an uploaded file's text for mapping and checking, or ValidationError saying why
     it can't be read (nothing is stored then). Columns we recognise come pre-mapped."""
-    decoded = csv_formats.decode_upload(data)
-    return PaymentImport.objects.create(
-        committee=committee,
-        uploaded_by=uploaded_by,
-        filename=filename[:200],
-        content=decoded.text,
-        mapping=csv_formats.guess_mapping(decoded.header, payment_files.HEADER_NAMES),
-        summary={
-            "encoding": decoded.encoding,
-            "delimiter": decoded.delimiter,
-            "rows": decoded.row_count,
-        },
-    )
+    read = file_read(filename=filename, data=data, names_of=payment_files.HEADER_NAMES)
+    return PaymentImport.objects.create(committee=committee, uploaded_by=uploaded_by, **read)
 
 
 def payment_import_mapping_set(
@@ -177,12 +166,8 @@ def payment_import_commit(*, batch_id: int, actor: User, ip: str | None = None) 
 def _commit_record(
     *, batch: PaymentImport, report: PaymentReport, actor: User, ip: str | None
 ) -> None:
-    """Mark the file imported, drop its text, audit: how many payments, never an amount."""
-    batch.status = PaymentImport.Status.COMMITTED
-    batch.committed_at = timezone.now()
-    batch.content = ""
-    batch.summary = {**batch.summary, **report.counts()}
-    batch.save(update_fields=["status", "committed_at", "content", "summary"])
+    """Mark the file imported (its text dropped), audit: how many payments, never an amount."""
+    file_committed(batch, report.counts())
     audit_record(
         actor=actor,
         kind=AuditEvent.Kind.IMPORT,
@@ -196,18 +181,10 @@ def _commit_record(
 
 def payment_import_discard(*, batch: PaymentImport) -> None:
     """Drop a file that won't be imported; its text goes at once."""
-    PaymentImport.objects.filter(pk=batch.pk, status=PaymentImport.Status.UPLOADED).update(
-        status=PaymentImport.Status.FAILED,
-        content="",
-        summary={**batch.summary, "discarded": True},
-    )
+    file_discard(batch)
 
 
 # --- Reading and checking the file ---------------------------------------------------------------
-
-
-def _line(line: int, problem: str) -> str:
-    return _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
 
 
 def payment_rows(batch: PaymentImport, mapping: dict[str, str] | None = None):
@@ -330,7 +307,7 @@ def _check_row(
     row: PaymentRow, known: _Members, today: date, report: PaymentReport, batch: PaymentImport
 ) -> Payment | None:
     if row.problems:
-        report.errors.extend(_line(row.line, problem) for problem in row.problems)
+        report.errors.extend(line_problem(row.line, problem) for problem in row.problems)
         return None
     member_id = _member_for(row, known, report, batch)
     if member_id is None:
@@ -342,7 +319,7 @@ def _check_row(
     after = first + months
     problem = _when_problem(row, member_id, known, first, after, today)
     if problem:
-        report.errors.append(_line(row.line, problem))
+        report.errors.append(line_problem(row.line, problem))
         return None
     known.in_file[member_id].append((first, after, row.line))
     known.next_month[member_id] = max(known.first_unpaid(member_id), after)
@@ -382,12 +359,14 @@ def _member_for(
             for pk, what in found
         )
         report.errors.append(
-            _line(row.line, _("this line matches more than one member (%(who)s)") % {"who": who})
+            line_problem(
+                row.line, _("this line matches more than one member (%(who)s)") % {"who": who}
+            )
         )
         return None
     if not ids:
         shown = row.name or row.email or row.phone or row.number
-        message = _line(row.line, _("matches no member (%(who)s)") % {"who": shown})
+        message = line_problem(row.line, _("matches no member (%(who)s)") % {"who": shown})
         report.unmatched.append(message)
         if batch.skip_unmatched:
             report.skipped += 1
