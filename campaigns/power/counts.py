@@ -36,11 +36,10 @@ from campaigns.models import (
     Rsvp,
     TeamMember,
 )
+from campaigns.power.ladder import LEADER_LEVEL
 from campaigns.power.standing import Kind, month_index, month_start, months_later
 from members.clock import zone_for
 from members.models import Committee, Person
-
-LEADER_LEVEL = 1  # Assessment.LEADER: "leader, organizing others" (as campaigns.power.ladder)
 
 
 @dataclass(frozen=True)

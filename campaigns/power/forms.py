@@ -1,6 +1,7 @@
 """The person page's membership and dues forms."""
 
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -136,7 +137,7 @@ class PowerTargetForm(forms.ModelForm):
         self.today, self.currency = today, currency
         Measure = PowerTarget.Measure
         ladder = {Measure.ACTIVE, Measure.LEADER, Measure.ORGANIZER}
-        measure: forms.ChoiceField = self.fields["measure"]  # type: ignore[assignment]
+        measure = cast(forms.ChoiceField, self.fields["measure"])
         measure.choices = [
             (value, label)
             for value, label in PowerTarget.Measure.choices

@@ -11,14 +11,14 @@ are dropped), as the dashboards keep their weeks: a view counts this month and t
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 
 from campaigns.models import Campaign, LadderRung, PowerMonth, PowerTarget
 from campaigns.power.counts import rung_counts, standing_counts
 from campaigns.power.ladder import ladder_rungs
 from campaigns.power.standing import Kind, month_index, month_start
-from campaigns.roster.history import POWER_LOCK
+from campaigns.roster.history import power_months_keepable
 from members.models import Committee
 
 MONTHS = 12
@@ -80,12 +80,12 @@ class PowerFigures:
 def power_figures(*, committee: Committee, today: date, months: int = MONTHS) -> PowerFigures:
     """The months that are over are read as kept, or counted (and kept); this month, the
     campaigns and the ladder are counted on every view."""
-    days = _days(today, months)
+    days = month_ends(today, months)
     kept = _kept(committee, days[:-1])
     missing = [day for day in days[:-1] if day.replace(day=1) not in kept]
     if missing:
         with transaction.atomic():
-            keeping = _lock_taken(committee)
+            keeping = power_months_keepable(committee_id=committee.pk)
             counted, campaigns = _counted(committee, [*missing, today])
             if keeping:
                 _keep(committee, [counted[day.replace(day=1)] for day in missing])
@@ -113,64 +113,46 @@ def _counted(
     return months, counts.campaigns
 
 
+# What a kept month holds: MonthFigures' counts, PowerMonth's columns.
+KEPT = ("members", "good", "behind", "lapsed", "dues")
+
+
 def _kept(committee: Committee, days: list[date]) -> dict[date, MonthFigures]:
     """The kept months among those these days end, by their first day."""
     ends = {day.replace(day=1): day for day in days}
     rows = PowerMonth.objects.filter(committee=committee, month__in=list(ends))
-    return {
-        row.month: MonthFigures(
-            month=row.month,
-            day=ends[row.month],
-            members=row.members,
-            good=row.good,
-            behind=row.behind,
-            lapsed=row.lapsed,
-            dues=row.dues,
-        )
-        for row in rows
-    }
-
-
-def _lock_taken(committee: Committee) -> bool:
-    """Whether no writer is changing the committee's members or dues (they hold the lock
-    until they commit: campaigns.roster.history.power_history_changed); held to the end of
-    this transaction, so none starts dropping months before these are kept."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [POWER_LOCK, committee.pk])
-        return bool(cursor.fetchone()[0])
+    found = {}
+    for month, *values in rows.values_list("month", *KEPT):
+        counts = dict(zip(KEPT, values, strict=True))
+        found[month] = MonthFigures(month=month, day=ends[month], **counts)
+    return found
 
 
 def _keep(committee: Committee, months: list[MonthFigures]) -> None:
-    PowerMonth.objects.bulk_create(
-        [
-            PowerMonth(
-                committee=committee,
-                month=month.month,
-                members=month.members,
-                good=month.good,
-                behind=month.behind,
-                lapsed=month.lapsed,
-                dues=month.dues,
-            )
-            for month in months
-        ],
-        ignore_conflicts=True,  # kept a moment ago by another view
-    )
+    kept = [
+        PowerMonth(committee=committee, month=month.month, **{f: getattr(month, f) for f in KEPT})
+        for month in months
+    ]
+    PowerMonth.objects.bulk_create(kept, ignore_conflicts=True)  # or by another view just now
 
 
-def _days(today: date, months: int) -> list[date]:
+def month_ends(today: date, months: int) -> list[date]:
     """The last day of each of the `months` - 1 months before this one, then today."""
     now = month_index(today)
     ends = [month_start(index + 1) - timedelta(days=1) for index in range(now - months + 1, now)]
     return [*ends, today]
 
 
+def _members(kinds: dict[str, int]) -> int:
+    """Members in any standing but resigned (no plan included)."""
+    return sum(n for kind, n in kinds.items() if kind != Kind.RESIGNED)
+
+
 def _month(day: date, kinds: dict[str, int], dues: int) -> MonthFigures:
-    counted = sum(n for kind, n in kinds.items() if kind != Kind.RESIGNED)
     return MonthFigures(
         month=day.replace(day=1),
         day=day,
-        members=counted,
+        members=_members(kinds),
         good=kinds.get(Kind.GOOD, 0),
         behind=kinds.get(Kind.BEHIND, 0),
         lapsed=kinds.get(Kind.LAPSED, 0),
@@ -191,7 +173,7 @@ def _campaigns(committee: Committee, standings: dict[int, dict[str, int]]) -> li
             CampaignFigures(
                 campaign=campaign,
                 roster=getattr(campaign, "roster_size", 0),
-                members=sum(n for kind, n in kinds.items() if kind != Kind.RESIGNED),
+                members=_members(kinds),
                 good=kinds.get(Kind.GOOD, 0),
             )
         )

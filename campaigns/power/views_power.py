@@ -131,10 +131,13 @@ def _target_form(
 
 def _target_texts(shown: TargetShown, currency: str) -> tuple[str, str, str]:
     """The target, now and projected as the reader writes them: amounts for dues."""
-    values = (shown.target.target, shown.now, shown.projected)
-    if shown.target.is_money:
-        return tuple(amount_show(value, currency) for value in values)  # type: ignore[return-value]
-    return tuple(number_format(value, force_grouping=True) for value in values)  # type: ignore[return-value]
+
+    def show(value: int) -> str:
+        if shown.target.is_money:
+            return amount_show(value, currency)
+        return number_format(value, force_grouping=True)
+
+    return show(shown.target.target), show(shown.now), show(shown.projected)
 
 
 @login_required

@@ -83,6 +83,15 @@ def on_user_delete(sender, instance, **kwargs) -> None:
 POWER_LOCK = 17_017
 
 
+def power_months_keepable(*, committee_id: int) -> bool:
+    """Whether no writer is changing the committee's members or dues now. A view that gets
+    the lock holds it to the end of its transaction, so no writer drops months (below)
+    before those it counts under it are kept; one that does not counts without keeping."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [POWER_LOCK, committee_id])
+        return bool(cursor.fetchone()[0])
+
+
 def power_history_changed(*, committee_id: int, since: date | None) -> None:
     """The committee's members or dues changed from `since` on (None: from the beginning):
     the kept months from that month on are dropped, in the caller's transaction."""

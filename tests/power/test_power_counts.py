@@ -26,14 +26,14 @@ from campaigns.models import (
 )
 from campaigns.power.counts import rung_counts, standing_counts
 from campaigns.power.ladder import ladder_rungs, ladders
-from campaigns.power.power import _days
+from campaigns.power.power import month_ends
 from campaigns.power.standing import months_later, standings
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 12, 15)
-DAYS = _days(TODAY, 12)
+DAYS = month_ends(TODAY, 12)
 CHICAGO = ZoneInfo("America/Chicago")
 PEOPLE = 5
 EXAMPLES = settings(
